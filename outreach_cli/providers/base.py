@@ -1,0 +1,216 @@
+"""The provider interface: what the planner and apply engine may ask of a platform.
+
+A provider declares its capabilities as class attributes (name, key variable, URLs) and its
+edit rules as data (`RULES`, a table of field × campaign status). The planner never sees HTTP
+and commands never see raw JSON: everything crosses this interface as the values below.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..http import Api
+
+Path = tuple[str | int, ...]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a provider's offline rules found in a campaign, located by document path.
+
+    `path` starts below the document root, e.g. ("campaign", "sequence", 0, "waitDays").
+    `related` names other paths involved (a contradiction between two lines).
+    """
+
+    path: Path
+    message: str
+    severity: Severity = "error"
+    related: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One row of a provider's status × field table.
+
+    `field` is a dotted pattern over the campaign's fields (fnmatch: `settings.*`, `steps`);
+    the most specific matching row governs a change. `ops` limits the row to kinds of change
+    (`add`, `change`, `remove` of that field or list element). `types` limits it to campaign
+    types (Puffle: email/linkedin). `when_forbidden` says what the platform does with a change
+    outside `allowed_in`: `refused` (an error) or `ignored` (accepted and silently dropped).
+    """
+
+    field: str
+    allowed_in: frozenset[str]
+    ops: frozenset[str] = frozenset({"add", "change", "remove"})
+    types: frozenset[str] | None = None
+    when_forbidden: Literal["refused", "ignored"] = "refused"
+    remedy: str = ""
+    note: str = ""
+    reason: str = ""
+
+    def matches(self, field_path: str, op: str, ctype: str | None) -> bool:
+        if op not in self.ops:
+            return False
+        if self.types is not None and ctype is not None and ctype not in self.types:
+            return False
+        return (
+            field_path == self.field
+            or field_path.startswith(self.field + ".")
+            or fnmatch.fnmatchcase(field_path, self.field)
+        )
+
+
+def rule_for(rules: tuple[FieldRule, ...], field_path: str, op: str,
+             ctype: str | None = None) -> FieldRule | None:
+    """The most specific row of `rules` that governs `op` on `field_path`."""
+    best: FieldRule | None = None
+    for rule in rules:
+        if rule.matches(field_path, op, ctype) and (
+            best is None or len(rule.field.replace("*", "")) > len(best.field.replace("*", ""))
+        ):
+            best = rule
+    return best
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A campaign as read from the platform.
+
+    `state` is normalised into the shape of the file's `campaign:` block; `raw` is the JSON as
+    the API returned it (providers may consult it when classifying changes).
+    """
+
+    id: str
+    name: str
+    status: str
+    revision: str | None
+    state: dict[str, Any]
+    raw: dict[str, Any] = field(default_factory=dict)
+    ctype: str | None = None  # campaign type, where a platform has them (Puffle)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field-level difference between the file and the remote campaign."""
+
+    path: Path  # below `campaign`, e.g. ("settings", "dailySendLimit")
+    op: Literal["add", "change", "remove"]
+    old: Any = None
+    new: Any = None
+    sensitive: bool = False
+
+    @property
+    def dotted(self) -> str:
+        out = ""
+        for p in self.path:
+            out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+        return out
+
+    @property
+    def field(self) -> str:
+        """The path without list indexes, as rules name fields: `sequence.subject`."""
+        return ".".join(str(p) for p in self.path if not isinstance(p, int))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a provider's rules classify one change on a campaign in a given status."""
+
+    allowed: bool
+    reason: str = ""
+    remedy: str = ""
+    note: str = ""
+    ignored: bool = False  # the platform would accept and silently drop it
+
+
+class Provider(ABC):
+    """A platform adapter. Instances are bound to one API client (`api`) or none (offline)."""
+
+    name: str
+    title: str
+    key_env_var: str
+    default_url: str
+    sandbox_prefix: str
+    statuses: tuple[str, ...]
+    RULES: tuple[FieldRule, ...] = ()
+
+    def __init__(self, api: Api | None = None) -> None:
+        self.api = api
+
+    # -- offline -------------------------------------------------------------------------------
+
+    @classmethod
+    def schema(cls) -> dict[str, Any]:
+        """The JSON Schema of this provider's `campaign:` block (package data)."""
+        return _load_schema(cls.name)
+
+    def check(self, campaign: dict[str, Any]) -> list[Finding]:
+        """Rules a JSON Schema cannot state (cross-field, uniqueness, order). Paths start at
+        ("campaign", …)."""
+        return []
+
+    def classify(self, change: Change, remote: Remote) -> Verdict:
+        """Apply the status × field table to one change."""
+        rule = rule_for(self.RULES, change.field, change.op, remote.ctype)
+        if rule is None or remote.status in rule.allowed_in:
+            return Verdict(True, note=rule.note if rule else "")
+        verb = "would be silently ignored" if rule.when_forbidden == "ignored" else "is refused"
+        reason = rule.reason or (
+            f"{change.field} can change only in {', '.join(sorted(rule.allowed_in))}; "
+            f"on a {remote.status} campaign {self.title} {verb}"
+        )
+        return Verdict(False, reason=reason, remedy=rule.remedy,
+                       ignored=rule.when_forbidden == "ignored")
+
+    def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
+        """The file's campaign as the server would store it (e.g. text → HTML bodies)."""
+        return campaign
+
+    def lifecycle(self, current: str, desired: str | None) -> list[str]:
+        """Actions that move a campaign from `current` to `desired` status (e.g. ["start"])."""
+        return []
+
+    def write_only(self) -> tuple[str, ...]:
+        """Dotted fields the API accepts but never reads back (compared by hash)."""
+        return ()
+
+    def sensitive(self) -> tuple[str, ...]:
+        """Dotted fields never to print."""
+        return ()
+
+    # -- remote --------------------------------------------------------------------------------
+
+    @abstractmethod
+    def fetch(self, id: str) -> Remote | None:
+        """Read one campaign; None when it does not exist."""
+
+    @abstractmethod
+    def find_by_name(self, name: str) -> list[Remote]:
+        """Every campaign whose name is exactly `name` (light records; fetch for state)."""
+
+    @abstractmethod
+    def create(self, campaign: dict[str, Any]) -> str:
+        """Create the campaign; return its id. Providers whose create cannot take every field
+        finish the job with updates here, so that apply sees one step."""
+
+    @abstractmethod
+    def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
+        """Send the smallest requests that realise `changes`."""
+
+    @abstractmethod
+    def transition(self, remote: Remote, action: str) -> None:
+        """Run a lifecycle action (start, pause, resume, launch)."""
+
+
+@lru_cache(maxsize=None)
+def _load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("outreach_cli.schemas").joinpath(f"{name}.json").read_text("utf-8")
+    return json.loads(text)

@@ -1,0 +1,167 @@
+"""The sandbox HTTP server: one loopback server that mounts the three emulators by prefix.
+
+`start()` runs it on a background thread (used by `--sandbox` and the tests);
+`serve()` runs it in the foreground (`outreach sandbox serve`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from .store import Store
+from .web import Request, Response
+
+DEFAULT_DB = os.path.join(".outreach", "sandbox.sqlite3")
+
+
+class Emulator(Protocol):
+    prefix: str  # e.g. "/sendkit/v1"
+
+    def handle(self, request: Request) -> Response: ...
+
+
+@dataclass
+class Faults:
+    """Injected latency and failures, reproducible with a seed."""
+
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    seed: int | None = None
+    _rng: random.Random = field(init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def pick(self) -> int | None:
+        """Return an HTTP status to fail this request with, or None."""
+        with self._lock:
+            if self.fault_rate <= 0 or self._rng.random() >= self.fault_rate:
+                return None
+            return self._rng.choice([429, 500, 502, 503, 504])
+
+
+class Sandbox:
+    """All emulators over one store."""
+
+    def __init__(self, store: Store, faults: Faults | None = None) -> None:
+        self.store = store
+        self.faults = faults or Faults()
+        self.emulators: list[Emulator] = []
+        # Imported here so that each emulator module stays importable on its own.
+        from . import lemlist, puffle, sendkit
+
+        for module in (sendkit, lemlist, puffle):
+            factory = getattr(module, "Emulator", None)
+            if factory is not None:
+                self.emulators.append(factory(store))
+        self.request_log: list[tuple[str, str, int]] = []
+        self._log_lock = threading.Lock()
+
+    def dispatch(self, request: Request) -> Response:
+        for emu in self.emulators:
+            if request.path == emu.prefix or request.path.startswith(emu.prefix + "/"):
+                request.path = request.path[len(emu.prefix):] or "/"
+                if self.faults.latency_ms:
+                    time.sleep(self.faults.latency_ms / 1000.0)
+                status = self.faults.pick()
+                if status is not None:
+                    headers = {"Retry-After": "0"} if status == 429 else {}
+                    return Response(status, "injected fault", headers)
+                return emu.handle(request)
+        return Response(404, {"error": "no emulator at this path"})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # silence stderr logging
+        return
+
+    def _do(self) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        req = Request.build(self.command, parts.path, parts.query, dict(self.headers.items()), body)
+        try:
+            resp = self.server.sandbox.dispatch(req)
+        except Exception as exc:  # an emulator bug must still answer, like a real 500
+            resp = Response(500, {"error": "InternalError", "message": repr(exc)})
+        payload, ctype = resp.encode()
+        with self.server.sandbox._log_lock:
+            self.server.sandbox.request_log.append((self.command, parts.path, resp.status))
+        self.send_response(resp.status)
+        headers = {"Content-Type": ctype, **resp.headers}
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _do
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    sandbox: Sandbox
+
+
+@dataclass
+class Running:
+    """A sandbox running on a background thread."""
+
+    url: str
+    sandbox: Sandbox
+    _server: _Server
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _make(db_path: str, host: str, port: int, faults: Faults | None) -> _Server:
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("the sandbox listens on loopback only")
+    server = _Server((host, port), _Handler)
+    server.sandbox = Sandbox(Store(db_path), faults)
+    return server
+
+
+def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
+          faults: Faults | None = None) -> Running:
+    """Start the sandbox on a background thread; port 0 picks a free port."""
+    server = _make(db_path, host, port, faults)
+    thread = threading.Thread(target=server.serve_forever, name="outreach-sandbox", daemon=True)
+    thread.start()
+    h, p = server.server_address[:2]
+    return Running(f"http://{h}:{p}", server.sandbox, server, thread)
+
+
+def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 8787,
+          faults: Faults | None = None, ready: Any = None) -> None:
+    """Serve in the foreground until interrupted."""
+    server = _make(db_path, host, port, faults)
+    if ready is not None:
+        h, p = server.server_address[:2]
+        ready(f"http://{h}:{p}")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
