@@ -131,6 +131,15 @@ class Verdict:
     ignored: bool = False  # the platform would accept and silently drop it
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """The lifecycle calls that move a campaign to the file's `status:`, or why none can."""
+
+    actions: tuple[str, ...] = ()
+    blocked: str = ""
+    remedy: str = ""
+
+
 class Provider(ABC):
     """A platform adapter. Instances are bound to one API client (`api`) or none (offline)."""
 
@@ -142,8 +151,21 @@ class Provider(ABC):
     statuses: tuple[str, ...]
     RULES: tuple[FieldRule, ...] = ()
 
+    initial_status: str = "draft"  # the status a campaign has right after create()
+
     def __init__(self, api: Api | None = None) -> None:
         self.api = api
+
+    @classmethod
+    def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        """An API client for this provider's root with its auth form."""
+        raise NotImplementedError
+
+    @property
+    def client(self) -> Api:
+        if self.api is None:
+            raise RuntimeError(f"{self.name}: no API client bound (offline provider)")
+        return self.api
 
     # -- offline -------------------------------------------------------------------------------
 
@@ -174,8 +196,36 @@ class Provider(ABC):
         """The file's campaign as the server would store it (e.g. text → HTML bodies)."""
         return campaign
 
-    def lifecycle(self, current: str, desired: str | None) -> list[str]:
-        """Actions that move a campaign from `current` to `desired` status (e.g. ["start"])."""
+    # Actions that must run before field updates (a pause makes pause-only edits legal).
+    PRE_UPDATE_ACTIONS: frozenset[str] = frozenset({"pause"})
+    # file status → the platform statuses that satisfy it
+    STATUS_MAP: dict[str, tuple[str, ...]] = {}
+    # (platform status, file status) → actions; a missing pair with a differing status is
+    # blocked with the reason in LIFECYCLE_BLOCKED or a generic one.
+    TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {}
+    LIFECYCLE_BLOCKED: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def lifecycle(self, current: str, desired: str | None) -> Lifecycle:
+        """The calls that move a campaign from `current` to the file's `desired` status."""
+        if desired is None or current in self.STATUS_MAP.get(desired, (desired,)):
+            return Lifecycle()
+        if (current, desired) in self.TRANSITIONS:
+            return Lifecycle(self.TRANSITIONS[(current, desired)])
+        reason, remedy = self.LIFECYCLE_BLOCKED.get(
+            (current, desired),
+            (f"{self.title} has no way to move a {current} campaign to {desired}",
+             "change `status:` in the file, or create a new campaign"),
+        )
+        return Lifecycle(blocked=reason, remedy=remedy)
+
+    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Reorder lists of the remote state whose identity is not their position (e.g.
+        subsequences by id or name) so that the positional diff pairs the right elements."""
+        return state
+
+    def notes(self, campaign: dict[str, Any], remote: Remote | None,
+              lifecycle: Lifecycle) -> list[str]:
+        """Warnings for the plan that are not field changes (launch readiness, etc.)."""
         return []
 
     def write_only(self) -> tuple[str, ...]:
@@ -185,6 +235,10 @@ class Provider(ABC):
     def sensitive(self) -> tuple[str, ...]:
         """Dotted fields never to print."""
         return ()
+
+    def summary(self, remote: Remote) -> dict[str, str]:
+        """Lead counts and stats for `outreach status`, as short strings."""
+        return {}
 
     # -- remote --------------------------------------------------------------------------------
 

@@ -1,0 +1,53 @@
+"""The `outreach` Typer app and its entry point.
+
+Startup matters (`--help`, `--version`, TAB completion): this module and the command modules
+import only typer at the top; everything else is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from ..errors import ExitCode
+
+# Click exits 2 on a usage error, which would read as "changes present" to a CI script.
+for _cls in typer.BadParameter.__mro__:
+    if _cls.__name__ == "UsageError":
+        _cls.exit_code = int(ExitCode.USAGE)  # type: ignore[attr-defined]
+
+app = typer.Typer(
+    name="outreach",
+    help="Campaign-as-code for SendKit, lemlist and Puffle: validate, plan and apply YAML "
+    "campaign files.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"outreach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Campaign-as-code for cold-outreach platforms."""
+
+
+from . import campaigns, leads, sandbox  # noqa: E402  (registers the commands)
+
+campaigns.register(app)
+leads.register(app)
+sandbox.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,202 @@
+"""validate, plan (diff), apply, status, schema."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from ..errors import ExitCode
+from . import common as c
+
+if TYPE_CHECKING:
+    from ..output import Output
+    from ..plan import Plan
+    from ..session import Session
+    from ..validate import Document
+
+
+def _load(paths: list[str], out: Output, targets: list[str] | None,
+          excludes: list[str] | None) -> list[Document]:
+    """Validate every file; any error stops here, before a single request."""
+    from ..validate import validate_paths
+
+    result = validate_paths(paths)
+    if result.errors:
+        out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
+                        len(result.documents))
+        raise typer.Exit(int(ExitCode.ERROR))
+    for w in result.warnings:
+        out.warn(str(w))
+    docs = c.select(result.documents, targets, excludes)
+    if not docs:
+        out.warn("no campaign matched")
+    return docs
+
+
+def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
+    from .. import plan as planner
+
+    return planner.build(docs, session.provider, session.state, concurrency=concurrency)
+
+
+def plan_exit(plan: Plan, detailed: bool) -> int:
+    if plan.errors:
+        return ExitCode.ERROR
+    if plan.blocked:
+        return ExitCode.BLOCKED
+    if detailed and plan.has_changes:
+        return ExitCode.CHANGES
+    return ExitCode.OK
+
+
+def validate_cmd(
+    paths: list[str] = c.Paths,
+    fmt: str = c.FormatOpt,
+    no_color: bool = c.NoColorOpt,
+) -> None:
+    """Check campaign files offline: schema and each platform's rules, every problem at once."""
+    out = c.make_output(fmt, no_color)
+    with c.guard(out):
+        from ..validate import validate_paths
+
+        result = validate_paths(paths)
+        files = len({d.file for d in result.documents} | {d.file for d in result.diagnostics})
+        out.diagnostics(result.diagnostics, files, len(result.documents))
+        if result.errors:
+            raise typer.Exit(int(ExitCode.ERROR))
+
+
+def plan_cmd(
+    paths: list[str] = c.Paths,
+    sandbox: bool = c.SandboxOpt,
+    fmt: str = c.FormatOpt,
+    detailed_exitcode: bool = typer.Option(
+        False, "--detailed-exitcode", help="Exit 2 when there are changes, 0 when none."),
+    target: list[str] = c.TargetOpt,
+    exclude: list[str] = c.ExcludeOpt,
+    state_dir: str = c.StateDirOpt,
+    concurrency: int = c.ConcurrencyOpt,
+    no_color: bool = c.NoColorOpt,
+    verbose: bool = c.VerboseOpt,
+) -> None:
+    """Show what apply would change on each platform (reads only)."""
+    from ..session import Session
+
+    out = c.make_output(fmt, no_color)
+    c.setup_logging(verbose)
+    with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        docs = _load(paths, out, target, exclude)
+        plan = _plan(docs, session, concurrency)
+        out.plan(plan)
+        raise typer.Exit(plan_exit(plan, detailed_exitcode))
+
+
+def apply_cmd(
+    paths: list[str] = c.Paths,
+    sandbox: bool = c.SandboxOpt,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
+    fmt: str = c.FormatOpt,
+    target: list[str] = c.TargetOpt,
+    exclude: list[str] = c.ExcludeOpt,
+    state_dir: str = c.StateDirOpt,
+    concurrency: int = c.ConcurrencyOpt,
+    no_color: bool = c.NoColorOpt,
+    verbose: bool = c.VerboseOpt,
+) -> None:
+    """Plan, confirm, then make each platform match the files."""
+    from .. import apply as applier
+    from ..errors import UsageError
+    from ..session import Session
+
+    out = c.make_output(fmt, no_color)
+    c.setup_logging(verbose)
+    with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        docs = _load(paths, out, target, exclude)
+        plan = _plan(docs, session, concurrency)
+        if fmt == "text":
+            out.plan(plan)
+        if not plan.has_changes and not plan.errors:
+            if fmt == "json":
+                out.plan(plan)
+            out.info("Nothing to apply.")
+            raise typer.Exit(plan_exit(plan, False))
+        runnable = [cp for cp in plan.campaigns if cp.action != "error" and not cp.blocked
+                    and cp.has_changes]
+        if runnable and not yes:
+            if not sys.stdin.isatty():
+                raise UsageError("refusing to apply without confirmation on a non-interactive "
+                                 "input", hint="pass --yes")
+            if not typer.confirm(f"Apply changes to {len(runnable)} campaign(s)?", default=False,
+                                 err=True):
+                out.info("Nothing applied.")
+                raise typer.Exit(int(ExitCode.OK))
+        report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
+        out.outcomes(report)
+        if report.count("failed"):
+            raise typer.Exit(int(ExitCode.ERROR))
+        if report.count("drifted"):
+            raise typer.Exit(int(ExitCode.DRIFT))
+        if report.count("blocked"):
+            raise typer.Exit(int(ExitCode.BLOCKED))
+
+
+def status_cmd(
+    paths: list[str] = c.Paths,
+    sandbox: bool = c.SandboxOpt,
+    fmt: str = c.FormatOpt,
+    target: list[str] = c.TargetOpt,
+    exclude: list[str] = c.ExcludeOpt,
+    state_dir: str = c.StateDirOpt,
+    concurrency: int = c.ConcurrencyOpt,
+    no_color: bool = c.NoColorOpt,
+    verbose: bool = c.VerboseOpt,
+) -> None:
+    """Remote status, lead counts and stats of the campaigns, as a table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..plan import resolve
+    from ..session import Session
+
+    out = c.make_output(fmt, no_color)
+    c.setup_logging(verbose)
+    with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        docs = _load(paths, out, target, exclude)
+
+        def row(doc: Document) -> list[Any]:
+            provider = session.provider(doc.provider)
+            remote, _ = resolve(doc, provider, session.state)
+            if remote is None:
+                return [doc.address, "-", "(not created)", "", ""]
+            s = provider.summary(remote)
+            return [doc.address, remote.id, remote.status, s.get("leads", ""), s.get("stats", "")]
+
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            rows = list(pool.map(row, docs))
+        out.table("campaigns", ["campaign", "id", "status", "leads", "stats"], rows)
+
+
+def schema_cmd(
+    provider: str = typer.Argument(..., help="sendkit, lemlist or puffle."),
+) -> None:
+    """Print the JSON Schema of a provider's campaign file (for yaml-language-server)."""
+    import json
+
+    from ..providers import PROVIDERS
+
+    if provider not in PROVIDERS:
+        raise typer.BadParameter(f"unknown provider {provider!r}; one of: "
+                                 + ", ".join(PROVIDERS), param_hint="PROVIDER")
+    from ..validate import document_schema
+
+    typer.echo(json.dumps(document_schema(provider), indent=2, sort_keys=False))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate_cmd)
+    app.command("plan")(plan_cmd)
+    app.command("diff", help="Alias of plan.")(plan_cmd)
+    app.command("apply")(apply_cmd)
+    app.command("status")(status_cmd)
+    app.command("schema")(schema_cmd)

@@ -1,0 +1,92 @@
+"""`outreach sandbox`: the local emulator of the three APIs."""
+
+from __future__ import annotations
+
+import typer
+
+from . import common as c
+
+sandbox_app = typer.Typer(help="The embedded emulator of the SendKit, lemlist and Puffle APIs.",
+                          no_args_is_help=True)
+
+DbOpt = typer.Option(None, "--db", help="SQLite file (default: <state-dir>/sandbox.sqlite3).")
+
+
+def _db(db: str | None, state_dir: str) -> str:
+    import os
+
+    return db or os.path.join(state_dir, "sandbox.sqlite3")
+
+
+@sandbox_app.command("serve")
+def serve_cmd(
+    port: int = typer.Option(8787, "--port", "-p", help="Loopback port (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to bind."),
+    db: str = DbOpt,
+    state_dir: str = c.StateDirOpt,
+    latency_ms: float = typer.Option(0.0, "--latency-ms", min=0, help="Added to every request."),
+    fault_rate: float = typer.Option(0.0, "--fault-rate", min=0, max=1,
+                                     help="Share of requests answered 429/5xx."),
+    seed: int = typer.Option(None, "--seed", help="Seed for reproducible faults."),
+) -> None:
+    """Serve the emulator on loopback until Ctrl-C."""
+    from ..sandbox import server
+
+    def ready(url: str) -> None:
+        typer.echo(f"sandbox listening on {url}", err=True)
+        for prefix in ("/sendkit/v1", "/lemlist/api", "/puffle/api"):
+            typer.echo(f"  {url}{prefix}", err=True)
+
+    try:
+        server.serve(_db(db, state_dir), host=host, port=port, ready=ready,
+                     faults=server.Faults(latency_ms, fault_rate, seed))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--host") from None
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@sandbox_app.command("tick")
+def tick_cmd(
+    days: float = typer.Option(0.0, "--days", min=0, help="Simulated days to advance."),
+    hours: float = typer.Option(0.0, "--hours", min=0, help="Simulated hours to advance."),
+    db: str = DbOpt,
+    state_dir: str = c.StateDirOpt,
+) -> None:
+    """Advance simulated time: leads move through steps, mail is 'sent'."""
+    import json
+
+    from ..sandbox import server
+    from ..sandbox.store import Store
+
+    seconds = days * 86400 + hours * 3600 or 86400.0
+    sb = server.Sandbox(Store(_db(db, state_dir)))
+    summary = {}
+    for emu in sb.emulators:
+        tick = getattr(emu, "tick", None)
+        if tick is not None:
+            summary[emu.prefix.split("/")[1]] = tick(seconds)
+    typer.echo(json.dumps({"advancedSeconds": seconds, "providers": summary}, indent=2,
+                          sort_keys=True, default=str))
+
+
+@sandbox_app.command("events")
+def events_cmd(
+    db: str = DbOpt,
+    state_dir: str = c.StateDirOpt,
+) -> None:
+    """Print the emulators' event log (webhook events such as lead.tag_changed)."""
+    import json
+
+    from ..sandbox import server
+    from ..sandbox.store import Store
+
+    sb = server.Sandbox(Store(_db(db, state_dir)))
+    for emu in sb.emulators:
+        events = getattr(emu, "events", None)
+        for ev in events() if events else []:
+            typer.echo(json.dumps(ev, sort_keys=True))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sandbox_app, name="sandbox")

@@ -1,0 +1,222 @@
+"""Read campaign files: YAML documents with source positions, `!file` includes and `${VAR}`.
+
+Loading never stops at the first problem: every unreadable document is reported as a
+`Diagnostic`, and the readable ones are returned beside them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+try:  # the C composer is several times faster on large files
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DocPath = tuple[str | int, ...]
+Pos = tuple[int, int]  # 1-based line, column
+
+_ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a file, printed as `file:line:col: path: message`."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {self.path + ': ' if self.path else ''}{label}{self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.col, self.path)
+
+
+@dataclass
+class Source:
+    """One YAML document as read: data plus where each value and key stands."""
+
+    file: str
+    index: int  # position of the document in its file (0-based)
+    count: int  # documents in the file
+    data: Any
+    positions: dict[DocPath, Pos] = field(default_factory=dict)
+    key_positions: dict[DocPath, Pos] = field(default_factory=dict)
+    env_paths: set[DocPath] = field(default_factory=set)  # values that came from ${VAR}
+    start: Pos = (1, 1)
+
+    def pos(self, path: DocPath, *, key: bool = False) -> Pos:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        table = self.key_positions if key else self.positions
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if key and p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.start
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
+    """Files named, plus every *.yaml / *.yml below each folder named, sorted, once each."""
+    files: list[str] = []
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+    for raw in paths:
+        p = FsPath(raw)
+        if p.is_dir():
+            found = sorted(
+                str(f) for f in p.rglob("*")
+                if f.suffix in YAML_SUFFIXES and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not found:
+                problems.append(Diagnostic(raw, 1, 1, "", "no *.yaml or *.yml files in this folder"))
+        elif p.is_file():
+            found = [str(p)]
+        else:
+            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder"))
+            found = []
+        for f in found:
+            if f not in seen:
+                seen.add(f)
+                files.append(f)
+    return files, problems
+
+
+def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list[Source], list[Diagnostic]]:
+    """Every document of one YAML file, with the problems found reading them."""
+    env = os.environ if environ is None else environ
+    try:
+        text = FsPath(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Diagnostic(file, 1, 1, "", f"cannot read: {exc}")]
+    try:
+        nodes = [n for n in yaml.compose_all(text, Loader=_Loader) if n is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        return [], [Diagnostic(file, line, col, "", f"invalid YAML: {msg}")]
+    except yaml.YAMLError as exc:
+        return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: {exc}")]
+    sources, problems = [], []
+    for i, node in enumerate(nodes):
+        builder = _Builder(file, env)
+        data = builder.build(node, ())
+        src = Source(file, i, len(nodes), data, builder.positions, builder.key_positions,
+                     builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1))
+        sources.append(src)
+        problems.extend(builder.problems)
+    return sources, problems
+
+
+class _Builder:
+    """Turn a composed YAML node tree into plain Python values, recording positions."""
+
+    def __init__(self, file: str, env: Mapping[str, str]) -> None:
+        self.file = file
+        self.env = env
+        self.base = FsPath(file).parent
+        self.positions: dict[DocPath, Pos] = {}
+        self.key_positions: dict[DocPath, Pos] = {}
+        self.env_paths: set[DocPath] = set()
+        self.problems: list[Diagnostic] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def _problem(self, node: yaml.Node, path: DocPath, message: str) -> None:
+        self.problems.append(Diagnostic(self.file, node.start_mark.line + 1,
+                                        node.start_mark.column + 1, format_path(path), message))
+
+    def build(self, node: yaml.Node, path: DocPath) -> Any:
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for knode, vnode in node.value:
+                if knode.tag == "tag:yaml.org,2002:merge":
+                    merged = self.build(vnode, path)
+                    for item in merged if isinstance(merged, list) else [merged]:
+                        if isinstance(item, dict):
+                            for k, v in item.items():
+                                out.setdefault(k, v)
+                    continue
+                key = self._constructor.construct_object(knode) if isinstance(
+                    knode, yaml.ScalarNode) else None
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    self._problem(knode, path, "mapping keys must be plain strings")
+                    continue
+                key = str(key)
+                sub = (*path, key)
+                if key in out:
+                    self._problem(knode, sub, "duplicate key (YAML keeps only the last one)")
+                self.key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+                out[key] = self.build(vnode, sub)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, (*path, i)) for i, v in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag == "!file":
+            return self._include(node, path)
+        if node.tag.startswith("!"):
+            self._problem(node, path, f"unknown tag {node.tag} (only !file is supported)")
+            return None
+        value = self._constructor.construct_object(node)
+        if isinstance(value, str) and "$" in value:
+            value = self._expand(value, node, path)
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            # Timestamps and the like: keep the text exactly as written.
+            value = node.value
+        return value
+
+    def _include(self, node: yaml.ScalarNode, path: DocPath) -> str | None:
+        rel = str(node.value).strip()
+        target = (self.base / rel)
+        try:
+            text = target.read_text("utf-8")
+        except FileNotFoundError:
+            self._problem(node, path, f"!file {rel}: no such file (paths are relative to "
+                                      f"{self.base.as_posix() or '.'})")
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self._problem(node, path, f"!file {rel}: cannot read: {exc}")
+            return None
+        return text
+
+    def _expand(self, value: str, node: yaml.Node, path: DocPath) -> str:
+        def sub(m: re.Match[str]) -> str:
+            if m.group(0) == "$$":
+                return "$"
+            name, default = m.group(1), m.group(2)
+            self.env_paths.add(path)
+            if name in self.env:
+                return self.env[name]
+            if default is not None:
+                return default
+            self._problem(node, path, f"environment variable {name} is not set "
+                                      f"(write ${{{name}:-default}} for a default)")
+            return ""
+
+        return _ENV.sub(sub, value)

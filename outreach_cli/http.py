@@ -1,0 +1,307 @@
+"""The one HTTP client factory: auth, timeouts, rate limits, retries, redaction.
+
+Providers call `Api.request()`; nothing else in the package talks HTTP.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import __version__
+from .errors import ApiError, NetworkError, OutreachError
+
+log = logging.getLogger("outreach.http")
+
+USER_AGENT = f"outreach/{__version__} (+https://github.com/outreach-cli)"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Headers whose values are credentials; `--verbose` logs them as "(redacted)".
+SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> None:
+    """Refuse plain http:// except on loopback: an API key must never cross a network bare."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
+        return
+    raise OutreachError(
+        f"refusing {url}: API keys are sent only over https:// (plain http only on loopback)"
+    )
+
+
+class RateLimiter:
+    """At most `limit` requests in any `window` seconds, shared by every thread using it.
+
+    A sliding window over the send times of the last `limit` requests. `margin` widens the
+    window slightly: the server counts arrivals, we count departures, and the two clocks differ
+    by the request's time in flight.
+    """
+
+    def __init__(self, limit: int, window: float, margin: float = 0.05) -> None:
+        self.limit, self.window = limit, window + margin
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                while self._sent and now - self._sent[0] >= self.window:
+                    self._sent.popleft()
+                wait = max(self._paused_until - now, 0.0)
+                if not wait and len(self._sent) < self.limit:
+                    self._sent.append(now)
+                    return
+                if not wait:
+                    wait = self.window - (now - self._sent[0])
+            time.sleep(max(wait, 0.001))
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for `seconds` (the server said so: Retry-After, Remaining: 0)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+_LIMITERS: dict[tuple[str, str], RateLimiter] = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(provider: str, key: str, limit: int, window: float) -> RateLimiter:
+    """One limiter per (provider, key) in this process: limits are per key, not per client."""
+    with _LIMITERS_LOCK:
+        lim = _LIMITERS.get((provider, key))
+        if lim is None:
+            lim = _LIMITERS[(provider, key)] = RateLimiter(limit, window)
+        return lim
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - (now if now is not None else time.time()), 0.0)
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4
+    base: float = 0.25
+    cap: float = 8.0
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter exponential backoff (attempt counts from 1)."""
+        return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + self.jitter() / 2)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    data: Any
+    headers: httpx.Headers
+
+
+ErrorParser = Callable[[int, Any], tuple[str | None, str]]
+
+
+def default_error_parser(status: int, body: Any) -> tuple[str | None, str]:
+    """(code, message) from the common error shapes: `{error:{code,message}}`,
+    `{error: "…", message: "…"}`, `{message}`, or plain text."""
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            return err.get("code"), str(err.get("message") or err)
+        msg = body.get("message")
+        if isinstance(err, str):
+            return (None, f"{err}: {msg}") if msg else (None, err)
+        if msg:
+            return None, str(msg)
+        return None, str(body)[:500]
+    text = str(body or "").strip()
+    return None, text[:500] or f"HTTP {status}"
+
+
+class Api:
+    """An authenticated client for one provider's API root."""
+
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        error_parser: ErrorParser = default_error_parser,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        check_url(base_url)
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+        self.limiter = limiter
+        self.retry = retry or RetryPolicy()
+        self.error_parser = error_parser
+        self.requests_sent = 0
+        self.rate_limited = 0
+        self._count_lock = threading.Lock()
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            params=params,
+            auth=auth,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        retry: bool | None = None,
+        ok: tuple[int, ...] = (),
+    ) -> Reply:
+        """Send one request; retry transient failures when the request is safe to repeat.
+
+        `retry=None` retries idempotent methods only: a POST that creates is never blindly
+        repeated (the caller looks the object up instead). Statuses in `ok` are returned
+        rather than raised.
+        """
+        method = method.upper()
+        may_retry = retry if retry is not None else method in ("GET", "PUT", "DELETE", "HEAD")
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.limiter is not None:
+                self.limiter.acquire()
+            with self._count_lock:
+                self.requests_sent += 1
+            try:
+                resp = self._client.request(method, path, json=json, params=params)
+            except httpx.TransportError as exc:
+                # A 429-style wait does not apply: the server never answered. A request that
+                # may have been received is repeated only when it is idempotent.
+                if may_retry and attempt < self.retry.attempts:
+                    time.sleep(self.retry.backoff(attempt))
+                    continue
+                raise NetworkError(
+                    f"{self.provider}: {method} {self._show(path)} failed: {type(exc).__name__}",
+                    hint="check the network, or the API URL override "
+                    f"OUTREACH_{self.provider.upper()}_URL",
+                ) from exc
+            self._log(method, path, resp)
+            self._note_rate_headers(resp)
+            if resp.status_code in RETRY_STATUSES:
+                if resp.status_code == 429:
+                    with self._count_lock:
+                        self.rate_limited += 1
+                wait = parse_retry_after(resp.headers.get("Retry-After"))
+                # 429 means the request was not processed, so it is safe to send again even
+                # for a POST; a 5xx on a POST may have been half-done.
+                safe = may_retry or resp.status_code == 429
+                if safe and attempt < self.retry.attempts:
+                    delay = wait if wait is not None else self.retry.backoff(attempt)
+                    if self.limiter is not None and resp.status_code == 429:
+                        self.limiter.pause(delay)
+                    time.sleep(delay)
+                    continue
+            data = _decode(resp)
+            if resp.is_success or resp.status_code in ok:
+                return Reply(resp.status_code, data, resp.headers)
+            code, message = self.error_parser(resp.status_code, data)
+            raise ApiError(self.provider, resp.status_code, message, code=code,
+                           method=method, url=self._show(path))
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Reply:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Reply:
+        return self.request("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Reply:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Reply:
+        return self.request("DELETE", path, **kw)
+
+    def _note_rate_headers(self, resp: httpx.Response) -> None:
+        if self.limiter is None:
+            return
+        remaining = resp.headers.get("X-RateLimit-Remaining")
+        if remaining is not None and remaining.strip() == "0" and resp.status_code != 429:
+            # The server's window is full: wait out Retry-After if given, else one window.
+            wait = parse_retry_after(resp.headers.get("Retry-After"))
+            self.limiter.pause(wait if wait is not None else self.limiter.window / 2)
+
+    def _show(self, path: str) -> str:
+        """The path as it may be printed (no query string: it can carry access tokens)."""
+        return path.split("?", 1)[0]
+
+    def _log(self, method: str, path: str, resp: httpx.Response) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        sent = {
+            k: ("(redacted)" if k.lower() in SECRET_HEADERS else v)
+            for k, v in resp.request.headers.items()
+        }
+        log.debug("%s %s → %s %s", method, self._show(path), resp.status_code, sent)
+
+
+def _decode(resp: httpx.Response) -> Any:
+    ctype = resp.headers.get("Content-Type", "")
+    if "json" in ctype:
+        try:
+            return resp.json()
+        except ValueError:
+            return resp.text
+    text = resp.text
+    if text[:1] in "{[":
+        try:
+            return resp.json()
+        except ValueError:
+            pass
+    return text

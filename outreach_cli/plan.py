@@ -1,0 +1,210 @@
+"""Identity, fetch, diff, classify → Plan. Makes no write."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .diff import diff, fingerprint, ignored, pop_path
+from .errors import OutreachError
+from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
+from .state import State
+from .validate import Document
+
+Action = Literal["create", "update", "noop", "error"]
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    change: Change
+    verdict: Verdict
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """What apply would do to one campaign."""
+
+    doc: Document
+    action: Action
+    remote: Remote | None = None
+    changes: tuple[PlannedChange, ...] = ()
+    lifecycle: Lifecycle = Lifecycle()
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+    hashes: dict[str, str] = field(default_factory=dict)  # write-only values, to record
+
+    @property
+    def address(self) -> str:
+        return self.doc.address
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.lifecycle.blocked) or any(not c.verdict.allowed for c in self.changes)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.action == "create" or bool(self.changes) or bool(self.lifecycle.actions)
+
+    @property
+    def name(self) -> str:
+        return str(self.doc.campaign.get("name") or (self.remote.name if self.remote else ""))
+
+
+@dataclass(frozen=True)
+class Plan:
+    campaigns: tuple[CampaignPlan, ...]
+
+    @property
+    def errors(self) -> list[CampaignPlan]:
+        return [c for c in self.campaigns if c.action == "error"]
+
+    @property
+    def blocked(self) -> list[CampaignPlan]:
+        return [c for c in self.campaigns if c.action != "error" and c.blocked]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.has_changes for c in self.campaigns if c.action != "error")
+
+    def tally(self) -> dict[str, int]:
+        out = {"create": 0, "update": 0, "noop": 0, "blocked": 0, "error": 0}
+        for c in self.campaigns:
+            if c.action == "error":
+                out["error"] += 1
+            elif c.blocked:
+                out["blocked"] += 1
+            elif c.action == "create":
+                out["create"] += 1
+            elif c.has_changes:
+                out["update"] += 1
+            else:
+                out["noop"] += 1
+        return out
+
+
+ProviderFor = Callable[[str], Provider]
+
+
+def build(docs: list[Document], provider_for: ProviderFor, state: State,
+          *, concurrency: int = 4) -> Plan:
+    """Plan every document; campaigns are read concurrently. Never writes."""
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        plans = list(pool.map(lambda d: plan_one(d, provider_for, state), docs))
+    return Plan(tuple(plans))
+
+
+def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> CampaignPlan:
+    try:
+        provider = provider_for(doc.provider)
+        remote, notes = resolve(doc, provider, state)
+        return compare(doc, provider, remote, state, notes)
+    except OutreachError as exc:
+        return CampaignPlan(doc, "error", error=exc.message + (f" ({exc.hint})" if exc.hint else ""))
+
+
+def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | None, list[str]]:
+    """Find the document's remote campaign: `id:`, then state, then a unique exact name."""
+    notes: list[str] = []
+    if doc.id:
+        remote = provider.fetch(doc.id)
+        if remote is None:
+            raise OutreachError(f"{doc.address}: id {doc.id} was not found on {provider.title}",
+                                hint="remove `id:` to create the campaign, or fix the id")
+        return remote, notes
+    entry = state.get(doc.address)
+    if entry is not None:
+        remote = provider.fetch(entry.id)
+        if remote is not None:
+            return remote, notes
+        notes.append(f"state pointed at {entry.id}, which no longer exists on {provider.title}")
+    name = doc.campaign.get("name")
+    if not name:
+        return None, notes
+    found = provider.find_by_name(str(name))
+    if len(found) > 1:
+        ids = ", ".join(r.id for r in found)
+        raise OutreachError(f"{doc.address}: {len(found)} {provider.title} campaigns are named "
+                            f"{name!r} ({ids})", hint="pin the right one with `id:` in the file")
+    if found:
+        notes.append(f"adopting the existing campaign {found[0].id} with the same name")
+        remote = provider.fetch(found[0].id)
+        return remote, notes
+    return None, notes
+
+
+def compare(doc: Document, provider: Provider, remote: Remote | None, state: State,
+            notes: list[str] | None = None) -> CampaignPlan:
+    """Diff and classify one document against its remote campaign (None: to be created)."""
+    notes = list(notes or [])
+    desired = provider.comparable(copy.deepcopy(doc.campaign))
+    entry = state.get(doc.address) if remote is not None else None
+    if entry is not None and remote is not None and entry.id != remote.id:
+        entry = None
+    secret = tuple(provider.sensitive()) + tuple(doc.env_fields)
+
+    changes: list[Change] = []
+    hashes: dict[str, str] = {}
+    write_only_notes: dict[str, str] = {}
+    for dotted in provider.write_only():
+        found, value = pop_path(desired, dotted)
+        if not found:
+            continue
+        hashes[dotted] = h = fingerprint(value)
+        recorded = entry.hashes.get(dotted) if entry else None
+        if remote is None or recorded != h:
+            path = tuple(dotted.split("."))
+            changes.append(Change(path, "change" if recorded else "add", None, value))
+            write_only_notes[dotted] = (
+                "not read back by the API; changed since the last apply" if recorded
+                else "not read back by the API; set from the file")
+    for parent in {d.rsplit(".", 1)[0] for d in provider.write_only() if "." in d}:
+        # A write-only leaf popped from a mapping may leave it empty: nothing to compare.
+        found, value = pop_path(desired, parent)
+        if found and value:
+            _put(desired, parent, value)
+
+    current = remote.state if remote is not None else {}
+    if remote is not None:
+        current = provider.align(desired, copy.deepcopy(current))
+    changes.extend(diff(desired, current))
+    changes = [c for c in changes if not ignored(c, doc.ignore)]
+    changes = [_mark_sensitive(c, secret) for c in changes]
+
+    if remote is None:
+        lifecycle = provider.lifecycle(provider.initial_status, doc.status)
+        planned = tuple(PlannedChange(c, Verdict(True), write_only_notes.get(c.field, ""))
+                        for c in changes)
+        notes.extend(provider.notes(doc.campaign, None, lifecycle))
+        return CampaignPlan(doc, "create", None, planned, lifecycle, tuple(notes), hashes=hashes)
+
+    lifecycle = provider.lifecycle(remote.status, doc.status)
+    status = "paused" if any(a in provider.PRE_UPDATE_ACTIONS for a in lifecycle.actions) \
+        else remote.status
+    as_seen = Remote(remote.id, remote.name, status, remote.revision, remote.state, remote.raw,
+                     remote.ctype)
+    planned = tuple(
+        PlannedChange(c, provider.classify(c, as_seen), write_only_notes.get(c.field, ""))
+        for c in changes
+    )
+    notes.extend(provider.notes(doc.campaign, remote, lifecycle))
+    action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked else "noop"
+    return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes)
+
+
+def _mark_sensitive(change: Change, secret: tuple[str, ...]) -> Change:
+    name = change.field
+    if any(name == s or name.startswith(s + ".") or s.startswith(name + ".") for s in secret):
+        return Change(change.path, change.op, change.old, change.new, sensitive=True)
+    return change
+
+
+def _put(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    cur = data
+    for p in parts[:-1]:
+        cur = cur.setdefault(p, {})
+    cur[parts[-1]] = value

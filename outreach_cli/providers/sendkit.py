@@ -1,0 +1,346 @@
+"""SendKit (api.sendkit.ai/v1): campaigns with inline sequence and subsequences arrays."""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from typing import Any
+
+from ..errors import OutreachError
+from ..http import Api, RetryPolicy
+from . import sendkit_rules
+from .base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
+
+# GET returns these settings flattened at the top level of the campaign (providers.md §1,
+# "Diff gotcha"); every other setting is read back under `settings`.
+FLATTENED_SETTINGS = ("trackOpens", "trackClicks", "stopOnReply", "emailIntervalMinutes",
+                      "includeUnsubscribeLink")
+MAILBOX_SELECTORS = ("mailboxes", "mailboxIds", "mailboxEmails", "mailboxTags", "mailboxProvider")
+PAGE_LIMIT = 100
+
+TRIGGER_IMMUTABLE = (
+    "a subsequence's trigger cannot change once it has sent mail (SendKit answers "
+    "TRIGGER_IMMUTABLE)"
+)
+
+
+class SendKit(Provider):
+    name = "sendkit"
+    title = "SendKit"
+    key_env_var = "SENDKIT_API_KEY"
+    default_url = "https://api.sendkit.ai/v1"
+    sandbox_prefix = "/sendkit/v1"
+    statuses = ("draft", "active", "paused", "completed", "archived")
+    initial_status = "draft"
+
+    # The update page states no status restriction on PATCH (providers.md §1, "Editing an
+    # active campaign: docs silent"), so every field may change in every live status; the
+    # history-dependent trigger rule is in classify().
+    RULES = (
+        FieldRule("*", frozenset({"draft", "active", "paused"}),
+                  reason="SendKit does not accept edits to a completed or archived campaign",
+                  remedy="create a new campaign (a new key, or remove id:)"),
+    )
+    STATUS_MAP = {"draft": ("draft",), "active": ("active",), "paused": ("paused",)}
+    TRANSITIONS = {
+        ("draft", "active"): ("start",),
+        ("active", "paused"): ("pause",),
+        ("paused", "active"): ("resume",),
+        # A draft has never sent: "paused" as the first status means start then pause.
+        ("draft", "paused"): ("start", "pause"),
+    }
+    PRE_UPDATE_ACTIONS = frozenset()  # SendKit edits are status-independent: pause needs no lead
+    LIFECYCLE_BLOCKED = {
+        ("active", "draft"): ("SendKit has no way back to draft once a campaign has started",
+                              "write `status: paused` to stop sending"),
+        ("paused", "draft"): ("SendKit has no way back to draft once a campaign has started",
+                              "keep `status: paused`"),
+    }
+
+    @classmethod
+    def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        headers = {"X-Api-Key": key}
+        if key.startswith("sk_user_"):
+            ws = env.get("SENDKIT_WORKSPACE_ID")
+            if not ws:
+                raise OutreachError(
+                    "a SendKit platform key (sk_user_…) needs SENDKIT_WORKSPACE_ID",
+                    hint="export SENDKIT_WORKSPACE_ID=<workspace id>, or use a workspace key sk_…")
+            headers["X-Workspace-Id"] = ws
+        # SendKit publishes no rate limit (providers.md §1): no limiter, but 429s are retried.
+        return Api("sendkit", base_url, headers=headers, retry=RetryPolicy())
+
+    # -- offline ------------------------------------------------------------------------------
+
+    def check(self, campaign: dict[str, Any]) -> list[Finding]:
+        return sendkit_rules.check(campaign)
+
+    def write_only(self) -> tuple[str, ...]:
+        return ("settings.webhook.secret", *MAILBOX_SELECTORS)
+
+    def sensitive(self) -> tuple[str, ...]:
+        return ("settings.webhook.secret",)
+
+    def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
+        """Bodies as SendKit stores them (plain text becomes TipTap HTML); `order` and
+        `name` are positional/server-assigned and compared only when the file sets them."""
+        out = copy.deepcopy(campaign)
+        for step in out.get("sequence") or []:
+            _normalise_step(step)
+        for sub in out.get("subsequences") or []:
+            for step in sub.get("sequence") or []:
+                _normalise_step(step)
+        return out
+
+    def classify(self, change: Change, remote: Remote) -> Verdict:
+        verdict = super().classify(change, remote)
+        if not verdict.allowed:
+            return verdict
+        path = change.path
+        if len(path) >= 3 and path[0] == "subsequences" and path[2] == "trigger":
+            subs = remote.state.get("subsequences") or []
+            idx = path[1]
+            if isinstance(idx, int) and idx < len(subs) and _has_sent(subs[idx]):
+                return Verdict(False, reason=TRIGGER_IMMUTABLE,
+                               remedy="archive this subsequence (status: archived) and add a new "
+                                      "one with the new trigger")
+        return verdict
+
+    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Pair subsequences by `_id`, else by name; unmatched remote ones go last."""
+        want = desired.get("subsequences")
+        have = state.get("subsequences")
+        if not isinstance(want, list) or not isinstance(have, list):
+            return state
+        pool = list(have)
+        ordered: list[Any] = []
+        for sub in want:
+            match = None
+            for cand in pool:
+                if (sub.get("_id") and cand.get("_id") == sub.get("_id")) or (
+                    not sub.get("_id") and cand.get("name") == sub.get("name")
+                ):
+                    match = cand
+                    break
+            if match is None:
+                ordered.append(None)
+            else:
+                pool.remove(match)
+                ordered.append(match)
+        # Unmatched desired entries take the positions of unmatched remote ones, so a renamed
+        # subsequence reads as a change rather than as remove + add.
+        rest = iter(pool)
+        filled = [m if m is not None else next(rest, {}) for m in ordered]
+        filled.extend(rest)
+        state["subsequences"] = [m for m in filled]
+        return state
+
+    def notes(self, campaign: dict[str, Any], remote: Remote | None,
+              lifecycle: Lifecycle) -> list[str]:
+        out = []
+        if "start" in lifecycle.actions and not any(campaign.get(k) for k in MAILBOX_SELECTORS) \
+                and not (remote and remote.raw.get("mailboxCount")):
+            out.append("start needs at least one mailbox: set mailboxTags, mailboxEmails or "
+                       "mailboxIds")
+        return out
+
+    # -- remote -------------------------------------------------------------------------------
+
+    def fetch(self, id: str) -> Remote | None:
+        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        if reply.status == 404:
+            return None
+        return self._remote(_data(reply.data))
+
+    def find_by_name(self, name: str) -> list[Remote]:
+        out = []
+        for item in self._list(search=name):
+            if item.get("name") == name:
+                out.append(self._remote(item))
+        return out
+
+    def list_campaigns(self) -> list[dict[str, Any]]:
+        return list(self._list())
+
+    def _list(self, **params: Any) -> Any:
+        cursor = None
+        seen: set[str] = set()
+        page = 1
+        while True:
+            query = {"limit": PAGE_LIMIT, **params}
+            if cursor:
+                query["cursor"] = cursor
+            reply = self.client.get("/campaigns", params=query)
+            items = _data(reply.data) or []
+            for item in items:
+                cid = _id(item)
+                if cid not in seen:
+                    seen.add(cid)
+                    yield item
+            pag = reply.data.get("pagination") if isinstance(reply.data, dict) else None
+            if not pag:
+                return
+            # Newer revision: hasMore + nextCursor; pages may be sparse (data: [] while more
+            # exist), so follow the cursor rather than stopping on an empty page.
+            if "hasMore" in pag or "nextCursor" in pag:
+                nxt = pag.get("nextCursor") or (_id(items[-1]) if items else None)
+                if not pag.get("hasMore") or not nxt or nxt == cursor:
+                    return
+                cursor = nxt
+            else:  # older revision: page/pages
+                page += 1
+                if page > int(pag.get("pages") or 1):
+                    return
+                params["page"] = page
+
+    def create(self, campaign: dict[str, Any]) -> str:
+        body = _with_schedule(campaign)
+        # Not retried on 5xx/connection loss: apply looks the campaign up by name instead.
+        reply = self.client.post("/campaigns", json=body, retry=False)
+        return _id(_data(reply.data))
+
+    def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
+        body = self.patch_body(remote, campaign, changes)
+        if body:
+            self.client.patch(f"/campaigns/{remote.id}", json=body)
+
+    def patch_body(self, remote: Remote, campaign: dict[str, Any],
+                   changes: list[Change]) -> dict[str, Any]:
+        """The smallest PATCH: `sequence`/`subsequences` whole (keeping `_id`s),
+        `schedule`/`settings` only the changed keys (the server merges them)."""
+        touched = {c.path[0] for c in changes}
+        body: dict[str, Any] = {}
+        if "name" in touched:
+            body["name"] = campaign["name"]
+        if "sequence" in touched:
+            have = remote.raw.get("sequence") or []
+            body["sequence"] = [_keep_id(s, have[i] if i < len(have) else None)
+                                for i, s in enumerate(campaign.get("sequence") or [])]
+        if "subsequences" in touched:
+            aligned = self.align(campaign, {"subsequences": copy.deepcopy(
+                remote.raw.get("subsequences") or [])})["subsequences"]
+            subs = []
+            for i, sub in enumerate(campaign.get("subsequences") or []):
+                old = aligned[i] if i < len(aligned) else None
+                new = _keep_id(sub, old)
+                old_steps = (old or {}).get("sequence") or []
+                new["sequence"] = [_keep_id(s, old_steps[j] if j < len(old_steps) else None)
+                                   for j, s in enumerate(sub.get("sequence") or [])]
+                subs.append(new)
+            body["subsequences"] = subs
+        for section in ("schedule", "settings"):
+            if section in touched:
+                body[section] = _changed_subtree(campaign.get(section) or {}, [
+                    c.path[1:] for c in changes if c.path[0] == section])
+        for sel in MAILBOX_SELECTORS:
+            if sel in touched:
+                body[sel] = campaign[sel]
+        return body
+
+    def transition(self, remote: Remote, action: str) -> None:
+        if action not in ("start", "pause", "resume"):
+            raise OutreachError(f"SendKit has no {action} action")
+        # Lifecycle POSTs are state changes, safe to repeat only if we check first: a lost
+        # answer is followed by a fresh read in apply's verification.
+        self.client.post(f"/campaigns/{remote.id}/{action}", retry=False)
+
+    def summary(self, remote: Remote) -> dict[str, str]:
+        counts = remote.raw.get("leadCounts") or {}
+        stats = remote.raw.get("stats") or {}
+        shown = ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, (int, float)))
+        return {"leads": f"{counts.get('active', 0)} active / {counts.get('total', 0)}",
+                "stats": shown}
+
+    # -- leads ----------------------------------------------------------------------------------
+
+    def list_tags(self) -> list[dict[str, Any]]:
+        return list(_data(self.client.get("/tags").data) or [])
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _remote(self, raw: dict[str, Any]) -> Remote:
+        return Remote(_id(raw), str(raw.get("name") or ""), str(raw.get("status") or "draft"),
+                      raw.get("updatedAt"), normalize(raw), raw)
+
+
+def normalize(raw: dict[str, Any]) -> dict[str, Any]:
+    """A SendKit campaign as read → the shape of the file's `campaign:` block."""
+    out: dict[str, Any] = {"name": raw.get("name")}
+    if "sequence" in raw:
+        out["sequence"] = copy.deepcopy(raw["sequence"])
+    if "subsequences" in raw:
+        out["subsequences"] = copy.deepcopy(raw["subsequences"])
+    sched = raw.get("sendingSchedule") or raw.get("schedule")
+    if sched is not None:
+        out["schedule"] = copy.deepcopy(sched)
+    settings = copy.deepcopy(raw.get("settings") or {})
+    for key in FLATTENED_SETTINGS:
+        if key in raw:
+            settings[key] = raw[key]
+    out["settings"] = settings
+    return out
+
+
+def to_tiptap(text: str) -> str:
+    """Plain text → the TipTap HTML SendKit stores: a paragraph per blank-line block, `<br>`
+    for single newlines. Text that already holds HTML tags is kept as written."""
+    if re.search(r"<[a-zA-Z][^>]*>", text):
+        return text
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line, quote=False) for line in b.strip("\n").split("\n"))
+        + "</p>" for b in blocks
+    )
+
+
+def _normalise_step(step: dict[str, Any]) -> None:
+    if isinstance(step.get("body"), str):
+        step["body"] = to_tiptap(step["body"])
+    for var in step.get("variants") or []:
+        if isinstance(var, dict) and isinstance(var.get("body"), str):
+            var["body"] = to_tiptap(var["body"])
+
+
+def _has_sent(sub: dict[str, Any]) -> bool:
+    stats = sub.get("stats") or {}
+    return bool((sub.get("addedCount") or 0) > 0 or (stats.get("sent") or 0) > 0)
+
+
+def _keep_id(item: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+    new = copy.deepcopy(item)
+    if old and "_id" in old and "_id" not in new:
+        new["_id"] = old["_id"]
+    return new
+
+
+def _changed_subtree(section: dict[str, Any], paths: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """Only the keys of `section` that changed: whole values one level down, since SendKit
+    merges nested objects (webhook, variantOptimization) one level deep."""
+    out: dict[str, Any] = {}
+    for p in paths:
+        if not p:
+            return copy.deepcopy(section)
+        top = p[0]
+        if top not in section:
+            continue
+        if len(p) >= 2 and isinstance(section[top], dict):
+            out.setdefault(top, {})[p[1]] = copy.deepcopy(section[top].get(p[1]))
+        else:
+            out[top] = copy.deepcopy(section[top])
+    return out
+
+
+def _with_schedule(campaign: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(campaign)
+
+
+def _data(body: Any) -> Any:
+    if isinstance(body, dict) and "data" in body:
+        return body["data"]
+    return body
+
+
+def _id(item: dict[str, Any]) -> str:
+    # Some action endpoints answer with `id` rather than `_id` (providers.md §1).
+    return str(item.get("_id") or item.get("id") or "")

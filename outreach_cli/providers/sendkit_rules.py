@@ -1,0 +1,430 @@
+"""SendKit's offline rules that its JSON Schema cannot state.
+
+The schema (`schemas/sendkit.json`) checks types, enums, formats and ranges one field at a
+time. What remains is cross-field and cross-item: step order, the first step, subsequence
+limits, unique variant labels and trigger values, time zones and the sending window. The
+limits and enums live here as constants so the rules, the schema test and the docs share one
+source.
+
+Sources: the SendKit create/update campaign pages (shared/seeds) and their "Validation rules"
+summary in shared/reference/providers.md section 1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, TypeGuard
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .base import Finding, Path
+
+# -- rules as data --------------------------------------------------------------------------
+
+STEP_TYPES = ("email", "wait")
+TRIGGER_TYPES = ("ai_tag", "reply")
+SUBSEQUENCE_STATUSES = ("active", "archived")
+CONDITION_OPERATORS = ("has_value", "no_value", "equals", "not_equals", "contains", "not_contains")
+# `custom` is read-only legacy: SendKit reads it back but accepts only these on write.
+ESP_MATCHING_MODES = ("disabled", "auto")
+# `use_specific_mailboxes` is accepted but normalised to `disabled` on write.
+SEG_CHECK_MODES = ("disabled", "skip_all", "skip_providers", "use_specific_mailboxes")
+LEGACY_SEG_CHECK_MODES = {"use_specific_mailboxes": "disabled"}
+SEG_SKIP_MODE = "skip_providers"
+SEG_PROVIDERS = (
+    "proofpoint",
+    "mimecast",
+    "barracuda",
+    "cisco",
+    "forcepoint",
+    "sophos",
+    "trendmicro",
+    "symantec",
+    "mcafee",
+    "microsoft_atp",
+    "google_postini",
+)
+OPTIMIZATION_METRICS = ("replyRate", "openRate", "clickRate")
+# The JSON keys of these two settings are our assumption (the pages list only the values).
+MAILBOX_PRIORITIES = ("auto", "high", "normal", "low")
+SEND_ORDERS = ("auto", "follow-ups-first", "balanced", "new-leads-first")
+
+MAX_ACTIVE_SUBSEQUENCES = 15
+MAX_ACTIVE_REPLY_TRIGGERS = 1
+MAX_REPLY_NOTIFICATION_EMAILS = 5
+FIRST_MAIN_STEP_TYPE = "email"
+ARCHIVED = "archived"
+
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_CAMPAIGN: Path = ("campaign",)
+
+
+def check(campaign: dict[str, Any]) -> list[Finding]:
+    """Return every cross-field problem in a SendKit `campaign:` block.
+
+    Assumes the schema has run, but tolerates any shape: a value of an unexpected type is
+    skipped (the schema reports it), never a crash. Paths start at ("campaign", …).
+    """
+    if not isinstance(campaign, dict):
+        return []
+    findings: list[Finding] = []
+    findings += _main_sequence(campaign)
+    for path, steps in _sequences(campaign):
+        findings += _steps(path, steps)
+    findings += _subsequences(campaign)
+    findings += _schedule(campaign)
+    findings += _settings(campaign)
+    return findings
+
+
+# -- sequences ------------------------------------------------------------------------------
+
+
+def _sequences(campaign: dict[str, Any]) -> Iterator[tuple[Path, list[Any]]]:
+    """Yield (path, steps) for the main sequence and every subsequence's sequence."""
+    main = campaign.get("sequence")
+    if isinstance(main, list):
+        yield (*_CAMPAIGN, "sequence"), main
+    subs = campaign.get("subsequences")
+    if isinstance(subs, list):
+        for k, sub in enumerate(subs):
+            if isinstance(sub, dict) and isinstance(sub.get("sequence"), list):
+                yield (*_CAMPAIGN, "subsequences", k, "sequence"), sub["sequence"]
+
+
+def _main_sequence(campaign: dict[str, Any]) -> list[Finding]:
+    steps = campaign.get("sequence")
+    if not isinstance(steps, list) or not steps or not isinstance(steps[0], dict):
+        return []
+    kind = steps[0].get("type")
+    if not isinstance(kind, str) or kind == FIRST_MAIN_STEP_TYPE:
+        return []
+    return [
+        Finding(
+            (*_CAMPAIGN, "sequence", 0, "type"),
+            f"the main sequence must start with an {FIRST_MAIN_STEP_TYPE} step, not a {kind} "
+            "step (only subsequences may start with a wait)",
+        )
+    ]
+
+
+def _steps(path: Path, steps: list[Any]) -> list[Finding]:
+    """Rules for the steps of one sequence, main or subsequence alike."""
+    findings: list[Finding] = []
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict):
+            continue
+        here = (*path, i)
+        order = step.get("order")
+        if _is_int(order) and order != i:
+            findings.append(
+                Finding(
+                    (*here, "order"),
+                    f"order must equal the step's position ({i}); the server numbers steps by "
+                    "position",
+                )
+            )
+        if step.get("type") == "wait":
+            findings += _wait(here, step)
+        findings += _variants(here, step.get("variants"))
+    return findings
+
+
+def _wait(here: Path, step: dict[str, Any]) -> list[Finding]:
+    days, hours = step.get("waitDays"), step.get("waitHours")
+    given = [(key, v) for key, v in (("waitDays", days), ("waitHours", hours)) if v is not None]
+    # Neither key at all is the schema's finding (anyOf required); do not report it twice.
+    if not given or not all(_is_number(v) for _, v in given):
+        return []
+    if sum(v for _, v in given) > 0:
+        return []
+    return [
+        Finding(
+            (*here, given[0][0]),
+            "a wait step must wait at least 1 hour: waitDays + waitHours must be greater than 0",
+        )
+    ]
+
+
+def _variants(here: Path, variants: Any) -> list[Finding]:
+    if not isinstance(variants, list):
+        return []
+    findings: list[Finding] = []
+    first: dict[str, int] = {}
+    for j, variant in enumerate(variants):
+        if not isinstance(variant, dict) or not isinstance(variant.get("label"), str):
+            continue
+        label = variant["label"]
+        if label in first:
+            findings.append(
+                Finding(
+                    (*here, "variants", j, "label"),
+                    f"variant label {label!r} is already used by variants[{first[label]}]; "
+                    "labels must be unique within a step",
+                    related=((*here, "variants", first[label], "label"),),
+                )
+            )
+        else:
+            first[label] = j
+    return findings
+
+
+# -- subsequences ---------------------------------------------------------------------------
+
+
+def _subsequences(campaign: dict[str, Any]) -> list[Finding]:
+    subs = campaign.get("subsequences")
+    if not isinstance(subs, list):
+        return []
+    findings: list[Finding] = []
+    active = 0
+    reply_at: list[int] = []
+    tag_at: dict[str, int] = {}  # casefolded ai_tag value → index of its first active user
+    for k, sub in enumerate(subs):
+        if not isinstance(sub, dict):
+            continue
+        here: Path = (*_CAMPAIGN, "subsequences", k)
+        findings += _subsequence_sequence(here, sub.get("sequence"))
+        trigger = sub.get("trigger")
+        trigger = trigger if isinstance(trigger, dict) else {}
+        kind, value = trigger.get("type"), trigger.get("value")
+        if kind == "reply" and value is not None:
+            findings.append(
+                Finding(
+                    (*here, "trigger", "value"),
+                    "value is ignored for reply triggers (a reply trigger fires on the lead's "
+                    "first reply); remove it",
+                    severity="warning",
+                )
+            )
+        # Archived subsequences count toward none of the limits.
+        if sub.get("status") == ARCHIVED:
+            continue
+        active += 1
+        if active == MAX_ACTIVE_SUBSEQUENCES + 1:
+            findings.append(
+                Finding(
+                    here,
+                    f"at most {MAX_ACTIVE_SUBSEQUENCES} active (non-archived) subsequences per "
+                    f"campaign; this is number {active}: set status: archived on one or remove it",
+                )
+            )
+        if kind == "reply":
+            reply_at.append(k)
+            if len(reply_at) > MAX_ACTIVE_REPLY_TRIGGERS:
+                findings.append(
+                    Finding(
+                        (*here, "trigger", "type"),
+                        f"at most {MAX_ACTIVE_REPLY_TRIGGERS} active subsequence may have a reply "
+                        f"trigger; subsequences[{reply_at[0]}] already has one",
+                        related=((*_CAMPAIGN, "subsequences", reply_at[0], "trigger", "type"),),
+                    )
+                )
+        elif kind == "ai_tag" and isinstance(value, str):
+            key = value.strip().casefold()
+            if key in tag_at:
+                earlier = tag_at[key]
+                findings.append(
+                    Finding(
+                        (*here, "trigger", "value"),
+                        f"ai_tag trigger {value!r} is already used by subsequences[{earlier}] "
+                        "(values are compared ignoring case); active ai_tag values must be unique",
+                        related=((*_CAMPAIGN, "subsequences", earlier, "trigger", "value"),),
+                    )
+                )
+            else:
+                tag_at[key] = k
+    return findings
+
+
+def _subsequence_sequence(here: Path, steps: Any) -> list[Finding]:
+    if not isinstance(steps, list):
+        return []
+    if not steps:
+        return [
+            Finding(
+                (*here, "sequence"),
+                "a subsequence's sequence must not be empty: add at least one email step",
+            )
+        ]
+    if not any(isinstance(s, dict) and s.get("type") == "email" for s in steps):
+        return [
+            Finding(
+                (*here, "sequence"),
+                "this subsequence has no email step, so an enrolled lead receives nothing",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+# -- schedule -------------------------------------------------------------------------------
+
+
+def _schedule(campaign: dict[str, Any]) -> list[Finding]:
+    schedule = campaign.get("schedule")
+    if not isinstance(schedule, dict):
+        return []
+    here: Path = (*_CAMPAIGN, "schedule")
+    findings: list[Finding] = []
+    tz = schedule.get("timezone")
+    if isinstance(tz, str) and tz:
+        problem = timezone_problem(tz)
+        if problem:
+            findings.append(Finding((*here, "timezone"), problem))
+    start, end = schedule.get("startTime"), schedule.get("endTime")
+    if _is_hhmm(start) and _is_hhmm(end) and end <= start:
+        # Zero-padded HH:MM strings order like the times they name.
+        findings.append(
+            Finding(
+                (*here, "endTime"),
+                f"endTime {end} must be later than startTime {start}: the daily sending window "
+                "would be empty",
+                related=((*here, "startTime"),),
+            )
+        )
+    days = schedule.get("workingDays")
+    if isinstance(days, list):
+        if not days:
+            findings.append(
+                Finding(
+                    (*here, "workingDays"),
+                    "workingDays is empty: the campaign would never send (0=Sun … 6=Sat)",
+                )
+            )
+        seen: dict[Any, int] = {}
+        for j, day in enumerate(days):
+            if not _is_int(day):
+                continue
+            if day in seen:
+                findings.append(
+                    Finding(
+                        (*here, "workingDays", j),
+                        f"day {day} is listed twice (first at workingDays[{seen[day]}])",
+                        related=((*here, "workingDays", seen[day]),),
+                    )
+                )
+            else:
+                seen[day] = j
+    return findings
+
+
+def timezone_problem(name: str) -> str | None:
+    """Say why `name` is not an IANA time zone (with a close match if any); None if it is."""
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a key naming a directory or an unreadable file in the tz database.
+        pass
+    suggestion = _closest_zone(name)
+    hint = f"; did you mean {suggestion!r}?" if suggestion else " (e.g. 'America/New_York')"
+    return f"unknown IANA time zone {name!r}{hint}"
+
+
+def _closest_zone(name: str) -> str | None:
+    zones = _zones()
+    by_case = {z.casefold(): z for z in zones}
+    if name.casefold() in by_case:
+        return by_case[name.casefold()]
+    match = difflib.get_close_matches(name, zones, n=1)
+    return match[0] if match else None
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    # Walking the tz database is slow-ish; only done once, and only after a miss.
+    return tuple(sorted(available_timezones()))
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+def _settings(campaign: dict[str, Any]) -> list[Finding]:
+    settings = campaign.get("settings")
+    if not isinstance(settings, dict):
+        return []
+    here: Path = (*_CAMPAIGN, "settings")
+    findings: list[Finding] = []
+    mode = settings.get("segCheckMode")
+    providers = settings.get("segSkipProviders")
+    # An empty list clears the setting, which is harmless whatever the mode.
+    if isinstance(providers, list) and providers and mode != SEG_SKIP_MODE:
+        shown = "not set here" if mode is None else f"is {mode}"
+        findings.append(
+            Finding(
+                (*here, "segSkipProviders"),
+                f"segSkipProviders is ignored unless segCheckMode is {SEG_SKIP_MODE} "
+                f"(segCheckMode {shown})",
+                severity="warning",
+                related=((*here, "segCheckMode"),) if mode is not None else (),
+            )
+        )
+    if isinstance(mode, str) and mode in LEGACY_SEG_CHECK_MODES:
+        becomes = LEGACY_SEG_CHECK_MODES[mode]
+        findings.append(
+            Finding(
+                (*here, "segCheckMode"),
+                f"{mode} is legacy: SendKit normalises it to {becomes} on write (and every plan "
+                f"would show a change); write {becomes}",
+                severity="warning",
+            )
+        )
+    findings += _keep_minimum_variants(campaign, here)
+    return findings
+
+
+def _keep_minimum_variants(campaign: dict[str, Any], here: Path) -> list[Finding]:
+    optimization = campaign["settings"].get("variantOptimization")
+    if not isinstance(optimization, dict) or optimization.get("enabled") is False:
+        return []
+    keep = optimization.get("keepMinimumVariants")
+    if not _is_int(keep):
+        return []
+    fewest: tuple[int, Path] | None = None
+    for path, steps in _sequences(campaign):
+        for i, step in enumerate(steps):
+            variants = step.get("variants") if isinstance(step, dict) else None
+            if (
+                isinstance(variants, list)
+                and variants
+                and (fewest is None or len(variants) < fewest[0])
+            ):
+                fewest = (len(variants), (*path, i, "variants"))
+    if fewest is None or keep <= fewest[0]:
+        return []
+    count, where = fewest
+    return [
+        Finding(
+            (*here, "variantOptimization", "keepMinimumVariants"),
+            f"keepMinimumVariants is {keep} but {_dotted(where)} has only {count} variant"
+            f"{'s' if count != 1 else ''}, fewer than it asks to keep active",
+            severity="warning",
+            related=(where,),
+        )
+    ]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    # bool is an int subclass; YAML `yes` must not count as 1.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_hhmm(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(_HHMM.fullmatch(value))
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out

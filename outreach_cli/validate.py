@@ -1,0 +1,256 @@
+"""Schema and provider rules → diagnostics with file:line:col, all at once, offline."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
+from .providers import PROVIDERS, provider_class
+
+ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "campaign")
+DESIRED_STATUSES = ("draft", "active", "paused")
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A campaign file's document that passed validation."""
+
+    file: str
+    index: int
+    provider: str
+    key: str
+    id: str | None
+    status: str | None
+    ignore: tuple[str, ...]
+    campaign: dict[str, Any]
+    source: Source = field(compare=False, repr=False)
+
+    @property
+    def address(self) -> str:
+        """`provider/key`: the identity in state and in output."""
+        return f"{self.provider}/{self.key}"
+
+    @property
+    def env_fields(self) -> frozenset[str]:
+        """Dotted campaign fields whose value came from the environment (treated as secret)."""
+        return frozenset(
+            format_path(p[1:]) for p in self.source.env_paths if p and p[0] == "campaign"
+        )
+
+
+@dataclass
+class Result:
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity != "error"]
+
+
+@lru_cache(maxsize=None)
+def document_schema(provider: str) -> dict[str, Any]:
+    """The JSON Schema of a whole campaign document for `provider` (what `outreach schema`
+    prints)."""
+    campaign = provider_class(provider).schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://outreach.dev/schemas/{provider}-document.json",
+        "title": f"outreach campaign file ({provider})",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["provider", "campaign"],
+        "properties": {
+            "provider": {"const": provider, "description": "The platform: sendkit, lemlist or puffle."},
+            "key": {"type": "string", "pattern": KEY_PATTERN,
+                    "description": "Stable identity of this campaign in state; defaults to the file name."},
+            "id": {"type": "string", "minLength": 1,
+                   "description": "Pin an existing remote campaign by its id."},
+            "status": {"enum": list(DESIRED_STATUSES),
+                       "description": "Desired lifecycle: draft, active or paused."},
+            "ignore": {"type": "array", "items": {"type": "string", "minLength": 1},
+                       "uniqueItems": True,
+                       "description": "Campaign fields the dashboard owns (dotted, globs allowed)."},
+            "campaign": campaign,
+        },
+    }
+
+
+@lru_cache(maxsize=None)
+def _validator(provider: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = document_schema(provider)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None) -> Result:
+    """Load and check every campaign document under `paths`."""
+    files, diagnostics = expand_paths(paths)
+    documents: list[Document] = []
+    for file in files:
+        sources, problems = load_file(file, environ)
+        diagnostics.extend(problems)
+        if problems and any(d.severity == "error" and d.path == "" for d in problems):
+            continue
+        for src in sources:
+            doc, found = check_source(src)
+            # A value the loader could not produce (!file, ${VAR}) is already reported there;
+            # the schema's complaint about the resulting null would only repeat it.
+            spoiled = {d.path for d in problems}
+            found = [d for d in found if d.path not in spoiled]
+            diagnostics.extend(found)
+            if doc is not None and not any(d.severity == "error" for d in found) and not any(
+                d.severity == "error" and d.file == file for d in problems
+            ):
+                documents.append(doc)
+    _check_duplicate_keys(documents, diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return Result(documents, diagnostics)
+
+
+def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
+    """Schema + provider rules for one document."""
+    out: list[Diagnostic] = []
+
+    def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False) -> None:
+        line, col = src.pos(path, key=key)
+        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity))
+
+    data = src.data
+    if not isinstance(data, dict):
+        diag((), "a campaign document is a mapping with provider: and campaign:")
+        return None, out
+    provider = data.get("provider")
+    if provider not in PROVIDERS:
+        if provider is None:
+            diag((), "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")")
+        else:
+            diag(("provider",), f"unknown provider {provider!r}" + _did_you_mean(str(provider), PROVIDERS))
+        return None, out
+
+    for error in _validator(provider).iter_errors(data):
+        for path, message, at_key in _describe(error):
+            diag(path, message, key=at_key)
+    schema_failed = bool(out)
+
+    campaign = data.get("campaign")
+    cls = provider_class(provider)
+    # Provider rules run even after schema errors (they skip what has the wrong type), so a
+    # file's every problem is reported in one pass.
+    for finding in cls().check(campaign) if isinstance(campaign, dict) else ():
+        msg = finding.message
+        if finding.related:
+            others = ", ".join(
+                f"{format_path(r)} (line {src.pos(r)[0]})" for r in finding.related
+            )
+            msg = f"{msg} [see {others}]"
+        diag(finding.path, msg, finding.severity)
+
+    if schema_failed:
+        return None, out
+    key = data.get("key")
+    if key is None:
+        if src.count > 1:
+            diag((), f"document {src.index + 1} of {src.count} in this file needs a key: "
+                     "several documents cannot all take the file's name")
+            return None, out
+        key = FsPath(src.file).stem
+    doc = Document(src.file, src.index, provider, str(key), data.get("id"), data.get("status"),
+                   tuple(data.get("ignore") or ()), data["campaign"], src)
+    return doc, out
+
+
+def _check_duplicate_keys(documents: list[Document], diagnostics: list[Diagnostic]) -> None:
+    seen: dict[str, Document] = {}
+    for doc in documents:
+        first = seen.setdefault(doc.address, doc)
+        if first is not doc:
+            line, col = doc.source.pos(("key",))
+            diagnostics.append(Diagnostic(
+                doc.file, line, col, "key",
+                f"{doc.address} is also defined in {first.file}:{first.source.pos(('key',))[0]}; "
+                "keys must be unique per provider"))
+    if any(d.severity == "error" and d.path == "key" for d in diagnostics):
+        bad = {d.file for d in diagnostics if d.path == "key"}
+        documents[:] = [d for d in documents if d.file not in bad]
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _describe(error: Any) -> list[tuple[DocPath, str, bool]]:
+    """Turn one jsonschema error into (path, message, points_at_key) triples, worded for
+    people who write YAML."""
+    path: DocPath = tuple(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = list((error.schema.get("properties") or {}).keys())
+        extra = [k for k in error.instance if k not in allowed
+                 and not _matches_pattern_props(k, error.schema)]
+        return [((*path, k), f"unknown field {k!r}" + _did_you_mean(k, allowed), True)
+                for k in extra]
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [(path, f"missing required field {missing!r}", False)]
+    if kind in ("enum", "const"):
+        options = error.validator_value if kind == "enum" else [error.validator_value]
+        hint = _did_you_mean(str(error.instance), [str(o) for o in options]) if isinstance(
+            error.instance, str) else ""
+        return [(path, f"{error.instance!r} is not one of: "
+                       + ", ".join(str(o) for o in options) + hint, False)]
+    if kind == "anyOf" and error.context and all(e.validator == "required" for e in error.context):
+        names = [e.message.split("'")[1] for e in error.context if "'" in e.message]
+        return [(path, "needs one of: " + ", ".join(names), False)]
+    if kind in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator))
+        return _describe(best)
+    if kind == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
+        names = error.validator_value["required"]
+        return [((*path, names[0]) if len(names) == 1 else path,
+                 f"{', '.join(names)} is not allowed here", True)]
+    if kind == "pattern":
+        return [(path, f"{error.instance!r} does not match the expected form "
+                       f"{error.schema.get('description') and '(' + error.schema['description'] + ')' or error.validator_value}",
+                 False)]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {"minimum": "at least", "maximum": "at most",
+                "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
+        return [(path, f"{error.instance!r} is out of range: must be {word} "
+                       f"{error.validator_value}", False)]
+    if kind == "maxItems":
+        return [(path, f"has {len(error.instance)} items; at most {error.validator_value} allowed",
+                 False)]
+    if kind == "minItems":
+        return [(path, f"needs at least {error.validator_value} item(s)", False)]
+    if kind == "uniqueItems":
+        return [(path, "items must not repeat", False)]
+    if kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return [(path, f"expected {expected}, got {_type_name(error.instance)} "
+                       f"{error.instance!r}"[:200], False)]
+    return [(path, error.message, False)]
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer",
+            float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _matches_pattern_props(key: str, schema: dict[str, Any]) -> bool:
+    import re
+
+    return any(re.search(p, key) for p in (schema.get("patternProperties") or {}))
