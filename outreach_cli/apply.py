@@ -75,10 +75,10 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
         assert cp.remote is not None
         remote = provider.fetch(cp.remote.id)
         if remote is None:
-            raise DriftError(f"{cp.address}: campaign {cp.remote.id} disappeared since the plan")
+            raise DriftError(f"campaign {cp.remote.id} disappeared since the plan")
         if cp.remote.revision is not None and remote.revision != cp.remote.revision:
             raise DriftError(
-                f"{cp.address}: the campaign changed on {provider.title} since the plan "
+                f"the campaign changed on {provider.title} since the plan "
                 f"(revision {cp.remote.revision} → {remote.revision}); plan again")
     actions = cp.lifecycle.actions
     pre = [a for a in actions if a in provider.PRE_UPDATE_ACTIONS]
@@ -95,7 +95,7 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
 
     after = provider.fetch(remote.id)
     if after is None:
-        raise OutreachError(f"{cp.address}: campaign {remote.id} vanished right after apply")
+        raise OutreachError(f"campaign {remote.id} vanished right after apply")
     with state_lock, state.locked():
         state.record(cp.address, after.id, after.revision, cp.hashes)
     check = compare(doc, provider, after, state)
@@ -105,7 +105,7 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
         if check.lifecycle.actions:
             what = (what + "; " if what else "") + f"status is still {after.status}"
         raise OutreachError(
-            f"{cp.address}: applied, but reading it back still differs: {what}",
+            f"applied, but reading it back still differs: {what}",
             hint="the platform did not keep what was sent; run plan to see the difference")
     return Outcome(cp.address, "applied", after.id, actions=tuple(actions))
 
@@ -126,5 +126,5 @@ def _create(cp: CampaignPlan, provider: Provider) -> Remote:
         new_id = found[0].id
     remote = provider.fetch(new_id)
     if remote is None:
-        raise OutreachError(f"{cp.address}: created {new_id} but cannot read it back")
+        raise OutreachError(f"created {new_id} but cannot read it back")
     return remote

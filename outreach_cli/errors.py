@@ -6,22 +6,30 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes; the README's table is generated from this enum's docstrings."""
+    """Process exit codes: the contract CI scripts rely on (README's table, tested)."""
 
     OK = 0
-    """ok, or a plan with no changes"""
     ERROR = 1
-    """error: invalid file, API or network failure"""
     CHANGES = 2
-    """changes present (plan with --detailed-exitcode)"""
     BLOCKED = 3
-    """the plan holds changes the campaign's status forbids"""
     DRIFT = 4
-    """the remote campaign changed since the plan was made"""
     USAGE = 64
-    """usage error (bad option or argument)"""
     INTERRUPTED = 130
-    """interrupted (Ctrl-C)"""
+
+    @property
+    def meaning(self) -> str:
+        return EXIT_MEANINGS[self]
+
+
+EXIT_MEANINGS = {
+    ExitCode.OK: "ok, or a plan with no changes",
+    ExitCode.ERROR: "error: invalid file, API or network failure",
+    ExitCode.CHANGES: "changes present (plan with --detailed-exitcode)",
+    ExitCode.BLOCKED: "the plan holds changes the campaign's status forbids",
+    ExitCode.DRIFT: "the remote campaign changed since the plan was made",
+    ExitCode.USAGE: "usage error (bad option or argument)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 
 class OutreachError(Exception):

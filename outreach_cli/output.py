@@ -32,7 +32,7 @@ class Output:
                  stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
         self.format = fmt
         no_color = color is False or (color is None and "NO_COLOR" in os.environ)
-        kw: dict[str, Any] = {"highlight": False, "soft_wrap": False, "width": width,
+        kw: dict[str, Any] = {"highlight": False, "soft_wrap": True, "width": width,
                               "no_color": no_color, "emoji": False}
         if color is False:
             kw["color_system"] = None
@@ -45,12 +45,12 @@ class Output:
 
     def error(self, message: str, hint: str | None = None) -> None:
         line = Text("error: ", style="bold red") + Text(message)
-        self.err.print(line, soft_wrap=True)
+        self.err.print(line)
         if hint:
-            self.err.print(Text("hint: ", style="yellow") + Text(hint), soft_wrap=True)
+            self.err.print(Text("hint: ", style="yellow") + Text(hint))
 
     def warn(self, message: str) -> None:
-        self.err.print(Text("warning: ", style="yellow") + Text(message), soft_wrap=True)
+        self.err.print(Text("warning: ", style="yellow") + Text(message))
 
     def info(self, message: str) -> None:
         self.err.print(Text(message, style="dim"))
@@ -72,7 +72,7 @@ class Output:
             return
         for d in diags:
             style = "red" if d.severity == "error" else "yellow"
-            self.err.print(Text(str(d), style=style), soft_wrap=True)
+            self.err.print(Text(str(d), style=style))
         n_err = sum(1 for d in diags if d.severity == "error")
         n_warn = len(diags) - n_err
         summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
@@ -90,7 +90,7 @@ class Output:
             print(plan_markdown(plan), file=self.out.file)
         else:
             for line in plan_lines(plan):
-                self.out.print(line, soft_wrap=True)
+                self.out.print(line)
 
     def outcomes(self, report: Any) -> None:
         if self.format == "json":

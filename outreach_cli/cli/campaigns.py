@@ -38,6 +38,8 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
     from .. import plan as planner
 
+    for name in sorted({d.provider for d in docs}):
+        session.provider(name)  # a missing key stops here, before any request
     return planner.build(docs, session.provider, session.state, concurrency=concurrency)
 
 
