@@ -1,0 +1,1 @@
+complete --command outreach --no-files --arguments "(env _OUTREACH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) outreach)" --condition "env _OUTREACH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) outreach"
