@@ -107,7 +107,9 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
         raise OutreachError(
             f"applied, but reading it back still differs: {what}",
             hint="the platform did not keep what was sent; run plan to see the difference")
-    return Outcome(cp.address, "applied", after.id, actions=tuple(actions))
+    # E.g. a Puffle resume that lands in `completed`: reported, not a failure.
+    message = f"now {after.status}: {check.lifecycle.blocked}" if check.lifecycle.blocked else ""
+    return Outcome(cp.address, "applied", after.id, message, tuple(actions))
 
 
 def _create(cp: CampaignPlan, provider: Provider) -> Remote:

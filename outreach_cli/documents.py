@@ -115,7 +115,10 @@ def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Diagnostic(file, 1, 1, "", f"cannot read: {exc}")]
     try:
-        nodes = [n for n in yaml.compose_all(text, Loader=_Loader) if n is not None]
+        # An empty document (a trailing `---`) composes to an empty null scalar: skip it.
+        nodes = [n for n in yaml.compose_all(text, Loader=_Loader)
+                 if n is not None and not (isinstance(n, yaml.ScalarNode)
+                                           and n.tag == "tag:yaml.org,2002:null" and not n.value)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -155,9 +158,13 @@ class _Builder:
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            explicit: set[str] = set()
             for knode, vnode in node.value:
                 if knode.tag == "tag:yaml.org,2002:merge":
+                    # The anchor's positions must not replace this mapping's own.
+                    before = dict(self.positions)
                     merged = self.build(vnode, path)
+                    self.positions.update(before)
                     for item in merged if isinstance(merged, list) else [merged]:
                         if isinstance(item, dict):
                             for k, v in item.items():
@@ -170,8 +177,9 @@ class _Builder:
                     continue
                 key = str(key)
                 sub = (*path, key)
-                if key in out:
+                if key in explicit:  # overriding a `<<:` merged key is not a duplicate
                     self._problem(knode, sub, "duplicate key (YAML keeps only the last one)")
+                explicit.add(key)
                 self.key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
                 out[key] = self.build(vnode, sub)
             return out

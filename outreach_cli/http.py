@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import logging
+import math
 import random
 import threading
 import time
@@ -25,6 +26,7 @@ from .errors import ApiError, NetworkError, OutreachError
 log = logging.getLogger("outreach.http")
 
 USER_AGENT = f"outreach/{__version__} (+https://github.com/outreach-cli)"
+MAX_RETRY_AFTER = 120.0  # seconds
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Headers whose values are credentials; `--verbose` logs them as "(redacted)".
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
@@ -104,9 +106,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     value = value.strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "nan"/"inf" parse as floats but would crash or hang time.sleep().
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -240,7 +245,10 @@ class Api:
                 # 429 means the request was not processed, so it is safe to send again even
                 # for a POST; a 5xx on a POST may have been half-done.
                 safe = may_retry or resp.status_code == 429
-                if safe and attempt < self.retry.attempts:
+                # A server asking for a longer pause than MAX_RETRY_AFTER gets an error
+                # rather than a silent hour-long sleep.
+                if safe and attempt < self.retry.attempts and (
+                        wait is None or wait <= MAX_RETRY_AFTER):
                     delay = wait if wait is not None else self.retry.backoff(attempt)
                     if self.limiter is not None and resp.status_code == 429:
                         self.limiter.pause(delay)

@@ -47,12 +47,20 @@ class State:
         except (OSError, ValueError) as exc:
             raise OutreachError(f"{self.path}: unreadable state file: {exc}",
                                 hint="move it aside; the next plan finds campaigns by name") from exc
-        if raw.get("version") != STATE_VERSION:
-            raise OutreachError(f"{self.path}: state version {raw.get('version')} is not "
-                                f"{STATE_VERSION}")
-        for address, e in (raw.get("campaigns") or {}).items():
-            self.entries[address] = Entry(e["id"], e.get("revision"), dict(e.get("hashes") or {}),
-                                          e.get("appliedAt"))
+        if not isinstance(raw, dict):
+            raise OutreachError(f"{self.path}: unreadable state file: not a JSON object",
+                                hint="move it aside; the next plan finds campaigns by name")
+        version = raw.get("version")
+        if version != STATE_VERSION:
+            raise OutreachError(f"{self.path}: state version {version!r} is not {STATE_VERSION}")
+        try:
+            for address, e in (raw.get("campaigns") or {}).items():
+                self.entries[address] = Entry(e["id"], e.get("revision"),
+                                              dict(e.get("hashes") or {}), e.get("appliedAt"))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise OutreachError(
+                f"{self.path}: unreadable state file: bad entry ({exc!r})",
+                hint="move it aside; the next plan finds campaigns by name") from exc
 
     def get(self, address: str) -> Entry | None:
         return self.entries.get(address)

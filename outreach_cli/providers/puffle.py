@@ -1,0 +1,234 @@
+"""Puffle (app.puffle.ai/api): email and LinkedIn campaigns whose edits depend on status.
+
+Puffle's PATCH silently ignores draft-only fields once a campaign has left draft
+(seeds/puffle-update-campaign.txt): the status × field table in `puffle_rules.RULES` is what
+lets the plan say so before anything is sent.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..errors import ApiError, OutreachError
+from ..http import Api, RetryPolicy
+from . import puffle_rules
+from .base import Change, Finding, Lifecycle, Provider, Remote, Verdict
+
+# Fields POST /api/campaigns takes (providers.md §3, "Create"); the rest goes in a PATCH.
+CREATE_FIELDS = ("type", "name", "sender_account_ids", "skip_other_campaigns", "operating_hours",
+                 "daily_limit", "stop_on_reply", "open_tracking", "signature")
+READ_FIELDS = ("type", "name", "operating_hours", "daily_limit", "skip_other_campaigns",
+               "stop_on_reply", "open_tracking", "signature")
+# Sent whole when anything inside changes: Puffle replaces them (sequence_nodes is a "full
+# upsert"; operating_hours is opaque JSONB compared whole; account_limits a list).
+WHOLE_FIELDS = ("sequence_nodes", "operating_hours", "account_limits", "sender_account_ids")
+
+
+class Puffle(Provider):
+    name = "puffle"
+    title = "Puffle"
+    key_env_var = "PUFFLE_API_KEY"
+    default_url = "https://app.puffle.ai/api"
+    sandbox_prefix = "/puffle/api"
+    statuses = puffle_rules.STATUSES
+    initial_status = "draft"
+    RULES = puffle_rules.RULES
+
+    # Launch is asynchronous: `launching` already satisfies `status: active`.
+    STATUS_MAP = {"draft": ("draft",), "active": ("active", "launching"),
+                  "paused": ("paused",)}
+    TRANSITIONS = {
+        ("draft", "active"): ("launch",),
+        ("active", "paused"): ("pause",),
+        ("paused", "active"): ("resume",),
+    }
+    # Pausing does not reopen draft-only fields, so a pause need not come first.
+    PRE_UPDATE_ACTIONS = frozenset()
+    LIFECYCLE_BLOCKED = {
+        ("draft", "paused"): ("Puffle pauses only active campaigns; a draft has not started",
+                              "write `status: active` to launch it, or keep `status: draft`"),
+        ("active", "draft"): ("Puffle has no way back to draft",
+                              "create a new campaign (a new key) to start over as a draft"),
+        ("paused", "draft"): ("Puffle has no way back to draft",
+                              "create a new campaign (a new key) to start over as a draft"),
+        ("launching", "paused"): ("the campaign is still launching; Puffle pauses only active "
+                                  "campaigns", "plan again in a minute"),
+        ("completed", "active"): ("the campaign has completed: every prospect has finished",
+                                  "create a new campaign to reach new prospects"),
+        ("completed", "paused"): ("the campaign has completed", "remove `status:` or write "
+                                  "`status: active`... a completed campaign stays completed"),
+    }
+
+    @classmethod
+    def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        # Puffle publishes no global rate limit, only per-endpoint cooldowns with 429 +
+        # Retry-After (providers.md §3): no limiter, retries honour Retry-After.
+        return Api("puffle", base_url, headers={"Authorization": f"Bearer {key}"},
+                   retry=RetryPolicy())
+
+    # -- offline ------------------------------------------------------------------------------
+
+    def check(self, campaign: dict[str, Any]) -> list[Finding]:
+        return puffle_rules.check(campaign)
+
+    def write_only(self) -> tuple[str, ...]:
+        # The documented GET returns no account_limits (providers.md §3, "List"/"Get one").
+        return ("account_limits",)
+
+    def classify(self, change: Change, remote: Remote) -> Verdict:
+        verdict = super().classify(change, remote)
+        if verdict.allowed:
+            note = puffle_rules.note_for(change.field, remote.status, remote.ctype)
+            return Verdict(True, note=note)
+        return verdict
+
+    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Sender ids are a set: read back in the file's order when they are the same ids."""
+        want, have = desired.get("sender_account_ids"), state.get("sender_account_ids")
+        if isinstance(want, list) and isinstance(have, list) and sorted(want) == sorted(have):
+            state["sender_account_ids"] = list(want)
+        return state
+
+    def notes(self, campaign: dict[str, Any], remote: Remote | None,
+              lifecycle: Lifecycle) -> list[str]:
+        out: list[str] = []
+        if "launch" in lifecycle.actions and remote is not None and remote.status == "draft":
+            report = self.validate_launch(remote.id)
+            if not report.get("ready"):
+                errors = "; ".join(str(e) for e in report.get("errors") or []) or "not ready"
+                out.append(f"launch: Puffle's validate says the campaign is not ready: {errors}")
+            for warning in report.get("warnings") or []:
+                out.append(f"launch: {warning}")
+        return out
+
+    # -- remote -------------------------------------------------------------------------------
+
+    def fetch(self, id: str) -> Remote | None:
+        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        if reply.status == 404:
+            return None
+        return self._remote(reply.data)
+
+    def find_by_name(self, name: str) -> list[Remote]:
+        # GET /api/campaigns has no pagination and no search: every campaign in one list.
+        data = self.client.get("/campaigns").data or {}
+        items = data.get("campaigns") if isinstance(data, dict) else data
+        return [self._remote({"campaign": c, "sequence_nodes": []}) for c in items or []
+                if c.get("name") == name]
+
+    def create(self, campaign: dict[str, Any]) -> str:
+        body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
+        reply = self.client.post("/campaigns", json=body, retry=False)
+        new_id = str((reply.data.get("campaign") or {}).get("id"))
+        # A new campaign is seeded with [email, end] or [connection_request, end]; the
+        # file's sequence and per-sender limits need the PATCH that only drafts honour.
+        rest = {k: copy.deepcopy(campaign[k]) for k in ("sequence_nodes", "account_limits")
+                if k in campaign}
+        if rest:
+            self.client.patch(f"/campaigns/{new_id}", json=rest)
+        return new_id
+
+    def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
+        body = self.patch_body(remote, campaign, changes)
+        if body:
+            self.client.patch(f"/campaigns/{remote.id}", json=body)
+
+    def patch_body(self, remote: Remote, campaign: dict[str, Any],
+                   changes: list[Change]) -> dict[str, Any]:
+        """Only the top-level fields that changed; nodes whole, keeping the ids of nodes
+        that stay at their position with their type (a node's type cannot change)."""
+        body: dict[str, Any] = {}
+        for top in dict.fromkeys(str(c.path[0]) for c in changes):
+            if top not in campaign:
+                continue
+            body[top] = copy.deepcopy(campaign[top])
+        if "sequence_nodes" in body:
+            have = remote.raw.get("sequence_nodes") or []
+            for i, node in enumerate(body["sequence_nodes"]):
+                if i < len(have) and have[i].get("type") == node.get("type") \
+                        and "id" not in node and have[i].get("id"):
+                    node["id"] = have[i]["id"]
+        return body
+
+    def transition(self, remote: Remote, action: str) -> None:
+        """Launch, pause or resume, converging when a previous answer was lost: Puffle's
+        pause and resume are not idempotent (a repeat answers 400), nor is launch (409)."""
+        if action == "launch":
+            report = self.validate_launch(remote.id)
+            if not report.get("ready"):
+                raise OutreachError(
+                    f"Puffle will not launch {remote.id}: "
+                    + ("; ".join(str(e) for e in report.get("errors") or []) or "not ready"),
+                    hint="fix what validate reports (senders, prospects, node content)")
+            done = ("launching", "active")
+            # 503 is a transient LinkedIn check after which Puffle rolls back to draft, so the
+            # launch is safe to repeat.
+            self._post_converging(remote.id, "launch", done, retry=True)
+        elif action == "pause":
+            self._post_converging(remote.id, "pause", ("paused",))
+        elif action == "resume":
+            # Resume may land in `completed` when every prospect is done: reported by apply
+            # through the final status, not an error.
+            self._post_converging(remote.id, "resume", ("active", "completed"))
+        else:
+            raise OutreachError(f"Puffle has no {action} action")
+
+    def _post_converging(self, id: str, action: str, done: tuple[str, ...],
+                         retry: bool = False) -> None:
+        try:
+            self.client.post(f"/campaigns/{id}/{action}", retry=retry)
+        except ApiError as exc:
+            if exc.status not in (400, 409):
+                raise
+            now = self.fetch(id)
+            if now is None or now.status not in done:
+                raise
+            # The campaign is already where the action leads: an earlier attempt landed.
+
+    def validate_launch(self, id: str) -> dict[str, Any]:
+        data = self.client.get(f"/campaigns/{id}/validate").data
+        return data if isinstance(data, dict) else {}
+
+    def summary(self, remote: Remote) -> dict[str, str]:
+        by_status = remote.raw.get("prospects_by_status") or {}
+        total = sum(v for v in by_status.values() if isinstance(v, int))
+        return {"leads": f"{total} prospects" + (
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) + ")"
+            if by_status else ""),
+            "stats": ", ".join(f"{k} {v}" for k, v in (remote.raw.get("campaign", {})
+                                                      .get("stats") or {}).items())}
+
+    def list_prospects(self, id: str, status: str | None = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params: dict[str, Any] = {"page": page, "limit": 200}
+            if status:
+                params["status"] = status
+            data = self.client.get(f"/campaigns/{id}/leads", params=params).data or {}
+            items = data.get("prospects") or []
+            out.extend(items)
+            if not items or len(out) >= int(data.get("total") or 0):
+                return out
+            page += 1
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _remote(self, data: dict[str, Any]) -> Remote:
+        camp = data.get("campaign") or {}
+        nodes = data.get("sequence_nodes")
+        if nodes is None:
+            nodes = camp.get("sequence_nodes") or []
+        state: dict[str, Any] = {k: camp[k] for k in READ_FIELDS if k in camp}
+        senders = camp.get("sender_accounts")
+        if senders is not None:
+            state["sender_account_ids"] = [s.get("id") for s in senders if isinstance(s, dict)]
+        elif "sender_account_ids" in camp:
+            state["sender_account_ids"] = camp["sender_account_ids"]
+        state["sequence_nodes"] = sorted(nodes, key=lambda n: n.get("position") or 0)
+        raw = dict(data)
+        raw["sequence_nodes"] = state["sequence_nodes"]
+        return Remote(str(camp.get("id")), str(camp.get("name") or ""),
+                      str(camp.get("status") or "draft"), camp.get("updated_at"), state, raw,
+                      camp.get("type"))

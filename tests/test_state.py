@@ -1,0 +1,213 @@
+"""`.outreach/state.json`: round trip, atomic writes, the lock, and refusing bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from outreach_cli.errors import OutreachError
+from outreach_cli.state import STATE_VERSION, Entry, State
+
+ID1 = "665a1b2c3d4e5f6a7b8c9d0e"
+ID2 = "665a1b2c3d4e5f6a7b8c9d0f"
+
+
+def test_round_trip(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    assert state.get("sendkit/q2") is None
+    with state.locked():
+        state.record("sendkit/q2", ID1, "2024-05-01T10:00:00.000Z",
+                     {"settings.webhook.secret": "h1"})
+        state.record("lemlist/intro", "cam_123", None)
+
+    again = State(d)
+    entry = again.get("sendkit/q2")
+    assert entry is not None
+    assert (entry.id, entry.revision, entry.hashes) == (
+        ID1, "2024-05-01T10:00:00.000Z", {"settings.webhook.secret": "h1"})
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.applied_at or "")
+    other = again.get("lemlist/intro")
+    assert other is not None
+    assert (other.id, other.revision, other.hashes) == ("cam_123", None, {})
+
+    raw = json.loads((d / "state.json").read_text("utf-8"))
+    assert raw["version"] == STATE_VERSION
+    assert list(raw["campaigns"]) == ["lemlist/intro", "sendkit/q2"]
+    assert raw["campaigns"]["sendkit/q2"]["id"] == ID1
+    assert raw["campaigns"]["sendkit/q2"]["appliedAt"] == entry.applied_at
+
+
+def test_missing_directory_is_an_empty_state(tmp_path: Path):
+    state = State(tmp_path / "nowhere")
+    assert state.entries == {}
+    assert not (tmp_path / "nowhere").exists()  # reading creates nothing
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    for i in range(3):
+        with state.locked():
+            state.record(f"sendkit/c{i}", ID1, str(i))
+
+    assert sorted(p.name for p in d.iterdir()) == ["state.json", "state.lock"]
+    assert len(State(d).entries) == 3
+
+
+def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    with state.locked():
+        state.record("sendkit/q2", ID1, "r1")
+    before = (d / "state.json").read_bytes()
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="disk full"), state.locked():
+        state.record("sendkit/q2", ID2, "r2")
+    monkeypatch.undo()
+
+    assert (d / "state.json").read_bytes() == before
+    assert sorted(p.name for p in d.iterdir()) == ["state.json", "state.lock"]
+
+
+def test_error_inside_the_block_writes_nothing(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    with state.locked():
+        state.record("sendkit/q2", ID1, "r1")
+
+    with pytest.raises(RuntimeError), state.locked():
+        state.record("sendkit/q2", ID2, "r2")
+        raise RuntimeError("apply failed")
+
+    entry = State(d).get("sendkit/q2")
+    assert entry is not None and entry.id == ID1
+
+
+@pytest.mark.parametrize("content", ["{not json", "", '{"version": 1, "campaigns": {"a": {}}}',
+                                     "null", "[]", '{"version": 1, "campaigns": {"a": 3}}'])
+def test_corrupt_state_file_names_the_file(tmp_path: Path, content: str):
+    d = tmp_path / ".outreach"
+    d.mkdir()
+    (d / "state.json").write_text(content, "utf-8")
+
+    with pytest.raises(OutreachError) as info:
+        State(d)
+
+    assert str(d / "state.json") in info.value.message
+    assert "unreadable state file" in info.value.message
+    assert info.value.hint and "move it aside" in info.value.hint
+
+
+@pytest.mark.parametrize("version", [2, 0, "1", None])
+def test_wrong_version_is_refused(tmp_path: Path, version: object):
+    d = tmp_path / ".outreach"
+    d.mkdir()
+    (d / "state.json").write_text(json.dumps({"version": version, "campaigns": {}}), "utf-8")
+
+    with pytest.raises(OutreachError) as info:
+        State(d)
+
+    assert str(d / "state.json") in info.value.message
+    assert f"state version {version!r} is not {STATE_VERSION}" in info.value.message
+
+
+def test_record_merges_hashes_while_the_id_stays(tmp_path: Path):
+    state = State(tmp_path)
+    state.record("sendkit/q2", ID1, "r1", {"settings.webhook.secret": "h1"})
+    state.record("sendkit/q2", ID1, "r2", {"mailboxes": "h2"})
+    state.record("sendkit/q2", ID1, "r3")
+
+    entry = state.get("sendkit/q2")
+    assert entry is not None
+    assert entry.revision == "r3"
+    assert entry.hashes == {"settings.webhook.secret": "h1", "mailboxes": "h2"}
+
+    state.record("sendkit/q2", ID1, "r4", {"mailboxes": "h3"})
+    assert state.entries["sendkit/q2"].hashes["mailboxes"] == "h3"
+
+
+def test_record_replaces_the_entry_when_the_id_changes(tmp_path: Path):
+    state = State(tmp_path)
+    state.record("sendkit/q2", ID1, "r1", {"settings.webhook.secret": "h1"})
+    state.record("sendkit/q2", ID2, "r9")
+
+    entry = state.get("sendkit/q2")
+    assert entry is not None
+    assert (entry.id, entry.revision, entry.hashes) == (ID2, "r9", {})
+
+
+def test_entry_json_sorts_hashes():
+    e = Entry("x", "r", {"b": "2", "a": "1"}, "2024-01-01T00:00:00Z")
+    assert list(e.to_json()["hashes"]) == ["a", "b"]
+
+
+def _record_concurrently(states: list[State], d: Path) -> State:
+    """Each thread records its own address under the lock, with a pause that would lose
+    updates if the lock or the re-read were missing."""
+    start = threading.Barrier(len(states))
+    errors: list[BaseException] = []
+
+    def worker(i: int, state: State) -> None:
+        try:
+            start.wait()
+            with state.locked():
+                time.sleep(0.02)
+                state.record(f"sendkit/c{i}", f"id{i}", f"r{i}", {"h": str(i)})
+        except BaseException as exc:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i, s)) for i, s in enumerate(states)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert errors == []
+
+    final = State(d)
+    for i in range(len(states)):
+        assert final.entries[f"sendkit/c{i}"].id == f"id{i}"
+        assert final.entries[f"sendkit/c{i}"].hashes == {"h": str(i)}
+    return final
+
+
+def test_two_threads_on_one_state_lose_no_update(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    final = _record_concurrently([state, state], d)
+    assert sorted(final.entries) == ["sendkit/c0", "sendkit/c1"]
+
+
+def test_separate_state_objects_lose_no_update(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    with State(d).locked() as s:
+        s.record("sendkit/existing", "id-old", "r0")
+    # All loaded before anyone writes: each holds a stale copy in memory.
+    states = [State(d) for _ in range(4)]
+    final = _record_concurrently(states, d)
+    # The entry written before they started survives too.
+    assert sorted(final.entries) == ["sendkit/c0", "sendkit/c1", "sendkit/c2", "sendkit/c3",
+                                     "sendkit/existing"]
+
+
+def test_locked_rereads_what_another_object_wrote(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    first, second = State(d), State(d)
+    with second.locked():
+        second.record("sendkit/b", "idb", "r")
+    with first.locked():
+        assert first.get("sendkit/b") is not None
+        first.record("sendkit/a", "ida", "r")
+
+    assert sorted(State(d).entries) == ["sendkit/a", "sendkit/b"]
