@@ -20,12 +20,18 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def diff(desired: Any, actual: Any, path: Path = ()) -> list[Change]:
+def diff(desired: Any, actual: Any, path: Path = (),
+         atomic: frozenset[str] = frozenset()) -> list[Change]:
     """Changes that turn `actual` into `desired`, looking only at what `desired` states.
 
     Mappings: keys absent from `desired` are unmanaged and never reported. Lists: compared by
     position (providers align lists whose identity is not positional before calling this).
+    Fields named in `atomic` (dotted, no indexes) are compared whole, as one value.
     """
+    if atomic and path and ".".join(str(p) for p in path if not isinstance(p, int)) in atomic:
+        if _same_deep(desired, actual):
+            return []
+        return [Change(path, "add" if actual is None else "change", actual, desired)]
     if isinstance(desired, dict):
         if not isinstance(actual, dict):
             return [Change(path, "add" if actual is None else "change", actual, desired)]
@@ -34,11 +40,11 @@ def diff(desired: Any, actual: Any, path: Path = ()) -> list[Change]:
             if k not in actual or actual[k] is None and v is not None:
                 if isinstance(v, dict) and v:
                     # Report new mappings leaf by leaf: a secret inside stays maskable alone.
-                    out.extend(diff(v, {}, (*path, k)))
+                    out.extend(diff(v, {}, (*path, k), atomic))
                 else:
                     out.append(Change((*path, k), "add", actual.get(k), v))
             else:
-                out.extend(diff(v, actual[k], (*path, k)))
+                out.extend(diff(v, actual[k], (*path, k), atomic))
         return out
     if isinstance(desired, list):
         if not isinstance(actual, list):
@@ -50,11 +56,19 @@ def diff(desired: Any, actual: Any, path: Path = ()) -> list[Change]:
             elif i >= len(desired):
                 out.append(Change((*path, i), "remove", actual[i], None))
             else:
-                out.extend(diff(desired[i], actual[i], (*path, i)))
+                out.extend(diff(desired[i], actual[i], (*path, i), atomic))
         return out
     if same(desired, actual):
         return []
     return [Change(path, "change", actual, desired)]
+
+
+def _same_deep(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_deep(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_deep(x, y) for x, y in zip(a, b))
+    return same(a, b)
 
 
 def ignored(change: Change, patterns: Iterable[str]) -> bool:

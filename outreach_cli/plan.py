@@ -170,7 +170,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     current = remote.state if remote is not None else {}
     if remote is not None:
         current = provider.align(desired, copy.deepcopy(current))
-    changes.extend(diff(desired, current))
+    changes.extend(diff(desired, current, atomic=frozenset(provider.atomic())))
     changes = [c for c in changes if not ignored(c, doc.ignore)]
     changes = [_mark_sensitive(c, secret) for c in changes]
 

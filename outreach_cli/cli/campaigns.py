@@ -38,8 +38,20 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
     from .. import plan as planner
 
+    from ..errors import MissingKeyError, OutreachError
+
+    missing: list[MissingKeyError] = []
     for name in sorted({d.provider for d in docs}):
-        session.provider(name)  # a missing key stops here, before any request
+        try:
+            session.provider(name)  # a missing key stops here, before any request
+        except MissingKeyError as exc:
+            missing.append(exc)
+    if len(missing) == 1:
+        raise missing[0]
+    if missing:
+        raise OutreachError("no API keys for: " + ", ".join(m.env_var for m in missing),
+                            hint="export them, or run with --sandbox to use the embedded "
+                            "emulator")
     return planner.build(docs, session.provider, session.state, concurrency=concurrency)
 
 

@@ -60,12 +60,7 @@ def tick_cmd(
     from ..sandbox.store import Store
 
     seconds = days * 86400 + hours * 3600 or 86400.0
-    sb = server.Sandbox(Store(_db(db, state_dir)))
-    summary = {}
-    for emu in sb.emulators:
-        tick = getattr(emu, "tick", None)
-        if tick is not None:
-            summary[emu.prefix.split("/")[1]] = tick(seconds)
+    summary = server.Sandbox(Store(_db(db, state_dir))).tick(seconds)
     typer.echo(json.dumps({"advancedSeconds": seconds, "providers": summary}, indent=2,
                           sort_keys=True, default=str))
 
@@ -81,11 +76,8 @@ def events_cmd(
     from ..sandbox import server
     from ..sandbox.store import Store
 
-    sb = server.Sandbox(Store(_db(db, state_dir)))
-    for emu in sb.emulators:
-        events = getattr(emu, "events", None)
-        for ev in events() if events else []:
-            typer.echo(json.dumps(ev, sort_keys=True))
+    for ev in server.Sandbox(Store(_db(db, state_dir))).events():
+        typer.echo(json.dumps(ev, sort_keys=True))
 
 
 def register(app: typer.Typer) -> None:

@@ -184,10 +184,11 @@ class Provider(ABC):
         rule = rule_for(self.RULES, change.field, change.op, remote.ctype)
         if rule is None or remote.status in rule.allowed_in:
             return Verdict(True, note=rule.note if rule else "")
-        verb = "would be silently ignored" if rule.when_forbidden == "ignored" else "is refused"
+        verb = "silently ignores it" if rule.when_forbidden == "ignored" else "refuses it"
+        allowed = ", ".join(sorted(rule.allowed_in)) or "no status"
         reason = rule.reason or (
-            f"{change.field} can change only in {', '.join(sorted(rule.allowed_in))}; "
-            f"on a {remote.status} campaign {self.title} {verb}"
+            f"{change.field} can change only in {allowed}; "
+            f"on a campaign that is {remote.status}, {self.title} {verb}"
         )
         return Verdict(False, reason=reason, remedy=rule.remedy,
                        ignored=rule.when_forbidden == "ignored")
@@ -230,6 +231,10 @@ class Provider(ABC):
 
     def write_only(self) -> tuple[str, ...]:
         """Dotted fields the API accepts but never reads back (compared by hash)."""
+        return ()
+
+    def atomic(self) -> tuple[str, ...]:
+        """Dotted fields compared whole: keys the remote has and the file lacks count too."""
         return ()
 
     def sensitive(self) -> tuple[str, ...]:

@@ -76,6 +76,11 @@ class Puffle(Provider):
         # The documented GET returns no account_limits (providers.md §3, "List"/"Get one").
         return ("account_limits",)
 
+    def atomic(self) -> tuple[str, ...]:
+        # operating_hours is opaque JSONB whose shape Puffle does not document: compare it
+        # whole rather than guess which keys are ours.
+        return ("operating_hours",)
+
     def classify(self, change: Change, remote: Remote) -> Verdict:
         verdict = super().classify(change, remote)
         if verdict.allowed:

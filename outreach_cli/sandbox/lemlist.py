@@ -326,12 +326,13 @@ class Emulator:
 
     # -- simulated time --------------------------------------------------------------------
 
-    def tick(self, seconds: float) -> dict[str, Any]:
+    def tick(self, seconds: float, *, advance: bool = True) -> dict[str, Any]:
         """Advance simulated time. Minimal: the clock moves; no sends are simulated yet."""
-        self.store.advance(seconds)
+        if advance:  # False when the Sandbox has already moved the shared clock
+            self.store.advance(seconds)
         return {"provider": "lemlist", "advanced": seconds, "events": 0}
 
-    def events(self) -> list[dict[str, Any]]:
+    def events(self, workspace: str | None = None) -> list[dict[str, Any]]:
         return []
 
     # -- the team --------------------------------------------------------------------------

@@ -270,7 +270,7 @@ class Emulator:
 
     # -- simulated time ------------------------------------------------------------------------
 
-    def tick(self, seconds: float) -> dict[str, int]:
+    def tick(self, seconds: float, *, advance: bool = True) -> dict[str, int]:
         """Advance the store clock, finish launches and move prospects of active campaigns.
 
         Each prospect takes at most one sending step per tick, and waits on a delay node until
@@ -278,7 +278,8 @@ class Emulator:
         """
         counts = {"activated": 0, "steps": 0}
         with self.store.transaction():
-            self.store.advance(seconds)
+            if advance:  # False when the Sandbox has already moved the shared clock
+                self.store.advance(seconds)
             for ws in self.store.workspaces():
                 if not ws.startswith("puffle:"):
                     continue
@@ -992,7 +993,8 @@ def _has_content(node: dict[str, Any]) -> bool:
         return isinstance(node.get(key), str) and bool(node[key].strip())
 
     if node["type"] == "email":
-        return filled("subject") and filled("body")
+        # A reply (`is_reply`) goes in the thread of the email before it, under its subject.
+        return (filled("subject") or node.get("is_reply") is True) and filled("body")
     if node["type"] == "message":
         return filled("body")
     if node["type"] == "connection_request":

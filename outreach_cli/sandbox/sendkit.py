@@ -551,6 +551,9 @@ def _normalise_sequence(raw: Any, path: str, new_id: Callable[[], str], *,
 
 def _normalise_email_step(step: dict[str, Any], p: str,
                           new_id: Callable[[], str]) -> dict[str, Any]:
+    """An email step's content. With `variants`, the step's own subject/body default to the
+    first variant's and each variant's to the step's; without, variant "A" is seeded from the
+    step ("so the sender always has something to send")."""
     subject = step.get("subject")
     body = step.get("body", "")
     variants_raw = step.get("variants")
@@ -579,8 +582,8 @@ def _normalise_email_step(step: dict[str, Any], p: str,
     else:
         variants = _normalise_variants(variants_raw, f"{p}.variants", subject, body, new_id)
     out["subject"] = subject if subject is not None else variants[0]["subject"]
-    out["body"] = to_tiptap_html(body) if "body" in step or variants_raw is None \
-        else variants[0]["body"]
+    has_own_body = "body" in step or variants_raw is None
+    out["body"] = to_tiptap_html(body) if has_own_body else variants[0]["body"]
     out["variants"] = variants
     return out
 
@@ -763,8 +766,11 @@ class Emulator:
         self._deliver(ctx.outbox)
         return response
 
-    def tick(self, seconds: float) -> dict[str, Any]:
+    def tick(self, seconds: float, *, advance: bool = True) -> dict[str, Any]:
         """Advance simulated time and move every active campaign's active leads along.
+
+        With `advance=False` the clock is left alone: the Sandbox moves the shared clock once
+        and then lets each emulator catch up to it.
 
         Emails "send" the moment a lead reaches them; wait steps hold the lead for
         waitDays*86400 + waitHours*3600 seconds. The sending schedule, daily limits and
@@ -776,7 +782,8 @@ class Emulator:
                    "leadsCompleted": 0, "campaignsCompleted": 0}
         outbox: list[tuple[str, str | None, dict[str, Any]]] = []
         with self.store.transaction():
-            self.store.advance(seconds)
+            if advance:
+                self.store.advance(seconds)
             now = self.store.now()
             summary["now"] = _iso(now)
             for ws in self._own_workspaces():
@@ -1355,6 +1362,7 @@ class Emulator:
         main sequence does not resume after a subsequence)."""
         cl["subsequence"] = {"id": sub["_id"], "name": sub["name"], "status": "active",
                              "stepIndex": 0, "emailsSent": 0, "completedAt": None}
+        cl["nextAt"] = now
         if cl["status"] == "completed":
             cl["status"] = "active" if campaign["status"] == "active" else "pending"
         sub["addedCount"] += 1  # a server-side counter: updatedAt is not bumped for it

@@ -68,6 +68,23 @@ class Sandbox:
         self.request_log: list[tuple[str, str, int]] = []
         self._log_lock = threading.Lock()
 
+    def tick(self, seconds: float) -> dict[str, Any]:
+        """Move the shared simulated clock once, then let every emulator catch up."""
+        self.store.advance(seconds)
+        summary: dict[str, Any] = {}
+        for emu in self.emulators:
+            tick = getattr(emu, "tick", None)
+            if tick is not None:
+                summary[emu.prefix.split("/")[1]] = tick(seconds, advance=False)
+        return summary
+
+    def events(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for emu in self.emulators:
+            events = getattr(emu, "events", None)
+            out.extend(events() if events else [])
+        return out
+
     def dispatch(self, request: Request) -> Response:
         for emu in self.emulators:
             if request.path == emu.prefix or request.path.startswith(emu.prefix + "/"):

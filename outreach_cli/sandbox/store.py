@@ -6,6 +6,7 @@ lock for a whole request, so every request is atomic, as it is on a real API.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -97,7 +98,7 @@ class Store:
             )
         return cur.rowcount > 0
 
-    def list(self, ws: str, kind: str) -> list[dict[str, Any]]:
+    def list(self, ws: str, kind: str) -> builtins.list[dict[str, Any]]:
         """All documents of a kind in insertion order."""
         with self.lock:
             rows = self._db.execute(
@@ -105,13 +106,13 @@ class Store:
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def workspaces(self) -> list[str]:
+    def workspaces(self) -> builtins.list[str]:
         with self.lock:
             rows = self._db.execute("SELECT DISTINCT workspace FROM docs").fetchall()
         return [r[0] for r in rows]
 
     def _next_seq(self) -> int:
-        n = int(self.meta_get("seq", "0")) + 1
+        n = int(self.meta_get("seq", "0") or 0) + 1
         self.meta_set("seq", str(n))
         return n
 

@@ -1123,6 +1123,16 @@ def test_webhook_not_subscribed_or_unreachable_is_ignored(api: httpx.Client,
     ok(patch_lead(api, dead, cl2["_id"], {"aiTag": "Interested"}))  # delivery error ignored
 
 
+def test_sandbox_tick_moves_the_clock_once(api: httpx.Client, running: server.Running):
+    cid = create(api)["_id"]  # email, wait 3 days, email
+    add_lead(api, cid)
+    ok(api.post(f"/campaigns/{cid}/start"))
+    before = running.sandbox.store.now()
+    summary = running.sandbox.tick(4 * 86400)
+    assert summary["sendkit"]["emailsSent"] == 2
+    assert 4 * 86400 <= running.sandbox.store.now() - before < 4 * 86400 + 60
+
+
 def test_tick_rejects_negative_time(emulator: Emulator):
     with pytest.raises(ValueError):
         emulator.tick(-1)
