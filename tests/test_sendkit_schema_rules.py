@@ -320,7 +320,7 @@ def test_setting_minimums(key: str, value: int) -> None:
 def test_reply_notification_emails() -> None:
     campaign = base()
     campaign["settings"]["replyNotificationEmails"] = [f"a{i}@example.com" for i in range(5)]
-    campaign["settings"]["replyNotificationsPositiveOnly"] = False
+    campaign["settings"]["replyNotificationPositiveOnly"] = False
     assert schema_errors(campaign) == []
     campaign["settings"]["replyNotificationEmails"].append("a5@example.com")
     path = ("campaign", "settings", "replyNotificationEmails")

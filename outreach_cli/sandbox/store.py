@@ -142,8 +142,9 @@ class Store:
 
 def iso(ts: float) -> str:
     """Format a UNIX time as the APIs do: `2025-06-10T10:30:00.000Z`."""
-    t = time.gmtime(ts)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{int((ts % 1) * 1000):03d}Z"
+    ms = int(round(ts * 1000))  # whole milliseconds first: truncating a float loses one
+    t = time.gmtime(ms // 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{ms % 1000:03d}Z"
 
 
 def object_id() -> str:
