@@ -149,6 +149,7 @@ class Provider(ABC):
     default_url: str
     sandbox_prefix: str
     statuses: tuple[str, ...]
+    TABLE_STATUSES: tuple[str, ...] = ()  # the statuses the README's rules table shows
     RULES: tuple[FieldRule, ...] = ()
 
     initial_status: str = "draft"  # the status a campaign has right after create()

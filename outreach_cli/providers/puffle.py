@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..errors import ApiError, OutreachError
+from ..errors import ApiError, NetworkError, OutreachError
 from ..http import Api, RetryPolicy
 from . import puffle_rules
 from .base import Change, Finding, Lifecycle, Provider, Remote, Verdict
@@ -33,6 +33,7 @@ class Puffle(Provider):
     sandbox_prefix = "/puffle/api"
     statuses = puffle_rules.STATUSES
     initial_status = "draft"
+    TABLE_STATUSES = ("draft", "active", "paused")
     RULES = puffle_rules.RULES
 
     # Launch is asynchronous: `launching` already satisfies `status: active`.
@@ -181,15 +182,25 @@ class Puffle(Provider):
 
     def _post_converging(self, id: str, action: str, done: tuple[str, ...],
                          retry: bool = False) -> None:
-        try:
-            self.client.post(f"/campaigns/{id}/{action}", retry=retry)
-        except ApiError as exc:
-            if exc.status not in (400, 409):
-                raise
-            now = self.fetch(id)
-            if now is None or now.status not in done:
-                raise
-            # The campaign is already where the action leads: an earlier attempt landed.
+        for attempt in (1, 2):
+            try:
+                self.client.post(f"/campaigns/{id}/{action}", retry=retry)
+                return
+            except NetworkError:
+                # The answer was lost: the action may or may not have landed. Look before
+                # asking again, so a repeat never meets Puffle's "already paused" 400.
+                now = self.fetch(id)
+                if now is not None and now.status in done:
+                    return
+                if attempt == 2:
+                    raise
+            except ApiError as exc:
+                if exc.status not in (400, 409):
+                    raise
+                now = self.fetch(id)
+                if now is None or now.status not in done:
+                    raise
+                return  # already where the action leads: an earlier attempt landed
 
     def validate_launch(self, id: str) -> dict[str, Any]:
         data = self.client.get(f"/campaigns/{id}/validate").data

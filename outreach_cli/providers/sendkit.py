@@ -33,6 +33,7 @@ class SendKit(Provider):
     sandbox_prefix = "/sendkit/v1"
     statuses = ("draft", "active", "paused", "completed", "archived")
     initial_status = "draft"
+    TABLE_STATUSES = ("draft", "active", "paused", "completed")
 
     # The update page states no status restriction on PATCH (providers.md §1, "Editing an
     # active campaign: docs silent"), so every field may change in every live status; the

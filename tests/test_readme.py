@@ -1,0 +1,27 @@
+"""The README's generated parts agree with the code they describe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outreach_cli.providers import table
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_rules_table_is_generated_from_the_rules_data() -> None:
+    text = README.read_text()
+    assert table.START in text and table.END in text
+    assert table.replace_in(text) == text, (
+        "README rules table is stale: run python -c 'from outreach_cli.providers.table import "
+        "replace_in; p=\"README.md\"; open(p,\"w\").write(replace_in(open(p).read()))'")
+
+
+def test_rules_table_reflects_a_rule_change(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from outreach_cli.providers.base import FieldRule
+    from outreach_cli.providers.puffle import Puffle
+
+    monkeypatch.setattr(Puffle, "RULES", (FieldRule("name", frozenset({"draft"})),))
+    rendered = table.provider_table(Puffle)
+    assert "| `name` | yes | refused | refused |" in rendered
+    assert table.replace_in(README.read_text()) != README.read_text()
