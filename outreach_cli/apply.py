@@ -73,9 +73,10 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
         remote = _create(cp, provider)
     else:
         assert cp.remote is not None
-        remote = provider.fetch(cp.remote.id)
-        if remote is None:
+        fresh = provider.fetch(cp.remote.id)
+        if fresh is None:
             raise DriftError(f"campaign {cp.remote.id} disappeared since the plan")
+        remote = fresh
         if cp.remote.revision is not None and remote.revision != cp.remote.revision:
             raise DriftError(
                 f"the campaign changed on {provider.title} since the plan "

@@ -177,7 +177,7 @@ def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
                               name="outreach-sandbox", daemon=True)
     thread.start()
     h, p = server.server_address[:2]
-    return Running(f"http://{h}:{p}", server.sandbox, server, thread)
+    return Running(f"http://{h!s}:{p}", server.sandbox, server, thread)
 
 
 def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 8787,
@@ -186,7 +186,7 @@ def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 878
     server = _make(db_path, host, port, faults)
     if ready is not None:
         h, p = server.server_address[:2]
-        ready(f"http://{h}:{p}")
+        ready(f"http://{h!s}:{p}")
     try:
         server.serve_forever()
     finally:
