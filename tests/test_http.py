@@ -511,10 +511,11 @@ def test_rate_limiter_never_exceeds_limit_in_any_window():
     def worker(n: int) -> None:
         start.wait()
         for _ in range(n):
-            limiter.acquire()
+            token = limiter.acquire()
             now = time.monotonic()
             with lock:
                 times.append(now)
+            limiter.release(token)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in (8, 8, 7, 7)]
     for t in threads:
@@ -525,6 +526,24 @@ def test_rate_limiter_never_exceeds_limit_in_any_window():
     assert len(times) == 30
     # Never more than 5 in a window, and the limiter does let 5 through (it is not stuck at 1).
     assert _max_in_window(times, 0.2) == 5
+
+
+def test_rate_limiter_counts_a_slow_request_until_its_answer():
+    """A request in flight keeps its slot: the server may count it late (jitter, GC)."""
+    limiter = RateLimiter(limit=2, window=0.1)
+    first, second = limiter.acquire(), limiter.acquire()
+    got: list[float] = []
+    t = threading.Thread(target=lambda: got.append((limiter.acquire(), time.monotonic())[1]))
+    t0 = time.monotonic()
+    t.start()
+    time.sleep(0.25)  # longer than the window: departure-counting would have let it through
+    assert not got
+    limiter.release(first)
+    released = time.monotonic()
+    t.join(timeout=5)
+    assert got and got[0] - released >= 0.09  # one window after the answer, not the send
+    assert got[0] - t0 >= 0.3
+    limiter.release(second)
 
 
 def test_max_in_window_helper_counts():

@@ -258,6 +258,67 @@ class SendKit(Provider):
     def list_tags(self) -> list[dict[str, Any]]:
         return list(_data(self.client.get("/tags").data) or [])
 
+    # The add page: `leads` holds at most 5,000 items per request (providers.md §1).
+    LEADS_PER_ADD = 5000
+    LEAD_STATUSES = ("pending", "active", "paused", "completed", "bounced", "unsubscribed",
+                     "replied", "removed")
+
+    def list_campaign_leads(self, campaign_id: str,
+                            status: str | None = None) -> list[dict[str, Any]]:
+        """Every campaign-lead record of the campaign, following the cursor to the end."""
+        params = {"status": status} if status else {}
+        return list(self._pages(f"/campaigns/{campaign_id}/leads", params))
+
+    def add_campaign_leads(self, campaign_id: str,
+                           entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """POST one batch (≤ LEADS_PER_ADD) → `{added, skipped, errors[{entry, message}]}`.
+
+        Safe to repeat: "leads already in the campaign are skipped", so a lost answer is
+        retried rather than reported as a failure."""
+        reply = self.client.post(f"/campaigns/{campaign_id}/leads", json={"leads": entries},
+                                 retry=True)
+        data = _data(reply.data)
+        return data if isinstance(data, dict) else {}
+
+    def update_campaign_lead(self, campaign_id: str, lead_id: str,
+                             body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH one campaign lead; the whole answer (`data` and, beside it, the optional
+        `subsequenceEnrollment`). Not repeated on a lost answer: a second PATCH would report
+        "no change" where the first one enrolled."""
+        reply = self.client.patch(f"/campaigns/{campaign_id}/leads/{lead_id}", json=body)
+        return reply.data if isinstance(reply.data, dict) else {}
+
+    def _pages(self, path: str, params: dict[str, Any]) -> Any:
+        """Items of a cursor-paginated list (older revision: page/pages), each once."""
+        cursor = None
+        seen: set[str] = set()
+        page = 1
+        query: dict[str, Any] = {"limit": PAGE_LIMIT, **params}
+        while True:
+            if cursor:
+                query["cursor"] = cursor
+            reply = self.client.get(path, params=query)
+            items = _data(reply.data) or []
+            for item in items:
+                iid = _id(item)
+                if iid not in seen:
+                    seen.add(iid)
+                    yield item
+            pag = reply.data.get("pagination") if isinstance(reply.data, dict) else None
+            if not pag:
+                return
+            if "hasMore" in pag or "nextCursor" in pag:
+                # Pages may be sparse (data: [] while more exist): follow the cursor.
+                nxt = pag.get("nextCursor") or (_id(items[-1]) if items else None)
+                if not pag.get("hasMore") or not nxt or nxt == cursor:
+                    return
+                cursor = nxt
+            else:
+                page += 1
+                if page > int(pag.get("pages") or 1):
+                    return
+                query["page"] = page
+
     # -- helpers --------------------------------------------------------------------------------
 
     def _remote(self, raw: dict[str, Any]) -> Remote:

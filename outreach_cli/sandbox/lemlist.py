@@ -944,6 +944,9 @@ class Emulator:
         seq, camp, step = self._ab_step(c)
         if step.get("variantB") is None:
             raise _Fail(404, "No A/B test variant on this step")
+        # The OpenAPI file documents this 400 for DELETE …/ab-test.
+        if camp["status"] == "running":
+            raise _bad("You cannot edit this step because the campaign is running")
         step.pop("variantB")
         step.pop("abTest", None)
         self._ab_save(c, seq, camp)

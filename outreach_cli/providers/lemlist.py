@@ -1,0 +1,577 @@
+"""lemlist (api.lemlist.com/api): a campaign is several objects, changed one endpoint at a time.
+
+The file's `campaign:` block is the update page's fields (PATCH /campaigns/{id}), plus
+`timezone` (set at creation only), `steps` (the campaign's main sequence, compared by position)
+and `schedules` (schedule objects attached to the campaign). Reading one campaign therefore
+takes GET /campaigns/{id}, GET /campaigns/{id}/sequences, GET /campaigns/{id}/schedules/ and,
+for each email step running an A/B test, GET …/steps/{stepId}/ab-test.
+
+Writing follows the platform's grain (providers.md §2):
+- flags and the structured sections: one PATCH with only what changed (sections are partial
+  updates on lemlist's side, so only the changed leaves are sent);
+- steps: PATCH a step in place (its `type` is required and must be equal), POST new ones at
+  their `index`, DELETE the ones the file dropped. A step whose type changes cannot be patched:
+  it is deleted and re-added. Adds run before deletes, so the sequence is never emptier than
+  both the old and the new one;
+- `abTest` (our name for lemlist's A/B test of an email step: variant B's subject/message)
+  through POST/PATCH/DELETE …/steps/{stepId}/ab-test;
+- schedules: PATCH the attached schedule with the changed keys; new ones are created and
+  attached. A new campaign's default schedule is updated in place rather than replaced.
+
+lemlist starts a campaign the moment it is created, so `create()` pauses it at once, before
+adding any step; apply then starts it only when the file says `status: active`.
+
+Every request goes through one rate limiter per API key (20 per 2 s), shared by all the
+campaigns a command handles concurrently.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from ..diff import fingerprint
+from ..errors import OutreachError
+from ..http import Api, RetryPolicy, shared_limiter
+from . import lemlist_rules
+from .base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
+
+PAGE_LIMIT = 100  # GET /campaigns: max 100 per page
+# Fields POST /campaigns takes; everything else of the update page goes in a PATCH.
+CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
+# Fields of the file that are not the update page's.
+NOT_PATCHED = ("timezone", "steps", "schedules")
+# A step's content fields (the step request body's), besides `type` and `delay`.
+STEP_FIELDS = tuple(lemlist_rules.STEP_FIELD_TYPES)
+SCHEDULE_FIELDS = ("name", "timezone", "start", "end", "weekdays", "secondsToWait")
+AB_FIELDS = ("subject", "message")
+# Where the campaign object may say how senders are chosen. Docs silent; the sandbox uses
+# `senderStrategy`.
+STRATEGY_KEYS = ("senderStrategy", "sendersStrategy", "senderType")
+
+TYPE_CHANGE_REMEDY = ("pause it first: set `status: paused` in the file (or keep the step's "
+                      "type and add the new step elsewhere)")
+AB_RUNNING = "lemlist creates and ends an A/B test only while the campaign is not running"
+
+
+class Lemlist(Provider):
+    name = "lemlist"
+    title = "lemlist"
+    key_env_var = "LEMLIST_API_KEY"
+    default_url = "https://api.lemlist.com/api"
+    sandbox_prefix = "/lemlist/api"
+    statuses = lemlist_rules.STATUSES
+    # `errors` is a filter on top of a lifecycle status, not a status of its own.
+    TABLE_STATUSES = ("draft", "running", "paused", "ended", "archived")
+    RULES = lemlist_rules.RULES
+    # lemlist creates campaigns running; create() pauses them before adding anything.
+    initial_status = "paused"
+
+    # A draft has never sent and sends nothing: it satisfies `status: paused` as well (a pause
+    # of a campaign that is not running does nothing, so there is no call to make).
+    STATUS_MAP = {"active": ("running",), "paused": ("paused", "draft"), "draft": ("draft",)}
+    TRANSITIONS = {
+        ("paused", "active"): ("start",),  # "Starts or resumes a paused campaign"
+        ("draft", "active"): ("start",),
+        ("running", "paused"): ("pause",),
+    }
+    # Deleting a step (and changing a step's type, and creating or ending an A/B test) is
+    # refused while running: with `status: paused` the pause runs first and makes them legal.
+    PRE_UPDATE_ACTIONS = frozenset({"pause"})
+    _NO_DRAFT = ("lemlist's API has no way back to draft (new campaigns start running)",
+                 "write `status: paused`: a paused campaign sends nothing")
+    _ENDED = ("the campaign has ended: every lead went through the sequence",
+              "remove `status:` from the file, or create a new campaign (a new key)")
+    _ARCHIVED = ("the campaign is archived; lemlist's API has no unarchive action",
+                 "unarchive it in the lemlist app, or create a new campaign (a new key)")
+    LIFECYCLE_BLOCKED = {
+        ("running", "draft"): _NO_DRAFT,
+        ("paused", "draft"): _NO_DRAFT,
+        ("ended", "active"): _ENDED,
+        ("ended", "paused"): _ENDED,
+        ("ended", "draft"): _ENDED,
+        ("archived", "active"): _ARCHIVED,
+        ("archived", "paused"): _ARCHIVED,
+        ("archived", "draft"): _ARCHIVED,
+    }
+
+    @classmethod
+    def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        limit, window = lemlist_rules.RATE_LIMIT
+        # One limiter per key for the whole process: concurrent campaigns share the budget.
+        return Api("lemlist", base_url, auth=("", key),
+                   limiter=shared_limiter("lemlist", key, limit, window), retry=RetryPolicy())
+
+    # -- offline ------------------------------------------------------------------------------
+
+    def check(self, campaign: dict[str, Any]) -> list[Finding]:
+        return lemlist_rules.check(campaign)
+
+    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Sets read back in the file's order; a step whose type changes becomes a hole.
+
+        lemlist cannot change a step's type, so such a step is not edited: it is replaced. With
+        the remote step at that position blanked out, the positional diff reports the file's
+        step whole, as an `add` at the same index (with its full content in the plan), and
+        `classify` explains that the old step is deleted first and why.
+        """
+        for key in ("sendUserIds", "autoReviewConditions"):
+            want, have = desired.get(key), state.get(key)
+            if isinstance(want, list) and isinstance(have, list) and \
+                    sorted(map(str, want)) == sorted(map(str, have)):
+                state[key] = list(want)
+        want_steps, have_steps = desired.get("steps"), state.get("steps")
+        if isinstance(want_steps, list) and isinstance(have_steps, list):
+            for i, (new, old) in enumerate(zip(want_steps, have_steps, strict=False)):
+                if isinstance(new, dict) and isinstance(old, dict) \
+                        and new.get("type") != old.get("type"):
+                    have_steps[i] = None
+        return state
+
+    def classify(self, change: Change, remote: Remote) -> Verdict:
+        verdict = super().classify(change, remote)
+        path = change.path
+        top = path[0] if path else ""
+        if top == "sendUserIds":
+            strategy = _strategy(remote.raw.get("campaign") or {})
+            if strategy in lemlist_rules.DYNAMIC_SENDER_STRATEGIES:
+                return Verdict(
+                    False,
+                    reason=f"this campaign picks its senders per lead (sender strategy "
+                           f"{strategy}); lemlist refuses sendUserIds on it",
+                    remedy="remove sendUserIds from the file, or switch the campaign to fixed "
+                           "senders in the lemlist app")
+            return verdict
+        if top == "steps" and len(path) >= 2 and isinstance(path[1], int):
+            return self._classify_step(change, remote, verdict)
+        if top == "schedules" and len(path) == 2 and change.op == "remove":
+            return Verdict(
+                False,
+                reason="lemlist's API cannot detach a schedule from a campaign (deleting the "
+                       "schedule would also take it from every other campaign using it)",
+                remedy="keep the schedule in the file, or detach it in the lemlist app")
+        return verdict
+
+    def _classify_step(self, change: Change, remote: Remote, verdict: Verdict) -> Verdict:
+        if not verdict.allowed:
+            return verdict
+        i = change.path[1]
+        assert isinstance(i, int)
+        have = remote.state.get("steps") or []
+        old = have[i] if i < len(have) and isinstance(have[i], dict) else None
+        running = remote.status == "running"
+        if len(change.path) == 2 and change.op == "add":
+            new = change.new if isinstance(change.new, dict) else {}
+            note = ""
+            if old is not None:  # the type changed (see align)
+                old_t, new_t = old.get("type"), new.get("type")
+                rule = rule_for(self.RULES, "steps", "remove")
+                if rule is not None and remote.status not in rule.allowed_in:
+                    refusal = ("lemlist refuses to delete a step while the campaign is running"
+                               if running else f"lemlist refuses to delete a step of a "
+                               f"campaign that is {remote.status}")
+                    return Verdict(
+                        False,
+                        reason=f"step {i + 1} changes type ({old_t} → {new_t}); lemlist cannot "
+                               f"change a step's type, so the step must be deleted and "
+                               f"re-added, and {refusal}",
+                        remedy=TYPE_CHANGE_REMEDY if running else rule.remedy)
+                note = (f"delete + add: lemlist cannot change a step's type ({old_t} → "
+                        f"{new_t}), so apply deletes the {old_t} step at position {i + 1} and "
+                        f"adds this {new_t} step in its place")
+            if running and new.get("abTest"):
+                return Verdict(False, reason=f"the new step has an abTest; {AB_RUNNING}",
+                               remedy="set `status: paused` in the file for this apply")
+            return Verdict(True, note=note or verdict.note)
+        if len(change.path) >= 3 and change.path[2] == "abTest" and old is not None:
+            had = old.get("abTest") is not None
+            creating = not had and change.new is not None
+            ending = had and len(change.path) == 3 and change.new is None
+            if running and (creating or ending):
+                what = "adding an A/B test" if creating else "ending the A/B test"
+                return Verdict(False, reason=f"{what}: {AB_RUNNING}",
+                               remedy="set `status: paused` in the file for this apply")
+        return verdict
+
+    def notes(self, campaign: dict[str, Any], remote: Remote | None,
+              lifecycle: Lifecycle) -> list[str]:
+        out: list[str] = []
+        if remote is None:
+            then = "then starts it" if "start" in lifecycle.actions else \
+                "and leaves it paused (write `status: active` to start it)"
+            out.append("lemlist starts a new campaign at once: apply pauses it right after "
+                       f"creating it, adds the steps and schedules, {then}")
+        if "start" in lifecycle.actions:
+            camp = (remote.raw.get("campaign") or {}) if remote is not None else {}
+            if not campaign.get("sendUserIds") and not camp.get("senders") \
+                    and not _strategy(camp):
+                out.append("start: the campaign has no senders; set sendUserIds")
+        return out
+
+    def summary(self, remote: Remote) -> dict[str, str]:
+        camp = remote.raw.get("campaign") or {}
+        leads = self.client.get(f"/campaigns/{remote.id}/leads/", params={"limit": 500},
+                                ok=(404,)).data
+        counts: dict[str, int] = {}
+        for lead in leads if isinstance(leads, list) else []:
+            state = str(lead.get("state") or "?")
+            counts[state] = counts.get(state, 0) + 1
+        total = sum(counts.values())
+        shown = f"{total}{'+' if total >= 500 else ''} leads" + (
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")"
+            if counts else "")
+        stats = (f"{len(remote.state.get('steps') or [])} steps, "
+                 f"{len(remote.state.get('schedules') or [])} schedule(s), "
+                 f"{len(camp.get('senders') or [])} sender(s)")
+        if camp.get("errors"):
+            stats += "; errors: " + "; ".join(str(e) for e in camp["errors"])
+        return {"leads": shown, "stats": stats}
+
+    # -- remote: read -------------------------------------------------------------------------
+
+    def fetch(self, id: str) -> Remote | None:
+        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        if reply.status == 404 or not isinstance(reply.data, dict):
+            return None
+        camp = reply.data
+        steps = self._main_steps(id, camp.get("sequenceId"))
+        ab: dict[str, dict[str, Any]] = {}
+        seq = camp.get("sequenceId")
+        for step in steps:
+            if step.get("type") == "email" and (step.get("abTest") not in (None, False)
+                                                or step.get("emailTemplateBId")):
+                seq_id = step.get("sequenceId") or seq
+                got = self.client.get(f"/sequences/{seq_id}/steps/{step['_id']}/ab-test",
+                                      ok=(404,))
+                if got.status != 404 and isinstance(got.data, dict):
+                    ab[str(step["_id"])] = got.data
+        sched = self.client.get(f"/campaigns/{id}/schedules/").data
+        schedules = [s for s in sched if isinstance(s, dict)] if isinstance(sched, list) else []
+        raw = {"campaign": camp, "steps": steps, "schedules": schedules, "abTests": ab}
+        return self._remote(raw)
+
+    def _main_steps(self, id: str, sequence_id: str | None) -> list[dict[str, Any]]:
+        # 400 "Campaign has no sequence": no steps to read.
+        reply = self.client.get(f"/campaigns/{id}/sequences", ok=(400,))
+        data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else {}
+        seqs = [s for s in data.values() if isinstance(s, dict)]
+        main = next((s for s in seqs if s.get("_id") == sequence_id), None) or next(
+            (s for s in seqs if not s.get("level")), None)
+        steps = [s for s in (main or {}).get("steps") or [] if isinstance(s, dict)]
+        # `index` numbers the position; keep the response order where it is missing.
+        return [s for _, s in sorted(enumerate(steps),
+                                     key=lambda p: (p[1].get("index", p[0]), p[0]))]
+
+    def find_by_name(self, name: str) -> list[Remote]:
+        return [self._light(c) for c in self.list_campaigns() if c.get("name") == name]
+
+    def list_campaigns(self) -> list[dict[str, Any]]:
+        return list(self._pages())
+
+    def _pages(self) -> Iterator[dict[str, Any]]:
+        offset = 0
+        seen: set[str] = set()
+        while True:
+            data = self.client.get("/campaigns", params={
+                "version": "v2", "offset": offset, "limit": PAGE_LIMIT}).data
+            # The OpenAPI file documents a bare array; v2 answers {campaigns, pagination}.
+            items = data.get("campaigns") if isinstance(data, dict) else data
+            items = [c for c in items or [] if isinstance(c, dict)]
+            fresh = [c for c in items if str(c.get("_id")) not in seen]
+            for c in fresh:
+                seen.add(str(c.get("_id")))
+                yield c
+            pag = data.get("pagination") if isinstance(data, dict) else None
+            more = (pag.get("nextPage") is not None) if isinstance(pag, dict) \
+                else len(items) >= PAGE_LIMIT
+            if not more or not fresh:
+                return
+            offset += PAGE_LIMIT
+
+    # -- remote: write ------------------------------------------------------------------------
+
+    def create(self, campaign: dict[str, Any]) -> str:
+        body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
+        # Not retried on 5xx or a lost answer: apply looks the campaign up by name instead.
+        data = self.client.post("/campaigns", json=body, retry=False).data
+        if not isinstance(data, dict) or not data.get("_id"):
+            raise OutreachError(f"lemlist answered the create without a campaign id: {data!r}")
+        cid = str(data["_id"])
+        # lemlist starts it right away (the create example answers `state: running`).
+        self.client.post(f"/campaigns/{cid}/pause", retry=True)
+        seq = data.get("sequenceId")
+        schedule_ids = [str(s) for s in data.get("scheduleIds") or []]
+        if not seq:
+            camp = self.client.get(f"/campaigns/{cid}").data or {}
+            seq, schedule_ids = camp.get("sequenceId"), list(camp.get("scheduleIds") or [])
+        for i, step in enumerate(campaign.get("steps") or []):
+            self._add_step(str(seq), step, i)
+        # After the steps: lemlist checks the senders against the channels the steps use.
+        rest = {k: copy.deepcopy(v) for k, v in campaign.items()
+                if k not in CREATE_FIELDS and k not in NOT_PATCHED}
+        if rest:
+            self.client.patch(f"/campaigns/{cid}", json=rest)
+        schedules = campaign.get("schedules") or []
+        if schedules and schedule_ids:
+            # The default schedule lemlist made for this campaign becomes the first one.
+            self.client.patch(f"/schedules/{schedule_ids[0]}", json=_schedule_body(schedules[0]))
+            schedules = schedules[1:]
+        for sched in schedules:
+            self._add_schedule(cid, sched)
+        return cid
+
+    def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
+        steps = [c for c in changes if c.path and c.path[0] == "steps"]
+        if steps:
+            self._update_steps(remote, campaign, steps)
+        body = self.patch_body(campaign, changes)
+        if body:
+            self.client.patch(f"/campaigns/{remote.id}", json=body)
+        scheds = [c for c in changes if c.path and c.path[0] == "schedules"]
+        if scheds:
+            self._update_schedules(remote, campaign, scheds)
+
+    def patch_body(self, campaign: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
+        """The update page's fields that changed, and no others: a section only with its
+        changed leaves (lemlist merges them), a list whole."""
+        body: dict[str, Any] = {}
+        for c in changes:
+            if not c.path or c.path[0] in NOT_PATCHED:
+                continue
+            keys: list[str] = []
+            for p in c.path:
+                if isinstance(p, int):
+                    break
+                keys.append(p)
+            found, value = _dig(campaign, keys)
+            if not found:
+                continue
+            node = body
+            for k in keys[:-1]:
+                node = node.setdefault(k, {})
+            node[keys[-1]] = copy.deepcopy(value)
+        return body
+
+    def _update_steps(self, remote: Remote, campaign: dict[str, Any],
+                      changes: list[Change]) -> None:
+        """Patch in place, then add (type changes are added before the step they replace),
+        then delete: the sequence never has fewer steps than the smaller of old and new."""
+        raw_steps: list[dict[str, Any]] = remote.raw.get("steps") or []
+        old_state: list[dict[str, Any]] = remote.state.get("steps") or []
+        want: list[dict[str, Any]] = campaign.get("steps") or []
+        seq = str((remote.raw.get("campaign") or {}).get("sequenceId"))
+        patched: dict[int, set[str]] = {}
+        ab: set[int] = set()
+        replaced: set[int] = set()
+        added: set[int] = set()
+        removed: set[int] = set()
+        for c in changes:
+            if len(c.path) == 1:  # the remote had no steps at all
+                added.update(range(len(raw_steps), len(want)))
+                continue
+            i = c.path[1]
+            assert isinstance(i, int)
+            if len(c.path) == 2:
+                if c.op == "remove":
+                    removed.add(i)
+                elif i < len(raw_steps):
+                    replaced.add(i)
+                else:
+                    added.add(i)
+            elif c.path[2] == "abTest":
+                ab.add(i)
+            else:
+                patched.setdefault(i, set()).add(str(c.path[2]))
+
+        for i in sorted(patched):
+            old = raw_steps[i]
+            body = {"type": old["type"]}
+            body.update({k: copy.deepcopy(want[i][k]) for k in sorted(patched[i])
+                         if k in want[i] and k not in ("type", "abTest")})
+            self.client.patch(f"/sequences/{seq}/steps/{old['_id']}", json=body)
+        for i in sorted(ab):
+            self._sync_ab(seq, str(raw_steps[i]["_id"]),
+                          old_state[i].get("abTest") if i < len(old_state) else None,
+                          want[i].get("abTest"))
+        order = [str(s["_id"]) for s in raw_steps]  # the sequence as it stands, by step id
+        for i in sorted(replaced):
+            pos = order.index(str(raw_steps[i]["_id"]))
+            order.insert(pos, self._add_step(seq, want[i], pos))
+        for i in sorted(added):
+            order.append(self._add_step(seq, want[i], len(order)))
+        gone = [str(raw_steps[i]["_id"]) for i in sorted(replaced)] + \
+               [str(raw_steps[i]["_id"]) for i in sorted(removed, reverse=True)]
+        for step_id in gone:
+            self.client.delete(f"/sequences/{seq}/steps/{step_id}")
+            order.remove(step_id)
+
+    def _add_step(self, seq: str, step: dict[str, Any], index: int) -> str:
+        body: dict[str, Any] = {"type": step["type"], "index": index}
+        if "delay" in step:
+            body["delay"] = step["delay"]
+        body.update({k: copy.deepcopy(step[k]) for k in STEP_FIELDS if k in step})
+        data = self.client.post(f"/sequences/{seq}/steps", json=body).data
+        step_id = str((data or {}).get("_id") or "")
+        if not step_id:
+            raise OutreachError(f"lemlist added a step without answering its id: {data!r}")
+        if step.get("abTest"):
+            self._sync_ab(seq, step_id, None, step["abTest"])
+        return step_id
+
+    def _sync_ab(self, seq: str, step_id: str, old: dict[str, Any] | None,
+                 new: dict[str, Any] | None) -> None:
+        path = f"/sequences/{seq}/steps/{step_id}/ab-test"
+        if new is None:
+            if old is not None:
+                self.client.delete(path)  # drops variant B, ends the test
+            return
+        if old is None:
+            # Variant B starts as a copy of A; the PATCH below makes it the file's.
+            old = self.client.post(path).data or {}
+        body = {k: new[k] for k in AB_FIELDS if k in new and new[k] != old.get(k)}
+        if body:
+            self.client.patch(path, json=body)
+
+    def _update_schedules(self, remote: Remote, campaign: dict[str, Any],
+                          changes: list[Change]) -> None:
+        have: list[dict[str, Any]] = remote.raw.get("schedules") or []
+        want: list[dict[str, Any]] = campaign.get("schedules") or []
+        patched: dict[int, set[str]] = {}
+        added: set[int] = set()
+        for c in changes:
+            if len(c.path) == 1:
+                added.update(range(len(have), len(want)))
+            elif c.op == "add" and len(c.path) == 2:
+                assert isinstance(c.path[1], int)
+                added.add(c.path[1])
+            elif len(c.path) >= 3:
+                assert isinstance(c.path[1], int)
+                patched.setdefault(c.path[1], set()).add(str(c.path[2]))
+            # A removed schedule is blocked by classify: it never reaches apply.
+        for i in sorted(patched):
+            body = {k: copy.deepcopy(want[i][k]) for k in sorted(patched[i]) if k in want[i]}
+            if body:
+                self.client.patch(f"/schedules/{have[i]['_id']}", json=body)
+        for i in sorted(added):
+            self._add_schedule(remote.id, want[i])
+
+    def _add_schedule(self, cid: str, sched: dict[str, Any]) -> None:
+        data = self.client.post("/schedules", json=_schedule_body(sched)).data or {}
+        sid = data.get("_id")
+        if not sid:
+            raise OutreachError(f"lemlist created a schedule without answering its id: {data!r}")
+        # Associating is idempotent: safe to repeat after a lost answer.
+        self.client.post(f"/campaigns/{cid}/schedules/{sid}", retry=True)
+
+    def transition(self, remote: Remote, action: str) -> None:
+        if action not in ("start", "pause"):
+            raise OutreachError(f"lemlist has no {action} action")
+        # Both are documented no-ops when the campaign is already there: safe to repeat.
+        self.client.post(f"/campaigns/{remote.id}/{action}", retry=True)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _light(self, camp: dict[str, Any]) -> Remote:
+        return Remote(str(camp.get("_id")), str(camp.get("name") or ""),
+                      str(camp.get("status") or "draft"), camp.get("updatedAt"), {},
+                      {"campaign": camp})
+
+    def _remote(self, raw: dict[str, Any]) -> Remote:
+        camp = raw["campaign"]
+        state = normalize(camp, raw["steps"], raw["abTests"], raw["schedules"])
+        status = str(camp.get("status") or "draft")
+        # The documented Campaign object has no updatedAt: without one, the revision is a
+        # hash of everything read, which moves with any edit as well.
+        revision = camp.get("updatedAt") or fingerprint({"status": status, "state": state})
+        return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
+                      str(revision), state, raw)
+
+    # -- campaign leads (issue 5; appended by the leads work) ----------------------------------
+
+    LEADS_PER_ADD = 1  # POST /campaigns/{id}/leads/ takes one lead
+    LEADS_PAGE_LIMIT = 500  # GET /campaigns/{id}/leads/: limit max 500
+
+    def list_campaign_leads(self, campaign_id: str,
+                            status: str | None = None) -> list[dict[str, Any]]:
+        """`[{_id, contactId, state}]` of the campaign (`status` filters on `state`). No offset
+        is documented for this list: `offset` is sent anyway, and the loop ends on a short
+        page or on a page holding nothing new (a server that ignores it)."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            params: dict[str, Any] = {"limit": self.LEADS_PAGE_LIMIT, "offset": offset}
+            if status:
+                params["state"] = status
+            data = self.client.get(f"/campaigns/{campaign_id}/leads/", params=params).data
+            items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+            fresh = [x for x in items if str(x.get("_id")) not in seen]
+            seen.update(str(x.get("_id")) for x in fresh)
+            out.extend(fresh)
+            if len(items) < self.LEADS_PAGE_LIMIT or not fresh:
+                return out
+            offset += self.LEADS_PAGE_LIMIT
+
+    def add_campaign_lead(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:
+        """Add one lead (email, firstName, … and custom variables as strings). A lead already
+        in the campaign answers 409, so a repeat after a lost answer is safe."""
+        reply = self.client.post(f"/campaigns/{campaign_id}/leads/", json=lead, retry=True)
+        return reply.data if isinstance(reply.data, dict) else {}
+
+
+def normalize(camp: dict[str, Any], steps: list[dict[str, Any]],
+              ab_tests: dict[str, dict[str, Any]],
+              schedules: list[dict[str, Any]]) -> dict[str, Any]:
+    """A campaign as read → the shape of the file's `campaign:` block."""
+    out: dict[str, Any] = {}
+    for key in _campaign_fields():
+        if key == "sendUserIds":
+            if isinstance(camp.get("sendUserIds"), list):
+                out[key] = list(camp["sendUserIds"])
+            elif isinstance(camp.get("senders"), list):
+                out[key] = [str(s.get("id") or s.get("userId") or s.get("_id"))
+                            for s in camp["senders"] if isinstance(s, dict)]
+        elif key in camp and camp[key] is not None:
+            out[key] = copy.deepcopy(camp[key])
+    out["steps"] = [_step(s, ab_tests.get(str(s.get("_id")))) for s in steps]
+    out["schedules"] = [{k: copy.deepcopy(s[k]) for k in SCHEDULE_FIELDS if k in s}
+                        for s in schedules]
+    return out
+
+
+def _step(raw: dict[str, Any], ab: dict[str, Any] | None) -> dict[str, Any]:
+    step = {k: copy.deepcopy(raw[k]) for k in ("type", "delay", *STEP_FIELDS)
+            if k in raw and raw[k] is not None}
+    if raw.get("type") == "email":
+        # `abTest: null` in a file means "no A/B test": every email step reads one back.
+        step["abTest"] = {k: ab[k] for k in AB_FIELDS if k in ab} if ab is not None else None
+    return step
+
+
+def _schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
+    return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
+
+
+def _campaign_fields() -> list[str]:
+    """The file's top-level fields read back from the campaign object: every one of the
+    schema's but the steps and schedules, which live in objects of their own."""
+    props = Lemlist.schema().get("properties") or {}
+    return [k for k in props if k not in ("steps", "schedules")]
+
+
+def _strategy(camp: dict[str, Any]) -> str | None:
+    for key in STRATEGY_KEYS:
+        value = camp.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _dig(data: Any, keys: list[str]) -> tuple[bool, Any]:
+    node = data
+    for k in keys:
+        if not isinstance(node, dict) or k not in node:
+            return False, None
+        node = node[k]
+    return True, node
