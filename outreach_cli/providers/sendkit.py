@@ -109,7 +109,9 @@ class SendKit(Provider):
         return verdict
 
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        """Pair subsequences by `_id`, else by name; unmatched remote ones go last."""
+        """Pair subsequences by `_id`, else by name, and A/B variants by letter; unmatched
+        remote ones go last."""
+        _align_variants(desired.get("sequence"), state.get("sequence"))
         want = desired.get("subsequences")
         have = state.get("subsequences")
         if not isinstance(want, list) or not isinstance(have, list):
@@ -135,6 +137,9 @@ class SendKit(Provider):
         filled = [m if m is not None else next(rest, {}) for m in ordered]
         filled.extend(rest)
         state["subsequences"] = [m for m in filled]
+        for sub_want, sub_have in zip(want, state["subsequences"]):
+            if isinstance(sub_want, dict) and isinstance(sub_have, dict):
+                _align_variants(sub_want.get("sequence"), sub_have.get("sequence"))
         return state
 
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
@@ -362,6 +367,22 @@ def _normalise_step(step: dict[str, Any]) -> None:
     for var in step.get("variants") or []:
         if isinstance(var, dict) and isinstance(var.get("body"), str):
             var["body"] = to_tiptap(var["body"])
+
+
+def _align_variants(want: Any, have: Any) -> None:
+    """Reorder each remote step's variants to the file's letters (variants are by letter)."""
+    if not isinstance(want, list) or not isinstance(have, list):
+        return
+    for w, h in zip(want, have):
+        wv = w.get("variants") if isinstance(w, dict) else None
+        hv = h.get("variants") if isinstance(h, dict) else None
+        if not isinstance(wv, list) or not isinstance(hv, list):
+            continue
+        by_label = {v.get("label"): v for v in hv if isinstance(v, dict)}
+        ordered = [by_label.pop(v.get("label"), {}) if isinstance(v, dict) else {} for v in wv]
+        rest = [v for v in hv if isinstance(v, dict) and v.get("label") in by_label]
+        # A letter the remote lacks reads as an add; remote letters the file dropped follow.
+        h["variants"] = ordered + rest
 
 
 def _has_sent(sub: dict[str, Any]) -> bool:

@@ -140,3 +140,20 @@ def test_patch_keeps_subsequence_ids_and_sends_only_changed_settings(
 ])
 def test_client_tiptap_normalisation(text: str, html: str) -> None:
     assert to_tiptap(text) == html
+
+
+def test_variants_are_compared_by_letter(sandbox: Any, campaigns_dir: Path) -> None:
+    provider = _provider(sandbox)
+    state = State(".outreach")
+    f = campaigns_dir / "sendkit" / "founders-ab-test.yaml"
+    applier.run(planner.build(_docs(campaigns_dir, "founders-ab-test.yaml"), lambda _: provider,
+                              state), lambda _: provider, state)
+    text = f.read_text()
+    a_start = text.index("        - label: A")
+    b_start = text.index("        - label: B")
+    b_end = text.index("    - type: wait")
+    swapped = text[:a_start] + text[b_start:b_end] + text[a_start:b_start] + text[b_end:]
+    assert swapped.index("label: B") < swapped.index("label: A")
+    f.write_text(swapped)
+    plan = planner.build(validate_paths([str(f)]).documents, lambda _: provider, state)
+    assert plan.campaigns[0].changes == ()  # same letters, same content: no change
