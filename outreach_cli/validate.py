@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -58,7 +58,7 @@ class Result:
         return [d for d in self.diagnostics if d.severity != "error"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def document_schema(provider: str) -> dict[str, Any]:
     """The JSON Schema of a whole campaign document for `provider` (what `outreach schema`
     prints)."""
@@ -86,7 +86,7 @@ def document_schema(provider: str) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(provider: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource

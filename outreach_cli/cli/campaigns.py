@@ -37,7 +37,6 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 
 def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
     from .. import plan as planner
-
     from ..errors import MissingKeyError, OutreachError
 
     missing: list[MissingKeyError] = []

@@ -11,7 +11,7 @@ import fnmatch
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -270,7 +270,7 @@ class Provider(ABC):
         """Run a lifecycle action (start, pause, resume, launch)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_schema(name: str) -> dict[str, Any]:
     text = resources.files("outreach_cli.schemas").joinpath(f"{name}.json").read_text("utf-8")
     return json.loads(text)
