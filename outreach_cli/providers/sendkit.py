@@ -170,35 +170,7 @@ class SendKit(Provider):
         return list(self._list())
 
     def _list(self, **params: Any) -> Any:
-        cursor = None
-        seen: set[str] = set()
-        page = 1
-        while True:
-            query = {"limit": PAGE_LIMIT, **params}
-            if cursor:
-                query["cursor"] = cursor
-            reply = self.client.get("/campaigns", params=query)
-            items = _data(reply.data) or []
-            for item in items:
-                cid = _id(item)
-                if cid not in seen:
-                    seen.add(cid)
-                    yield item
-            pag = reply.data.get("pagination") if isinstance(reply.data, dict) else None
-            if not pag:
-                return
-            # Newer revision: hasMore + nextCursor; pages may be sparse (data: [] while more
-            # exist), so follow the cursor rather than stopping on an empty page.
-            if "hasMore" in pag or "nextCursor" in pag:
-                nxt = pag.get("nextCursor") or (_id(items[-1]) if items else None)
-                if not pag.get("hasMore") or not nxt or nxt == cursor:
-                    return
-                cursor = nxt
-            else:  # older revision: page/pages
-                page += 1
-                if page > int(pag.get("pages") or 1):
-                    return
-                params["page"] = page
+        return self._pages("/campaigns", params)
 
     def create(self, campaign: dict[str, Any]) -> str:
         body = _with_schedule(campaign)
