@@ -84,27 +84,22 @@ def validate_and_plan(n: int) -> None:
         print(f"validate {n} files: {t_val:.2f} s ({t_val/n*1000:.1f} ms/file), "
               f"peak Python memory {peak/1e6:.1f} MB")
         os.chdir(work)
-        with Session(sandbox=True, state_dir=str(work / ".outreach")) as session:
-            for conc in (1, 8):
-                # Fresh campaigns per round: delete the state so every doc plans as create.
-                shutil.rmtree(work / ".outreach", ignore_errors=True)
-                session._running and session.close()
-                session._providers.clear()
-                session._sandbox_url = None
-                session._state = None
-                t_plan, plan = _time(lambda: planner.build(docs, session.provider, session.state,
-                                                           concurrency=conc))
-                t_apply, report = _time(lambda: applier.run(plan, session.provider,
-                                                            session.state, concurrency=conc))
-                applied = report.count("applied")  # type: ignore[attr-defined]
-                t_replan, again = _time(lambda: planner.build(docs, session.provider,
-                                                              session.state, concurrency=conc))
-                unchanged = sum(1 for c in again.campaigns if not c.has_changes)  # type: ignore[attr-defined]
-                reqs = sum(api.requests_sent for api in session._apis)
-                print(f"concurrency {conc}: plan {t_plan:.2f} s, apply {t_apply:.2f} s "
-                      f"({applied}/{n} applied), re-plan {t_replan:.2f} s ({unchanged}/{n} "
-                      f"unchanged), {reqs} requests; apply per campaign "
-                      f"{t_apply/n*1000:.1f} ms")
+        for conc in (1, 8):
+            # A fresh state dir (and so a fresh sandbox database) per round: all creates.
+            with Session(sandbox=True, state_dir=str(work / f".outreach-{conc}")) as session:
+                t0 = time.perf_counter()
+                plan = planner.build(docs, session.provider, session.state, concurrency=conc)
+                t1 = time.perf_counter()
+                report = applier.run(plan, session.provider, session.state, concurrency=conc)
+                t2 = time.perf_counter()
+                again = planner.build(docs, session.provider, session.state, concurrency=conc)
+                t3 = time.perf_counter()
+                unchanged = sum(1 for c in again.campaigns if not c.has_changes)
+                reqs = sum(session.provider(p).client.requests_sent for p in ("sendkit",))
+            print(f"concurrency {conc}: plan {t1 - t0:.2f} s, apply {t2 - t1:.2f} s "
+                  f"({report.count('applied')}/{n} applied), re-plan {t3 - t2:.2f} s "
+                  f"({unchanged}/{n} unchanged), {reqs} requests; apply per campaign "
+                  f"{(t2 - t1) / n * 1000:.1f} ms")
     finally:
         os.chdir(REPO)
         shutil.rmtree(work, ignore_errors=True)

@@ -232,8 +232,7 @@ class Api:
             try:
                 resp = self._client.request(method, path, json=json, params=params)
             except httpx.TransportError as exc:
-                if token is not None and self.limiter is not None:
-                    self.limiter.release(token)
+                self._release(token)
                 # A 429-style wait does not apply: the server never answered. A request that
                 # may have been received is repeated only when it is idempotent.
                 if may_retry and attempt < self.retry.attempts:
@@ -244,8 +243,11 @@ class Api:
                     hint="check the network, or the API URL override "
                     f"OUTREACH_{self.provider.upper()}_URL",
                 ) from exc
-            if token is not None and self.limiter is not None:
-                self.limiter.release(token)
+            except BaseException:
+                # Any other failure (interrupt, decoding): never leak a limiter slot.
+                self._release(token)
+                raise
+            self._release(token)
             self._log(method, path, resp)
             self._note_rate_headers(resp)
             if resp.status_code in RETRY_STATUSES:
@@ -271,6 +273,10 @@ class Api:
             code, message = self.error_parser(resp.status_code, data)
             raise ApiError(self.provider, resp.status_code, message, code=code,
                            method=method, url=self._show(path))
+
+    def _release(self, token: list[float | None] | None) -> None:
+        if token is not None and self.limiter is not None:
+            self.limiter.release(token)
 
     def get(self, path: str, **kw: Any) -> Reply:
         return self.request("GET", path, **kw)

@@ -66,7 +66,9 @@ class Session:
     def _api(self, cls: type[Provider]) -> Api:
         if self.sandbox:
             base = self.sandbox_url() + cls.sandbox_prefix
-            key = self.env.get(cls.key_env_var) or SANDBOX_KEYS[cls.name]
+            # The demo workspace's key, never the user's: a real key has no business in the
+            # emulator, and every --sandbox run then sees the same workspace.
+            key = SANDBOX_KEYS[cls.name]
         else:
             base = self.env.get(f"OUTREACH_{cls.name.upper()}_URL") or cls.default_url
             key = self.env.get(cls.key_env_var, "")

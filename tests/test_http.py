@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from outreach_cli import __version__
@@ -584,3 +585,27 @@ def test_rate_limit_remaining_zero_pauses_the_limiter(server, make_api):
     limiter.acquire()
 
     assert time.monotonic() - began >= 0.1
+
+
+def test_a_failed_request_gives_its_limiter_slot_back():
+    """An error that is not a transport error (here a bug in a transport) must not leak the
+    slot: with a limit of 1, a leaked slot would block every later request forever."""
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("transport bug")
+        return httpx.Response(200, json={"ok": True})
+
+    limiter = RateLimiter(limit=1, window=0.05)
+    api = Api("lemlist", "https://api.example.test", limiter=limiter,
+              transport=httpx.MockTransport(handler))
+    try:
+        with pytest.raises(RuntimeError):
+            api.get("/x")
+        done = threading.Event()
+        threading.Thread(target=lambda: (api.get("/x"), done.set()), daemon=True).start()
+        assert done.wait(timeout=5), "the limiter slot of the failed request was never released"
+    finally:
+        api.close()

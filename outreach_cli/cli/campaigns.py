@@ -128,7 +128,7 @@ def apply_cmd(
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         docs = _load(paths, out, target, exclude)
         plan = _plan(docs, session, concurrency)
-        if fmt == "text":
+        if fmt != "json":
             out.plan(plan)
         if not plan.has_changes and not plan.errors:
             if fmt == "json":

@@ -57,8 +57,9 @@ class Puffle(Provider):
                                   "campaigns", "plan again in a minute"),
         ("completed", "active"): ("the campaign has completed: every prospect has finished",
                                   "create a new campaign to reach new prospects"),
-        ("completed", "paused"): ("the campaign has completed", "remove `status:` or write "
-                                  "`status: active`... a completed campaign stays completed"),
+        ("completed", "paused"): ("the campaign has completed: there is nothing left to pause",
+                                  "remove `status:` from the file; a completed campaign stays "
+                                  "completed"),
     }
 
     @classmethod

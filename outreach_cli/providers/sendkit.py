@@ -173,7 +173,7 @@ class SendKit(Provider):
         return self._pages("/campaigns", params)
 
     def create(self, campaign: dict[str, Any]) -> str:
-        body = _with_schedule(campaign)
+        body = copy.deepcopy(campaign)
         # Not retried on 5xx/connection loss: apply looks the campaign up by name instead.
         reply = self.client.post("/campaigns", json=body, retry=False)
         return _id(_data(reply.data))
@@ -384,10 +384,6 @@ def _changed_subtree(section: dict[str, Any], paths: list[tuple[Any, ...]]) -> d
         else:
             out[top] = copy.deepcopy(section[top])
     return out
-
-
-def _with_schedule(campaign: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(campaign)
 
 
 def _data(body: Any) -> Any:
