@@ -12,16 +12,13 @@ import pytest
 from outreach_cli.errors import ApiError, ExitCode
 from outreach_cli.http import Api, RetryPolicy
 from outreach_cli.leads import (
-    TABLE,
     Lead,
     LeadChange,
     LeadRefused,
     LeadRow,
     LeadSubsequence,
     add_leads,
-    decide,
     list_leads,
-    predict_enrollment,
     read_changes,
     read_rows,
     update_lead,
@@ -29,6 +26,7 @@ from outreach_cli.leads import (
 )
 from outreach_cli.providers.puffle import Puffle
 from outreach_cli.providers.sendkit import SendKit
+from outreach_cli.providers.sendkit.enrollment import TABLE, decide, predict_enrollment
 
 SENDKIT_KEY = "sk_test_leads"
 PUFFLE_KEY = "pk_test_leads"

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers import lemlist_rules as rules
+from outreach_cli.providers.lemlist import rules
 from outreach_cli.providers.base import Change, Finding, Provider, Remote, rule_for
 
 SCHEMA: dict[str, Any] = json.loads(
-    resources.files("outreach_cli.schemas").joinpath("lemlist.json").read_text("utf-8"))
+    resources.files("outreach_cli.providers.lemlist").joinpath("schema.json").read_text("utf-8"))
 VALIDATOR = Draft202012Validator(SCHEMA)
 
 # The update page's request example, as it stands.

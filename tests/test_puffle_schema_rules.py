@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers import puffle_rules
+from outreach_cli.providers.puffle import rules as puffle_rules
 from outreach_cli.providers.base import Change, Finding, Path, Provider, Remote, Verdict
-from outreach_cli.providers.puffle_rules import RULES, check, note_for
+from outreach_cli.providers.puffle.rules import RULES, check, note_for
 
 SCHEMA: dict[str, Any] = json.loads(
-    resources.files("outreach_cli.schemas").joinpath("puffle.json").read_text("utf-8")
+    resources.files("outreach_cli.providers.puffle").joinpath("schema.json").read_text("utf-8")
 )
 VALIDATOR = Draft202012Validator(SCHEMA)
 SENDER = "5e4de000-0000-4000-8000-000000000001"

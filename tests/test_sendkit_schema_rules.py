@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers import sendkit_rules
+from outreach_cli.providers.sendkit import rules as sendkit_rules
 from outreach_cli.providers.base import Finding, Path
-from outreach_cli.providers.sendkit_rules import check
+from outreach_cli.providers.sendkit.rules import check
 
 DATA = FsPath(__file__).parent / "data"
 SCHEMA: dict[str, Any] = json.loads(
-    resources.files("outreach_cli.schemas").joinpath("sendkit.json").read_text("utf-8")
+    resources.files("outreach_cli.providers.sendkit").joinpath("schema.json").read_text("utf-8")
 )
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 OID = "665a1b2c3d4e5f6a7b8c9d0e"

@@ -140,6 +140,7 @@ def update_cmd(
         LeadRefused,
         UpdateReport,
         check_change,
+        offline_ops,
         read_changes,
         update_lead,
         update_leads,
@@ -157,7 +158,8 @@ def update_cmd(
         if not source and not lead_id:
             raise UsageError("name the lead (LEAD_ID) or give a changes file (--from)")
         if lead_id:  # a status or shape refused locally needs no request at all
-            refusal = check_change(LeadChange(lead_id, status, tag, clear_tag))
+            refusal = check_change(LeadChange(lead_id, status, tag, clear_tag),
+                                   offline_ops(provider))
             if refusal:
                 raise LeadRefused(refusal)
         changes, bad = read_changes(source) if source else ([], [])

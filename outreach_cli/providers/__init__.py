@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .base import Provider
+    from .base import LeadOps, Provider
 
 PROVIDERS: dict[str, str] = {
     "sendkit": "outreach_cli.providers.sendkit:SendKit",
@@ -32,3 +32,17 @@ def available() -> list[str]:
             continue
         out.append(name)
     return out
+
+
+def lead_ops(provider: Provider | str) -> LeadOps:
+    """The lead operations of `provider` (an adapter, or a name: then offline, unbound)."""
+    from ..errors import OutreachError
+
+    if isinstance(provider, str):
+        try:
+            provider = provider_class(provider)()
+        except KeyError:
+            raise OutreachError(f"no lead operations for {provider}") from None
+    if provider.LEADS is None:
+        raise OutreachError(f"no lead operations for {provider.name}")
+    return provider.leads

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from ..http import Api
+    from ..leads.records import Batch, Decision, Lead, LeadChange, LeadRow, Outcome
 
 Path = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
@@ -153,6 +154,7 @@ class Provider(ABC):
     RULES: tuple[FieldRule, ...] = ()
 
     initial_status: str = "draft"  # the status a campaign has right after create()
+    LEADS: type[LeadOps] | None = None  # the platform's lead operations, if it has any
 
     def __init__(self, api: Api | None = None) -> None:
         self.api = api
@@ -161,6 +163,13 @@ class Provider(ABC):
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
         """An API client for this provider's root with its auth form."""
         raise NotImplementedError
+
+    @property
+    def leads(self) -> LeadOps:
+        """This platform's lead operations, bound to this adapter."""
+        if self.LEADS is None:
+            raise NotImplementedError(f"{self.title} has no lead operations in this build")
+        return self.LEADS(self)
 
     @property
     def client(self) -> Api:
@@ -270,7 +279,94 @@ class Provider(ABC):
         """Run a lifecycle action (start, pause, resume, launch)."""
 
 
+class LeadOps:
+    """One platform's campaign leads: how a CSV row becomes the API's lead object, how a
+    batch is added, how leads are listed and (where the API allows) updated.
+
+    The class attributes are data; the methods that send call the adapter (`self.provider`),
+    which holds the HTTP calls. `outreach_cli.leads` runs these for every platform alike.
+    """
+
+    columns: tuple[str, ...] = ()  # the API's own field names a CSV column may use
+    aliases: dict[str, str] = {}  # normalised header → field name (`company` → companyName)
+    extra: str | None = None  # where other columns go (None: top level, as strings)
+    identity_columns: tuple[str, ...] = ("email",)  # first non-empty one names the lead
+    batch: int = 1  # rows per add request (the adapter's LEADS_PER_ADD wins)
+    # Statuses `leads update` may set; empty: the platform has no API to update a lead.
+    settable_statuses: tuple[str, ...] = ()
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+
+    @property
+    def updates(self) -> bool:
+        return bool(self.settable_statuses)
+
+    @property
+    def batch_size(self) -> int:
+        return max(1, int(getattr(self.provider, "LEADS_PER_ADD", self.batch) or self.batch))
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The lead statuses a list may filter on (empty: not checked)."""
+        return tuple(getattr(self.provider, "LEAD_STATUSES", ()))
+
+    def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
+        """Why a CSV row cannot be sent ("" when it can), beyond a malformed email."""
+        return "" if fields.get("email") else "needs an email"
+
+    def entry(self, row: LeadRow) -> dict[str, Any]:
+        """The API's object for one row: known fields as named, the rest as custom fields."""
+        known: dict[str, Any] = {k: v for k, v in row.fields.items() if k in self.columns}
+        rest = {k: v for k, v in row.fields.items() if k not in self.columns}
+        if self.extra is None:
+            return {**known, **rest}
+        if rest:
+            known[self.extra] = rest
+        return known
+
+    def to_lead(self, item: dict[str, Any]) -> Lead:
+        """One record of the platform's leads list as a Lead."""
+        raise NotImplementedError
+
+    def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
+        """Every lead record of the campaign, the pagination followed to the end."""
+        raise NotImplementedError
+
+    def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:
+        """Add one batch; failures of single rows are reported in the Batch, a failure of
+        the whole request raises."""
+        raise NotImplementedError
+
+    # -- updates (platforms with settable_statuses) ---------------------------------------------
+
+    def status_refusal(self, status: str) -> str:
+        """Why `status` cannot be set ("" when it can)."""
+        allowed = " or ".join(self.settable_statuses)
+        return "" if status in self.settable_statuses else (
+            f"status {status!r} refused: {self.provider.title} sets a lead's status only to "
+            f"{allowed}")
+
+    def labels(self) -> list[str]:
+        """The workspace's tag labels a change may set."""
+        raise NotImplementedError
+
+    def decide(self, campaign_raw: dict[str, Any], lead: Lead, tag: str | None) -> Decision:
+        """The platform's predicted outcome of setting `tag` (None: clearing it)."""
+        raise NotImplementedError
+
+    def after(self, lead: Lead, change: LeadChange, tag: str | None,
+              outcome: Outcome | None) -> Lead:
+        """The lead as it will be after `change` (for chained predictions)."""
+        raise NotImplementedError
+
+    def update(self, campaign_id: str, lead_id: str,
+               body: dict[str, Any]) -> tuple[Lead, Outcome | None]:
+        """Send one update (`status`, `aiTag`: None clears); the lead and outcome answered."""
+        raise NotImplementedError
+
+
 @cache
 def _load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("outreach_cli.schemas").joinpath(f"{name}.json").read_text("utf-8")
+    text = resources.files(f"outreach_cli.providers.{name}").joinpath("schema.json").read_text("utf-8")
     return json.loads(text)

@@ -12,7 +12,8 @@ import pytest
 from outreach_cli import apply as applier
 from outreach_cli import plan as planner
 from outreach_cli.http import Api, RetryPolicy
-from outreach_cli.providers.sendkit import SendKit, to_tiptap
+from outreach_cli.providers.sendkit import SendKit
+from outreach_cli.providers.sendkit.adapter import to_tiptap
 from outreach_cli.state import State
 from outreach_cli.validate import validate_paths
 

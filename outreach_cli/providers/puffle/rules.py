@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .base import FieldRule, Finding, Path, rule_for
+from ..base import FieldRule, Finding, Path, rule_for
 
 # -- rules as data --------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..errors import ApiError, NetworkError, OutreachError
-from ..http import Api, RetryPolicy
-from . import puffle_rules
-from .base import Change, Finding, Lifecycle, Provider, Remote, Verdict
+from ...errors import ApiError, NetworkError, OutreachError
+from ...http import Api, RetryPolicy
+from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict
+from . import rules as puffle_rules
+from .leads import PuffleLeads
 
 # Fields POST /api/campaigns takes (providers.md §3, "Create"); the rest goes in a PATCH.
 CREATE_FIELDS = ("type", "name", "sender_account_ids", "skip_other_campaigns", "operating_hours",
@@ -31,6 +32,7 @@ class Puffle(Provider):
     key_env_var = "PUFFLE_API_KEY"
     default_url = "https://app.puffle.ai/api"
     sandbox_prefix = "/puffle/api"
+    LEADS = PuffleLeads
     statuses = puffle_rules.STATUSES
     initial_status = "draft"
     TABLE_STATUSES = ("draft", "active", "paused")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .base import FieldRule, Finding, Path
+from ..base import FieldRule, Finding, Path
 
 # lemlist's own status names (GET /campaigns `status` filter and the Campaign schema's enum).
 STATUSES: tuple[str, ...] = ("draft", "running", "paused", "ended", "archived", "errors")

@@ -7,10 +7,11 @@ import html
 import re
 from typing import Any
 
-from ..errors import OutreachError
-from ..http import Api, RetryPolicy
-from . import sendkit_rules
-from .base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
+from ...errors import OutreachError
+from ...http import Api, RetryPolicy
+from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
+from . import rules as sendkit_rules
+from .leads import SendKitLeads
 
 # GET returns these settings flattened at the top level of the campaign (providers.md §1,
 # "Diff gotcha"); every other setting is read back under `settings`.
@@ -31,6 +32,7 @@ class SendKit(Provider):
     key_env_var = "SENDKIT_API_KEY"
     default_url = "https://api.sendkit.ai/v1"
     sandbox_prefix = "/sendkit/v1"
+    LEADS = SendKitLeads
     statuses = ("draft", "active", "paused", "completed", "archived")
     initial_status = "draft"
     TABLE_STATUSES = ("draft", "active", "paused", "completed")

@@ -31,11 +31,12 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from ..diff import fingerprint
-from ..errors import OutreachError
-from ..http import Api, RetryPolicy, shared_limiter
-from . import lemlist_rules
-from .base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
+from ...diff import fingerprint
+from ...errors import OutreachError
+from ...http import Api, RetryPolicy, shared_limiter
+from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
+from . import rules as lemlist_rules
+from .leads import LemlistLeads
 
 PAGE_LIMIT = 100  # GET /campaigns: max 100 per page
 # Fields POST /campaigns takes; everything else of the update page goes in a PATCH.
@@ -61,6 +62,7 @@ class Lemlist(Provider):
     key_env_var = "LEMLIST_API_KEY"
     default_url = "https://api.lemlist.com/api"
     sandbox_prefix = "/lemlist/api"
+    LEADS = LemlistLeads
     statuses = lemlist_rules.STATUSES
     # `errors` is a filter on top of a lifecycle status, not a status of its own.
     TABLE_STATUSES = ("draft", "running", "paused", "ended", "archived")

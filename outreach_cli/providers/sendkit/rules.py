@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from .base import Finding, Path
+from ..base import Finding, Path
 
 # -- rules as data --------------------------------------------------------------------------
 
