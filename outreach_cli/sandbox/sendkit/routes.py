@@ -34,8 +34,8 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .store import Store
-from .web import BadJson, Handler, Request, Response, Router
+from ..store import Store
+from ..web import BadJson, Handler, Request, Response, Router
 
 # -- enums and limits (from the create/update/lead pages and providers.md §1) --------------------
 
