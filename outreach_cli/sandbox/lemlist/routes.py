@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from .store import Store, iso, prefixed_id
-from .web import BadJson, Handler, Request, Response, Router
+from ..store import Store, iso, prefixed_id
+from ..web import BadJson, Handler, Request, Response, Router
 
 RATE_LIMIT = 20
 RATE_WINDOW = 2.0
