@@ -37,7 +37,10 @@ class CampaignRoutes(Rows):
                  and (created_by is None or x["createdBy"] == created_by)]
         if c.req.arg("sortBy", "createdAt") != "createdAt":
             raise bad("sortBy must be createdAt")
-        items.sort(key=lambda x: x["createdAt"], reverse=c.req.arg("sortOrder") == "desc")
+        # Ties (two made in one millisecond) keep the order they were made in, both ways.
+        order = {id(x): n for n, x in enumerate(items)}
+        items.sort(key=lambda x: (x["createdAt"], order[id(x)]),
+                   reverse=c.req.arg("sortOrder") == "desc")
         limit, offset = paging(c.req, default_limit=100, max_limit=100)
         page = [self._campaign_light(c.ws, x) for x in items[offset:offset + limit]]
         # The OpenAPI file documents a bare array; clients report that `version=v2` answers

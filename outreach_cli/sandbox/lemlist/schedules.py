@@ -26,7 +26,10 @@ class ScheduleRoutes(Rows):
 
     def _list_schedules(self, c: Ctx) -> Response:
         items = [s for s in self.store.list(c.ws, "schedule") if not s.get("deletedAt")]
-        items.sort(key=lambda s: s["createdAt"], reverse=c.req.arg("sortOrder") == "desc")
+        # Ties (two made in one millisecond) keep the order they were made in, both ways.
+        order = {id(s): n for n, s in enumerate(items)}
+        items.sort(key=lambda s: (s["createdAt"], order[id(s)]),
+                   reverse=c.req.arg("sortOrder") == "desc")
         limit, offset = paging(c.req, default_limit=100, max_limit=100)
         return Response(200, {"schedules": items[offset:offset + limit],
                               "pagination": pagination(len(items), offset, limit)})
