@@ -14,9 +14,7 @@ import pytest
 
 from outreach_cli.errors import ExitCode
 from outreach_cli.providers import available
-from tests.helpers import run
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO, run
 
 
 @pytest.mark.parametrize("provider", available())

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from outreach_cli.errors import ExitCode
-from tests.helpers import run
+from tests.helpers import REPO, run
 
 
 def test_ok_validate_examples(campaigns_dir: Path) -> None:
@@ -139,7 +139,7 @@ def test_apply_refuses_without_confirmation(campaigns_dir: Path) -> None:
 
 
 def test_readme_table_matches_enum() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- exit-codes:start -->")[1].split("<!-- exit-codes:end -->")[0]
     rows = [line.split("|")[1:3] for line in block.strip().splitlines()[2:]]
     table = {int(code): text.strip() for code, text in rows}

@@ -18,25 +18,17 @@ from outreach_cli.http import Api, RetryPolicy
 from outreach_cli.leads import read_rows
 from outreach_cli.providers.puffle import Puffle
 from outreach_cli.providers.sendkit import SendKit
-from tests.helpers import run
-from tests.test_leads import INTERESTED, MEETING, ROWS, SEQUENCE, _lead_in
+from tests.helpers import run, track
+from tests.leads.helpers import INTERESTED, MEETING, SEQUENCE
+from tests.providers.sendkit.test_enrollment import ROWS, _lead_in
 
 ENV_KEY = "sk_test_workspace"  # the key env_sandbox exports
-_OPEN: list[Api] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Any:
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
-
 
 @pytest.fixture
 def sk(env_sandbox: Any) -> SendKit:
     api = Api("sendkit", env_sandbox.url + "/sendkit/v1", headers={"X-Api-Key": ENV_KEY},
               retry=RetryPolicy(base=0.001))
-    _OPEN.append(api)
+    track(api)
     return SendKit(api)
 
 
@@ -103,7 +95,7 @@ def test_list_refuses_markdown_and_unknown_statuses(sk: SendKit) -> None:
 def test_puffle_prospects_list(env_sandbox: Any, tmp_path: Path) -> None:
     api = Api("puffle", env_sandbox.url + "/puffle/api",
               headers={"Authorization": "Bearer pk_test_key"}, retry=RetryPolicy(base=0.001))
-    _OPEN.append(api)
+    track(api)
     pf = Puffle(api)
     cid = pf.create({"type": "email", "name": "Puffle CLI",
                      "sender_account_ids": ["5e4de000-0000-4000-8000-000000000001"]})

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import REPO
+
 HEAVY = ("httpx", "yaml", "jsonschema", "rich.table", "outreach_cli.sandbox")
-COMPLETIONS = Path(__file__).resolve().parents[2] / "completions"
+COMPLETIONS = REPO / "completions"
 
 
 def _modules_after(code: str) -> set[str]:

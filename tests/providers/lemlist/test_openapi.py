@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,9 +22,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from outreach_cli.sandbox import server
+from tests.helpers import DATA, SHARED
 
-SPEC_PATH = Path(__file__).parent / "data" / "lemlist-openapi.json"
-SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared/reference/openapi/lemlist.json"
+SPEC_PATH = DATA / "lemlist-openapi.json"
+SHARED_SPEC = SHARED / "reference/openapi/lemlist.json"
 SPEC_SHA256 = "bb89fffbb171527978110cf693bf0feb15218627fea3d1a6c66120786af82a1b"
 URI = "urn:lemlist-openapi"
 

@@ -16,6 +16,7 @@ from outreach_cli.providers.sendkit import SendKit
 from outreach_cli.providers.sendkit.adapter import to_tiptap
 from outreach_cli.state import State
 from outreach_cli.validate import validate_paths
+from tests.helpers import track
 
 KEY = "sk_client_tests"
 
@@ -41,20 +42,11 @@ class LoseCreateResponses(httpx.HTTPTransport):
         return response
 
 
-_OPEN: list[Api] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Any:
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
-
 
 def _provider(sandbox: Any, transport: httpx.BaseTransport | None = None) -> SendKit:
     api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY},
               retry=RetryPolicy(base=0.001), transport=transport)
-    _OPEN.append(api)
+    track(api)
     return SendKit(api)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers.puffle import rules as puffle_rules
 from outreach_cli.providers.base import Change, Finding, Path, Provider, Remote, Verdict
+from outreach_cli.providers.puffle import rules as puffle_rules
 from outreach_cli.providers.puffle.rules import RULES, check, note_for
 
 SCHEMA: dict[str, Any] = json.loads(

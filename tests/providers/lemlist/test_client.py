@@ -30,8 +30,8 @@ from outreach_cli.output import plan_lines
 from outreach_cli.providers.lemlist import Lemlist
 from outreach_cli.state import State
 from outreach_cli.validate import validate_paths
-from tests.helpers import run
-from tests.test_lemlist_openapi import pointer, spec, validator_for
+from tests.helpers import run, track
+from tests.providers.lemlist.test_openapi import pointer, spec, validator_for
 
 PREFIX = "/lemlist/api"
 JOHN, JANE = "usr_2aBCdEfGHiJkLmNOp", "usr_7xYzAbCdEfGhIjKlM"
@@ -85,15 +85,12 @@ def _shape(path: str) -> str:
     return re.sub(r"\b(cam|seq|stp|skd)_[A-Za-z0-9]+", r"{\1}", path)
 
 
-_OPEN: list[Api] = []
 _RECORDERS: list[Recording] = []
 
 
 @pytest.fixture(autouse=True)
-def _close_clients_and_check_requests() -> Any:
+def _check_requests() -> Any:
     yield
-    while _OPEN:
-        _OPEN.pop().close()
     problems: list[str] = []
     while _RECORDERS:
         problems += openapi_problems(_RECORDERS.pop().sent)
@@ -108,7 +105,7 @@ def _provider(sandbox: Any, key: str | None = None) -> tuple[Lemlist, Recording]
     api = Api("lemlist", sandbox.url + PREFIX, auth=("", key),
               limiter=shared_limiter("lemlist", key, 20, 2.0),
               retry=RetryPolicy(base=0.001), transport=rec)
-    _OPEN.append(api)
+    track(api)
     _RECORDERS.append(rec)
     return Lemlist(api), rec
 
@@ -558,10 +555,10 @@ def test_find_by_name_accepts_the_bare_array_form() -> None:
 def test_connect_uses_basic_auth_with_an_empty_user_and_one_limiter_per_key(
         sandbox: Any) -> None:
     api = Lemlist.connect(sandbox.url + PREFIX, "k-connect", {})
-    _OPEN.append(api)
+    track(api)
     assert api.limiter is shared_limiter("lemlist", "k-connect", 20, 2.0)
     other = Lemlist.connect(sandbox.url + PREFIX, "k-connect", {})
-    _OPEN.append(other)
+    track(other)
     assert other.limiter is api.limiter
     reply = api.get("/campaigns", params={"version": "v2"})
     assert reply.status == 200

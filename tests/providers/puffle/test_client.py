@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from outreach_cli import apply as applier
 from outreach_cli import plan as planner
@@ -17,18 +16,9 @@ from outreach_cli.http import Api, RetryPolicy
 from outreach_cli.providers.puffle import Puffle
 from outreach_cli.state import State
 from outreach_cli.validate import validate_paths
-from tests.helpers import run
+from tests.helpers import run, track
 
 KEY = "pk_test_client"
-_OPEN: list[Api] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Any:
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
-
 
 class LoseFirstAnswer(httpx.HTTPTransport):
     """Let the server act on the first request to a path suffix, then lose its answer."""
@@ -51,7 +41,7 @@ class LoseFirstAnswer(httpx.HTTPTransport):
 def _provider(sandbox: Any, transport: httpx.BaseTransport | None = None) -> Puffle:
     api = Api("puffle", sandbox.url + "/puffle/api", headers={"Authorization": f"Bearer {KEY}"},
               retry=RetryPolicy(base=0.001), transport=transport)
-    _OPEN.append(api)
+    track(api)
     return Puffle(api)
 
 

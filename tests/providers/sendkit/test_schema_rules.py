@@ -9,17 +9,16 @@ from __future__ import annotations
 import copy
 import json
 from importlib import resources
-from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers.sendkit import rules as sendkit_rules
 from outreach_cli.providers.base import Finding, Path
+from outreach_cli.providers.sendkit import rules as sendkit_rules
 from outreach_cli.providers.sendkit.rules import check
+from tests.helpers import DATA
 
-DATA = FsPath(__file__).parent / "data"
 SCHEMA: dict[str, Any] = json.loads(
     resources.files("outreach_cli.providers.sendkit").joinpath("schema.json").read_text("utf-8")
 )

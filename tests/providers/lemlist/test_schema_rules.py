@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from outreach_cli.providers.lemlist import rules
 from outreach_cli.providers.base import Change, Finding, Provider, Remote, rule_for
+from outreach_cli.providers.lemlist import rules
 
 SCHEMA: dict[str, Any] = json.loads(
     resources.files("outreach_cli.providers.lemlist").joinpath("schema.json").read_text("utf-8"))
