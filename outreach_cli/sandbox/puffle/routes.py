@@ -63,8 +63,8 @@ import time
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
-from .store import Store, uuid4
-from .web import BadJson, Request, Response, Router
+from ..store import Store, uuid4
+from ..web import BadJson, Request, Response, Router
 
 UUID_PATTERN = (
     r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
