@@ -41,9 +41,9 @@ class LeadRefused(UsageError):
 def list_leads(provider: Provider, campaign_id: str, status: str | None = None) -> list[Lead]:
     """Every lead of the campaign (the provider's pagination followed to the end)."""
     ops = lead_ops(provider)
-    if status and ops.statuses and status not in ops.statuses:
+    if status and ops.lead_statuses and status not in ops.lead_statuses:
         raise UsageError(f"{provider.title} has no lead status {status!r}",
-                         hint="one of: " + ", ".join(ops.statuses))
+                         hint="one of: " + ", ".join(ops.lead_statuses))
     return [ops.to_lead(i) for i in ops.list_records(campaign_id, status) if isinstance(i, dict)]
 
 

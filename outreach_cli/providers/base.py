@@ -182,7 +182,7 @@ class Provider(ABC):
     @classmethod
     def schema(cls) -> dict[str, Any]:
         """The JSON Schema of this provider's `campaign:` block (package data)."""
-        return _load_schema(cls.name)
+        return load_schema(cls.name)
 
     def check(self, campaign: dict[str, Any]) -> list[Finding]:
         """Rules a JSON Schema cannot state (cross-field, uniqueness, order). Paths start at
@@ -291,7 +291,7 @@ class LeadOps:
     aliases: dict[str, str] = {}  # normalised header → field name (`company` → companyName)
     extra: str | None = None  # where other columns go (None: top level, as strings)
     identity_columns: tuple[str, ...] = ("email",)  # first non-empty one names the lead
-    batch: int = 1  # rows per add request (the adapter's LEADS_PER_ADD wins)
+    batch: int = 1  # rows per add request (a LEADS_PER_ADD set on the adapter wins: tests)
     # Statuses `leads update` may set; empty: the platform has no API to update a lead.
     settable_statuses: tuple[str, ...] = ()
 
@@ -306,10 +306,7 @@ class LeadOps:
     def batch_size(self) -> int:
         return max(1, int(getattr(self.provider, "LEADS_PER_ADD", self.batch) or self.batch))
 
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        """The lead statuses a list may filter on (empty: not checked)."""
-        return tuple(getattr(self.provider, "LEAD_STATUSES", ()))
+    lead_statuses: tuple[str, ...] = ()  # the statuses a list may filter on (empty: any)
 
     def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
         """Why a CSV row cannot be sent ("" when it can), beyond a malformed email."""
@@ -367,6 +364,8 @@ class LeadOps:
 
 
 @cache
-def _load_schema(name: str) -> dict[str, Any]:
-    text = resources.files(f"outreach_cli.providers.{name}").joinpath("schema.json").read_text("utf-8")
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of provider `name`'s `campaign:` block, from its package."""
+    package = resources.files(f"outreach_cli.providers.{name}")
+    text = package.joinpath("schema.json").read_text("utf-8")
     return json.loads(text)

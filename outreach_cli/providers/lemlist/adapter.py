@@ -37,6 +37,8 @@ from ...http import Api, RetryPolicy, shared_limiter
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
 from .leads import LemlistLeads
+from .normalize import SCHEDULE_FIELDS, normalize
+from .steps import add_step, update_steps
 
 PAGE_LIMIT = 100  # GET /campaigns: max 100 per page
 # Fields POST /campaigns takes; everything else of the update page goes in a PATCH.
@@ -44,9 +46,6 @@ CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
 # Fields of the file that are not the update page's.
 NOT_PATCHED = ("timezone", "steps", "schedules")
 # A step's content fields (the step request body's), besides `type` and `delay`.
-STEP_FIELDS = tuple(lemlist_rules.STEP_FIELD_TYPES)
-SCHEDULE_FIELDS = ("name", "timezone", "start", "end", "weekdays", "secondsToWait")
-AB_FIELDS = ("subject", "message")
 # Where the campaign object may say how senders are chosen. Docs silent; the sandbox uses
 # `senderStrategy`.
 STRATEGY_KEYS = ("senderStrategy", "sendersStrategy", "senderType")
@@ -308,7 +307,7 @@ class Lemlist(Provider):
             camp = self.client.get(f"/campaigns/{cid}").data or {}
             seq, schedule_ids = camp.get("sequenceId"), list(camp.get("scheduleIds") or [])
         for i, step in enumerate(campaign.get("steps") or []):
-            self._add_step(str(seq), step, i)
+            add_step(self.client, str(seq), step, i)
         # After the steps: lemlist checks the senders against the channels the steps use.
         rest = {k: copy.deepcopy(v) for k, v in campaign.items()
                 if k not in CREATE_FIELDS and k not in NOT_PATCHED}
@@ -326,7 +325,7 @@ class Lemlist(Provider):
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         steps = [c for c in changes if c.path and c.path[0] == "steps"]
         if steps:
-            self._update_steps(remote, campaign, steps)
+            update_steps(self.client, remote, campaign, steps)
         body = self.patch_body(campaign, changes)
         if body:
             self.client.patch(f"/campaigns/{remote.id}", json=body)
@@ -354,86 +353,6 @@ class Lemlist(Provider):
                 node = node.setdefault(k, {})
             node[keys[-1]] = copy.deepcopy(value)
         return body
-
-    def _update_steps(self, remote: Remote, campaign: dict[str, Any],
-                      changes: list[Change]) -> None:
-        """Patch in place, then add (type changes are added before the step they replace),
-        then delete: the sequence never has fewer steps than the smaller of old and new."""
-        raw_steps: list[dict[str, Any]] = remote.raw.get("steps") or []
-        old_state: list[dict[str, Any]] = remote.state.get("steps") or []
-        want: list[dict[str, Any]] = campaign.get("steps") or []
-        seq = str((remote.raw.get("campaign") or {}).get("sequenceId"))
-        patched: dict[int, set[str]] = {}
-        ab: set[int] = set()
-        replaced: set[int] = set()
-        added: set[int] = set()
-        removed: set[int] = set()
-        for c in changes:
-            if len(c.path) == 1:  # the remote had no steps at all
-                added.update(range(len(raw_steps), len(want)))
-                continue
-            i = c.path[1]
-            assert isinstance(i, int)
-            if len(c.path) == 2:
-                if c.op == "remove":
-                    removed.add(i)
-                elif i < len(raw_steps):
-                    replaced.add(i)
-                else:
-                    added.add(i)
-            elif c.path[2] == "abTest":
-                ab.add(i)
-            else:
-                patched.setdefault(i, set()).add(str(c.path[2]))
-
-        for i in sorted(patched):
-            old = raw_steps[i]
-            body = {"type": old["type"]}
-            body.update({k: copy.deepcopy(want[i][k]) for k in sorted(patched[i])
-                         if k in want[i] and k not in ("type", "abTest")})
-            self.client.patch(f"/sequences/{seq}/steps/{old['_id']}", json=body)
-        for i in sorted(ab):
-            self._sync_ab(seq, str(raw_steps[i]["_id"]),
-                          old_state[i].get("abTest") if i < len(old_state) else None,
-                          want[i].get("abTest"))
-        order = [str(s["_id"]) for s in raw_steps]  # the sequence as it stands, by step id
-        for i in sorted(replaced):
-            pos = order.index(str(raw_steps[i]["_id"]))
-            order.insert(pos, self._add_step(seq, want[i], pos))
-        for i in sorted(added):
-            order.append(self._add_step(seq, want[i], len(order)))
-        gone = [str(raw_steps[i]["_id"]) for i in sorted(replaced)] + \
-               [str(raw_steps[i]["_id"]) for i in sorted(removed, reverse=True)]
-        for step_id in gone:
-            self.client.delete(f"/sequences/{seq}/steps/{step_id}")
-            order.remove(step_id)
-
-    def _add_step(self, seq: str, step: dict[str, Any], index: int) -> str:
-        body: dict[str, Any] = {"type": step["type"], "index": index}
-        if "delay" in step:
-            body["delay"] = step["delay"]
-        body.update({k: copy.deepcopy(step[k]) for k in STEP_FIELDS if k in step})
-        data = self.client.post(f"/sequences/{seq}/steps", json=body).data
-        step_id = str((data or {}).get("_id") or "")
-        if not step_id:
-            raise OutreachError(f"lemlist added a step without answering its id: {data!r}")
-        if step.get("abTest"):
-            self._sync_ab(seq, step_id, None, step["abTest"])
-        return step_id
-
-    def _sync_ab(self, seq: str, step_id: str, old: dict[str, Any] | None,
-                 new: dict[str, Any] | None) -> None:
-        path = f"/sequences/{seq}/steps/{step_id}/ab-test"
-        if new is None:
-            if old is not None:
-                self.client.delete(path)  # drops variant B, ends the test
-            return
-        if old is None:
-            # Variant B starts as a copy of A; the PATCH below makes it the file's.
-            old = self.client.post(path).data or {}
-        body = {k: new[k] for k in AB_FIELDS if k in new and new[k] != old.get(k)}
-        if body:
-            self.client.patch(path, json=body)
 
     def _update_schedules(self, remote: Remote, campaign: dict[str, Any],
                           changes: list[Change]) -> None:
@@ -489,77 +408,9 @@ class Lemlist(Provider):
         return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
                       str(revision), state, raw)
 
-    # -- campaign leads (issue 5; appended by the leads work) ----------------------------------
-
-    LEADS_PER_ADD = 1  # POST /campaigns/{id}/leads/ takes one lead
-    LEADS_PAGE_LIMIT = 500  # GET /campaigns/{id}/leads/: limit max 500
-
-    def list_campaign_leads(self, campaign_id: str,
-                            status: str | None = None) -> list[dict[str, Any]]:
-        """`[{_id, contactId, state}]` of the campaign (`status` filters on `state`). No offset
-        is documented for this list: `offset` is sent anyway, and the loop ends on a short
-        page or on a page holding nothing new (a server that ignores it)."""
-        out: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        offset = 0
-        while True:
-            params: dict[str, Any] = {"limit": self.LEADS_PAGE_LIMIT, "offset": offset}
-            if status:
-                params["state"] = status
-            data = self.client.get(f"/campaigns/{campaign_id}/leads/", params=params).data
-            items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
-            fresh = [x for x in items if str(x.get("_id")) not in seen]
-            seen.update(str(x.get("_id")) for x in fresh)
-            out.extend(fresh)
-            if len(items) < self.LEADS_PAGE_LIMIT or not fresh:
-                return out
-            offset += self.LEADS_PAGE_LIMIT
-
-    def add_campaign_lead(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:
-        """Add one lead (email, firstName, … and custom variables as strings). A lead already
-        in the campaign answers 409, so a repeat after a lost answer is safe."""
-        reply = self.client.post(f"/campaigns/{campaign_id}/leads/", json=lead, retry=True)
-        return reply.data if isinstance(reply.data, dict) else {}
-
-
-def normalize(camp: dict[str, Any], steps: list[dict[str, Any]],
-              ab_tests: dict[str, dict[str, Any]],
-              schedules: list[dict[str, Any]]) -> dict[str, Any]:
-    """A campaign as read → the shape of the file's `campaign:` block."""
-    out: dict[str, Any] = {}
-    for key in _campaign_fields():
-        if key == "sendUserIds":
-            if isinstance(camp.get("sendUserIds"), list):
-                out[key] = list(camp["sendUserIds"])
-            elif isinstance(camp.get("senders"), list):
-                out[key] = [str(s.get("id") or s.get("userId") or s.get("_id"))
-                            for s in camp["senders"] if isinstance(s, dict)]
-        elif key in camp and camp[key] is not None:
-            out[key] = copy.deepcopy(camp[key])
-    out["steps"] = [_step(s, ab_tests.get(str(s.get("_id")))) for s in steps]
-    out["schedules"] = [{k: copy.deepcopy(s[k]) for k in SCHEDULE_FIELDS if k in s}
-                        for s in schedules]
-    return out
-
-
-def _step(raw: dict[str, Any], ab: dict[str, Any] | None) -> dict[str, Any]:
-    step = {k: copy.deepcopy(raw[k]) for k in ("type", "delay", *STEP_FIELDS)
-            if k in raw and raw[k] is not None}
-    if raw.get("type") == "email":
-        # `abTest: null` in a file means "no A/B test": every email step reads one back.
-        step["abTest"] = {k: ab[k] for k in AB_FIELDS if k in ab} if ab is not None else None
-    return step
-
 
 def _schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
-
-
-def _campaign_fields() -> list[str]:
-    """The file's top-level fields read back from the campaign object: every one of the
-    schema's but the steps and schedules, which live in objects of their own."""
-    props = Lemlist.schema().get("properties") or {}
-    return [k for k in props if k not in ("steps", "schedules")]
 
 
 def _strategy(camp: dict[str, Any]) -> str | None:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from .adapter import Lemlist
 
 
+PAGE_LIMIT = 500  # GET /campaigns/{id}/leads/: limit max 500
+
+
 class LemlistLeads(LeadOps):
     provider: Lemlist
 
@@ -21,7 +24,7 @@ class LemlistLeads(LeadOps):
     aliases = {"company": "companyName", "title": "jobTitle", "linkedin": "linkedinUrl"}
     extra = None
     identity_columns = ("email", "linkedinUrl")
-    batch = 1
+    batch = 1  # POST /campaigns/{id}/leads/ takes one lead
 
     def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
         return "" if fields.get("email") or fields.get("linkedinUrl") else \
@@ -34,14 +37,37 @@ class LemlistLeads(LeadOps):
                     None, None, None, extras)
 
     def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        return self.provider.list_campaign_leads(campaign_id, status)
+        """`[{_id, contactId, state}]` of the campaign (`status` filters on `state`). No offset
+        is documented for this list: `offset` is sent anyway, and the loop ends on a short
+        page or on a page holding nothing new (a server that ignores it)."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_LIMIT, "offset": offset}
+            if status:
+                params["state"] = status
+            data = self.provider.client.get(f"/campaigns/{campaign_id}/leads/", params=params).data
+            items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
+            fresh = [x for x in items if str(x.get("_id")) not in seen]
+            seen.update(str(x.get("_id")) for x in fresh)
+            out.extend(fresh)
+            if len(items) < PAGE_LIMIT or not fresh:
+                return out
+            offset += PAGE_LIMIT
+
+    def add_one(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:
+        """Add one lead (email, firstName, … and custom variables as strings). A lead already
+        in the campaign answers 409, so a repeat after a lost answer is safe."""
+        reply = self.provider.client.post(f"/campaigns/{campaign_id}/leads/", json=lead, retry=True)
+        return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:
         out = Batch()
         for r in batch:
             out.requests += 1
             try:
-                self.provider.add_campaign_lead(campaign_id, self.entry(r))
+                self.add_one(campaign_id, self.entry(r))
             except ApiError as exc:
                 if exc.status == 409:  # "Lead already in the campaign"
                     out.skipped += 1

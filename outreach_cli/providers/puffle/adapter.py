@@ -218,34 +218,6 @@ class Puffle(Provider):
             "stats": ", ".join(f"{k} {v}" for k, v in (remote.raw.get("campaign", {})
                                                       .get("stats") or {}).items())}
 
-    def list_prospects(self, id: str, status: str | None = None) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            params: dict[str, Any] = {"page": page, "limit": 200}
-            if status:
-                params["status"] = status
-            data = self.client.get(f"/campaigns/{id}/leads", params=params).data or {}
-            items = data.get("prospects") or []
-            out.extend(items)
-            if not items or len(out) >= int(data.get("total") or 0):
-                return out
-            page += 1
-
-    # "POST /api/campaigns/{id}/leads: 1–1000 prospects" (providers.md §3, prospect writes).
-    LEADS_PER_ADD = 1000
-    LEAD_STATUSES = ("pending", "sent", "connection_sent", "connected", "message_sent",
-                     "replied", "bounced", "completed", "timed_out", "cancelled")
-
-    def add_prospects(self, id: str, prospects: list[dict[str, Any]]) -> dict[str, Any]:
-        """POST one batch (≤ LEADS_PER_ADD) → `{imported, duplicates}`. Draft campaigns only.
-
-        Safe to repeat (duplicates are dropped by email or LinkedIn URL), so a lost answer
-        is retried."""
-        reply = self.client.post(f"/campaigns/{id}/leads", json={"prospects": prospects},
-                                 retry=True)
-        return reply.data if isinstance(reply.data, dict) else {}
-
     # -- helpers --------------------------------------------------------------------------------
 
     def _remote(self, data: dict[str, Any]) -> Remote:

@@ -24,7 +24,10 @@ class PuffleLeads(LeadOps):
                "linkedin": "linkedin_url"}
     extra = "custom_fields"
     identity_columns = ("email", "linkedin_url")
+    # "POST /api/campaigns/{id}/leads: 1–1000 prospects" (providers.md §3, prospect writes).
     batch = 1000
+    lead_statuses = ("pending", "sent", "connection_sent", "connected", "message_sent",
+                     "replied", "bounced", "completed", "timed_out", "cancelled")
 
     def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
         if ctype == "linkedin":
@@ -38,8 +41,28 @@ class PuffleLeads(LeadOps):
         return Lead(str(item.get("id") or ""), item.get("email"), str(item.get("status") or ""),
                     None, item.get("current_node_id"), None, extras)
 
-    def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        return self.provider.list_prospects(campaign_id, status)
+    def list_records(self, id: str, status: str | None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params: dict[str, Any] = {"page": page, "limit": 200}
+            if status:
+                params["status"] = status
+            data = self.provider.client.get(f"/campaigns/{id}/leads", params=params).data or {}
+            items = data.get("prospects") or []
+            out.extend(items)
+            if not items or len(out) >= int(data.get("total") or 0):
+                return out
+            page += 1
+
+    def add_batch(self, id: str, prospects: list[dict[str, Any]]) -> dict[str, Any]:
+        """POST one batch (≤ batch) → `{imported, duplicates}`. Draft campaigns only.
+
+        Safe to repeat (duplicates are dropped by email or LinkedIn URL), so a lost answer
+        is retried."""
+        reply = self.provider.client.post(f"/campaigns/{id}/leads", json={"prospects": prospects},
+                                 retry=True)
+        return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:
         """Puffle refuses a whole batch for one bad row, naming its index: that row is
@@ -50,7 +73,7 @@ class PuffleLeads(LeadOps):
         while pending:
             requests += 1
             try:
-                answer = self.provider.add_prospects(campaign_id,
+                answer = self.add_batch(campaign_id,
                                                      [self.entry(r) for r in pending])
             except ApiError as exc:
                 found = ROW_ERROR.search(exc.detail) if exc.status == 400 else None

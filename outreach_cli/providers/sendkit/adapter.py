@@ -172,7 +172,7 @@ class SendKit(Provider):
         return list(self._list())
 
     def _list(self, **params: Any) -> Any:
-        return self._pages("/campaigns", params)
+        return self.pages("/campaigns", params)
 
     def create(self, campaign: dict[str, Any]) -> str:
         body = copy.deepcopy(campaign)
@@ -237,37 +237,7 @@ class SendKit(Provider):
     def list_tags(self) -> list[dict[str, Any]]:
         return list(_data(self.client.get("/tags").data) or [])
 
-    # The add page: `leads` holds at most 5,000 items per request (providers.md §1).
-    LEADS_PER_ADD = 5000
-    LEAD_STATUSES = ("pending", "active", "paused", "completed", "bounced", "unsubscribed",
-                     "replied", "removed")
-
-    def list_campaign_leads(self, campaign_id: str,
-                            status: str | None = None) -> list[dict[str, Any]]:
-        """Every campaign-lead record of the campaign, following the cursor to the end."""
-        params = {"status": status} if status else {}
-        return list(self._pages(f"/campaigns/{campaign_id}/leads", params))
-
-    def add_campaign_leads(self, campaign_id: str,
-                           entries: list[dict[str, Any]]) -> dict[str, Any]:
-        """POST one batch (≤ LEADS_PER_ADD) → `{added, skipped, errors[{entry, message}]}`.
-
-        Safe to repeat: "leads already in the campaign are skipped", so a lost answer is
-        retried rather than reported as a failure."""
-        reply = self.client.post(f"/campaigns/{campaign_id}/leads", json={"leads": entries},
-                                 retry=True)
-        data = _data(reply.data)
-        return data if isinstance(data, dict) else {}
-
-    def update_campaign_lead(self, campaign_id: str, lead_id: str,
-                             body: dict[str, Any]) -> dict[str, Any]:
-        """PATCH one campaign lead; the whole answer (`data` and, beside it, the optional
-        `subsequenceEnrollment`). Not repeated on a lost answer: a second PATCH would report
-        "no change" where the first one enrolled."""
-        reply = self.client.patch(f"/campaigns/{campaign_id}/leads/{lead_id}", json=body)
-        return reply.data if isinstance(reply.data, dict) else {}
-
-    def _pages(self, path: str, params: dict[str, Any]) -> Any:
+    def pages(self, path: str, params: dict[str, Any]) -> Any:
         """Items of a cursor-paginated list (older revision: page/pages), each once."""
         cursor = None
         seen: set[str] = set()

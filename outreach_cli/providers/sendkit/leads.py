@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from .adapter import SendKit
 
 
+def unwrap(body: Any) -> Any:
+    """The `data` of SendKit's `{success, data}` envelope."""
+    if isinstance(body, dict) and "data" in body:
+        return body["data"]
+    return body
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -32,7 +39,10 @@ class SendKitLeads(LeadOps):
     aliases = {"company": "companyName", "jobtitle": "title", "id": "leadId"}
     extra = "customFields"
     identity_columns = ("email", "leadId")
+    # The add page: `leads` holds at most 5,000 items per request (providers.md §1).
     batch = 5000
+    lead_statuses = ("pending", "active", "paused", "completed", "bounced", "unsubscribed",
+                     "replied", "removed")
     # The page: "Status can only be changed to active or paused".
     settable_statuses = ("active", "paused")
 
@@ -66,10 +76,32 @@ class SendKitLeads(LeadOps):
                     item.get("currentSequenceStep"), state, extras)
 
     def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        return self.provider.list_campaign_leads(campaign_id, status)
+        """Every campaign-lead record of the campaign, following the cursor to the end."""
+        params = {"status": status} if status else {}
+        return list(self.provider.pages(f"/campaigns/{campaign_id}/leads", params))
+
+    def add_campaign_leads(self, campaign_id: str,
+                           entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """POST one batch (≤ batch) → `{added, skipped, errors[{entry, message}]}`.
+
+        Safe to repeat: "leads already in the campaign are skipped", so a lost answer is
+        retried rather than reported as a failure."""
+        reply = self.provider.client.post(f"/campaigns/{campaign_id}/leads",
+                                          json={"leads": entries}, retry=True)
+        data = unwrap(reply.data)
+        return data if isinstance(data, dict) else {}
+
+    def update_campaign_lead(self, campaign_id: str, lead_id: str,
+                             body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH one campaign lead; the whole answer (`data` and, beside it, the optional
+        `subsequenceEnrollment`). Not repeated on a lost answer: a second PATCH would report
+        "no change" where the first one enrolled."""
+        reply = self.provider.client.patch(f"/campaigns/{campaign_id}/leads/{lead_id}",
+                                           json=body)
+        return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:
-        answer = self.provider.add_campaign_leads(campaign_id, [self.entry(r) for r in batch])
+        answer = self.add_campaign_leads(campaign_id, [self.entry(r) for r in batch])
         by_key: dict[str, list[LeadRow]] = {}
         for r in batch:
             by_key.setdefault(r.identity.lower(), []).append(r)
@@ -108,7 +140,7 @@ class SendKitLeads(LeadOps):
 
     def update(self, campaign_id: str, lead_id: str,
                body: dict[str, Any]) -> tuple[Lead, Outcome | None]:
-        answer = self.provider.update_campaign_lead(campaign_id, lead_id, body)
+        answer = self.update_campaign_lead(campaign_id, lead_id, body)
         data: dict[str, Any] = answer["data"] if isinstance(answer.get("data"), dict) else answer
         # The page shows `subsequenceEnrollment` beside `data`; accept it inside too.
         raw = answer.get("subsequenceEnrollment") or (data or {}).get("subsequenceEnrollment")
