@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import ApiError, DriftError, NetworkError, OutreachError
+from .errors import ApiError, DriftError, ExitCode, NetworkError, OutreachError
 from .plan import CampaignPlan, Plan, ProviderFor, compare
 from .providers.base import Provider, Remote
 from .state import State
@@ -31,6 +31,16 @@ class Report:
 
     def count(self, result: Result) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
+
+    def exit_code(self) -> ExitCode:
+        """Failed, then drifted, then blocked campaigns decide it; else OK."""
+        if self.count("failed"):
+            return ExitCode.ERROR
+        if self.count("drifted"):
+            return ExitCode.DRIFT
+        if self.count("blocked"):
+            return ExitCode.BLOCKED
+        return ExitCode.OK
 
 
 Progress = Callable[[str, str], None]

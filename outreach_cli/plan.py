@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .diff import diff, fingerprint, ignored, pop_path
-from .errors import OutreachError
+from .errors import ExitCode, OutreachError
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .state import State
 from .validate import Document
@@ -69,6 +69,22 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return any(c.has_changes for c in self.campaigns if c.action != "error")
+
+    @property
+    def runnable(self) -> list[CampaignPlan]:
+        """The campaigns apply would write to: changed, neither blocked nor in error."""
+        return [cp for cp in self.campaigns
+                if cp.action != "error" and not cp.blocked and cp.has_changes]
+
+    def exit_code(self, detailed: bool = False) -> ExitCode:
+        """The exit code of a plan: error, blocked, then (with `detailed`) changes."""
+        if self.errors:
+            return ExitCode.ERROR
+        if self.blocked:
+            return ExitCode.BLOCKED
+        if detailed and self.has_changes:
+            return ExitCode.CHANGES
+        return ExitCode.OK
 
     def tally(self) -> dict[str, int]:
         out = {"create": 0, "update": 0, "noop": 0, "blocked": 0, "error": 0}

@@ -54,16 +54,6 @@ def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
     return planner.build(docs, session.provider, session.state, concurrency=concurrency)
 
 
-def plan_exit(plan: Plan, detailed: bool) -> int:
-    if plan.errors:
-        return ExitCode.ERROR
-    if plan.blocked:
-        return ExitCode.BLOCKED
-    if detailed and plan.has_changes:
-        return ExitCode.CHANGES
-    return ExitCode.OK
-
-
 def validate_cmd(
     paths: list[str] = c.Paths,
     fmt: str = c.FormatOpt,
@@ -103,7 +93,7 @@ def plan_cmd(
         docs = _load(paths, out, target, exclude)
         plan = _plan(docs, session, concurrency)
         out.plan(plan)
-        raise typer.Exit(plan_exit(plan, detailed_exitcode))
+        raise typer.Exit(int(plan.exit_code(detailed_exitcode)))
 
 
 def apply_cmd(
@@ -134,9 +124,8 @@ def apply_cmd(
             if fmt == "json":
                 out.plan(plan)
             out.info("Nothing to apply.")
-            raise typer.Exit(plan_exit(plan, False))
-        runnable = [cp for cp in plan.campaigns if cp.action != "error" and not cp.blocked
-                    and cp.has_changes]
+            raise typer.Exit(int(plan.exit_code()))
+        runnable = plan.runnable
         if runnable and not yes:
             if not sys.stdin.isatty():
                 raise UsageError("refusing to apply without confirmation on a non-interactive "
@@ -147,12 +136,8 @@ def apply_cmd(
                 raise typer.Exit(int(ExitCode.OK))
         report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
         out.outcomes(report)
-        if report.count("failed"):
-            raise typer.Exit(int(ExitCode.ERROR))
-        if report.count("drifted"):
-            raise typer.Exit(int(ExitCode.DRIFT))
-        if report.count("blocked"):
-            raise typer.Exit(int(ExitCode.BLOCKED))
+        if report.exit_code() != ExitCode.OK:
+            raise typer.Exit(int(report.exit_code()))
 
 
 def status_cmd(
