@@ -1,6 +1,6 @@
 """Campaign leads (issue 5): `outreach leads list | add | update`.
 
-Thin: parse, call `outreach_cli.leads`, hand the result to `output.py`, exit with an ExitCode.
+Thin: parse, call `outreach_cli.leads`, hand the result to `output/`, exit with an ExitCode.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Lead operations every platform shares: list, add in concurrent batches, update with a
 dry-run prediction, and finding the one campaign a leads command names.
 
-No terminal code: functions return the values in `records.py`, `output.py` renders them. What
+No terminal code: functions return the values in `records.py`, `output/` renders them. What
 differs by platform (wire format, batch size, the enrollment table) is the platform's
 `LeadOps` (`providers/<name>/leads.py`); this module names no platform.
 """

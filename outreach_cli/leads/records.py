@@ -1,4 +1,4 @@
-"""Lead values that flow between the core, each platform's lead operations and output.py."""
+"""Lead values that flow between the core, each platform's lead operations and output/."""
 
 from __future__ import annotations
 

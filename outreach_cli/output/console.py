@@ -1,0 +1,166 @@
+"""The Output object: two consoles (stdout for data, stderr for the rest) and the format."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..documents import Diagnostic
+from ..plan import Plan
+from .envelope import ENVELOPE_VERSION, plan_to_json
+from .leads import LeadViews
+from .markdown import plan_markdown
+from .plan_text import plan_lines
+
+
+class Output(LeadViews):
+    """Two consoles (stdout for data, stderr for the rest) and the chosen format."""
+
+    def __init__(self, fmt: str = "text", *, color: bool | None = None, width: int | None = None,
+                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        self.format = fmt
+        no_color = color is False or (color is None and "NO_COLOR" in os.environ)
+        kw: dict[str, Any] = {"highlight": False, "soft_wrap": True, "width": width,
+                              "no_color": no_color, "emoji": False}
+        if color is False:
+            kw["color_system"] = None
+        if color is True:
+            kw["force_terminal"] = True
+        self.out = Console(file=stdout or sys.stdout, **kw)
+        self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
+
+    # -- generic ------------------------------------------------------------------------------
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        line = Text("error: ", style="bold red") + Text(message)
+        self.err.print(line)
+        if hint:
+            self.err.print(Text("hint: ", style="yellow") + Text(hint))
+
+    def warn(self, message: str) -> None:
+        self.err.print(Text("warning: ", style="yellow") + Text(message))
+
+    def info(self, message: str) -> None:
+        self.err.print(Text(message, style="dim"))
+
+    def json(self, kind: str, data: Any, *, ok: bool = True, errors: list[Any] | None = None) -> None:
+        envelope = {"version": ENVELOPE_VERSION, "kind": kind, "ok": ok, "data": data,
+                    "errors": errors or []}
+        # print() rather than Console: JSON must reach stdout byte-exact, never wrapped.
+        print(json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=False, default=str),
+              file=self.out.file)
+
+    # -- validate ----------------------------------------------------------------------------
+
+    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
+        if self.format == "json":
+            self.json("validate", {"files": files, "documents": docs,
+                                   "diagnostics": [d.__dict__ for d in diags]},
+                      ok=not any(d.severity == "error" for d in diags))
+            return
+        for d in diags:
+            style = "red" if d.severity == "error" else "yellow"
+            self.err.print(Text(str(d), style=style))
+        n_err = sum(1 for d in diags if d.severity == "error")
+        n_warn = len(diags) - n_err
+        summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
+        if self.format == "markdown":
+            print(f"**validate**: {summary}", file=self.out.file)
+        else:
+            self.err.print(Text(summary, style="bold" if not n_err else "bold red"))
+
+    # -- plan -------------------------------------------------------------------------------------
+
+    def plan(self, plan: Plan) -> None:
+        if self.format == "json":
+            self.json("plan", plan_to_json(plan), ok=not plan.errors)
+        elif self.format == "markdown":
+            print(plan_markdown(plan), file=self.out.file)
+        else:
+            for line in plan_lines(plan):
+                self.out.print(line)
+
+    def outcomes(self, report: Any) -> None:
+        if self.format == "json":
+            self.json("apply", {"outcomes": [o.__dict__ for o in report.outcomes],
+                                "summary": _apply_summary(report)},
+                      ok=not (report.count("failed") or report.count("drifted")))
+            return
+        for o in report.outcomes:
+            style = {"applied": "green", "unchanged": "dim", "blocked": "yellow",
+                     "failed": "red", "drifted": "red"}[o.result]
+            line = Text(f"{o.result:>9} ", style=style) + Text(o.address)
+            if o.id:
+                line += Text(f" ({o.id})", style="dim")
+            if o.actions:
+                line += Text(" " + ", ".join(o.actions))
+            if o.message:
+                line += Text(f": {o.message}")
+            self.err.print(line)
+        s = _apply_summary(report)
+        self.err.print(Text(
+            f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
+            f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else ""),
+            style="bold"))
+
+    def table(self, title: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
+        rows = list(rows)
+        if self.format == "json":
+            self.json(title, [dict(zip(columns, r)) for r in rows])
+            return
+        if self.format == "markdown":
+            print("| " + " | ".join(columns) + " |", file=self.out.file)
+            print("|" + "---|" * len(columns), file=self.out.file)
+            for r in rows:
+                print("| " + " | ".join(str(c) for c in r) + " |", file=self.out.file)
+            return
+        t = Table(title=title, title_justify="left")
+        for c in columns:
+            t.add_column(c)
+        for r in rows:
+            t.add_row(*[Text("" if c is None else str(c)) for c in r])
+        self.out.print(t)
+
+    def raw(self, text: str) -> None:
+        print(text, file=self.out.file)
+
+    # -- leads (issue 5) ---------------------------------------------------------------------
+
+    def progress(self, total: int, description: str) -> Any:
+        """A context manager yielding `advance(n)`: a progress bar on stderr while a bulk
+        operation runs, only when stderr is a terminal and the format is text (thread-safe)."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def bar() -> Any:
+            if self.format != "text" or not self.err.is_terminal or total <= 0:
+                yield lambda n=1: None
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          console=self.err, transient=True) as prog:
+                task = prog.add_task(description, total=total)
+                yield lambda n=1: prog.advance(task, n)
+
+        return bar()
+
+    def csv(self, columns: list[str], rows: Iterable[list[Any]]) -> None:
+        """Rows as CSV on stdout (None as an empty cell)."""
+        import csv as csvmod
+
+        writer = csvmod.writer(self.out.file, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow(["" if c is None else c for c in r])
+
+
+def _apply_summary(report: Any) -> dict[str, int]:
+    return {k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed", "drifted")}
