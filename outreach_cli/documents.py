@@ -59,6 +59,7 @@ class Source:
     key_positions: dict[DocPath, Pos] = field(default_factory=dict)
     env_paths: set[DocPath] = field(default_factory=set)  # values that came from ${VAR}
     start: Pos = (1, 1)
+    env_templates: dict[DocPath, str] = field(default_factory=dict)  # those values as written
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -131,7 +132,8 @@ def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list
         builder = _Builder(file, env)
         data = builder.build(node, ())
         src = Source(file, i, len(nodes), data, builder.positions, builder.key_positions,
-                     builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1))
+                     builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1),
+                     builder.env_templates)
         sources.append(src)
         problems.extend(builder.problems)
     return sources, problems
@@ -147,6 +149,7 @@ class _Builder:
         self.positions: dict[DocPath, Pos] = {}
         self.key_positions: dict[DocPath, Pos] = {}
         self.env_paths: set[DocPath] = set()
+        self.env_templates: dict[DocPath, str] = {}
         self.problems: list[Diagnostic] = []
         self._constructor = yaml.SafeLoader("")
 
@@ -227,4 +230,26 @@ class _Builder:
                                       f"(write ${{{name}:-default}} for a default)")
             return ""
 
-        return _ENV.sub(sub, value)
+        expanded = _ENV.sub(sub, value)
+        if path in self.env_paths:
+            self.env_templates[path] = value
+        return expanded
+
+
+def expand_env(template: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
+    """`${VAR}`, `${VAR:-default}` and `$$` in `template` as loading expands them; the names
+    of unset variables without a default are returned beside the text."""
+    missing: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name, default = m.group(1), m.group(2)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        missing.append(name)
+        return ""
+
+    return _ENV.sub(sub, template), missing

@@ -63,17 +63,32 @@ class Session:
                 self._providers[name] = cls(api)
             return self._providers[name]
 
-    def _api(self, cls: type[Provider]) -> Api:
+    def credential(self, name: str) -> str:
+        """The API key provider `name` is used with (never to be printed or stored)."""
+        cls = provider_class(name)
         if self.sandbox:
-            base = self.sandbox_url() + cls.sandbox_prefix
             # The demo workspace's key, never the user's: a real key has no business in the
             # emulator, and every --sandbox run then sees the same workspace.
-            key = SANDBOX_KEYS[cls.name]
+            return SANDBOX_KEYS[cls.name]
+        key = self.env.get(cls.key_env_var, "")
+        if not key:
+            raise MissingKeyError(cls.title, cls.key_env_var)
+        return key
+
+    def workspace(self, name: str) -> str:
+        """What names the workspace provider `name` talks to: its key, plus the workspace id
+        a SendKit platform key is used with (the input of a saved plan's fingerprint)."""
+        key = self.credential(name)
+        if not self.sandbox and name == "sendkit" and key.startswith("sk_user_"):
+            key += "\0" + self.env.get("SENDKIT_WORKSPACE_ID", "")
+        return key
+
+    def _api(self, cls: type[Provider]) -> Api:
+        key = self.credential(cls.name)
+        if self.sandbox:
+            base = self.sandbox_url() + cls.sandbox_prefix
         else:
             base = self.env.get(f"OUTREACH_{cls.name.upper()}_URL") or cls.default_url
-            key = self.env.get(cls.key_env_var, "")
-            if not key:
-                raise MissingKeyError(cls.title, cls.key_env_var)
         return cls.connect(base, key, self.env)  # type: ignore[attr-defined,no-any-return]
 
     def close(self) -> None:

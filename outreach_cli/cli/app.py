@@ -41,9 +41,12 @@ def _root(
     """Campaign-as-code for cold-outreach platforms."""
 
 
-from . import campaigns, leads, sandbox  # noqa: E402  (registers the commands)
+from . import campaigns, imports, leads, plans, sandbox, state  # noqa: E402  (registers)
 
 campaigns.register(app)
+plans.register(app)
+imports.register(app)
+state.register(app)
 leads.register(app)
 sandbox.register(app)
 

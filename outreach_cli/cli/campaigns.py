@@ -9,6 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from . import common as c
+from . import plans
 
 if TYPE_CHECKING:
     from ..output import Output
@@ -83,6 +84,7 @@ def plan_cmd(
     concurrency: int = c.ConcurrencyOpt,
     no_color: bool = c.NoColorOpt,
     verbose: bool = c.VerboseOpt,
+    out_file: str = plans.OutOpt,
 ) -> None:
     """Show what apply would change on each platform (reads only)."""
     from ..session import Session
@@ -91,13 +93,16 @@ def plan_cmd(
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         docs = _load(paths, out, target, exclude)
+        plans.report_orphans(session, docs, out, target, exclude)
         plan = _plan(docs, session, concurrency)
+        if out_file:
+            plans.save(plan, session, out_file, out)
         out.plan(plan)
         raise typer.Exit(int(plan.exit_code(detailed_exitcode)))
 
 
 def apply_cmd(
-    paths: list[str] = c.Paths,
+    paths: list[str] = plans.MaybePaths,
     sandbox: bool = c.SandboxOpt,
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
     fmt: str = c.FormatOpt,
@@ -107,6 +112,7 @@ def apply_cmd(
     concurrency: int = c.ConcurrencyOpt,
     no_color: bool = c.NoColorOpt,
     verbose: bool = c.VerboseOpt,
+    plan_file: str = plans.PlanOpt,
 ) -> None:
     """Plan, confirm, then make each platform match the files."""
     from .. import apply as applier
@@ -115,7 +121,14 @@ def apply_cmd(
 
     out = c.make_output(fmt, no_color)
     c.setup_logging(verbose)
+    if bool(plan_file) == bool(paths) or (plan_file and (target or exclude)):
+        raise typer.BadParameter("give campaign PATHs, or --plan FILE alone (a saved plan is "
+                                 "applied whole)", param_hint="PATH / --plan")
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        if plan_file:
+            plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
+                              concurrency=concurrency)
+            return
         docs = _load(paths, out, target, exclude)
         plan = _plan(docs, session, concurrency)
         if fmt != "json":

@@ -1,0 +1,51 @@
+"""`outreach import`: YAML files for campaigns that already exist on a platform."""
+
+from __future__ import annotations
+
+import typer
+
+from . import common as c
+
+ProviderArg = typer.Argument(..., help="sendkit, lemlist or puffle.")
+IdsArg = typer.Argument(None, metavar="[ID]...", help="Remote campaign ids (or --all).")
+AllOpt = typer.Option(False, "--all", help="Every campaign of the workspace.")
+OutDirOpt = typer.Option(..., "--out", "-o", metavar="DIR",
+                         help="Folder to write one YAML file per campaign into.")
+ForceOpt = typer.Option(False, "--force", help="Overwrite files that exist.")
+
+
+def import_cmd(
+    provider: str = ProviderArg,
+    ids: list[str] = IdsArg,
+    all_: bool = AllOpt,
+    out_dir: str = OutDirOpt,
+    force: bool = ForceOpt,
+    sandbox: bool = c.SandboxOpt,
+    state_dir: str = c.StateDirOpt,
+    no_color: bool = c.NoColorOpt,
+    verbose: bool = c.VerboseOpt,
+) -> None:
+    """Write the YAML of existing remote campaigns; a plan of them shows no change."""
+    from ..providers import PROVIDERS
+
+    if provider not in PROVIDERS:
+        raise typer.BadParameter(f"unknown provider {provider!r}; one of: "
+                                 + ", ".join(PROVIDERS), param_hint="PROVIDER")
+    if bool(ids) == all_:
+        raise typer.BadParameter("give campaign IDs, or --all", param_hint="ID / --all")
+    from ..importer import import_campaigns
+    from ..session import Session
+
+    out = c.make_output("text", no_color)
+    c.setup_logging(verbose)
+    with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        written = import_campaigns(session.provider(provider), session.state, list(ids or []),
+                                   out_dir, force=force)
+        for path in written:
+            out.info(f"wrote {path}")
+        out.info(f"{len(written)} campaign(s) imported into {out_dir}; check them with: "
+                 f"outreach plan --detailed-exitcode {out_dir}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_cmd)

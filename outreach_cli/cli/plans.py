@@ -1,0 +1,98 @@
+"""Saved plans: `plan --out`, `apply --plan`, `show`; orphans reported by plan."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from ..errors import ExitCode
+from . import common as c
+
+if TYPE_CHECKING:
+    from ..output import Output
+    from ..plan import Plan
+    from ..session import Session
+    from ..validate import Document
+
+MaybePaths = typer.Argument(None, show_default=False,
+                            help="Campaign files or folders (every *.yaml / *.yml below); none "
+                            "with --plan.")
+OutOpt = typer.Option(None, "--out", "-o", metavar="FILE",
+                      help="Also save the plan to FILE, for `apply --plan` (holds no secret).")
+PlanOpt = typer.Option(None, "--plan", metavar="FILE",
+                       help="Apply exactly this saved plan (from `plan --out`), no new decisions.")
+
+
+def save(plan: Plan, session: Session, path: str, out: Output) -> None:
+    """Write the plan file; what it cannot hold (a secret written literally) is an error."""
+    from .. import planfile
+
+    planfile.write(path, planfile.dump(plan, session.provider, session.workspace))
+    out.info(f"Plan saved to {path}; apply it with: outreach apply --plan {path}")
+
+
+def report_orphans(session: Session, docs: list[Document], out: Output,
+                   targets: list[str] | None, excludes: list[str] | None) -> None:
+    """Campaigns recorded in state whose file is gone: said, never touched."""
+    from ..orphans import Orphan, orphans
+
+    found = orphans(session.state, {d.address for d in docs})
+    for o in c.select(found, targets, excludes):
+        assert isinstance(o, Orphan)
+        out.warn(f"{o.address} ({o.id}): in state, no file: nothing will be done to it "
+                 f"(`outreach state forget {o.address}` drops the record)")
+
+
+def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str,
+                concurrency: int) -> None:
+    """Check the plan file and the workspace keys, re-read its secrets, confirm, apply."""
+    from .. import apply as applier
+    from .. import planfile
+    from ..errors import UsageError
+
+    body = planfile.read(path)
+    planfile.check_workspaces(body, session.workspace, path)
+    plan = planfile.to_plan(body, key_for=session.workspace, providers=session.provider,
+                            environ=session.env, name=path)
+    if fmt != "json":
+        out.plan(plan)
+    if not plan.has_changes and not plan.errors:
+        if fmt == "json":
+            out.plan(plan)
+        out.info("Nothing to apply.")
+        raise typer.Exit(int(plan.exit_code()))
+    runnable = plan.runnable
+    if runnable and not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("refusing to apply without confirmation on a non-interactive "
+                             "input", hint="pass --yes")
+        if not typer.confirm(f"Apply this saved plan to {len(runnable)} campaign(s)?",
+                             default=False, err=True):
+            out.info("Nothing applied.")
+            raise typer.Exit(int(ExitCode.OK))
+    report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
+    out.outcomes(report)
+    if report.exit_code() != ExitCode.OK:
+        raise typer.Exit(int(report.exit_code()))
+
+
+def show_cmd(
+    planfile_path: str = typer.Argument(..., metavar="PLANFILE",
+                                        help="A plan file written by `plan --out`."),
+    fmt: str = c.FormatOpt,
+    no_color: bool = c.NoColorOpt,
+) -> None:
+    """Print a saved plan (offline; secrets stay hidden)."""
+    from .. import planfile
+
+    out = c.make_output(fmt, no_color)
+    with c.guard(out):
+        plan = planfile.to_plan(planfile.read(planfile_path), name=planfile_path)
+        out.plan(plan)
+        raise typer.Exit(int(plan.exit_code()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show")(show_cmd)

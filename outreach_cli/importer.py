@@ -1,0 +1,268 @@
+"""`outreach import`: a live campaign → the YAML file that plans to no change.
+
+The read-back shape comes from each adapter's normalize; what a platform never reads back, which
+of its fields are long bodies and what it assigns itself are in providers/<name>/importing.py.
+Here: pruning against the schema, long bodies to `!file`, and the YAML text.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import importlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+from .errors import OutreachError
+from .providers.base import Provider, Remote
+from .state import State
+
+FILE_STATUSES = ("draft", "active", "paused")
+
+
+def knowledge(provider: Provider) -> ModuleType:
+    """The platform's import knowledge (providers/<name>/importing.py)."""
+    return importlib.import_module(f"outreach_cli.providers.{provider.name}.importing")
+
+
+@dataclass
+class Imported:
+    """One campaign ready to write: the YAML text and the body files beside it."""
+
+    key: str
+    path: str  # relative to the output folder
+    text: str
+    files: dict[str, str] = field(default_factory=dict)  # relative path → content
+
+
+def list_ids(provider: Provider) -> list[str]:
+    return [str(i) for i in knowledge(provider).list_ids(provider)]
+
+
+def file_status(provider: Provider, status: str) -> str | None:
+    """The file's `status:` that the platform status satisfies (None: none can say it)."""
+    for want in FILE_STATUSES:
+        if status in provider.STATUS_MAP.get(want, (want,)):
+            return want
+    return None
+
+
+def campaign_of(provider: Provider, remote: Remote) -> dict[str, Any]:
+    """The read-back state as a `campaign:` block: what the schema allows, no nulls, without
+    the values the platform assigns or never reads back."""
+    info = knowledge(provider)
+    data = info.prepare(copy.deepcopy(remote.state), remote)
+    schema = provider.schema()
+    pruned = _prune(data, schema, schema, ())
+    for dotted in provider.write_only():
+        _drop(pruned, dotted.split("."))
+    for pattern in info.ASSIGNED:
+        _drop_pattern(pruned, pattern, ())
+    return dict(pruned)
+
+
+def render(provider: Provider, remote: Remote, key: str, schema_ref: str) -> Imported:
+    """The campaign file of `remote`, its long bodies as `!file` includes."""
+    info = knowledge(provider)
+    campaign = campaign_of(provider, remote)
+    files: dict[str, str] = {}
+    campaign = _externalise(campaign, (), info.LONG_BODIES, key, files)
+    doc: dict[str, Any] = {"provider": provider.name, "key": key, "id": remote.id}
+    status = file_status(provider, remote.status)
+    if status is not None:
+        doc["status"] = status
+    doc["campaign"] = campaign
+    lines = [f"# yaml-language-server: $schema={schema_ref}",
+             f"# Imported from {provider.title} campaign {remote.id} by `outreach import`."]
+    if status is None:
+        lines.append(f"# Its status is {remote.status}, which `status:` cannot state; left out.")
+    written = [d for d in provider.write_only()]
+    if written:
+        lines.append(f"# Write-only on {provider.title} (accepted, never read back), so not "
+                     "imported: " + ", ".join(written) + ".")
+        lines.append("# Add the ones you manage here (secrets as \"${VAR}\"); until then they "
+                     "are left as they are.")
+    lines.extend(f"# {n}" for n in info.notes(remote))
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
+    return Imported(key, f"{key}.yaml", "\n".join(lines) + "\n" + body, files)
+
+
+def slug(name: str, taken: set[str]) -> str:
+    """A key from a campaign name: lower case, dashes; unique among `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-") or "campaign"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def write(out_dir: str, items: list[Imported], *, force: bool = False) -> list[str]:
+    """Write every file; an existing one is refused (all checked before the first write)."""
+    root = FsPath(out_dir)
+    planned = {root / i.path: i.text for i in items}
+    for i in items:
+        planned.update({root / rel: text for rel, text in i.files.items()})
+    if not force:
+        clash = sorted(str(p) for p in planned if p.exists())
+        if clash:
+            raise OutreachError(f"{clash[0]}: already exists" + (
+                f" (and {len(clash) - 1} more)" if len(clash) > 1 else ""),
+                hint="import into an empty folder, or pass --force to overwrite")
+    for target, text in planned.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    return [str(root / i.path) for i in items]
+
+
+def schema_file(out_dir: str, provider: str) -> tuple[str, str, str]:
+    """(relative modeline path, path to write, content) of the provider's editor schema."""
+    from .validate import document_schema
+
+    rel = f"schemas/{provider}.json"
+    return rel, str(FsPath(out_dir) / rel), json.dumps(document_schema(provider), indent=2) + "\n"
+
+
+# -- pruning -----------------------------------------------------------------------------------
+
+def _resolve(node: Any, root: dict[str, Any]) -> dict[str, Any]:
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        cur: Any = root
+        for part in ref.lstrip("#/").split("/"):
+            cur = cur[part]
+        node = {**cur, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node if isinstance(node, dict) else {}
+
+
+def _props(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
+    """The properties a mapping may have (None: any)."""
+    out: dict[str, Any] = {}
+    closed = node.get("additionalProperties") is False
+    for sub in [node, *(_resolve(s, root) for s in node.get("allOf", []))]:
+        out.update(sub.get("properties") or {})
+        closed = closed or sub.get("additionalProperties") is False
+    return out if closed or out else None
+
+
+def _prune(value: Any, node: Any, root: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node = _resolve(node, root)
+    if isinstance(value, dict):
+        props = _props(node, root)
+        out = {}
+        for k, v in value.items():
+            if v is None:
+                continue
+            sub = props.get(k) if props is not None else {}
+            if props is not None and k not in props:
+                continue
+            sub = _resolve(sub, root)
+            if sub.get("readOnly") or sub.get("x-write-only"):
+                continue
+            out[k] = _prune(v, sub, root, (*path, k))
+        return out
+    if isinstance(value, list):
+        return [_prune(v, node.get("items") or {}, root, path) for v in value if v is not None]
+    return value
+
+
+def _drop(data: Any, parts: list[str]) -> None:
+    if not isinstance(data, dict) or not parts:
+        return
+    if len(parts) == 1:
+        data.pop(parts[0], None)
+    else:
+        _drop(data.get(parts[0]), parts[1:])
+
+
+def _drop_pattern(data: Any, pattern: str, path: tuple[str, ...]) -> None:
+    """Remove every key whose dotted path without indexes matches `pattern`."""
+    if isinstance(data, list):
+        for item in data:
+            _drop_pattern(item, pattern, path)
+    elif isinstance(data, dict):
+        for k in list(data):
+            dotted = ".".join((*path, k))
+            if fnmatch.fnmatchcase(dotted, pattern):
+                del data[k]
+            else:
+                _drop_pattern(data[k], pattern, (*path, k))
+
+
+# -- long bodies -------------------------------------------------------------------------------
+
+class FileRef(str):
+    """A value to be written as `!file path`."""
+
+
+def _externalise(value: Any, path: tuple[str | int, ...], patterns: tuple[str, ...], key: str,
+                 files: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _externalise(v, (*path, k), patterns, key, files) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_externalise(v, (*path, i), patterns, key, files) for i, v in enumerate(value)]
+    dotted = ".".join(str(p) for p in path if not isinstance(p, int))
+    if isinstance(value, str) and value.strip() and \
+            any(fnmatch.fnmatchcase(dotted, p) for p in patterns):
+        where = "-".join(str(p) for p in path)
+        ext = "html" if re.search(r"<[a-zA-Z][^>]*>", value) else "txt"
+        rel = f"emails/{key}/{where}.{ext}"
+        files[rel] = value
+        return FileRef(rel)
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _file_ref(dumper: yaml.SafeDumper, value: FileRef) -> yaml.Node:
+    return dumper.represent_scalar("!file", str(value))
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # Loading expands ${VAR} and $$: a `$` read back is written as `$$`.
+    value = value.replace("$", "$$")
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value \
+        else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(FileRef, _file_ref)
+_Dumper.add_representer(str, _str)
+
+
+def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
+                     force: bool = False) -> list[str]:
+    """Read every campaign (all of the workspace when `ids` is empty), then write their files.
+    Nothing is written unless every campaign could be read."""
+    ids = ids or list_ids(provider)
+    remotes = []
+    for cid in dict.fromkeys(ids):
+        remote = provider.fetch(cid)
+        if remote is None:
+            raise OutreachError(f"{provider.title} has no campaign {cid}; nothing was written",
+                                hint=f"`outreach import {provider.name} --all --out DIR` "
+                                     "imports every campaign")
+        remotes.append(remote)
+    known = {e.id: a.split("/", 1)[1] for a, e in state.entries.items()
+             if a.startswith(provider.name + "/")}
+    taken = set(known.values())
+    rel, schema_path, schema_text = schema_file(out_dir, provider.name)
+    items = []
+    for remote in remotes:
+        key = known.get(remote.id) or slug(remote.name, taken)
+        items.append(render(provider, remote, key, rel))
+    written = write(out_dir, items, force=force)
+    target = FsPath(schema_path)
+    if not target.exists() or target.read_text("utf-8") != schema_text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(schema_text, "utf-8")
+    return written

@@ -1,0 +1,319 @@
+"""Saved plan files (`plan --out`, `apply --plan`, `show`): versioned, checksummed, no secret."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path as FsPath
+from typing import Any
+
+from . import __version__
+from .diff import fingerprint, pop_path
+from .documents import Source, expand_env
+from .errors import OutreachError
+from .plan import CampaignPlan, Plan, PlannedChange
+from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
+from .validate import Document
+
+FORMAT = "outreach-plan"
+FORMAT_VERSION = 1
+SECRET = "$secret"  # the key of a placeholder that stands where a secret value was
+
+KeyFor = Callable[[str], str]  # provider name → the workspace credential it is used with
+
+
+class PlanFileError(OutreachError):
+    """A saved plan that cannot be used: unreadable, edited, from another version or key."""
+
+
+# -- hashing ------------------------------------------------------------------------------------
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def keyed_hash(key: str, value: Any) -> str:
+    """HMAC-SHA256 of a value under the workspace key: checkable only by whoever holds it."""
+    return "hmac-sha256:" + hmac.new(key.encode(), b"value\0" + _canonical(value),
+                                     hashlib.sha256).hexdigest()
+
+
+def workspace_fingerprint(provider: str, key: str) -> str:
+    """A one-way fingerprint of the workspace key a plan was made with."""
+    mac = hmac.new(key.encode(), b"outreach-workspace\0" + provider.encode(), hashlib.sha256)
+    return "sha256:" + hashlib.sha256(mac.digest()).hexdigest()
+
+
+def checksum(body: dict[str, Any]) -> str:
+    """sha256 over the canonical JSON of everything but the checksum itself."""
+    rest = {k: v for k, v in body.items() if k != "checksum"}
+    return "sha256:" + hashlib.sha256(_canonical(rest)).hexdigest()
+
+
+# -- paths --------------------------------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+
+
+def _related(a: Path, b: Path) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def _get(data: Any, path: Path) -> tuple[bool, Any]:
+    cur = data
+    for p in path:
+        if (isinstance(p, int) and isinstance(cur, list) and 0 <= p < len(cur)) or \
+                (isinstance(p, str) and isinstance(cur, dict) and p in cur):
+            cur = cur[p]  # type: ignore[index]
+        else:
+            return False, None
+    return True, cur
+
+
+def _set(data: Any, path: Path, value: Any) -> None:
+    cur = data
+    for p in path[:-1]:
+        cur = cur[p]
+    cur[path[-1]] = value
+
+
+def _secret_paths(doc: Document, provider: Provider) -> dict[Path, str | None]:
+    """Campaign paths whose value must not be stored → the `${VAR}` template, if any."""
+    out: dict[Path, str | None] = {}
+    for path in doc.source.env_paths:
+        if path and path[0] == "campaign":
+            out[tuple(path[1:])] = doc.source.env_templates.get(path)
+    for dotted in provider.sensitive():
+        path = tuple(dotted.split("."))
+        found, value = _get(doc.campaign, path)
+        if found and path not in out and value is not None:
+            raise PlanFileError(
+                f"{doc.file}: {doc.address}: {dotted} is sensitive and written in the file "
+                "itself; a saved plan holds no secret, so it cannot re-read this one",
+                hint=f"write it as \"${{VAR}}\" (e.g. {dotted.rsplit('.', 1)[-1].upper()}) "
+                     "and export VAR when planning and applying (outreach's rule)")
+    return out
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> dict[str, Any]:
+    """The plan as a saved-plan object (see `write`)."""
+    names = sorted({cp.doc.provider for cp in plan.campaigns})
+    keys = {n: key_for(n) for n in names}
+    body: dict[str, Any] = {
+        "format": FORMAT,
+        "formatVersion": FORMAT_VERSION,
+        "toolVersion": __version__,
+        "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "workspaces": {n: workspace_fingerprint(n, keys[n]) for n in names},
+        "campaigns": [_dump_one(cp, providers(cp.doc.provider), keys[cp.doc.provider])
+                      for cp in plan.campaigns],
+    }
+    body["checksum"] = checksum(body)
+    return body
+
+
+def _dump_one(cp: CampaignPlan, provider: Provider, key: str) -> dict[str, Any]:
+    doc = cp.doc
+    secrets = _secret_paths(doc, provider)
+    desired = copy.deepcopy(doc.campaign)
+    stored_secrets = []
+    for path, template in sorted(secrets.items(), key=lambda kv: [str(p) for p in kv[0]]):
+        found, value = _get(desired, path)
+        if not found:
+            continue
+        h = keyed_hash(key, value)
+        stored_secrets.append({"path": list(path), "hash": h, "env": template})
+        _set(desired, path, {SECRET: h})
+    changes = []
+    for pc in cp.changes:
+        c = pc.change
+        hidden = c.sensitive or any(_related(c.path, p) for p in secrets)
+        changes.append({
+            "path": list(c.path), "op": c.op, "sensitive": hidden,
+            "old": ({SECRET: keyed_hash(key, c.old)} if c.old is not None else None)
+            if hidden else c.old,
+            "new": ({SECRET: keyed_hash(key, c.new)} if c.new is not None else None)
+            if hidden else c.new,
+            "verdict": {"allowed": pc.verdict.allowed, "reason": pc.verdict.reason,
+                        "remedy": pc.verdict.remedy, "note": pc.verdict.note,
+                        "ignored": pc.verdict.ignored},
+            "note": pc.note,
+        })
+    r = cp.remote
+    return {
+        "address": doc.address, "file": doc.file, "index": doc.index,
+        "provider": doc.provider, "key": doc.key, "id": doc.id, "status": doc.status,
+        "ignore": list(doc.ignore), "action": cp.action, "error": cp.error,
+        "notes": list(cp.notes),
+        "remote": None if r is None else {"id": r.id, "name": r.name, "status": r.status,
+                                          "revision": r.revision, "ctype": r.ctype},
+        "desired": desired, "secrets": stored_secrets, "changes": changes,
+        "lifecycle": {"actions": list(cp.lifecycle.actions), "blocked": cp.lifecycle.blocked,
+                      "remedy": cp.lifecycle.remedy},
+    }
+
+
+def write(path: str | os.PathLike[str], body: dict[str, Any]) -> None:
+    """Write atomically: a reader never sees half a plan."""
+    target = FsPath(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plan-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(body, fh, indent=2, sort_keys=True, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def read(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load and check a saved plan: JSON, format, versions, checksum. Sends nothing."""
+    name = str(path)
+    try:
+        text = FsPath(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise PlanFileError(f"{name}: no such plan file",
+                            hint="write one with `outreach plan PATH… --out FILE`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanFileError(f"{name}: cannot read the plan file: {exc}") from None
+    try:
+        body = json.loads(text)
+    except ValueError as exc:
+        raise PlanFileError(f"{name}: not a complete plan file (truncated or not JSON: {exc})",
+                            hint="plan again with --out") from None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise PlanFileError(f"{name}: not an outreach plan file (no \"format\": \"{FORMAT}\")")
+    if body.get("formatVersion") != FORMAT_VERSION:
+        raise PlanFileError(f"{name}: plan format version {body.get('formatVersion')!r}; this "
+                            f"outreach reads version {FORMAT_VERSION}",
+                            hint="plan again with --out")
+    if body.get("toolVersion") != __version__:
+        raise PlanFileError(f"{name}: made by outreach {body.get('toolVersion')}, this is "
+                            f"outreach {__version__}; a plan is applied by the version that made "
+                            "it",
+                            hint="plan again with --out, or install that version")
+    if body.get("checksum") != checksum(body):
+        raise PlanFileError(f"{name}: checksum mismatch: the plan file was edited or corrupted "
+                            "since it was written", hint="plan again with --out; never edit a "
+                            "saved plan by hand")
+    if not isinstance(body.get("campaigns"), list) or not isinstance(body.get("workspaces"), dict):
+        raise PlanFileError(f"{name}: not an outreach plan file (no campaigns)")
+    return body
+
+
+def check_workspaces(body: dict[str, Any], key_for: KeyFor, name: str) -> None:
+    """Refuse a plan made against another workspace key (before any request)."""
+    for provider, expected in sorted(body["workspaces"].items()):
+        if workspace_fingerprint(provider, key_for(provider)) != expected:
+            raise PlanFileError(
+                f"{name}: the plan was made with another {provider} workspace key than the one "
+                "set now; nothing was sent",
+                hint="apply it with the key it was planned with, or plan again")
+
+
+def to_plan(body: dict[str, Any], *, key_for: KeyFor | None = None,
+            providers: Callable[[str], Provider] | None = None,
+            environ: Mapping[str, str] | None = None, name: str = "plan") -> Plan:
+    """The saved plan as a Plan. With `key_for`/`providers`/`environ` (apply), secrets are
+    re-read from the environment and checked against their hashes; without (show), they stay
+    as placeholders, which every output shows as (sensitive)."""
+    env = os.environ if environ is None else environ
+    out = []
+    for entry in body["campaigns"]:
+        try:
+            out.append(_load_one(entry, key_for, providers, env, name))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise PlanFileError(f"{name}: malformed campaign entry ({exc!r})") from None
+    return Plan(tuple(out))
+
+
+def _load_one(entry: dict[str, Any], key_for: KeyFor | None,
+              providers: Callable[[str], Provider] | None, env: Mapping[str, str],
+              name: str) -> CampaignPlan:
+    address = entry["address"]
+    desired = copy.deepcopy(entry["desired"])
+    env_paths = set()
+    restoring = key_for is not None and providers is not None
+    key = key_for(entry["provider"]) if key_for is not None else ""
+    for s in entry["secrets"]:
+        path = tuple(s["path"])
+        if s["env"] is not None:
+            env_paths.add(("campaign", *path))
+        if not restoring:
+            continue
+        if s["env"] is None:
+            raise PlanFileError(f"{name}: {address}: {_dotted(path)} has no source to re-read")
+        value, missing = expand_env(s["env"], env)
+        if missing:
+            raise PlanFileError(f"{name}: {address}: {_dotted(path)} comes from "
+                                f"{', '.join(missing)}, which is not set; nothing was sent",
+                                hint="export it as it was when the plan was made")
+        if keyed_hash(key, value) != s["hash"]:
+            raise PlanFileError(f"{name}: {address}: {_dotted(path)} ({s['env']}) is not the "
+                                "value the plan was made with; nothing was sent",
+                                hint="export the value it was planned with, or plan again")
+        _set(desired, path, value)
+    source = Source(entry["file"], int(entry["index"]), 1, None, env_paths=env_paths)
+    doc = Document(entry["file"], int(entry["index"]), entry["provider"], entry["key"],
+                   entry["id"], entry["status"], tuple(entry["ignore"]), desired, source)
+    comparable = providers(doc.provider).comparable(copy.deepcopy(desired)) \
+        if providers is not None and restoring else None
+    changes = []
+    for c in entry["changes"]:
+        path = tuple(c["path"])
+        old, new = c["old"], c["new"]
+        if c["sensitive"]:
+            old = None
+            if restoring and new is not None:
+                found, value = _get(comparable, path)
+                if not found or keyed_hash(key, value) != new[SECRET]:
+                    raise PlanFileError(f"{name}: {address}: {_dotted(path)} does not match "
+                                        "the value the plan was made with; nothing was sent")
+                new = value
+        v = c["verdict"]
+        verdict = Verdict(bool(v["allowed"]), v["reason"], v["remedy"], v["note"],
+                          bool(v["ignored"]))
+        changes.append(PlannedChange(Change(path, c["op"], old, new, bool(c["sensitive"])),
+                                     verdict, c["note"]))
+    r = entry["remote"]
+    remote = None if r is None else Remote(r["id"], r["name"], r["status"], r["revision"], {},
+                                           {}, r["ctype"])
+    lc = entry["lifecycle"]
+    hashes = _write_only_hashes(providers(doc.provider), desired) if restoring and providers \
+        else {}
+    return CampaignPlan(doc, entry["action"], remote, tuple(changes),
+                        Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
+                        tuple(entry["notes"]), entry["error"], hashes)
+
+
+def _write_only_hashes(provider: Provider, campaign: dict[str, Any]) -> dict[str, str]:
+    """What plan.compare records in state for write-only values (recomputed, never stored)."""
+    desired = provider.comparable(copy.deepcopy(campaign))
+    out = {}
+    for dotted in provider.write_only():
+        found, value = pop_path(desired, dotted)
+        if found:
+            out[dotted] = fingerprint(value)
+    return out
+
+
+def _dotted(path: Path) -> str:
+    s = ""
+    for p in path:
+        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
+    return s
