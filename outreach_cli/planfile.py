@@ -19,6 +19,7 @@ from .diff import fingerprint, pop_path
 from .documents import Source, expand_env
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange
+from .providers import provider_class
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .validate import Document
 
@@ -227,28 +228,27 @@ def check_workspaces(body: dict[str, Any], key_for: KeyFor, name: str) -> None:
 
 
 def to_plan(body: dict[str, Any], *, key_for: KeyFor | None = None,
-            providers: Callable[[str], Provider] | None = None,
             environ: Mapping[str, str] | None = None, name: str = "plan") -> Plan:
-    """The saved plan as a Plan. With `key_for`/`providers`/`environ` (apply), secrets are
-    re-read from the environment and checked against their hashes; without (show), they stay
-    as placeholders, which every output shows as (sensitive)."""
+    """The saved plan as a Plan. With `key_for` (apply), secrets are re-read from `environ`
+    and checked against their hashes, all offline; without (show), they stay as placeholders,
+    which every output shows as (sensitive)."""
     env = os.environ if environ is None else environ
     out = []
     for entry in body["campaigns"]:
         try:
-            out.append(_load_one(entry, key_for, providers, env, name))
+            out.append(_load_one(entry, key_for, env, name))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             raise PlanFileError(f"{name}: malformed campaign entry ({exc!r})") from None
     return Plan(tuple(out))
 
 
-def _load_one(entry: dict[str, Any], key_for: KeyFor | None,
-              providers: Callable[[str], Provider] | None, env: Mapping[str, str],
+def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, str],
               name: str) -> CampaignPlan:
     address = entry["address"]
     desired = copy.deepcopy(entry["desired"])
     env_paths = set()
-    restoring = key_for is not None and providers is not None
+    restoring = key_for is not None
+    offline = provider_class(entry["provider"])()  # comparable/write_only: no request
     key = key_for(entry["provider"]) if key_for is not None else ""
     for s in entry["secrets"]:
         path = tuple(s["path"])
@@ -271,8 +271,7 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None,
     source = Source(entry["file"], int(entry["index"]), 1, None, env_paths=env_paths)
     doc = Document(entry["file"], int(entry["index"]), entry["provider"], entry["key"],
                    entry["id"], entry["status"], tuple(entry["ignore"]), desired, source)
-    comparable = providers(doc.provider).comparable(copy.deepcopy(desired)) \
-        if providers is not None and restoring else None
+    comparable = offline.comparable(copy.deepcopy(desired)) if restoring else None
     changes = []
     for c in entry["changes"]:
         path = tuple(c["path"])
@@ -294,8 +293,7 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None,
     remote = None if r is None else Remote(r["id"], r["name"], r["status"], r["revision"], {},
                                            {}, r["ctype"])
     lc = entry["lifecycle"]
-    hashes = _write_only_hashes(providers(doc.provider), desired) if restoring and providers \
-        else {}
+    hashes = _write_only_hashes(offline, desired) if restoring else {}
     return CampaignPlan(doc, entry["action"], remote, tuple(changes),
                         Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
                         tuple(entry["notes"]), entry["error"], hashes)

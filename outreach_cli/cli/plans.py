@@ -54,8 +54,7 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
 
     body = planfile.read(path)
     planfile.check_workspaces(body, session.workspace, path)
-    plan = planfile.to_plan(body, key_for=session.workspace, providers=session.provider,
-                            environ=session.env, name=path)
+    plan = planfile.to_plan(body, key_for=session.workspace, environ=session.env, name=path)
     if fmt != "json":
         out.plan(plan)
     if not plan.has_changes and not plan.errors:
