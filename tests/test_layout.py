@@ -54,7 +54,8 @@ IMPORTS = {name: _top_level_imports(name, path) for name, path in MODULES.items(
 @pytest.mark.parametrize("name", sorted(PROVIDERS))
 def test_each_platform_is_one_package_on_each_side(name: str) -> None:
     client = PACKAGE / "providers" / name
-    for part in ("__init__.py", "adapter.py", "rules.py", "schema.json", "leads.py"):
+    for part in ("__init__.py", "adapter.py", "rules.py", "schema.json", "leads.py",
+                 "importing.py"):
         assert (client / part).is_file(), f"providers/{name}/{part} is missing"
     assert (PACKAGE / "sandbox" / name / "__init__.py").is_file()
 
