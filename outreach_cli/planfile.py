@@ -18,9 +18,11 @@ from . import __version__
 from .diff import fingerprint, pop_path
 from .documents import Source, expand_env
 from .errors import OutreachError
-from .plan import CampaignPlan, Plan, PlannedChange
+from .apply import Outcome, Report
+from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
 from .providers import provider_class
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
+from .state import State
 from .validate import Document
 
 FORMAT = "outreach-plan"
@@ -50,6 +52,14 @@ def workspace_fingerprint(provider: str, key: str) -> str:
     """A one-way fingerprint of the workspace key a plan was made with."""
     mac = hmac.new(key.encode(), b"outreach-workspace\0" + provider.encode(), hashlib.sha256)
     return "sha256:" + hashlib.sha256(mac.digest()).hexdigest()
+
+
+def seal(body: dict[str, Any], keys: Mapping[str, str]) -> str:
+    """HMAC over the content under the workspace keys: an edit whose author recomputed the
+    checksum is still caught at apply time, by whoever holds the keys."""
+    rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
+    key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
+    return "hmac-sha256:" + hmac.new(key, _canonical(rest), hashlib.sha256).hexdigest()
 
 
 def checksum(body: dict[str, Any]) -> str:
@@ -119,6 +129,7 @@ def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> d
         "campaigns": [_dump_one(cp, providers(cp.doc.provider), keys[cp.doc.provider])
                       for cp in plan.campaigns],
     }
+    body["seal"] = seal(body, keys)
     body["checksum"] = checksum(body)
     return body
 
@@ -225,6 +236,11 @@ def check_workspaces(body: dict[str, Any], key_for: KeyFor, name: str) -> None:
                 f"{name}: the plan was made with another {provider} workspace key than the one "
                 "set now; nothing was sent",
                 hint="apply it with the key it was planned with, or plan again")
+    keys = {p: key_for(p) for p in body["workspaces"]}
+    if not hmac.compare_digest(str(body.get("seal")), seal(body, keys)):
+        raise PlanFileError(f"{name}: the plan file was changed after it was written (its seal "
+                            "does not match); nothing was sent",
+                            hint="plan again with --out; never edit a saved plan by hand")
 
 
 def to_plan(body: dict[str, Any], *, key_for: KeyFor | None = None,
@@ -297,6 +313,32 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
     return CampaignPlan(doc, entry["action"], remote, tuple(changes),
                         Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
                         tuple(entry["notes"]), entry["error"], hashes)
+
+
+def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4) -> Report:
+    """Apply a saved plan through apply.run. A campaign the plan creates is refused as drift
+    (exit 4) when the state or the platform now has one for it: creating it anyway would make
+    a duplicate, and adopting it would be a decision the plan did not show."""
+    from . import apply as applier
+
+    drifted: dict[str, Outcome] = {}
+    for cp in plan.runnable:
+        if cp.action != "create":
+            continue
+        entry = state.get(cp.address)
+        name = str(cp.doc.campaign.get("name") or "")
+        provider = provider_for(cp.doc.provider)
+        found = [entry.id] if entry is not None and provider.fetch(entry.id) is not None else []
+        if not found and name and not cp.doc.id:
+            found = [r.id for r in provider.find_by_name(name)]
+        if found:
+            drifted[cp.address] = Outcome(
+                cp.address, "drifted", found[0],
+                f"the plan creates it, but {provider.title} now has {found[0]} for it; plan again")
+    rest = Plan(tuple(cp for cp in plan.campaigns if cp.address not in drifted))
+    report = applier.run(rest, provider_for, state, concurrency=concurrency)
+    done = {o.address: o for o in report.outcomes}
+    return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns))
 
 
 def _write_only_hashes(provider: Provider, campaign: dict[str, Any]) -> dict[str, str]:

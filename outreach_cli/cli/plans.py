@@ -48,7 +48,6 @@ def report_orphans(session: Session, docs: list[Document], out: Output,
 def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str,
                 concurrency: int) -> None:
     """Check the plan file and the workspace keys, re-read its secrets, confirm, apply."""
-    from .. import apply as applier
     from .. import planfile
     from ..errors import UsageError
 
@@ -71,7 +70,7 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
                              default=False, err=True):
             out.info("Nothing applied.")
             raise typer.Exit(int(ExitCode.OK))
-    report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
+    report = planfile.apply(plan, session.provider, session.state, concurrency=concurrency)
     out.outcomes(report)
     if report.exit_code() != ExitCode.OK:
         raise typer.Exit(int(report.exit_code()))

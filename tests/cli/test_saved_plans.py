@@ -117,13 +117,22 @@ def _refused(saved: Path, *reason: str) -> None:
 @pytest.fixture
 def dead_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any request now fails with a network error: a refusal must come before one."""
-    for p, root in (("SENDKIT", "sendkit/v1"), ("LEMLIST", "lemlist/api"), ("PUFFLE", "puffle/api")):
+    for p, root in (("SENDKIT", "sendkit/v1"), ("LEMLIST", "lemlist/api"),
+                    ("PUFFLE", "puffle/api")):
         monkeypatch.setenv(f"OUTREACH_{p}_URL", f"http://127.0.0.1:9/{root}")
 
 
 def test_hand_edited_plan_is_refused(saved: Path, dead_urls: None) -> None:
     saved.write_text(saved.read_text().replace('"new": 70', '"new": 700'))
     _refused(saved, "checksum mismatch", "edited or corrupted")
+
+
+def test_hand_edit_with_a_recomputed_checksum_is_refused(saved: Path, dead_urls: None) -> None:
+    def edit(body):  # type: ignore[no-untyped-def]
+        body["campaigns"][0]["changes"][0]["new"] = 700
+    _rewrite(saved, edit)
+    assert run("show", str(saved)).exit_code == ExitCode.OK  # the checksum alone agrees
+    _refused(saved, "changed after it was written", "seal does not match")
 
 
 def test_truncated_plan_is_refused(saved: Path, dead_urls: None) -> None:
@@ -165,3 +174,21 @@ def test_apply_needs_paths_or_a_plan_not_both(saved: Path, campaigns_dir: Path) 
     both = run("apply", "--yes", "--plan", str(saved), str(campaigns_dir))
     assert both.exit_code == ExitCode.USAGE
     assert run("show", "missing.json").exit_code == ExitCode.ERROR
+
+
+def test_a_planned_create_that_exists_by_now_is_refused_with_4(
+        campaigns_dir: Path, env_sandbox) -> None:  # type: ignore[no-untyped-def]
+    puffle = campaigns_dir / "puffle"
+    assert run("plan", str(puffle), "--out", "plan.json").exit_code == ExitCode.OK
+    one = puffle / "email-seed-founders.yaml"
+    assert run("apply", "--yes", str(one)).exit_code == ExitCode.OK  # created meanwhile
+    result = run("apply", "--plan", "plan.json", "--yes")
+    assert result.exit_code == ExitCode.DRIFT, result.stderr
+    assert "the plan creates it, but Puffle now has" in result.stderr
+    status = json.loads(run("status", "-f", "json", str(puffle)).stdout)["data"]
+    assert {r["status"] for r in status} == {"draft"}  # the other one was created, once each
+    from outreach_cli.session import Session
+
+    with Session() as session:
+        remote = session.provider("puffle").find_by_name("Seed founders - email")
+    assert len(remote) == 1
