@@ -15,10 +15,10 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from . import __version__
+from .apply import Outcome, Report
 from .diff import fingerprint, pop_path
 from .documents import Source, expand_env
 from .errors import OutreachError
-from .apply import Outcome, Report
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
 from .providers import provider_class
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
