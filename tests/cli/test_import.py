@@ -96,3 +96,35 @@ def test_dollar_signs_read_back_survive_the_round_trip(tmp_path: Path) -> None:
     plan = run("plan", "--sandbox", "--detailed-exitcode", "-f", "json", "imp/dollars.yaml")
     assert plan.exit_code == ExitCode.OK, plan.stdout
     assert json.loads(plan.stdout)["data"]["campaigns"][0]["action"] == "noop"
+
+
+def test_round_trip_of_more_shapes(campaigns_dir: Path) -> None:
+    """Conditional variables and plain-text bodies (SendKit), opaque operating hours on a
+    launched campaign (Puffle), a paused campaign with schedules (lemlist)."""
+    q2 = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
+    q2.write_text(q2.read_text().replace(
+        "      body: !file emails/q2-bump.html\n",
+        "      body: \"Hi {{firstName}},\\n\\nstill $5 a seat.\\nBest\"\n"
+        "      useConditionalVariables: true\n"
+        "      conditionalVariables:\n"
+        "        - {variable: companyName, operator: has_value, content: 'at {{companyName}}',"
+        " fallback: at your company}\n"
+        "        - {variable: industry, operator: equals, value: SaaS}\n"))
+    puffle = campaigns_dir / "puffle" / "email-seed-founders.yaml"
+    puffle.write_text(puffle.read_text().replace("status: draft", "status: active").replace(
+        "  type: email\n", "  type: email\n  operating_hours: {monday: {start: '08:00'}}\n"))
+    growth = campaigns_dir / "lemlist" / "heads-of-growth.yaml"
+    growth.write_text(growth.read_text().replace("status: active", "status: paused"))
+    files = [str(q2), str(puffle), str(growth)]
+    applied = run("apply", "--sandbox", "--yes", *files)
+    assert applied.exit_code == ExitCode.OK, applied.stdout + applied.stderr
+    for provider in ("sendkit", "puffle", "lemlist"):
+        result = run("import", provider, "--all", "--out", "imported", "--sandbox")
+        assert result.exit_code == ExitCode.OK, result.stderr
+    assert run("validate", "imported").exit_code == ExitCode.OK
+    plan = run("plan", "--sandbox", "--detailed-exitcode", "imported")
+    assert plan.exit_code == ExitCode.OK, plan.stdout + plan.stderr
+    text = Path("imported/q2-decision-makers.yaml").read_text()
+    assert "conditionalVariables" in text
+    assert "status: paused" in Path("imported/heads-of-growth.yaml").read_text()
+    assert "status: active" in Path("imported/email-seed-founders.yaml").read_text()
