@@ -36,3 +36,22 @@ def test_orphans_list_and_forget(campaigns_dir: Path) -> None:
     assert unknown.exit_code == ExitCode.ERROR and "nope: no such entry" in unknown.stderr
     assert len(json.loads(run("state", "list", "-f", "json").stdout)["data"]) == 1  # all or none
     assert run("state", "list").exit_code == ExitCode.OK
+
+
+def test_new_commands_complete() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "outreach"
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(cword)}
+        out = subprocess.run([str(script)], capture_output=True, text=True, env=env, check=False)
+        return out.stdout.split()
+
+    assert complete("outreach im", 1) == ["import"]
+    assert complete("outreach sh", 1) == ["show"]
+    assert complete("outreach state ", 2) == ["list", "forget"]
+    assert complete("outreach apply --pl", 2) == ["--plan"]
