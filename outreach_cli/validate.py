@@ -91,12 +91,13 @@ def _validator(provider: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
+    from .formats import checker
+
     schema = document_schema(provider)
     # Crawl once: left to itself the validator re-crawls the embedded provider schema (it has
     # its own $id) on every $ref, which made validation ~15 ms a file.
     registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
-    return Draft202012Validator(schema, registry=registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, registry=registry, format_checker=checker())
 
 
 def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None) -> Result:
@@ -145,8 +146,12 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         return None, out
 
     for error in _validator(provider).iter_errors(data):
+        # A schema states outreach's own rules (where the docs are silent) as
+        # "x-rule": {keyword: why}, so the message never reads as the vendor's.
+        why = (error.schema.get("x-rule") or {}).get(error.validator) \
+            if isinstance(error.schema, dict) else None
         for path, message, at_key in _describe(error):
-            diag(path, message, key=at_key)
+            diag(path, f"{message} (outreach's rule: {why})" if why else message, key=at_key)
     schema_failed = bool(out)
 
     campaign = data.get("campaign")
@@ -242,6 +247,11 @@ def _describe(error: Any) -> list[tuple[DocPath, str, bool]]:
         return [(path, f"needs at least {error.validator_value} item(s)", False)]
     if kind == "uniqueItems":
         return [(path, "items must not repeat", False)]
+    if kind == "format":
+        from .formats import WHAT
+
+        what = WHAT.get(error.validator_value, f"of the {error.validator_value} format")
+        return [(path, f"{error.instance!r} is not {what}"[:200], False)]
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected

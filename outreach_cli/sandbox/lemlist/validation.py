@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..formats import web_url
 from ..store import Store
 from .context import Fail, bad
 from .settings import BOOL_KIND, LINKS_KIND, PROGRESS, PROGRESS_KIND
@@ -162,7 +163,7 @@ def check_step_fields(store: Store, ws: str, body: dict[str, Any]) -> None:
         if kind == "recordMode" and v not in ("manual", "ai"):
             raise bad("recordMode must be manual or ai")
         if kind == "media" and not (isinstance(v, list) and all(
-                isinstance(u, str) and u.startswith("https://") for u in v)):
+                web_url(u, https_only=True) for u in v)):
             raise bad(f"{key} must be an array of public HTTPS URLs")
         if kind == "campaign":
             target = store.get(ws, "campaign", v) if isinstance(v, str) else None

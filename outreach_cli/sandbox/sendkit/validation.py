@@ -5,12 +5,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..formats import email, host_name, web_url
 from ..web import BadJson, Request
 from .constants import (
-    EMAIL,
     ESP_MATCHING_MODES,
     HHMM,
     MAILBOX_PRIORITIES,
@@ -96,7 +95,7 @@ def _v_emails(max_items: int | None = None) -> Validator:
         if max_items is not None and len(v) > max_items:
             raise _invalid(path, f"at most {max_items} email addresses")
         for i, item in enumerate(v):
-            if not isinstance(item, str) or not EMAIL.match(item):
+            if not email(item):
                 raise _invalid(f"{path}[{i}]", "must be a valid email address")
         return list(v)
 
@@ -112,9 +111,14 @@ def _v_str_list(v: Any, path: str) -> list[str]:
 def _v_url(v: Any, path: str) -> Any:
     if v is None:
         return None
-    parts = urlsplit(v) if isinstance(v, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    if not web_url(v):
         raise _invalid(path, "must be an http(s) URL")
+    return v
+
+
+def _v_host(v: Any, path: str) -> Any:
+    if v is not None and not host_name(v):
+        raise _invalid(path, "must be a host name (e.g. track.yourdomain.com)")
     return v
 
 
@@ -142,7 +146,7 @@ SETTINGS_SCHEMA: dict[str, Validator | dict[str, Validator]] = {
     "espMatchingRules": _v_ignored,  # legacy: "Read-only; new writes are ignored"
     "segCheckMode": _v_enum(SEG_CHECK_MODES, normalise=SEG_CHECK_LEGACY),
     "segSkipProviders": _v_enum_list(SEG_PROVIDERS),
-    "cnameTracking": {"enabled": _v_bool, "domain": _v_str(nullable=True)},
+    "cnameTracking": {"enabled": _v_bool, "domain": _v_host},
     "slackChannelId": _v_str(nullable=True),
     "positiveRepliesOnlySlack": _v_bool,
     "replyNotificationEmails": _v_emails(MAX_REPLY_NOTIFICATION_EMAILS),
