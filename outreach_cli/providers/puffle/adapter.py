@@ -76,6 +76,11 @@ class Puffle(Provider):
     def check(self, campaign: dict[str, Any]) -> list[Finding]:
         return puffle_rules.check(campaign)
 
+    def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
+        """The file's campaign as Puffle stores it: node positions follow the array order
+        ("Positions are normalized to match array order"), so a file's own are dropped."""
+        return _without_positions(campaign)
+
     def write_only(self) -> tuple[str, ...]:
         # The documented GET returns no account_limits (providers.md §3, "List"/"Get one").
         return ("account_limits",)
@@ -127,6 +132,7 @@ class Puffle(Provider):
                 if c.get("name") == name]
 
     def create(self, campaign: dict[str, Any]) -> str:
+        campaign = _without_positions(campaign)
         body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
         reply = self.client.post("/campaigns", json=body, retry=False)
         new_id = str((reply.data.get("campaign") or {}).get("id"))
@@ -148,6 +154,7 @@ class Puffle(Provider):
         """Only the top-level fields that changed; nodes whole, keeping the ids of nodes
         that stay at their position with their type (a node's type cannot change)."""
         body: dict[str, Any] = {}
+        campaign = _without_positions(campaign)
         for top in dict.fromkeys(str(c.path[0]) for c in changes):
             if top not in campaign:
                 continue
@@ -237,3 +244,16 @@ class Puffle(Provider):
         return Remote(str(camp.get("id")), str(camp.get("name") or ""),
                       str(camp.get("status") or "draft"), camp.get("updated_at"), state, raw,
                       camp.get("type"))
+
+
+def _without_positions(campaign: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `campaign` whose nodes carry no `position` ("don't try to set your own
+    position values": Puffle numbers them by array order)."""
+    nodes = campaign.get("sequence_nodes")
+    if not isinstance(nodes, list) or not any(
+            isinstance(n, dict) and "position" in n for n in nodes):
+        return campaign
+    out = dict(campaign)
+    out["sequence_nodes"] = [{k: v for k, v in n.items() if k != "position"}
+                             if isinstance(n, dict) else n for n in nodes]
+    return out

@@ -4,11 +4,14 @@
 (shared/seeds/puffle-update-campaign.txt): on `draft` every field may change; on `active` and
 `paused` only `name`, `operating_hours`, `daily_limit` and `account_limits`. Puffle does not
 refuse the other fields after launch, it silently drops them, which is why the plan must say so
-first. `check()` covers what the schema (`schemas/puffle.json`) checks one field at a time
-cannot: one `end` node and it is last, delay totals, channel-only fields and node types,
+first. `check()` covers what the schema checks one field at a time cannot: delay totals (the
+docs' rule), the end node, channel-only fields, node types and their fields, positions,
 repeated account limits, signature variables.
 
-Sources: the update page above and shared/reference/providers.md section 3.
+Where the docs are silent and Puffle would silently drop a value (a field of the other
+channel, a field of another node type) or accept a sequence it will not launch (no end node),
+`check()` refuses it as outreach's rule and its message says so, and why. Each rule, with its
+source, is in catalogue.py.
 """
 
 from __future__ import annotations
@@ -29,6 +32,19 @@ CHANNEL_NODE_TYPES: dict[str, frozenset[str]] = {
     "linkedin": frozenset({"connection_request", "message", "delay", "ai", "end"}),
 }
 SENDING_NODE_TYPES = frozenset({"connection_request", "message", "email", "ai"})
+# The fields each node type takes (providers.md §3, "Which fields each type takes", and the
+# extra email fields); `type`, `id` and `position` belong to every node.
+NODE_FIELDS: dict[str, tuple[str, ...]] = {
+    "connection_request": ("body", "include_message"),
+    "message": ("body",),
+    "email": ("subject", "body", "is_reply", "body_html", "signature", "from_name", "reply_to",
+              "cc", "bcc", "attachments"),
+    "delay": ("delay_days", "delay_hours", "delay_minutes"),
+    "ai": ("ai_node",),
+    "end": (),
+}
+ANY_NODE_FIELDS = ("type", "id", "position")
+OURS = "outreach's rule"
 EMAIL_ONLY = ("daily_limit", "account_limits", "stop_on_reply", "open_tracking", "signature")
 LINKEDIN_ONLY = ("skip_other_campaigns",)
 
@@ -154,7 +170,9 @@ def _channel_fields(campaign: dict[str, Any], ctype: str | None) -> list[Finding
     wrong, title = (EMAIL_ONLY, "email") if ctype == "linkedin" else (LINKEDIN_ONLY, "LinkedIn")
     return [
         Finding(_CAMPAIGN + (f,),
-                f"{f} is for {title} campaigns only; this campaign's type is {ctype}",
+                f"{f} is for {title} campaigns only; Puffle ignores it on this {ctype} "
+                f"campaign ({OURS}: refused, so the file never states a setting the campaign "
+                "does not have)",
                 related=(_CAMPAIGN + ("type",),))
         for f in wrong if f in campaign
     ]
@@ -166,17 +184,20 @@ def _sequence(nodes: list[Any], ctype: str | None) -> list[Finding]:
     ends = [i for i, n in enumerate(nodes) if isinstance(n, dict) and n.get("type") == "end"]
     if not ends:
         findings.append(Finding(
-            _NODES, "the sequence has no end node; Puffle needs exactly one, as the last node"))
+            _NODES, f"the sequence has no end node ({OURS}: {_UNLAUNCHABLE}); add "
+                    "{type: end} as the last node"))
     for i in ends:
         if i != ends[-1]:
             findings.append(Finding(
                 _NODES + (i, "type"),
-                f"only one end node is allowed; another follows at sequence_nodes[{ends[-1]}]",
+                f"a second end node follows at sequence_nodes[{ends[-1]}] ({OURS}: keep "
+                f"exactly one, last; {_UNLAUNCHABLE})",
                 related=(_NODES + (ends[-1], "type"),)))
         elif i != last:
             findings.append(Finding(
                 _NODES + (i, "type"),
-                f"the end node must be the last node; {last - i} node(s) follow it"))
+                f"the end node must be the last node; {last - i} node(s) follow it ({OURS}: "
+                f"{_UNLAUNCHABLE})"))
     for i, node in enumerate(nodes):
         if not isinstance(node, dict):
             continue
@@ -184,13 +205,19 @@ def _sequence(nodes: list[Any], ctype: str | None) -> list[Finding]:
         if "position" in node:
             findings.append(Finding(
                 path + ("position",),
-                "position is set by the server from the node's order; remove it"))
+                "position is ignored: Puffle numbers nodes by their order in sequence_nodes "
+                "(\"don't try to set your own position values\"), so outreach does not send "
+                "it; remove it", severity="warning"))
         ntype = node.get("type")
+        if ntype in NODE_FIELDS:
+            findings += _foreign_fields(path, node, ntype)
         if ctype is not None and ntype in NODE_TYPES and ntype not in CHANNEL_NODE_TYPES[ctype]:
             findings.append(Finding(
                 path + ("type",),
                 f"{ntype} nodes do not belong in a {ctype} campaign; it takes "
-                f"{', '.join(t for t in NODE_TYPES if t in CHANNEL_NODE_TYPES[ctype])}",
+                f"{', '.join(t for t in NODE_TYPES if t in CHANNEL_NODE_TYPES[ctype])} "
+                f"({OURS}: the docs pair each channel with its own nodes, and a {ctype} "
+                "sender cannot send this one)",
                 related=(_CAMPAIGN + ("type",),)))
         if ntype == "delay":
             findings += _delay(path, node)
@@ -199,6 +226,24 @@ def _sequence(nodes: list[Any], ctype: str | None) -> list[Finding]:
             _NODES, "the sequence has no node that sends anything: nothing to send",
             severity="warning"))
     return findings
+
+
+_UNLAUNCHABLE = ("Puffle accepts such a sequence but will not launch it: it needs exactly one "
+                 "end node, as the last node")
+_KNOWN_NODE_FIELDS = frozenset(ANY_NODE_FIELDS).union(*NODE_FIELDS.values())
+
+
+def _foreign_fields(path: Path, node: dict[str, Any], ntype: str) -> list[Finding]:
+    """Fields of another node type (unknown keys are the schema's to report)."""
+    takes = NODE_FIELDS[ntype]
+    return [
+        Finding(path + (key,),
+                f"{key} is not a field of {ntype} nodes (they take "
+                f"{', '.join(takes) or 'no content'}); Puffle would drop it silently ({OURS}: "
+                "refused, so nothing written in the file is lost unseen)")
+        for key in node
+        if key in _KNOWN_NODE_FIELDS and key not in ANY_NODE_FIELDS and key not in takes
+    ]
 
 
 def _delay(path: Path, node: dict[str, Any]) -> list[Finding]:

@@ -173,3 +173,30 @@ def test_cli_plan_exits_3_for_a_sequence_edit_on_an_active_campaign(
     assert "! sequence_nodes[1].delay_days: 3 → 5" in result.stdout
     assert "Puffle would silently ignore it" in result.stdout
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.BLOCKED
+
+
+def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any,
+                                                         campaigns_dir: Path) -> None:
+    """PF-8: Puffle numbers nodes by array order; a file's own positions are neither sent nor
+    compared, so the applied file (positions and all) plans to no change."""
+    sent: list[bytes] = []
+
+    class Record(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append(request.read())
+            return super().handle_request(request)
+
+    provider = _provider(sandbox, Record())
+    f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
+    f.write_text(f.read_text().replace("{type: delay, delay_days: 3}",
+                                       "{type: delay, delay_days: 3, position: 7}"))
+    result = validate_paths([str(f)])
+    assert not result.errors
+    assert [d.path for d in result.warnings] == ["campaign.sequence_nodes[1].position"]
+    _, report = _apply(f, provider)
+    assert report.outcomes[0].result == "applied", report.outcomes[0].message
+    assert any(b"delay_days" in b for b in sent) and not any(b"position" in b for b in sent)
+    remote = provider.fetch(report.outcomes[0].id)
+    assert remote is not None and remote.raw["sequence_nodes"][1]["position"] == 1
+    cp = _replan(f, provider)
+    assert not cp.has_changes, [c.change.dotted for c in cp.changes]
