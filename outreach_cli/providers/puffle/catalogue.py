@@ -257,7 +257,9 @@ CATALOGUE: tuple[Rule, ...] = (
          client="rules.py RULES type (plan: blocked as ignored)",
          sandbox="sandbox/puffle/campaigns.py (type not in PATCH_TABLE: dropped)",
          tested_by=(_RULES + "test_type_never_changes",
-                    _SB + "test_update_page.py::test_type_cannot_change")),
+                    _SB + "test_update_page.py::test_type_cannot_change",
+                    _PLAN + "test_a_type_change_is_blocked_as_ignored_and_the_sandbox_keeps_"
+                    "the_type")),
     Rule("PF-25", "Node types: connection_request, message, email, delay, ai, end", REF,
          "`connection_request`, `message`, `email`, `delay`, `ai`, `end`.", "documented",
          "error", client="schema.json node type enum", sandbox="sandbox/puffle/validation.py",

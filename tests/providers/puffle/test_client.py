@@ -200,3 +200,25 @@ def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any,
     assert remote is not None and remote.raw["sequence_nodes"][1]["position"] == 1
     cp = _replan(f, provider)
     assert not cp.has_changes, [c.change.dotted for c in cp.changes]
+
+
+def test_a_type_change_is_blocked_as_ignored_and_the_sandbox_keeps_the_type(
+        sandbox: Any, tmp_path: Path) -> None:
+    """PF-24: the PATCH has no `type`; the plan says Puffle would ignore the change, and the
+    sandbox, sent it anyway, keeps the campaign's type."""
+    provider = _provider(sandbox)
+    f = tmp_path / "flip.yaml"
+    f.write_text("provider: puffle\nkey: flip\ncampaign:\n  type: email\n  name: Flip\n"
+                 "  sender_account_ids: [5e4de000-0000-4000-8000-000000000001]\n")
+    _, report = _apply(f, provider)
+    assert report.outcomes[0].result == "applied", report.outcomes[0].message
+    cid = report.outcomes[0].id
+    f.write_text(f.read_text().replace("type: email", "type: linkedin")
+                 .replace("5e4de000-0000-4000-8000-000000000001",
+                          "5e4d1000-0000-4000-8000-000000000001"))
+    cp = _replan(f, provider)
+    verdicts = {pc.change.dotted: pc.verdict for pc in cp.changes}
+    assert not verdicts["type"].allowed and verdicts["type"].ignored
+    assert "fixed at creation" in verdicts["type"].reason
+    provider.client.patch(f"/campaigns/{cid}", json={"type": "linkedin"})
+    assert provider.fetch(cid).ctype == "email"  # type: ignore[union-attr]
