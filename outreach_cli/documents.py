@@ -60,6 +60,7 @@ class Source:
     env_paths: set[DocPath] = field(default_factory=set)  # values that came from ${VAR}
     start: Pos = (1, 1)
     env_templates: dict[DocPath, str] = field(default_factory=dict)  # those values as written
+    includes: dict[DocPath, str] = field(default_factory=dict)  # values read with !file: its path
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -133,7 +134,7 @@ def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list
         data = builder.build(node, ())
         src = Source(file, i, len(nodes), data, builder.positions, builder.key_positions,
                      builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1),
-                     builder.env_templates)
+                     builder.env_templates, builder.includes)
         sources.append(src)
         problems.extend(builder.problems)
     return sources, problems
@@ -150,6 +151,7 @@ class _Builder:
         self.key_positions: dict[DocPath, Pos] = {}
         self.env_paths: set[DocPath] = set()
         self.env_templates: dict[DocPath, str] = {}
+        self.includes: dict[DocPath, str] = {}
         self.problems: list[Diagnostic] = []
         self._constructor = yaml.SafeLoader("")
 
@@ -214,6 +216,7 @@ class _Builder:
         except (OSError, UnicodeDecodeError) as exc:
             self._problem(node, path, f"!file {rel}: cannot read: {exc}")
             return None
+        self.includes[path] = rel
         return text
 
     def _expand(self, value: str, node: yaml.Node, path: DocPath) -> str:

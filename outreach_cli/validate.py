@@ -9,10 +9,11 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
+from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
 from .providers import PROVIDERS, provider_class
 
-ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "campaign")
+ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "variables", "campaign")
 DESIRED_STATUSES = ("draft", "active", "paused")
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -81,6 +82,10 @@ def document_schema(provider: str) -> dict[str, Any]:
             "ignore": {"type": "array", "items": {"type": "string", "minLength": 1},
                        "uniqueItems": True,
                        "description": "Campaign fields the dashboard owns (dotted, globs allowed)."},
+            "variables": {"type": "array", "uniqueItems": True,
+                          "items": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$"},
+                          "description": "Custom lead fields the copy may use as template "
+                                         "variables, beside the platform's own fields."},
             "campaign": campaign,
         },
     }
@@ -166,6 +171,7 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
             )
             msg = f"{msg} [see {others}]"
         diag(finding.path, msg, finding.severity)
+    out.extend(check_copy(src, provider))
 
     if schema_failed:
         return None, out

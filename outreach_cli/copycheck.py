@@ -1,0 +1,122 @@
+"""`validate`'s copy checks: every template variable of a document, found at file:line:col.
+
+Each platform's table and text fields are in `providers/<name>/templates.py`; the scanning is
+`templates.py`. A value read with `!file` is reported at its YAML line, naming the included
+file and the place inside it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import templates as t
+from .documents import Diagnostic, Source, format_path
+
+
+def platform(provider: str) -> ModuleType:
+    """The `templates` module of `provider`'s package."""
+    return importlib.import_module(f"outreach_cli.providers.{provider}.templates")
+
+
+def declared(data: Any) -> list[str]:
+    """The custom fields a document declares (its `variables:` list)."""
+    found = data.get("variables") if isinstance(data, dict) else None
+    return [v for v in found if isinstance(v, str) and v] if isinstance(found, list) else []
+
+
+def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[Diagnostic]:
+    """Every variable problem of one document's copy (errors and warnings)."""
+    campaign = src.data.get("campaign") if isinstance(src.data, dict) else None
+    if not isinstance(campaign, dict):
+        return []
+    mod = platform(provider)
+    table: t.Variables = mod.VARIABLES
+    names = [*declared(src.data), *custom]
+    out: list[Diagnostic] = []
+    for spot in mod.spots(campaign):
+        path = ("campaign", *spot.path)
+        for f in t.check(spot, table, names):
+            out.append(_at(src, path, spot.text, f))
+        if spot.kind == "subject":
+            out.extend(_empty_subject(src, path, spot, table))
+    known = table.known(names)
+    for rel, name in mod.variable_refs(campaign):
+        path = ("campaign", *rel)
+        if name in known:
+            continue
+        close = t.suggest(name, known)
+        line, col = src.pos(path)
+        msg = (f"unknown variable {name!r}: not a {table.platform} lead field"
+               + (f"; did you mean {close!r}?" if close else " nor a declared custom field"))
+        out.append(Diagnostic(src.file, line, col, format_path(path), msg,
+                              "error" if close else "warning"))
+    return out
+
+
+def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
+                   table: t.Variables) -> list[Diagnostic]:
+    line, col = src.pos(path)
+    where = format_path(path)
+    if not spot.text.strip():
+        return [Diagnostic(src.file, line, col, where, "the subject is empty")]
+    rendered = t.render(spot, {}, table)
+    if rendered.text.strip():
+        return []
+    fields = ", ".join(rendered.missing)
+    return [Diagnostic(src.file, line, col, where,
+                       f"the subject is empty for a lead without {fields} (no fallback)",
+                       "warning")]
+
+
+def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding) -> Diagnostic:
+    where = format_path(path)
+    line, col = src.pos(path)
+    included = src.includes.get(path) if hasattr(src, "includes") else None
+    if included is not None:
+        iline, icol = _line_col(value, f.offset)
+        return Diagnostic(src.file, line, col, where,
+                          f"{f.message} (in !file {included}, line {iline} col {icol})",
+                          f.severity)
+    found = _locate(src.file, line, col, value, f)
+    if found is not None:
+        line, col = found
+    return Diagnostic(src.file, line, col, where, f.message, f.severity)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+@lru_cache(maxsize=64)
+def _file_text(file: str) -> str:
+    try:
+        return Path(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _locate(file: str, line: int, col: int, value: str, f: t.Finding) -> tuple[int, int] | None:
+    """Where the finding's raw text stands in the YAML file: its nth occurrence after the
+    value's start, n being its rank among the same text in the value (None: not found, e.g.
+    an escape changed it)."""
+    text = _file_text(file)
+    if not text or not f.raw:
+        return None
+    lines = text.split("\n")
+    if line - 1 >= len(lines):
+        return None
+    start = sum(len(x) + 1 for x in lines[:line - 1]) + col - 1
+    rank = value[:f.offset].count(f.raw)
+    at = start - 1
+    limit = start + 2 * len(value) + 16
+    for _ in range(rank + 1):
+        at = text.find(f.raw, at + 1, limit)
+        if at < 0:
+            return None
+    return _line_col(text, at)
