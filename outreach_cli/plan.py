@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from .diff import diff, fingerprint, ignored, pop_path
 from .errors import ExitCode, OutreachError
+from .preview import lead_notes
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .state import State
 from .validate import Document
@@ -207,6 +208,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         for c in changes
     )
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
+    notes.extend(lead_notes(doc, provider, remote, planned))
     action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked else "noop"
     return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes)
 

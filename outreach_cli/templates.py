@@ -49,13 +49,17 @@ class Variables:
     custom_prefix: str = ""  # how a custom field is named in copy ("" bare, "custom_fields.")
     sender_prefix: str = ""  # names of the sender, not the lead (Puffle `%sender_*%`)
     sender_syntax: Syntax | None = None  # the only syntax sender names are documented in
+    # Text kinds whose documented variables are fewer (Puffle's signature): kind → fields.
+    limited: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
 
-    def known(self, custom: Sequence[str] = ()) -> list[str]:
-        return [*self.fields, *self.aliases, *(self.custom_prefix + c for c in custom)]
+    def known(self, custom: Sequence[str] = (), kind: str = "") -> list[str]:
+        own = self.limited.get(kind)
+        names = [*self.fields, *self.aliases] if own is None else list(own)
+        return [*names, *(self.custom_prefix + c for c in custom)]
 
     def is_sender(self, name: str) -> bool:
         return bool(self.sender_prefix) and name.startswith(self.sender_prefix) and len(
@@ -180,14 +184,15 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
     close known one, a warning otherwise), the wrong syntax, unbalanced braces."""
     tokens, out = scan(spot.text, spot.syntax) if spot.syntax is BRACES else (
         scan(spot.text, spot.syntax)[0], [])
-    known = table.known(custom)
+    known = table.known(custom, spot.kind)
     where = f"{table.platform} {spot.kind}"
     for tok in tokens:
         out.extend(_check_name(tok, spot.syntax, table, known, custom, where))
     if spot.wrong is not None:
         wrong_tokens = scan(spot.text, spot.wrong)[0]
         for tok in wrong_tokens:
-            if tok.name in known or table.is_sender(tok.name) or spot.wrong is BRACES:
+            if tok.name in table.known(custom) or table.is_sender(tok.name) or (
+                    spot.wrong is BRACES):
                 out.append(Finding(tok.start, tok.raw,
                                    f"{tok.raw} is written the wrong way for a {where}: "
                                    f"write {spot.syntax.write(tok.name)}"))

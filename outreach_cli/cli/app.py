@@ -41,13 +41,14 @@ def _root(
     """Campaign-as-code for cold-outreach platforms."""
 
 
-from . import campaigns, imports, leads, plans, sandbox, state  # noqa: E402  (registers)
+from . import campaigns, imports, leads, plans, preview, sandbox, state  # noqa: E402
 
 campaigns.register(app)
 plans.register(app)
 imports.register(app)
 state.register(app)
 leads.register(app)
+preview.register(app)
 sandbox.register(app)
 
 

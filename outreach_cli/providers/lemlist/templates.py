@@ -33,6 +33,8 @@ VARIABLES = Variables(
 )
 
 COPY_ROOTS = ("steps",)
+# GET /campaigns/{id}/leads/ answers `[{_id, contactId, state}]`: no field to check copy with.
+LEADS_HAVE_FIELDS = False
 MESSAGE_TYPES = ("email", "linkedinInvite", "linkedinSend", "whatsappMessage", "sms", "manual")
 
 

@@ -6,7 +6,8 @@
 refuse the other fields after launch, it silently drops them, which is why the plan must say so
 first. `check()` covers what the schema checks one field at a time cannot: delay totals (the
 docs' rule), the end node, channel-only fields, node types and their fields, positions,
-repeated account limits, signature variables.
+repeated account limits. Signature variables are checked with the rest of the copy
+(`templates.py`).
 
 Where the docs are silent and Puffle would silently drop a value (a field of the other
 channel, a field of another node type) or accept a sequence it will not launch (no end node),
@@ -16,7 +17,6 @@ source, is in catalogue.py.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..base import FieldRule, Finding, Path, rule_for
@@ -137,8 +137,6 @@ def note_for(field: str, status: str, ctype: str | None = None) -> str:
 
 _CAMPAIGN: Path = ("campaign",)
 _NODES: Path = ("campaign", "sequence_nodes")
-_VARIABLE = re.compile(r"%([^%\s]+)%")
-_KNOWN_VARIABLE = re.compile(r"sender_\w+|first_name|custom_fields\.[\w.-]+")
 
 
 def check(campaign: dict[str, Any]) -> list[Finding]:
@@ -158,9 +156,7 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
     limits = campaign.get("account_limits")
     if isinstance(limits, list):
         findings += _account_limits(limits)
-    signature = campaign.get("signature")
-    if isinstance(signature, str):
-        findings += _signature(signature)
+    # Signature variables: checked with the rest of the copy (templates.py, copycheck.py).
     return findings
 
 
@@ -288,15 +284,3 @@ def _account_limits(limits: list[Any]) -> list[Finding]:
                 related=tuple(_CAMPAIGN + ("account_limits", j, "account_id") for j in earlier)))
         earlier.append(i)
     return findings
-
-
-def _signature(signature: str) -> list[Finding]:
-    unknown = [v for v in dict.fromkeys(_VARIABLE.findall(signature))
-               if not _KNOWN_VARIABLE.fullmatch(v)]
-    return [
-        Finding(_CAMPAIGN + ("signature",),
-                f"unknown variable %{v}% in signature; Puffle fills %first_name%, "
-                "%sender_*% and %custom_fields.<key>%",
-                severity="warning")
-        for v in unknown
-    ]

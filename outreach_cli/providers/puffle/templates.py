@@ -27,9 +27,12 @@ VARIABLES = Variables(
     custom_prefix="custom_fields.",
     sender_prefix="sender_",
     sender_syntax=PERCENT,
+    # The signature's documented variables: %first_name%, %sender_*%, %custom_fields.<key>%.
+    limited={"signature": ("first_name",)},
     note=("The docs show first_name and company in nodes and %first_name%, %sender_*% and "
           "%custom_fields.<key>% in the signature, without a closed list. outreach accepts the "
-          "prospect's fields (as the prospects list returns them) in both syntaxes, "
+          "prospect's fields (as the prospects list returns them) in nodes, only the three "
+          "documented forms in the signature (another %field% there is a warning), "
           "custom_fields.<key> for custom fields declared under `variables:` or seen as CSV "
           "columns, and any %sender_<name>% in the signature (the docs write it as a "
           "wildcard; preview shows it as [sender_<name>]). %first_name% is read as the "
@@ -37,6 +40,7 @@ VARIABLES = Variables(
           "%first_name%' could also mean the sender's: the docs do not say."),
 )
 
+LEADS_HAVE_FIELDS = True  # the leads list carries each lead's fields
 COPY_ROOTS = ("sequence_nodes", "signature")
 _NODE_TEXT = (("subject", "subject"), ("body", "body"), ("body_html", "body"))
 

@@ -35,6 +35,7 @@ VARIABLES = Variables(
           "`variables:` or seen as CSV columns, written bare: {{industry}}."),
 )
 
+LEADS_HAVE_FIELDS = True  # the leads list carries each lead's fields
 COPY_ROOTS = ("sequence", "subsequences")
 
 

@@ -382,23 +382,6 @@ def test_repeated_account_id_warns_that_the_last_entry_wins() -> None:
                                    C + ("account_limits", 2, "account_id"))
 
 
-@pytest.mark.parametrize(("signature", "unknown"), [
-    ("Best,\n%first_name%", []),
-    ("%sender_first_name% %sender_company% at %custom_fields.industry%", []),
-    ("50% off, 20% more", []),
-    ("Cheers %last_name%", ["%last_name%"]),
-    ("%company% and %company% and %sender%", ["%company%", "%sender%"]),
-])
-def test_signature_variables(signature: str, unknown: list[str]) -> None:
-    doc = email()
-    doc["signature"] = signature
-    findings = check(doc)
-    assert [(f.path, f.severity) for f in findings] == [(C + ("signature",), "warning")] * len(
-        unknown)
-    for finding, variable in zip(findings, unknown, strict=True):
-        assert f"unknown variable {variable}" in finding.message
-
-
 @pytest.mark.parametrize("doc", [
     "not a mapping",
     {},

@@ -1,0 +1,66 @@
+"""`outreach preview`: each email as a lead reads it, and the leads a field is missing for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.rule import Rule
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from ..preview import Preview
+    from .console import Output
+
+SHOWN = 10  # leads named per gap in text and markdown (JSON names them all)
+
+
+def show_preview(out: Output, p: Preview) -> None:
+    """The emails on stdout; the gaps, rejected rows and a summary on stderr."""
+    if out.format == "json":
+        out.json("preview", {
+            "campaign": p.campaign, "source": p.source, "leads": p.leads,
+            "messages": [m.record() for m in p.messages],
+            "missing": [g.record() for g in p.gaps],
+            "rejected": [{"line": r.line, "identity": r.identity, "reason": r.reason}
+                         for r in p.rejected],
+        }, ok=not p.gaps)
+        return
+    if out.format == "markdown":
+        out.raw(_markdown(p))
+    else:
+        for m in p.messages:
+            out.out.print(Rule(Text(f"{m.lead} · {m.label}"), align="left", style="dim"))
+            if m.subject is not None:
+                out.out.print(Text("Subject: ", style="bold") + Text(m.subject))
+            elif m.reply:
+                out.out.print(Text("(a reply in the thread of the previous email)", style="dim"))
+            out.out.print(Text(""))
+            out.out.print(Text(m.text))
+            out.out.print(Text(""))
+    for r in p.rejected:
+        out.warn(f"{p.source}:{r.line}: row not previewed: {r.reason}")
+    for g in p.gaps:
+        out.warn(f"{g.sentence()}: {_names(g.leads)}")
+    out.info(f"{len(p.messages)} message(s) for {p.leads} lead(s) of {p.campaign} "
+             f"({p.source})")
+
+
+def _names(leads: tuple[str, ...]) -> str:
+    shown = ", ".join(leads[:SHOWN])
+    return shown + (f" and {len(leads) - SHOWN:,} more" if len(leads) > SHOWN else "")
+
+
+def _markdown(p: Preview) -> str:
+    lines = [f"## Preview of {p.campaign}", "",
+             f"{len(p.messages)} message(s) for {p.leads} lead(s) ({p.source})", ""]
+    if p.gaps:
+        lines += ["**Missing fields**", ""]
+        lines += [f"- {g.sentence()}: {_names(g.leads)}" for g in p.gaps]
+        lines.append("")
+    for m in p.messages:
+        lines += [f"### {m.lead} · {m.label}", ""]
+        if m.subject is not None:
+            lines += [f"**Subject:** {m.subject}", ""]
+        lines += ["> " + ln if ln else ">" for ln in m.text.split("\n")]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
