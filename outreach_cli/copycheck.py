@@ -93,8 +93,17 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-@lru_cache(maxsize=64)
 def _file_text(file: str) -> str:
+    try:
+        stat = Path(file).stat()
+    except OSError:
+        return ""
+    return _read(file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read(file: str, mtime_ns: int, size: int) -> str:
+    """The file's text, cached while it is unchanged (a file is located into many times)."""
     try:
         return Path(file).read_text("utf-8")
     except (OSError, UnicodeDecodeError):

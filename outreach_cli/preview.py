@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import templates as t
-from .copycheck import declared, platform
+from .copycheck import check_copy, declared, platform
+from .documents import Diagnostic
 from .errors import ExitCode, OutreachError
 from .htmltext import html_to_text, looks_like_html
 
@@ -78,11 +79,15 @@ class Preview:
     messages: tuple[Message, ...]
     gaps: tuple[Gap, ...]
     rejected: tuple[RowResult, ...] = ()  # CSV rows that could not be read
+    # The copy checked again with the leads' custom fields known (`{{industy}}` beside an
+    # `industry` column is an error here).
+    problems: tuple[Diagnostic, ...] = ()
 
     @property
     def exit_code(self) -> ExitCode:
-        """1 when a lead lacks a field its copy uses, else 0."""
-        return ExitCode.ERROR if self.gaps else ExitCode.OK
+        """1 when a lead lacks a field its copy uses (or the copy misspells one), else 0."""
+        bad = self.gaps or any(d.severity == "error" for d in self.problems)
+        return ExitCode.ERROR if bad else ExitCode.OK
 
 
 # -- the campaign and its leads -------------------------------------------------------------------
@@ -180,8 +185,9 @@ def build(doc: Document, recipients: Sequence[Recipient], source: str, *,
                             hint="steps are numbered from 1 as listed in the file")
     messages = [_render(r, e, table) for r in chosen for e in mails]
     gaps = _gaps(messages, mails, chosen, table)
+    problems = check_copy(doc.source, doc.provider, custom_columns(doc.provider, recipients))
     return Preview(doc.address, source, len(chosen), tuple(messages), tuple(gaps),
-                   tuple(rejected))
+                   tuple(rejected), tuple(sorted(problems, key=Diagnostic.sort_key)))
 
 
 def _render(r: Recipient, e: t.Email, table: t.Variables) -> Message:

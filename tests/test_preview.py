@@ -111,3 +111,18 @@ def test_puffle_signature_and_custom_fields(tmp_path: Path) -> None:
     assert [(m.label, m.subject, m.text, m.reply) for m in p.messages] == [
         ("step 1", "Acme x", "Hi Ann on pro\n\nBest,\n[sender_first_name]", False),
         ("step 3", None, "bump\n\nBest,\n[sender_first_name]", True)]
+
+
+def test_custom_fields_seen_in_the_leads_count_as_known(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "provider: sendkit\nkey: k\ncampaign:\n  name: N\n  sequence:\n"
+        "    - {type: email, subject: 'About {{industry}}', body: 'Hi {{segmnt}}'}\n")
+    (tmp_path / "l.csv").write_text("email,industry,segment\nann@acme.com,SaaS,smb\n")
+    doc = one_document(str(tmp_path / "c.yaml"))  # two warnings only: unknown, not close
+    leads, _ = from_csv(str(tmp_path / "l.csv"), "sendkit")
+    p = build(doc, leads, "l.csv")
+    assert p.messages[0].subject == "About SaaS"
+    assert [(d.path, d.severity) for d in p.problems] == [
+        ("campaign.sequence[0].body", "error")]
+    assert "did you mean {{segment}}" in p.problems[0].message
+    assert p.exit_code == 1

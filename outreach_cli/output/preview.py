@@ -23,7 +23,8 @@ def show_preview(out: Output, p: Preview) -> None:
             "missing": [g.record() for g in p.gaps],
             "rejected": [{"line": r.line, "identity": r.identity, "reason": r.reason}
                          for r in p.rejected],
-        }, ok=not p.gaps)
+            "diagnostics": [d.__dict__ for d in p.problems],
+        }, ok=not int(p.exit_code))
         return
     if out.format == "markdown":
         out.raw(_markdown(p))
@@ -37,6 +38,8 @@ def show_preview(out: Output, p: Preview) -> None:
             out.out.print(Text(""))
             out.out.print(Text(m.text))
             out.out.print(Text(""))
+    for d in p.problems:
+        out.err.print(Text(str(d), style="red" if d.severity == "error" else "yellow"))
     for r in p.rejected:
         out.warn(f"{p.source}:{r.line}: row not previewed: {r.reason}")
     for g in p.gaps:

@@ -13,14 +13,14 @@ from typing import Any
 
 from ...templates import BRACES, Email, Spot, Variables, text
 
-ADD_LEAD = ("providers.md §2, POST /campaigns/{campaignId}/leads/ (the lead's fields; every "
-            "other key is a custom variable)")
+ADD_LEAD = ("reference/openapi/lemlist.json, POST /campaigns/{campaignId}/leads/ body properties "
+            "(additionalProperties: string: every other key is a custom variable)")
 
 VARIABLES = Variables(
     platform="lemlist",
     fields={name: ADD_LEAD for name in (
-        "email", "firstName", "lastName", "companyName", "jobTitle", "linkedinUrl", "phone",
-        "companyDomain", "icebreaker", "timezone")},
+        "email", "firstName", "lastName", "companyName", "jobTitle", "linkedinUrl", "picture",
+        "phone", "companyDomain", "icebreaker", "timezone")},  # contactOwner: a user, not copy
     # Sender variables: not on the pages seen; the project's example campaigns sign with
     # {{sendingAccountFirstName}}, so names starting sendingAccount are read as the sender's.
     sender_prefix="sendingAccount",

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from outreach_cli import templates as t
 from outreach_cli.providers.lemlist import templates as ll
-from outreach_cli.providers.lemlist.leads import LemlistLeads
+from tests.helpers import SHARED
 
 
-def test_the_table_is_the_add_lead_fields() -> None:
-    assert set(ll.VARIABLES.fields) == set(LemlistLeads.columns)
+def test_the_table_is_the_add_lead_fields_of_the_openapi_file() -> None:
+    spec = json.loads((SHARED / "reference" / "openapi" / "lemlist.json").read_text("utf-8"))
+    body = spec["paths"]["/campaigns/{campaignId}/leads/"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert set(ll.VARIABLES.fields) == set(schema["properties"]) - {"contactOwner"}
+    assert schema["additionalProperties"] == {"type": "string"}  # custom variables
     assert all("POST /campaigns/{campaignId}/leads/" in s for s in ll.VARIABLES.fields.values())
     assert "list no variables" in ll.VARIABLES.note
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from outreach_cli import templates as t
 from outreach_cli.providers.puffle import templates as pf
+from tests.helpers import SHARED
 
 NODE_EXAMPLES = ["Hi {{first_name}}", "{{company}} and outbound"]  # providers.md §3
 SIGNATURE_EXAMPLE = "Best,\n%first_name%"  # shared/seeds/puffle-update-campaign.txt
@@ -22,6 +25,19 @@ def campaign() -> dict[str, object]:
 
 def test_the_docs_examples_check_clean() -> None:
     assert [f for s in pf.spots(campaign()) for f in t.check(s, pf.VARIABLES)] == []
+
+
+def test_every_variable_the_docs_show_is_in_the_table() -> None:
+    ref = (SHARED / "reference" / "providers.md").read_text("utf-8")
+    section = ref[ref.index("**Template variables:**"):][:600]
+    seed = (SHARED / "seeds" / "puffle-update-campaign.txt").read_text("utf-8")
+    braces = set(re.findall(r"\{\{(\w+)\}\}", section))
+    percent = set(re.findall(r"%([\w.*<>]+)%", section + seed))
+    assert braces == {"first_name", "company"} and braces <= set(pf.VARIABLES.known())
+    assert percent == {"sender_*", "first_name", "custom_fields.<key>"}
+    assert pf.VARIABLES.known(kind="signature") == ["first_name"]
+    assert pf.VARIABLES.is_sender("sender_first_name")
+    assert pf.VARIABLES.custom_prefix == "custom_fields."
 
 
 def test_the_table_names_its_sources_and_choices() -> None:

@@ -3,10 +3,13 @@ every field the table names has a source, and a misspelling of each is caught.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from outreach_cli import templates as t
 from outreach_cli.providers.sendkit import templates as sk
+from tests.helpers import SHARED
 
 # The copy of shared/seeds/sendkit-create-campaign.txt, as the page prints it.
 SEED_COPY = [
@@ -24,6 +27,17 @@ SEED_COPY = [
 @pytest.mark.parametrize("text", SEED_COPY)
 def test_the_docs_example_copy_checks_clean(text: str) -> None:
     assert t.check(t.Spot(("x",), text, "body", t.BRACES), sk.VARIABLES) == []
+
+
+def test_every_variable_of_the_seed_pages_is_in_the_table() -> None:
+    seen = set()
+    for page in sorted((SHARED / "seeds").glob("sendkit-*.txt")):
+        seen |= set(re.findall(r"\{\{(\w+)\}\}", page.read_text("utf-8")))
+    assert seen == {"firstName", "companyName", "company"}
+    assert seen <= set(sk.VARIABLES.known())
+    assert set(SEED_COPY) <= {m for page in (SHARED / "seeds").glob("sendkit-create-*.txt")
+                              for m in re.findall(r'"(?:subject|body)": "([^"]*)"',
+                                                  page.read_text("utf-8"))}
 
 
 def test_every_field_has_a_source_and_the_choice_is_written() -> None:
