@@ -44,6 +44,10 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
             out.append(_at(src, path, spot.text, f))
         if spot.kind == "subject":
             out.extend(_empty_subject(src, path, spot, table))
+    for rel, message, severity in mod.findings(campaign):
+        path = ("campaign", *rel)
+        line, col = src.pos(path, key=True)
+        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity))
     known = table.known(names)
     for rel, name in mod.variable_refs(campaign):
         path = ("campaign", *rel)

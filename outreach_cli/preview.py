@@ -114,11 +114,13 @@ def one_document(path: str, targets: Sequence[str] | None = None) -> Document:
     return docs[0]
 
 
-def from_csv(path: str, provider: str) -> tuple[list[Recipient], list[RowResult]]:
-    """The leads of a CSV (read as `leads add` reads it) and its unreadable rows."""
+def from_csv(path: str, provider: str,
+             ctype: str | None = None) -> tuple[list[Recipient], list[RowResult]]:
+    """The leads of a CSV (read as `leads add` reads it; `ctype` the campaign's channel where
+    the platform has several, e.g. Puffle's `linkedin`) and its unreadable rows."""
     from .leads.csvfiles import read_rows
 
-    rows, bad = read_rows(path, provider)
+    rows, bad = read_rows(path, provider, ctype)
     mod = platform(provider)
     return [Recipient(r.identity, mod.lead_values(r.fields), r.line) for r in rows], bad
 

@@ -189,13 +189,17 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
     for tok in tokens:
         out.extend(_check_name(tok, spot.syntax, table, known, custom, where))
     if spot.wrong is not None:
-        wrong_tokens = scan(spot.text, spot.wrong)[0]
-        for tok in wrong_tokens:
-            if tok.name in table.known(custom) or table.is_sender(tok.name) or (
-                    spot.wrong is BRACES):
+        for tok in scan(spot.text, spot.wrong)[0]:
+            # `%first_name%` in a node, `{{first_name}}` in a signature: the platform's other
+            # syntax (a `%word%` in prose that names no field is left alone).
+            fix: str | None = tok.name if tok.name in known or table.is_sender(tok.name) \
+                else suggest(tok.name, known)
+            if fix is None and spot.wrong is BRACES:
+                fix = tok.name
+            if fix is not None:
                 out.append(Finding(tok.start, tok.raw,
                                    f"{tok.raw} is written the wrong way for a {where}: "
-                                   f"write {spot.syntax.write(tok.name)}"))
+                                   f"write {spot.syntax.write(fix)}"))
     if spot.syntax is BRACES:
         names = {t.name for t in tokens}
         for m in _SINGLE.finditer(blank_styles(spot.text)):

@@ -154,3 +154,17 @@ def test_a_conditional_variable_naming_a_misspelt_field(tmp_path: Path) -> None:
     [d] = validate_paths([f]).diagnostics
     assert d.path == "campaign.sequence[0].conditionalVariables[0].variable"
     assert "did you mean 'companyName'" in d.message and d.severity == "error"
+
+
+@pytest.mark.parametrize("flag,defs,path", [
+    ("", "[{variable: firstName, operator: has_value, fallback: there}]",
+     "campaign.sequence[0].conditionalVariables"),
+    ("      useConditionalVariables: true\n", "[]", "campaign.sequence[0].useConditionalVariables"),
+])
+def test_conditional_variables_that_cannot_apply(flag: str, defs: str, path: str,
+                                                 tmp_path: Path) -> None:
+    f = _write(tmp_path, "provider: sendkit\ncampaign:\n  name: N\n  sequence:\n"
+                         "    - type: email\n      subject: s\n      body: b\n"
+                         f"{flag}      conditionalVariables: {defs}\n")
+    [d] = validate_paths([f]).diagnostics
+    assert (d.path, d.severity) == (path, "warning")

@@ -107,3 +107,15 @@ def test_html_to_text() -> None:
             "<ul><li>a</li><li>b</li></ul><p><a href='https://x.io'>see</a></p>")
     assert html_to_text(html) == "Hi Ann,\n\nLine one\nline two & more\n\n- a\n- b\n\nsee (https://x.io)"
     assert html_to_text("plain\ntext\n") == "plain\ntext"
+
+
+@pytest.mark.parametrize("text,syntax,wrong,fix", [
+    ("Best, {{firstName}}", t.PERCENT, t.BRACES, "write %first_name%"),
+    ("Best, {{first_name}}", t.PERCENT, t.BRACES, "write %first_name%"),
+    ("Hi %firstName%", t.BRACES, t.PERCENT, "write {{first_name}}"),
+    ("Hi %company%", t.BRACES, t.PERCENT, "write {{company}}"),
+])
+def test_the_wrong_syntax_names_the_right_spelling(text: str, syntax: t.Syntax,
+                                                   wrong: t.Syntax, fix: str) -> None:
+    found = t.check(spot(text, syntax, wrong=wrong), PUFFLE)
+    assert [(f.severity, fix in f.message) for f in found] == [("error", True)], found

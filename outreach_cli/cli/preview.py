@@ -41,7 +41,9 @@ def preview_cmd(
     with c.guard(out, verbose):
         doc = one_document(path, target)
         if leads_csv:
-            recipients, rejected = from_csv(leads_csv, doc.provider)
+            ctype = doc.campaign.get("type")
+            recipients, rejected = from_csv(leads_csv, doc.provider,
+                                            ctype if isinstance(ctype, str) else None)
             result = build(doc, recipients, leads_csv, lead=lead, step=step, rejected=rejected)
         else:
             from ..leads import find_campaign

@@ -97,10 +97,32 @@ def test_live_leads_with_a_key_and_the_plan_note(env_sandbox: Any, tmp_path: Pat
     assert result.exit_code == ExitCode.ERROR
     assert "Subject: Acme and outbound" in result.stdout
     assert "1 of 2 leads have no company: they would get ' and outbound'" in result.stderr
+    log = env_sandbox.sandbox.request_log
+    log.clear()
     unchanged = run("plan", f, "--no-color")
-    assert "leads have no" not in unchanged.stdout + unchanged.stderr  # copy unchanged: no note
+    assert "leads have no" not in unchanged.stdout + unchanged.stderr
+    assert not [r for r in log if r[0] == "GET" and "/leads" in r[1]]  # copy unchanged: no read
     Path(f).write_text(Path(f).read_text().replace('"{{company}} and outbound"',
                                                    '"{{company}}: outbound"'))
     changed = run("plan", f, "--no-color")
     assert "1 of 2 leads have no company: they would get ': outbound' (step 1): bob@beta.io" \
         in changed.stdout
+    assert [r for r in log if r[0] == "GET" and "/leads" in r[1]]
+
+
+def test_a_linkedin_campaign_reads_linkedin_leads(tmp_path: Path) -> None:
+    (tmp_path / "li.csv").write_text("linkedin_url,first_name,company\n"
+                                     "https://linkedin.com/in/ann,Ann,Acme\n")
+    f = str(REPO / "campaigns" / "puffle" / "linkedin-heads-of-sales.yaml")
+    result = run("preview", f, "--from", "li.csv", "--step", "1")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "Hi Ann, I follow what Acme does in sales tooling" in result.stdout
+
+
+def test_lemlist_live_leads_carry_no_fields(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "campaigns" / "lemlist", tmp_path / "ll")
+    f = str(tmp_path / "ll" / "heads-of-growth.yaml")
+    assert run("apply", f, "--sandbox", "--yes").exit_code == ExitCode.OK
+    result = run("preview", f, "--sandbox")
+    assert result.exit_code == ExitCode.ERROR and result.stdout == ""
+    assert "returns no lead fields" in result.stderr and "--from leads.csv" in result.stderr

@@ -66,6 +66,10 @@ def variable_refs(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ..
     return []
 
 
+def findings(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str, str]]:
+    return []
+
+
 def emails(campaign: Mapping[str, Any]) -> list[Email]:
     """Every email and message a lead may receive, variant B of an A/B test included."""
     out: list[Email] = []

@@ -78,6 +78,10 @@ def variable_refs(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ..
     return []
 
 
+def findings(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str, str]]:
+    return []
+
+
 def emails(campaign: Mapping[str, Any]) -> list[Email]:
     """Every email (with its signature) and LinkedIn message a prospect may receive."""
     out: list[Email] = []

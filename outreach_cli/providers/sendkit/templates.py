@@ -95,6 +95,26 @@ def variable_refs(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ..
     return out
 
 
+def findings(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Conditional variables that cannot apply: defined while the step does not turn them on
+    (the page: "Whether conditional variables are used in this step"), or turned on with none
+    defined. Warnings: outreach's reading of a page that shows no example."""
+    out = []
+    for _, steps in _groups(campaign):
+        for _, step, path in steps:
+            defs = step.get("conditionalVariables")
+            on = step.get("useConditionalVariables") is True
+            if isinstance(defs, list) and defs and not on:
+                out.append(((*path, "conditionalVariables"),
+                            "conditional variables are defined but the step does not turn them "
+                            "on (useConditionalVariables: true): leads get no fallback",
+                            "warning"))
+            elif on and not defs:
+                out.append(((*path, "useConditionalVariables"),
+                            "useConditionalVariables is on but the step defines none", "warning"))
+    return out
+
+
 def emails(campaign: Mapping[str, Any]) -> list[Email]:
     """Every email a lead may receive, variants and subsequence steps included."""
     out: list[Email] = []
