@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import templates as t
-from .copycheck import check_copy, declared, platform
+from .copycheck import check_copy, platform
 from .documents import Diagnostic
 from .errors import ExitCode, OutreachError
 from .htmltext import html_to_text, looks_like_html
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .leads.records import RowResult
     from .plan import PlannedChange
     from .providers.base import Provider, Remote
+    from .state import State
     from .validate import Document
 
 
@@ -125,6 +126,18 @@ def from_csv(path: str, provider: str,
     return [Recipient(r.identity, mod.lead_values(r.fields), r.line) for r in rows], bad
 
 
+def live_campaign(doc: Document, provider: Provider, state: State) -> Remote:
+    """The document's remote campaign, found as plan finds it."""
+    from .plan import resolve
+
+    remote, _ = resolve(doc, provider, state)
+    if remote is None:
+        raise OutreachError(f"{doc.address} has no remote campaign yet",
+                            hint=f"create it first (outreach apply {doc.file}), or preview "
+                                 "with --from leads.csv")
+    return remote
+
+
 def from_campaign(provider: Provider, remote: Remote) -> list[Recipient]:
     """The leads of the live campaign, as its leads list returns them."""
     from .providers import lead_ops
@@ -139,13 +152,8 @@ def from_campaign(provider: Provider, remote: Remote) -> list[Recipient]:
     for record in ops.list_records(remote.id, None):
         if not isinstance(record, dict):
             continue
-        values = mod.record_values(record)
-        if values is None:
-            raise OutreachError(
-                f"{provider.title}'s campaign-leads list returns no lead fields, so the live "
-                "leads cannot be previewed", hint="preview with --from leads.csv")
         lead = ops.to_lead(record)
-        out.append(Recipient(lead.email or lead.id, values))
+        out.append(Recipient(lead.email or lead.id, mod.record_values(record)))
     return out
 
 
@@ -267,7 +275,3 @@ def lead_notes(doc: Document, provider: Provider, remote: Remote,
                                           if len(g.leads) > 3 else "")
         notes.append(f"{g.sentence()}: {names} (outreach preview {doc.file})")
     return notes
-
-
-def declared_fields(doc: Document) -> list[str]:
-    return declared(doc.source.data)

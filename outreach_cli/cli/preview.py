@@ -34,7 +34,7 @@ def preview_cmd(
     """Show every email as each lead would receive it; exit 1 when a lead lacks a field the
     copy uses (it would get a hole where the field stands)."""
     from ..output.preview import show_preview
-    from ..preview import build, from_campaign, from_csv, one_document
+    from ..preview import build, from_campaign, from_csv, live_campaign, one_document
 
     out = c.make_output(fmt, no_color)
     c.setup_logging(verbose)
@@ -46,12 +46,11 @@ def preview_cmd(
                                             ctype if isinstance(ctype, str) else None)
             result = build(doc, recipients, leads_csv, lead=lead, step=step, rejected=rejected)
         else:
-            from ..leads import find_campaign
             from ..session import Session
 
             with Session(sandbox=sandbox, state_dir=state_dir) as session:
-                prov, remote = find_campaign(session.provider, session.state, path=path,
-                                             targets=target)
+                prov = session.provider(doc.provider)
+                remote = live_campaign(doc, prov, session.state)
                 result = build(doc, from_campaign(prov, remote), f"live campaign {remote.id}",
                                lead=lead, step=step)
         show_preview(out, result)

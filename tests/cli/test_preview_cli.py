@@ -126,3 +126,15 @@ def test_lemlist_live_leads_carry_no_fields(tmp_path: Path) -> None:
     result = run("preview", f, "--sandbox")
     assert result.exit_code == ExitCode.ERROR and result.stdout == ""
     assert "returns no lead fields" in result.stderr and "--from leads.csv" in result.stderr
+
+
+def test_a_campaign_not_yet_created_has_no_live_leads(tmp_path: Path) -> None:
+    f = _q2(tmp_path)
+    result = run("preview", f, "--sandbox")
+    assert result.exit_code == ExitCode.ERROR
+    assert "has no remote campaign yet" in result.stderr and "--from leads.csv" in result.stderr
+
+
+def test_live_leads_without_a_key_names_the_variable(tmp_path: Path) -> None:
+    result = run("preview", _q2(tmp_path))
+    assert result.exit_code == ExitCode.ERROR and "SENDKIT_API_KEY" in result.stderr

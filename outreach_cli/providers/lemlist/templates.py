@@ -104,8 +104,6 @@ def lead_values(fields: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-def record_values(record: Mapping[str, Any]) -> dict[str, str] | None:
-    """None: lemlist's campaign-leads list answers `{_id, contactId, state}` only, no fields."""
-    fields = {k: str(v) for k, v in record.items()
-              if k not in ("_id", "contactId", "state") and isinstance(v, (str, int, float))}
-    return fields or None
+def record_values(record: Mapping[str, Any]) -> dict[str, str]:
+    """Never called (LEADS_HAVE_FIELDS is False): the list's records carry no lead field."""
+    return {}

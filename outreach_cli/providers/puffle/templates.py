@@ -123,7 +123,7 @@ def lead_values(fields: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def record_values(record: Mapping[str, Any]) -> dict[str, str] | None:
+def record_values(record: Mapping[str, Any]) -> dict[str, str]:
     """A prospect of the campaign's prospects list as values."""
     out = {k: str(record[k]) for k in VARIABLES.fields
            if isinstance(record.get(k), (str, int, float)) and record.get(k) != ""}

@@ -145,11 +145,11 @@ def lead_values(fields: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-def record_values(record: Mapping[str, Any]) -> dict[str, str] | None:
+def record_values(record: Mapping[str, Any]) -> dict[str, str]:
     """A campaign-lead record of the leads list as values: the populated `leadId` lead."""
     person = record.get("leadId")
     if not isinstance(person, dict):
-        return None
+        return {}
     out = {k: str(v) for k, v in person.items()
            if k in VARIABLES.fields and isinstance(v, (str, int, float)) and v != ""}
     custom = person.get("customFields")
