@@ -231,7 +231,7 @@ CATALOGUE: tuple[Rule, ...] = (
                        "accept", "refuse"))),
     Rule("PF-21", "signature takes %sender_*% and %first_name% variables", UPDATE,
          "Email draft only. Template with %sender_*% and %first_name% variables.",
-         "documented", "warning", client="rules.py _signature (warning)", sandbox="",
+         "documented", "warning", client="templates.py + copycheck.py (warning)", sandbox="",
          why_not="the docs do not say what Puffle does with other variables; the sandbox "
                  "stores the text as written",
          probes=(Probe("unknown-variable", {"signature": "Best, %sender_first_name% %nick%"},
