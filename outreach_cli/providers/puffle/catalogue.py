@@ -236,8 +236,10 @@ CATALOGUE: tuple[Rule, ...] = (
                  "stores the text as written",
          probes=(Probe("unknown-variable", {"signature": "Best, %sender_first_name% %nick%"},
                        "warn", "accept"),
-                 Probe("custom-field-ok", {"signature": "%custom_fields.team%"},
-                       "accept", "accept"))),
+                 # A custom field the file does not declare under `variables:` is a warning
+                 # (issue 14: it may be a typo); the platform takes it as written.
+                 Probe("undeclared-custom-field", {"signature": "%custom_fields.team%"},
+                       "warn", "accept"))),
     Rule("PF-22", "operating_hours is a per-weekday JSON object (shape undocumented) or null",
          UPDATE, "Per-weekday schedule (JSONB).", "documented", "error",
          client="schema.json operating_hours (object or null, compared whole)",
