@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import html
-import re
 from typing import Any
 
 from ...errors import OutreachError
@@ -12,6 +10,7 @@ from ...http import Api, RetryPolicy
 from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as sendkit_rules
 from .leads import SendKitLeads
+from .tiptap import to_tiptap
 
 # GET returns these settings flattened at the top level of the campaign (providers.md §1,
 # "Diff gotcha"); every other setting is read back under `settings`.
@@ -38,13 +37,9 @@ class SendKit(Provider):
     TABLE_STATUSES = ("draft", "active", "paused", "completed")
 
     # The update page states no status restriction on PATCH (providers.md §1, "Editing an
-    # active campaign: docs silent"), so every field may change in every live status; the
-    # history-dependent trigger rule is in classify().
-    RULES = (
-        FieldRule("*", frozenset({"draft", "active", "paused"}),
-                  reason="SendKit does not accept edits to a completed or archived campaign",
-                  remedy="create a new campaign (a new key, or remove id:)"),
-    )
+    # active campaign: docs silent"), so every field may change in every status (catalogue
+    # SK-87); the history-dependent trigger rule is in classify().
+    RULES = (FieldRule("*", frozenset(statuses)),)
     STATUS_MAP = {"draft": ("draft",), "active": ("active",), "paused": ("paused",)}
     TRANSITIONS = {
         ("draft", "active"): ("start",),
@@ -86,14 +81,27 @@ class SendKit(Provider):
         return ("settings.webhook.secret",)
 
     def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
-        """Bodies as SendKit stores them (plain text becomes TipTap HTML); `order` and
-        `name` are positional/server-assigned and compared only when the file sets them."""
+        """The file as SendKit stores it, so an applied file plans to no change: bodies
+        converted to TipTap HTML (SK-18), `order` renumbered from the position (SK-15), a
+        reply trigger's `value` dropped (SK-36), `use_specific_mailboxes` written as
+        `disabled` (SK-64), read-only `espMatchingRules` dropped (SK-62). `name` is
+        server-assigned and compared only when the file sets it."""
         out = copy.deepcopy(campaign)
-        for step in out.get("sequence") or []:
-            _normalise_step(step)
+        _normalise_sequence(out.get("sequence"))
         for sub in out.get("subsequences") or []:
-            for step in sub.get("sequence") or []:
-                _normalise_step(step)
+            if not isinstance(sub, dict):
+                continue
+            _normalise_sequence(sub.get("sequence"))
+            trigger = sub.get("trigger")
+            if isinstance(trigger, dict) and trigger.get("type") == "reply":
+                trigger.pop("value", None)
+        settings = out.get("settings")
+        if isinstance(settings, dict):
+            for key in sendkit_rules.IGNORED_SETTINGS:
+                settings.pop(key, None)
+            mode = settings.get("segCheckMode")
+            if isinstance(mode, str) and mode in sendkit_rules.LEGACY_SEG_CHECK_MODES:
+                settings["segCheckMode"] = sendkit_rules.LEGACY_SEG_CHECK_MODES[mode]
         return out
 
     def classify(self, change: Change, remote: Remote) -> Verdict:
@@ -139,7 +147,7 @@ class SendKit(Provider):
         filled = [m if m is not None else next(rest, {}) for m in ordered]
         filled.extend(rest)
         state["subsequences"] = [m for m in filled]
-        for sub_want, sub_have in zip(want, state["subsequences"]):
+        for sub_want, sub_have in zip(want, state["subsequences"], strict=False):
             if isinstance(sub_want, dict) and isinstance(sub_have, dict):
                 _align_variants(sub_want.get("sequence"), sub_have.get("sequence"))
         return state
@@ -275,6 +283,9 @@ class SendKit(Provider):
                       raw.get("updatedAt"), normalize(raw), raw)
 
 
+__all__ = ["SendKit", "normalize", "to_tiptap"]
+
+
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:
     """A SendKit campaign as read → the shape of the file's `campaign:` block."""
     out: dict[str, Any] = {"name": raw.get("name")}
@@ -293,31 +304,26 @@ def normalize(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def to_tiptap(text: str) -> str:
-    """Plain text → the TipTap HTML SendKit stores: a paragraph per blank-line block, `<br>`
-    for single newlines. Text that already holds HTML tags is kept as written."""
-    if re.search(r"<[a-zA-Z][^>]*>", text):
-        return text
-    blocks = [b for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
-    return "".join(
-        "<p>" + "<br>".join(html.escape(line, quote=False) for line in b.strip("\n").split("\n"))
-        + "</p>" for b in blocks
-    )
-
-
-def _normalise_step(step: dict[str, Any]) -> None:
-    if isinstance(step.get("body"), str):
-        step["body"] = to_tiptap(step["body"])
-    for var in step.get("variants") or []:
-        if isinstance(var, dict) and isinstance(var.get("body"), str):
-            var["body"] = to_tiptap(var["body"])
+def _normalise_sequence(steps: Any) -> None:
+    if not isinstance(steps, list):
+        return
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict):
+            continue
+        if "order" in step:
+            step["order"] = i  # "Step position (zero-based)": the server numbers by position
+        if isinstance(step.get("body"), str):
+            step["body"] = to_tiptap(step["body"])
+        for var in step.get("variants") or []:
+            if isinstance(var, dict) and isinstance(var.get("body"), str):
+                var["body"] = to_tiptap(var["body"])
 
 
 def _align_variants(want: Any, have: Any) -> None:
     """Reorder each remote step's variants to the file's letters (variants are by letter)."""
     if not isinstance(want, list) or not isinstance(have, list):
         return
-    for w, h in zip(want, have):
+    for w, h in zip(want, have, strict=False):
         wv = w.get("variants") if isinstance(w, dict) else None
         hv = h.get("variants") if isinstance(h, dict) else None
         if not isinstance(wv, list) or not isinstance(hv, list):

@@ -32,6 +32,8 @@ ESP_MATCHING_MODES = ("disabled", "auto")
 # `use_specific_mailboxes` is accepted but normalised to `disabled` on write.
 SEG_CHECK_MODES = ("disabled", "skip_all", "skip_providers", "use_specific_mailboxes")
 LEGACY_SEG_CHECK_MODES = {"use_specific_mailboxes": "disabled"}
+# "Legacy custom ESP matching rules. Read-only; new writes are ignored."
+IGNORED_SETTINGS = ("espMatchingRules",)
 SEG_SKIP_MODE = "skip_providers"
 SEG_PROVIDERS = (
     "proofpoint",
@@ -55,6 +57,13 @@ MAX_ACTIVE_SUBSEQUENCES = 15
 MAX_ACTIVE_REPLY_TRIGGERS = 1
 MAX_REPLY_NOTIFICATION_EMAILS = 5
 FIRST_MAIN_STEP_TYPE = "email"
+# "(for email steps)" / "(for wait steps)": a field of the other type would not be used.
+EMAIL_ONLY_STEP_KEYS = ("subject", "body", "variants", "useConditionalVariables",
+                        "conditionalVariables")
+WAIT_ONLY_STEP_KEYS = ("waitDays", "waitHours")
+WEBHOOK_SCHEMES = ("http", "https")
+DEFAULT_START, DEFAULT_END = "09:00", "17:00"
+OURS = "outreach's rule: "  # how every message of a choice (the docs are silent) begins
 ARCHIVED = "archived"
 
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -70,12 +79,44 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
     if not isinstance(campaign, dict):
         return []
     findings: list[Finding] = []
+    findings += _name(campaign)
     findings += _main_sequence(campaign)
     for path, steps in _sequences(campaign):
         findings += _steps(path, steps)
     findings += _subsequences(campaign)
     findings += _schedule(campaign)
     findings += _settings(campaign)
+    return findings
+
+
+def _name(campaign: dict[str, Any]) -> list[Finding]:
+    name = campaign.get("name")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return [Finding((*_CAMPAIGN, "name"),
+                        OURS + "a campaign needs a name with a visible character: outreach "
+                        "finds a campaign it created by its name")]
+    return []
+
+
+# Bounds the pages do not give (they give defaults only): outreach's rule, with the reason.
+CHOSEN_MINIMUMS: tuple[tuple[tuple[str, ...], int, str], ...] = (
+    (("dailySendLimit",), 1, "a limit of 0 would never send"),
+    (("variantOptimization", "minimumSendsPerVariant"), 1,
+     "with no sends there is nothing to compare"),
+    (("variantOptimization", "minimumDays"), 0, "a negative number of days has no meaning"),
+    (("variantOptimization", "keepMinimumVariants"), 1, "keeping no variant leaves none to send"),
+)
+
+
+def _minimums(settings: dict[str, Any], here: Path) -> list[Finding]:
+    findings = []
+    for keys, least, why in CHOSEN_MINIMUMS:
+        node: Any = settings
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if _is_int(node) and node < least:
+            findings.append(Finding((*here, *keys),
+                                    OURS + f"{keys[-1]} must be at least {least}: {why}"))
     return findings
 
 
@@ -117,19 +158,38 @@ def _steps(path: Path, steps: list[Any]) -> list[Finding]:
         if not isinstance(step, dict):
             continue
         here = (*path, i)
-        order = step.get("order")
-        if _is_int(order) and order != i:
-            findings.append(
-                Finding(
-                    (*here, "order"),
-                    f"order must equal the step's position ({i}); the server numbers steps by "
-                    "position",
-                )
-            )
-        if step.get("type") == "wait":
+        # `order` other than the position is fine: the server numbers steps by position.
+        kind = step.get("type")
+        if kind in STEP_TYPES:
+            findings += _other_type_fields(here, step, kind)
+        if kind == "wait":
             findings += _wait(here, step)
+        if kind == "email":
+            findings += _subject(here, step)
         findings += _variants(here, step.get("variants"))
     return findings
+
+
+def _other_type_fields(here: Path, step: dict[str, Any], kind: str) -> list[Finding]:
+    others = WAIT_ONLY_STEP_KEYS if kind == "email" else EMAIL_ONLY_STEP_KEYS
+    other = "wait" if kind == "email" else "email"
+    return [Finding((*here, key),
+                    OURS + f"{key} is for {other} steps (the create page: \"(for {other} "
+                    f"steps)\"); on an {kind} step it would not be used: remove it or change "
+                    "the type")
+            for key in others if key in step]
+
+
+def _subject(here: Path, step: dict[str, Any]) -> list[Finding]:
+    if "subject" in step:
+        return []
+    variants = step.get("variants")
+    if isinstance(variants, list) and variants and all(
+            isinstance(v, dict) and "subject" in v for v in variants):
+        return []  # each variant has its own; the step's is then the first variant's
+    return [Finding((*here, "subject"),
+                    "an email step needs a subject (\"Email subject (for email steps)\"), on "
+                    "the step or on every one of its variants")]
 
 
 def _wait(here: Path, step: dict[str, Any]) -> list[Finding]:
@@ -143,7 +203,8 @@ def _wait(here: Path, step: dict[str, Any]) -> list[Finding]:
     return [
         Finding(
             (*here, given[0][0]),
-            "a wait step must wait at least 1 hour: waitDays + waitHours must be greater than 0",
+            OURS + "waitDays + waitHours must be greater than 0: a wait of nothing does not "
+            "wait (remove the step instead)",
         )
     ]
 
@@ -194,8 +255,8 @@ def _subsequences(campaign: dict[str, Any]) -> list[Finding]:
             findings.append(
                 Finding(
                     (*here, "trigger", "value"),
-                    "value is ignored for reply triggers (a reply trigger fires on the lead's "
-                    "first reply); remove it",
+                    "SendKit ignores value on a reply trigger (it fires on the lead's first "
+                    "reply); outreach leaves it out of the comparison: remove it",
                     severity="warning",
                 )
             )
@@ -223,7 +284,7 @@ def _subsequences(campaign: dict[str, Any]) -> list[Finding]:
                     )
                 )
         elif kind == "ai_tag" and isinstance(value, str):
-            key = value.strip().casefold()
+            key = value.casefold()  # "unique (case-insensitive)": case only, not spaces
             if key in tag_at:
                 earlier = tag_at[key]
                 findings.append(
@@ -246,7 +307,8 @@ def _subsequence_sequence(here: Path, steps: Any) -> list[Finding]:
         return [
             Finding(
                 (*here, "sequence"),
-                "a subsequence's sequence must not be empty: add at least one email step",
+                OURS + "a subsequence's sequence must not be empty: an enrolled lead would "
+                "get nothing (add at least one email step)",
             )
         ]
     if not any(isinstance(s, dict) and s.get("type") == "email" for s in steps):
@@ -275,23 +337,30 @@ def _schedule(campaign: dict[str, Any]) -> list[Finding]:
         if problem:
             findings.append(Finding((*here, "timezone"), problem))
     start, end = schedule.get("startTime"), schedule.get("endTime")
-    if _is_hhmm(start) and _is_hhmm(end) and end <= start:
-        # Zero-padded HH:MM strings order like the times they name.
-        findings.append(
-            Finding(
-                (*here, "endTime"),
-                f"endTime {end} must be later than startTime {start}: the daily sending window "
-                "would be empty",
-                related=((*here, "startTime"),),
+    if (start is not None or end is not None) and (start is None or _is_hhmm(start)) \
+            and (end is None or _is_hhmm(end)):
+        # A time the file leaves out is the documented default (on create; an update merges
+        # into the live schedule). Zero-padded HH:MM strings order like the times they name.
+        first, last = start or DEFAULT_START, end or DEFAULT_END
+        if last <= first:
+            at = "endTime" if end is not None else "startTime"
+            findings.append(
+                Finding(
+                    (*here, at),
+                    OURS + f"endTime {last} must be later than startTime {first}"
+                    + ("" if start is not None and end is not None else " (the default)")
+                    + ": the daily sending window would be empty",
+                    related=((*here, "startTime"),) if at == "endTime" and start else (),
+                )
             )
-        )
     days = schedule.get("workingDays")
     if isinstance(days, list):
         if not days:
             findings.append(
                 Finding(
                     (*here, "workingDays"),
-                    "workingDays is empty: the campaign would never send (0=Sun … 6=Sat)",
+                    OURS + "workingDays must not be empty: the campaign would never send "
+                    "(0=Sun … 6=Sat)",
                 )
             )
         seen: dict[Any, int] = {}
@@ -302,7 +371,7 @@ def _schedule(campaign: dict[str, Any]) -> list[Finding]:
                 findings.append(
                     Finding(
                         (*here, "workingDays", j),
-                        f"day {day} is listed twice (first at workingDays[{seen[day]}])",
+                        OURS + f"day {day} is listed twice (first at workingDays[{seen[day]}])",
                         related=((*here, "workingDays", seen[day]),),
                     )
                 )
@@ -367,11 +436,27 @@ def _settings(campaign: dict[str, Any]) -> list[Finding]:
         findings.append(
             Finding(
                 (*here, "segCheckMode"),
-                f"{mode} is legacy: SendKit normalises it to {becomes} on write (and every plan "
-                f"would show a change); write {becomes}",
+                f"{mode} is legacy: SendKit normalises it to {becomes} on write (outreach "
+                f"compares it as {becomes}); write {becomes}",
                 severity="warning",
             )
         )
+    for key in IGNORED_SETTINGS:
+        if key in settings:
+            findings.append(Finding(
+                (*here, key),
+                f"{key} is legacy and read-only: SendKit ignores new writes (outreach leaves "
+                "it out of the comparison); remove it",
+                severity="warning"))
+    webhook = settings.get("webhook")
+    url = webhook.get("url") if isinstance(webhook, dict) else None
+    if isinstance(url, str) and ":" in url \
+            and url.split(":", 1)[0].lower() not in WEBHOOK_SCHEMES:
+        findings.append(Finding(
+            (*here, "webhook", "url"),
+            OURS + "a webhook URL must be http or https: SendKit delivers webhooks as HTTP "
+            "requests"))
+    findings += _minimums(settings, here)
     findings += _keep_minimum_variants(campaign, here)
     return findings
 
@@ -399,7 +484,7 @@ def _keep_minimum_variants(campaign: dict[str, Any], here: Path) -> list[Finding
     return [
         Finding(
             (*here, "variantOptimization", "keepMinimumVariants"),
-            f"keepMinimumVariants is {keep} but {_dotted(where)} has only {count} variant"
+            OURS + f"keepMinimumVariants is {keep} but {_dotted(where)} has only {count} variant"
             f"{'s' if count != 1 else ''}, fewer than it asks to keep active",
             severity="warning",
             related=(where,),

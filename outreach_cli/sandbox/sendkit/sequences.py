@@ -65,8 +65,10 @@ def _normalise_sequence(raw: Any, path: str, new_id: Callable[[], str], *,
             raise _invalid(f"{p}.type", "must be 'email' or 'wait'")
         if i == 0 and kind == "wait" and not leading_wait_ok:
             raise _invalid(f"{p}.type", "the first step of the main sequence must be an email")
-        if "order" in step and not _is_int(step["order"]):
-            raise _invalid(f"{p}.order", "must be an integer")
+        # "Step position (zero-based)": a position, so an integer >= 0; any such value is
+        # renumbered from the array position below.
+        if "order" in step and (not _is_int(step["order"]) or step["order"] < 0):
+            raise _invalid(f"{p}.order", "must be an integer >= 0 (a zero-based position)")
         name = step.get("name")
         if name is not None and not isinstance(name, str):
             raise _invalid(f"{p}.name", "must be a string")
