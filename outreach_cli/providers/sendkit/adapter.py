@@ -12,6 +12,8 @@ from . import rules as sendkit_rules
 from .leads import SendKitLeads
 from .tiptap import to_tiptap
 
+__all__ = ["SendKit", "normalize", "to_tiptap"]
+
 # GET returns these settings flattened at the top level of the campaign (providers.md §1,
 # "Diff gotcha"); every other setting is read back under `settings`.
 FLATTENED_SETTINGS = ("trackOpens", "trackClicks", "stopOnReply", "emailIntervalMinutes",
@@ -281,9 +283,6 @@ class SendKit(Provider):
     def _remote(self, raw: dict[str, Any]) -> Remote:
         return Remote(_id(raw), str(raw.get("name") or ""), str(raw.get("status") or "draft"),
                       raw.get("updatedAt"), normalize(raw), raw)
-
-
-__all__ = ["SendKit", "normalize", "to_tiptap"]
 
 
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:

@@ -236,7 +236,9 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
          probes=(P("ai-tag-without-value", {"subsequences": [
              {"name": "X", "trigger": {"type": "ai_tag"},
               "sequence": [{"type": "email", "subject": "Re", "body": "Hi"}]}]},
-             "refuse", "refuse"),)),
+             "refuse", "refuse"),
+                 P("ai-tag-one-character", {"subsequences": [_sub("X", value="x")]},
+                   "accept", "accept"))),
     Rule("SK-36", "A reply trigger's value is ignored by the server", UPDATE,
          "fires the first time the lead replies and value is ignored.", "documented",
          "normalised", client="rules.py _subsequences (warning); adapter.py comparable drops it",
@@ -278,4 +280,30 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
              "refuse", "refuse"),)),
 )
 
-CATALOGUE: tuple[Rule, ...] = (*SEQUENCE_RULES, *SETTINGS_RULES, *API_RULES)
+# Not audit rows: choices both readings make that the audit did not list.
+EXTRA_RULES: tuple[Rule, ...] = (
+    Rule("SK-110", "A key the pages do not name is refused, where it is", CREATE,
+         "Campaign tracking, sending, and deliverability settings", "choice", "error",
+         client="schema.json additionalProperties: false",
+         sandbox="sandbox/sendkit/validation.py _check_keys, _validate_settings",
+         why="Docs silent on unknown keys. A typo (trackOpen) would otherwise be sent, "
+             "silently dropped and shown as a change on every plan, so both sides refuse it "
+             "(outreach's rule; the sandbox's comment says it is the emulator's choice).",
+         probes=(P("typo-in-settings", {"settings.trackOpen": True}, "refuse", "refuse"),
+                 P("typo-in-step", {"sequence.0.subjet": "Hi"}, "refuse", "refuse"))),
+    Rule("SK-111", "A subsequence has a name with a visible character", CREATE,
+         "Optional list of subsequences (nested follow-up flows).", "choice", "error",
+         client="rules.py _subsequences", sandbox=SAND_SUB,
+         why="The pages show no subsequence name rule; outreach pairs subsequences by name "
+             "when the file gives no _id, so a missing or blank one is refused on both sides "
+             "as outreach's rule.",
+         probes=(P("no-name", {"subsequences": [
+                     {"trigger": {"type": "reply"},
+                      "sequence": [{"type": "email", "subject": "Re", "body": "Hi"}]}]},
+                   "refuse", "refuse"),
+                 P("blank-name", {"subsequences": [_sub(" ", "reply")]}, "refuse", "refuse"),
+                 P("one-character", {"subsequences": [_sub("R", "reply")]},
+                   "accept", "accept"))),
+)
+
+CATALOGUE: tuple[Rule, ...] = (*SEQUENCE_RULES, *SETTINGS_RULES, *API_RULES, *EXTRA_RULES)

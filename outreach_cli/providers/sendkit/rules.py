@@ -247,6 +247,11 @@ def _subsequences(campaign: dict[str, Any]) -> list[Finding]:
         if not isinstance(sub, dict):
             continue
         here: Path = (*_CAMPAIGN, "subsequences", k)
+        name = sub.get("name")
+        if name is None or (isinstance(name, str) and not name.strip()):
+            findings.append(Finding((*here, "name"),
+                                    OURS + "a subsequence needs a name with a visible character: "
+                                    "outreach pairs subsequences by name when there is no _id"))
         findings += _subsequence_sequence(here, sub.get("sequence"))
         trigger = sub.get("trigger")
         trigger = trigger if isinstance(trigger, dict) else {}

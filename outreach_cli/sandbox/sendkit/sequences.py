@@ -189,7 +189,7 @@ def _normalise_trigger(raw: Any, path: str) -> dict[str, Any]:
         # "With type='reply' … value is ignored": it is dropped, so it never counts as a change.
         return {"type": "reply"}
     value = raw.get("value")
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value:  # "Required": any non-empty string
         raise _invalid(f"{path}.value", "is required when type is ai_tag")
     return {"type": "ai_tag", "value": value}
 

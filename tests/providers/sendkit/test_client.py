@@ -67,7 +67,8 @@ def test_lost_create_response_makes_no_duplicate(sandbox: Any, campaigns_dir: Pa
     assert [o.result for o in report.outcomes] == ["applied"]
     same_name = provider.find_by_name("Q2 Outbound - Decision Makers")
     assert len(same_name) == 1
-    posts = [r for r in sandbox.sandbox.request_log if r[0] == "POST" and r[1].endswith("/campaigns")]
+    posts = [r for r in sandbox.sandbox.request_log
+             if r[0] == "POST" and r[1].endswith("/campaigns")]
     assert len(posts) == 1
 
 
@@ -130,6 +131,12 @@ def test_patch_keeps_subsequence_ids_and_sends_only_changed_settings(
     ("Hi,\n\nSecond para\nline two", "<p>Hi,</p><p>Second para<br>line two</p>"),
     ("a < b & c", "<p>a &lt; b &amp; c</p>"),
     ("<p>Already HTML</p>", "<p>Already HTML</p>"),
+    # An address in angle brackets is text, not a tag (the audit's never-converging body).
+    ("Write to Sam <sam@example.com>", "<p>Write to Sam &lt;sam@example.com&gt;</p>"),
+    ("<b.smith@example.com> or <bob>", "<p>&lt;b.smith@example.com&gt; or &lt;bob&gt;</p>"),
+    ("a\r\n \t\r\nb\rc", "<p>a</p><p>b<br>c</p>"),
+    ("  \n\t\n", ""),
+    ("Hi <b>there</b> & you", "Hi <b>there</b> & you"),
 ])
 def test_client_tiptap_normalisation(text: str, html: str) -> None:
     assert to_tiptap(text) == html
