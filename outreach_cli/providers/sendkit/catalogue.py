@@ -184,7 +184,8 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
     Rule("SK-28", "Variants are compared by letter", UPDATE, "Unique within the step",
          "choice", "normalised", client="adapter.py align (_align_variants)", sandbox="",
          why="The label is the variant's identity (unique within the step), so outreach pairs "
-             "variants by letter, not by position.",
+             "variants by letter, not by position. The audit lists this as stated; the page "
+             "states only that labels are unique, so it is our choice.",
          why_not="a client-side comparison; the server has nothing to compare",
          tested_by=("tests/providers/sendkit/test_client.py::test_variants_are_compared_by_letter",)),
     Rule("SK-29", "PATCH `subsequences` replaces the array; each keeps its _id to retain "

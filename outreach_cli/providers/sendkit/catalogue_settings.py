@@ -36,7 +36,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          tested_by=(T_SAND + "test_settings_patch_merges_and_keeps_untouched_keys",)),
     Rule("SK-43", "schedule.timezone is an IANA name (default America/New_York)", CREATE,
          'IANA timezone (default "America/New_York")', "documented", "error",
-         client="rules.py _schedule (timezone_problem)", sandbox=SAND_SCHED,
+         client="rules_settings.py _schedule (timezone_problem)", sandbox=SAND_SCHED,
          probes=(P("unknown-zone", {"schedule": {"timezone": "Mars/Olympus"}},
                    "refuse", "refuse"),
                  P("known-zone", {"schedule": {"timezone": "Europe/Paris"}},
@@ -50,7 +50,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                    "accept", "accept"))),
     Rule("SK-45", "endTime is later than startTime (a time left out is its default)", CREATE,
          'Daily end time in HH:MM format (default "17:00")', "choice", "error",
-         client="rules.py _schedule", sandbox=SAND_SCHED,
+         client="rules_settings.py _schedule", sandbox=SAND_SCHED,
          why="Docs silent; an empty window never sends, so both sides refuse it as "
              "outreach's rule. The audit found the client checking only when both times are "
              "written: it now holds a lone time to the documented default of the other.",
@@ -69,7 +69,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                  P("days-0-and-6", {"schedule": {"workingDays": [0, 6]}}, "accept", "accept"))),
     Rule("SK-47", "workingDays is not empty and names each day once", CREATE,
          "Days of week to send (0=Sun, 6=Sat).", "choice", "error",
-         client="rules.py _schedule", sandbox=SAND_SCHED,
+         client="rules_settings.py _schedule", sandbox=SAND_SCHED,
          why="Docs silent; no day never sends and a repeated day is a typo outreach cannot "
              "read the intent of: refused on both sides as outreach's rule.",
          probes=(P("empty", {"schedule": {"workingDays": []}}, "refuse", "refuse"),
@@ -100,7 +100,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                     "test_get_returns_the_read_shape_with_the_settings_split",)),
     Rule("SK-58", "dailySendLimit: an integer of at least 1, or null", REF,
          "`dailySendLimit`: no bound documented.", "choice", "error",
-         client="rules.py _minimums", sandbox=SAND, why=NEVER_SENDS + " null is accepted "
+         client="rules_settings.py _minimums", sandbox=SAND, why=NEVER_SENDS + " null is accepted "
          "on both (the audit found the client refusing it).",
          probes=(P("zero", _s("dailySendLimit", 0), "refuse", "refuse"),
                  P("one", _s("dailySendLimit", 1), "accept", "accept"),
@@ -127,7 +127,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                  P("disabled", _s("espMatchingMode", "disabled"), "accept", "accept"))),
     Rule("SK-62", "espMatchingRules is legacy and read-only: new writes are ignored", UPDATE,
          "Legacy custom ESP matching rules. Read-only; new writes are ignored.", "documented",
-         "ignored", client="rules.py _settings (warning); adapter.py comparable drops it",
+         "ignored", client="rules_settings.py _settings (warning); adapter.py comparable drops it",
          sandbox="sandbox/sendkit/validation.py IGNORED_SETTINGS",
          why="The audit was right: the client refused a write the API ignores. Now a warning, "
              "and left out of the comparison so the plan converges.",
@@ -141,7 +141,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
     Rule("SK-64", "use_specific_mailboxes is normalised to disabled on write", CREATE,
          "use_specific_mailboxes is legacy and is normalized to disabled on write.",
          "documented", "normalised",
-         client="rules.py _settings (warning); adapter.py comparable",
+         client="rules_settings.py _settings (warning); adapter.py comparable",
          sandbox="sandbox/sendkit/constants.py SEG_CHECK_LEGACY",
          probes=(P("legacy", _s("segCheckMode", "use_specific_mailboxes"), "warn", "accept"),),
          tested_by=("tests/rules/test_sendkit_convergence.py::"
@@ -160,7 +160,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                    "accept", "accept"))),
     Rule("SK-66", "segSkipProviders applies only when segCheckMode is skip_providers", UPDATE,
          "SEG provider names to skip when segCheckMode is skip_providers.", "documented",
-         "warning", client="rules.py _settings (warning)", sandbox="",
+         "warning", client="rules_settings.py _settings (warning)", sandbox="",
          why_not="stored as given: the page does not say the server drops or refuses it",
          probes=(P("without-skip-providers", {"settings.segCheckMode": "skip_all",
                                               "settings.segSkipProviders": ["proofpoint"]},
@@ -204,7 +204,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                  P("null", _s("aiAgentId", None), "accept", "accept"))),
     _bool("SK-72", "aiAgentEnabled", "Toggle the AI reply agent for this campaign (default false)"),
     Rule("SK-109", "A webhook URL is http or https (not an audit row: split from SK-73)",
-         CREATE, "Webhook endpoint URL", "choice", "error", client="rules.py _settings",
+         CREATE, "Webhook endpoint URL", "choice", "error", client="rules_settings.py _settings",
          sandbox="sandbox/sendkit/validation.py _v_url",
          why="The page says \"URL\"; SendKit delivers webhooks as HTTP requests, so any other "
              "scheme is refused on both sides as outreach's rule.",
@@ -227,7 +227,9 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          client="adapter.py write_only/sensitive", sandbox="sandbox/sendkit/storage.py "
          "_read_campaign (not read back)",
          why="The pages do not show the secret in any read; outreach treats it as write-only "
-             "and sensitive (DESIGN.md), so it is never printed and is compared by hash.",
+             "and sensitive (DESIGN.md), so it is never printed and is compared by hash. The "
+             "audit cites providers.md as stating it; providers.md §1 says nothing of reading "
+             "the secret back, so it is our choice.",
          tested_by=(T_RULES + "test_write_only_and_sensitive_marks",)),
     Rule("SK-75", "copyFatigueProtection {enabled, autoRegenerate, autoResume} booleans", CREATE,
          "Automatically detect and repair flagged content to maintain deliverability",
@@ -241,7 +243,7 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                    "refuse", "refuse"),)),
     Rule("SK-77", "minimumSendsPerVariant >= 1, minimumDays >= 0, keepMinimumVariants >= 1",
          CREATE, "Minimum number of variants to keep active (default 1)", "choice", "error",
-         client="rules.py _minimums", sandbox=SAND,
+         client="rules_settings.py _minimums", sandbox=SAND,
          why="The pages give defaults, not bounds. Keeping no variant or optimising after no "
              "send has no meaning, so both sides refuse 0 there (and a negative number of "
              "days) as outreach's rule.",
@@ -275,9 +277,13 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          "autofollow-ups-firstbalancednew-leads-first", "documented", "error",
          client=SCHEMA + "sendOrder", sandbox=SAND,
          probes=(P("unknown", _s("sendOrder", "oldest-first"), "refuse", "refuse"),)),
-    Rule("SK-81", "Two more legacy fields are read-only; new writes are ignored", UPDATE,
+    Rule("SK-81", "Three more legacy fields (one with values all|by_provider|individual) are "
+         "read-only; new writes are ignored", UPDATE,
          "allby_providerindividualLegacy field. Read-only; new writes are ignored.",
          "documented", "ignored", client="", sandbox="",
+         why="The audit says two fields; the update page repeats \"Legacy field. Read-only; "
+             "new writes are ignored.\" three times (after the SEG provider list, after "
+             "all|by_provider|individual, and alone), so three.",
          why_not="the captured pages do not show these fields' keys, so neither reading can "
-                 "name them; an unknown key is refused by both as a typo"),
+                 "name them; an unknown key is refused by both as a typo (SK-110)"),
 )
