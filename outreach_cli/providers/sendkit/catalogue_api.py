@@ -60,7 +60,7 @@ API_RULES: tuple[Rule, ...] = (
          sandbox="sandbox/sendkit/constants.py CAMPAIGN_STATUSES",
          tested_by=(T_ROUTES + "test_list_filters_and_limits",)),
     Rule("SK-10", "A campaign has a name with a visible character", CREATE, "Campaign name",
-         "choice", "error", client="schema.json name (required); rules.py _name",
+         "choice", "error", client="rules.py _name",
          sandbox="sandbox/sendkit/campaigns.py _create_campaign",
          why="The pages say only \"Campaign name\". Outreach finds a campaign it created by "
              "its name (after a lost create answer), so a missing, empty or blank name is "
