@@ -191,7 +191,9 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
     Rule("SK-29", "PATCH `subsequences` replaces the array; each keeps its _id to retain "
          "identity", UPDATE, "REPLACES the entire subsequences array on the campaign",
          "documented", "accepted", client="adapter.py patch_body (_keep_id)", sandbox=SAND_SUB,
-         tested_by=(T_SAND + "test_subsequence_ids_are_kept_and_patch_replaces_the_array",)),
+         tested_by=("tests/providers/sendkit/test_client.py::"
+                    "test_patch_keeps_subsequence_ids_and_sends_only_changed_settings",
+                    T_SAND + "test_subsequence_ids_are_kept_and_patch_replaces_the_array")),
     Rule("SK-30", "`id` is accepted as an alias of a subsequence's `_id`", UPDATE,
          "each subsequence keeps its _id / id to retain identity", "documented", "accepted",
          client="schema.json subsequence.id", sandbox=SAND_SUB,
