@@ -114,9 +114,11 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          "CC recipients added to every email", "documented", "error",
          client=SCHEMA + "cc (format email)", sandbox=SAND,
          why="The audit found the client refusing a repeated address: no page forbids it, so "
-             "both sides accept it. How strictly an address is checked is the format checker's "
-             "(validate.py).",
+             "both sides accept it. Addresses are checked by outreach_cli/formats.py and, "
+             "independently, sandbox/formats.py (a dotted domain: ops@localhost is refused).",
          probes=(P("not-an-address", _s("cc", ["sales-log"]), "refuse", "refuse"),
+                 P("no-dotted-domain", _s("cc", ["ops@localhost"]), "refuse", "refuse"),
+                 P("address", _s("cc", ["sales-log@example.com"]), "accept", "accept"),
                  P("repeated", _s("bcc", ["a@example.com", "a@example.com"]),
                    "accept", "accept"))),
     Rule("SK-61", "espMatchingMode writes disabled or auto; custom is read-back only", UPDATE,
@@ -171,6 +173,8 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          sandbox="sandbox/sendkit/validation.py _v_host (sandbox/formats.py host_name)",
          probes=(P("host", _s("cnameTracking", {"enabled": True, "domain": "track.example.com"}),
                    "accept", "accept"),
+                 P("not-a-host", _s("cnameTracking", {"domain": "not a host!"}),
+                   "refuse", "refuse"),
                  P("not-boolean", _s("cnameTracking", {"enabled": "yes"}),
                    "refuse", "refuse")),
          tested_by=("tests/rules/test_sendkit_catalogue.py::test_tracking_domain_is_a_host_name"
@@ -190,7 +194,8 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                               [f"n{i}@example.com" for i in range(5)]), "accept", "accept"),
                  P("empty-clears", _s("replyNotificationEmails", []), "accept", "accept"),
                  P("not-an-address", _s("replyNotificationEmails", ["ann"]),
-                   "refuse", "refuse"))),
+                   "refuse", "refuse"),
+                 P("no-domain", _s("replyNotificationEmails", ["ann@"]), "refuse", "refuse"))),
     _bool("SK-70", "replyNotificationPositiveOnly",
           "Send email notifications only for positive AI-tagged replies (default true)"),
     Rule("SK-71", "aiAgentId must belong to the workspace (400 AGENT_NOT_FOUND); null "
@@ -215,10 +220,11 @@ SETTINGS_RULES: tuple[Rule, ...] = (
          client=SCHEMA + "webhook (format uri)", sandbox="sandbox/sendkit/validation.py _v_url",
          why="A repeated event is accepted on both sides (the audit found the client refusing "
              "it; no page forbids it). How strictly a URI is checked is the format checker's "
-             "(validate.py).",
+             "(outreach_cli/formats.py; the sandbox's own in sandbox/formats.py).",
          probes=(P("https", _s("webhook", {"enabled": True, "url": "https://example.com/h"}),
                    "accept", "accept"),
                  P("enabled-not-boolean", _s("webhook", {"enabled": "on"}), "refuse", "refuse"),
+                 P("not-a-url", _s("webhook", {"url": "not a url"}), "refuse", "refuse"),
                  P("repeated-event", _s("webhook", {"events": ["lead.replied",
                                                                "lead.replied"]}),
                    "accept", "accept"))),
