@@ -146,7 +146,8 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
          probes=(P("operator-unknown", {"sequence.0.conditionalVariables": [
                      {"variable": "company", "operator": "startswith", "value": "A"}]},
                    "refuse", "refuse"),
-                 P("operator-known", {"sequence.0.conditionalVariables": [
+                 P("operator-known", {"sequence.0.useConditionalVariables": True,
+                                      "sequence.0.conditionalVariables": [
                      {"variable": "company", "operator": "has_value"}]}, "accept", "accept"))),
     Rule("SK-23", "useConditionalVariables is a boolean", CREATE,
          "Whether conditional variables are used in this step", "documented", "error",
