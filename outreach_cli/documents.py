@@ -37,6 +37,7 @@ class Diagnostic:
     path: str
     message: str
     severity: str = "error"
+    code: str = ""  # stable, for the JSON envelope: unknown-field, yaml-syntax, rule, …
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}"

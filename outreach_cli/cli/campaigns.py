@@ -61,7 +61,7 @@ def validate_cmd(
     no_color: bool = c.NoColorOpt,
 ) -> None:
     """Check campaign files offline: schema and each platform's rules, every problem at once."""
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "validate")
     with c.guard(out):
         from ..validate import validate_paths
 
@@ -77,7 +77,8 @@ def plan_cmd(
     sandbox: bool = c.SandboxOpt,
     fmt: str = c.FormatOpt,
     detailed_exitcode: bool = typer.Option(
-        False, "--detailed-exitcode", help="Exit 2 when there are changes, 0 when none."),
+        False, "--detailed-exitcode",
+        help="Exit 2 when there are changes, 0 when none (3 blocked, 1 failed either way)."),
     target: list[str] = c.TargetOpt,
     exclude: list[str] = c.ExcludeOpt,
     state_dir: str = c.StateDirOpt,
@@ -89,7 +90,7 @@ def plan_cmd(
     """Show what apply would change on each platform (reads only)."""
     from ..session import Session
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "plan")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         docs = _load(paths, out, target, exclude)
@@ -97,8 +98,9 @@ def plan_cmd(
         plan = _plan(docs, session, concurrency)
         if out_file:
             plans.save(plan, session, out_file, out)
-        out.plan(plan)
-        raise typer.Exit(int(plan.exit_code(detailed_exitcode)))
+        code = int(plan.exit_code(detailed_exitcode))
+        out.plan(plan, code)
+        raise typer.Exit(code)
 
 
 def apply_cmd(
@@ -117,9 +119,10 @@ def apply_cmd(
     """Plan, confirm, then make each platform match the files."""
     from .. import apply as applier
     from ..errors import UsageError
+    from ..output import confirm_question
     from ..session import Session
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "apply")
     c.setup_logging(verbose)
     if bool(plan_file) == bool(paths) or (plan_file and (target or exclude)):
         raise typer.BadParameter("give campaign PATHs, or --plan FILE alone (a saved plan is "
@@ -133,9 +136,7 @@ def apply_cmd(
         plan = _plan(docs, session, concurrency)
         if fmt != "json":
             out.plan(plan)
-        if not plan.has_changes and not plan.errors:
-            if fmt == "json":
-                out.plan(plan)
+        if fmt != "json" and not plan.has_changes and not plan.errors:
             out.info("Nothing to apply.")
             raise typer.Exit(int(plan.exit_code()))
         runnable = plan.runnable
@@ -143,12 +144,13 @@ def apply_cmd(
             if not sys.stdin.isatty():
                 raise UsageError("refusing to apply without confirmation on a non-interactive "
                                  "input", hint="pass --yes")
-            if not typer.confirm(f"Apply changes to {len(runnable)} campaign(s)?", default=False,
-                                 err=True):
-                out.info("Nothing applied.")
-                raise typer.Exit(int(ExitCode.OK))
+            out.confirm_lines(plan)
+            if not typer.confirm(confirm_question(plan), default=False, err=True):
+                out.info("Apply cancelled: nothing was sent.")
+                raise typer.Exit(int(ExitCode.ERROR))
+        # Unchanged, blocked and failed campaigns get their outcome without a request.
         report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
-        out.outcomes(report)
+        out.outcomes(report, plan)
         if report.exit_code() != ExitCode.OK:
             raise typer.Exit(int(report.exit_code()))
 
@@ -170,7 +172,7 @@ def status_cmd(
     from ..plan import resolve
     from ..session import Session
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "status")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         docs = _load(paths, out, target, exclude)
@@ -189,7 +191,9 @@ def status_cmd(
 
 
 def schema_cmd(
-    provider: str = typer.Argument(..., help="sendkit, lemlist or puffle."),
+    provider: str = typer.Argument(..., metavar="PROVIDER", show_default=False,
+                                   autocompletion=c.choices(c.PROVIDER_NAMES),
+                                   help="The platform: sendkit, lemlist or puffle."),
 ) -> None:
     """Print the JSON Schema of a provider's campaign file (for yaml-language-server)."""
     import json
@@ -205,9 +209,9 @@ def schema_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate")(validate_cmd)
-    app.command("plan")(plan_cmd)
-    app.command("diff", help="Alias of plan.")(plan_cmd)
-    app.command("apply")(apply_cmd)
-    app.command("status")(status_cmd)
-    app.command("schema")(schema_cmd)
+    app.command("validate", cls=c.Command)(validate_cmd)
+    app.command("plan", cls=c.Command)(plan_cmd)
+    app.command("diff", help="Alias of plan.", cls=c.Command)(plan_cmd)
+    app.command("apply", cls=c.Command)(apply_cmd)
+    app.command("status", cls=c.Command)(status_cmd)
+    app.command("schema", cls=c.Command)(schema_cmd)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperCommand
 
 from ..errors import ExitCode, OutreachError
 
@@ -17,32 +18,87 @@ if TYPE_CHECKING:
     from ..output import Output
 
 FORMATS = ("text", "json", "markdown")
+PROVIDER_NAMES = ("sendkit", "lemlist", "puffle")  # kept beside PROVIDERS (a test checks)
 
-Paths = typer.Argument(..., help="Campaign files or folders (every *.yaml / *.yml below).",
-                       show_default=False)
+
+def choices(values: tuple[str, ...]) -> Any:
+    """A TAB-completion callback offering `values` (bash, zsh and fish alike)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+def in_range(lo: int, hi: int) -> Any:
+    """A callback refusing a number outside lo..hi (the help states the range in words)."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not lo <= value <= hi:
+            raise typer.BadParameter(f"expected a whole number from {lo} to {hi}, got {value}")
+        return value
+
+    return check
+
+
+def at_least(lo: float, hi: float | None = None) -> Any:
+    """A callback refusing a number below lo (or above hi)."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and (value < lo or (hi is not None and value > hi)):
+            span = f"from {lo:g} to {hi:g}" if hi is not None else f"at least {lo:g}"
+            raise typer.BadParameter(f"expected a number {span}, got {value:g}")
+        return value
+
+    return check
+
+
+class Command(TyperCommand):
+    """A command whose usage line reads the same under every supported Typer: `[OPTIONS]`,
+    then each argument's metavar, bracketed when optional (Typer 0.26+ braces required
+    ones)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = param.metavar or (param.name or "").upper()
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+# Every option that takes a value names it (FORMAT, KEY, N, PATH…) and lists its choices:
+# the help reads the same whatever the installed Typer (whose own type names change).
+Paths = typer.Argument(..., metavar="PATH...", show_default=False,
+                       help="Campaign files or folders (every *.yaml / *.yml below).")
 SandboxOpt = typer.Option(False, "--sandbox",
                           help="Run against the embedded emulator (no account, no network).")
-FormatOpt = typer.Option("text", "--format", "-f", help="Output format: text, json or markdown.")
+FormatOpt = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                         autocompletion=choices(FORMATS),
+                         help="Output format: text, json or markdown.")
 NoColorOpt = typer.Option(False, "--no-color", help="Plain output (also: NO_COLOR=1).")
 VerboseOpt = typer.Option(False, "--verbose", "-v",
                           help="Log HTTP requests (credentials redacted) and show tracebacks.")
-TargetOpt = typer.Option(None, "--target", "-t",
+TargetOpt = typer.Option(None, "--target", "-t", metavar="KEY", show_default=False,
                          help="Only campaigns whose key or provider/key matches (glob; repeat).")
-ExcludeOpt = typer.Option(None, "--exclude", "-x",
+ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="KEY", show_default=False,
                           help="Skip campaigns whose key or provider/key matches (glob; repeat).")
-StateDirOpt = typer.Option(".outreach", "--state-dir",
+StateDirOpt = typer.Option(".outreach", "--state-dir", metavar="DIR",
                            help="Where state.json (and the sandbox database) live.")
-ConcurrencyOpt = typer.Option(4, "--concurrency", min=1, max=32,
-                              help="Campaigns read and applied at once.")
+ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=in_range(1, 32),
+                              help="Campaigns read and applied at once, 1 to 32.")
 
 
-def make_output(fmt: str, no_color: bool) -> Output:
+def make_output(fmt: str, no_color: bool, command: str,
+                allowed: tuple[str, ...] = FORMATS) -> Output:
+    """The Output of `command` (the JSON envelope's kind), once --format is known good."""
     from ..output import Output
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(FORMATS)}",
+    if fmt not in allowed:
+        raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}",
                                  param_hint="--format")
-    return Output(fmt, color=False if no_color else None)
+    return Output(fmt, color=False if no_color else None, command=command)
 
 
 def setup_logging(verbose: bool) -> None:
@@ -72,11 +128,7 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
 
             traceback.print_exc()
         if out is not None:
-            if out.format == "json":
-                out.json("error", None, ok=False,
-                         errors=[{"message": exc.message, "hint": exc.hint}])
-            else:
-                out.error(exc.message, exc.hint)
+            out.failure(exc)
         else:
             typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(int(exc.exit_code)) from None

@@ -23,25 +23,34 @@ leads_app = typer.Typer(
     rich_markup_mode=None,
 )
 
+LIST_FORMATS = ("text", "json", "csv")
+WRITE_FORMATS = ("text", "json")
+LEAD_STATUSES = ("active", "paused")
+
+def _list_statuses(incomplete: str) -> list[str]:
+    """Every platform's lead statuses (imported only when TAB asks)."""
+    from ..providers import PROVIDERS, provider_class
+
+    found: dict[str, None] = {}
+    for name in PROVIDERS:
+        leads = provider_class(name).LEADS
+        found.update(dict.fromkeys(getattr(leads, "lead_statuses", ()) or ()))
+    return [s for s in found if s.startswith(incomplete)]
+
+
 CampaignArg = typer.Argument(
     None, metavar="CAMPAIGN", show_default=False,
     help="The campaign file; omit it when naming the campaign with --provider and --id.")
-ProviderOpt = typer.Option(None, "--provider",
-                           help="With --id: the campaign's platform (sendkit, lemlist, puffle).")
-IdOpt = typer.Option(None, "--id", help="With --provider: the remote campaign id.")
-ConcurrencyOpt = typer.Option(4, "--concurrency", min=1, max=32,
-                              help="Requests in flight at once (batches, or leads).")
-TargetOpt = typer.Option(None, "--target", "-t",
+ProviderOpt = typer.Option(None, "--provider", metavar="PROVIDER", show_default=False,
+                           autocompletion=c.choices(c.PROVIDER_NAMES),
+                           help="With --id: the campaign's platform: sendkit, lemlist or "
+                                "puffle.")
+IdOpt = typer.Option(None, "--id", metavar="ID", show_default=False,
+                     help="With --provider: the remote campaign id.")
+ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=c.in_range(1, 32),
+                              help="Requests in flight at once (batches, or leads), 1 to 32.")
+TargetOpt = typer.Option(None, "--target", "-t", metavar="KEY", show_default=False,
                          help="The campaign's key when the file holds several (glob).")
-
-
-def _output(fmt: str, allowed: tuple[str, ...], no_color: bool) -> Output:
-    from ..output import Output
-
-    if fmt not in allowed:
-        raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}",
-                                 param_hint="--format")
-    return Output(fmt, color=False if no_color else None)
 
 
 def _campaign(session: Session, path: str | None, target: list[str] | None,
@@ -54,11 +63,16 @@ def _campaign(session: Session, path: str | None, target: list[str] | None,
 
 def list_cmd(
     campaign: str = CampaignArg,
-    status: str = typer.Option(None, "--status", help="Only leads with this status."),
+    status: str = typer.Option(None, "--status", metavar="STATUS", show_default=False,
+                               autocompletion=_list_statuses,
+                               help="Only leads with this status (as the platform names it: "
+                                    "e.g. active, paused, replied)."),
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json or csv."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(LIST_FORMATS),
+                            help="Output format: text, json or csv."),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     no_color: bool = c.NoColorOpt,
@@ -68,7 +82,7 @@ def list_cmd(
     from ..leads import list_leads
     from ..session import Session
 
-    out = _output(fmt, ("text", "json", "csv"), no_color)
+    out = c.make_output(fmt, no_color, "leads list", LIST_FORMATS)
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         prov, remote = _campaign(session, campaign, target, provider, id)
@@ -78,14 +92,16 @@ def list_cmd(
 
 def add_cmd(
     campaign: str = CampaignArg,
-    source: str = typer.Option(..., "--from", show_default=False,
+    source: str = typer.Option(..., "--from", metavar="CSV", show_default=False,
                                help="CSV of leads: a header row (email, firstName, … as the "
                                     "platform names them; other columns become custom "
                                     "fields), one lead per line."),
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(WRITE_FORMATS),
+                            help="Output format: text or json."),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     concurrency: int = ConcurrencyOpt,
@@ -97,7 +113,7 @@ def add_cmd(
     from ..leads import add_leads, read_rows
     from ..session import Session
 
-    out = _output(fmt, ("text", "json"), no_color)
+    out = c.make_output(fmt, no_color, "leads add", WRITE_FORMATS)
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         prov, remote = _campaign(session, campaign, target, provider, id)
@@ -114,10 +130,13 @@ def update_cmd(
     campaign: str = CampaignArg,
     lead_id: str = typer.Argument(None, metavar="LEAD_ID", show_default=False,
                                   help="The campaign lead's id (or its email)."),
-    status: str = typer.Option(None, "--status", help="active or paused."),
-    tag: str = typer.Option(None, "--tag", help="Set the AI tag (a workspace label)."),
+    status: str = typer.Option(None, "--status", metavar="STATUS", show_default=False,
+                               autocompletion=c.choices(LEAD_STATUSES),
+                               help="Set the lead's status: active or paused."),
+    tag: str = typer.Option(None, "--tag", metavar="LABEL", show_default=False,
+                            help="Set the AI tag (a workspace label)."),
     clear_tag: bool = typer.Option(False, "--clear-tag", help="Remove the AI tag."),
-    source: str = typer.Option(None, "--from", show_default=False,
+    source: str = typer.Option(None, "--from", metavar="CSV", show_default=False,
                                help="CSV of changes: lead_id,status,tag (optional clear_tag)."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Predict the outcome (subsequence enrollment included) "
@@ -125,7 +144,9 @@ def update_cmd(
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(WRITE_FORMATS),
+                            help="Output format: text or json."),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     concurrency: int = ConcurrencyOpt,
@@ -147,7 +168,7 @@ def update_cmd(
     )
     from ..session import Session
 
-    out = _output(fmt, ("text", "json"), no_color)
+    out = c.make_output(fmt, no_color, "leads update", WRITE_FORMATS)
     c.setup_logging(verbose)
     if (provider or id) and lead_id is None:
         campaign, lead_id = None, campaign  # `update --provider P --id ID LEAD_ID`
@@ -169,6 +190,8 @@ def update_cmd(
                 result = update_lead(prov, remote.id, lead_id, status, tag, clear_tag,
                                      dry_run=dry_run, campaign=remote)
                 out.leads_updated(UpdateReport((result,), dry_run=dry_run))
+                if result.result in ("refused", "failed"):
+                    raise typer.Exit(int(ExitCode.ERROR))
                 return
             with out.progress(len(changes), f"updating {remote.name}") as advance:
                 report = update_leads(prov, remote.id, changes, dry_run=dry_run,
@@ -180,7 +203,7 @@ def update_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    leads_app.command("list")(list_cmd)
-    leads_app.command("add")(add_cmd)
-    leads_app.command("update")(update_cmd)
+    leads_app.command("list", cls=c.Command)(list_cmd)
+    leads_app.command("add", cls=c.Command)(add_cmd)
+    leads_app.command("update", cls=c.Command)(update_cmd)
     app.add_typer(leads_app, name="leads")

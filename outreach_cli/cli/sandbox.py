@@ -7,9 +7,10 @@ import typer
 from . import common as c
 
 sandbox_app = typer.Typer(help="The embedded emulator of the SendKit, lemlist and Puffle APIs.",
-                          no_args_is_help=True)
+                          no_args_is_help=True, rich_markup_mode=None)
 
-DbOpt = typer.Option(None, "--db", help="SQLite file (default: <state-dir>/sandbox.sqlite3).")
+DbOpt = typer.Option(None, "--db", metavar="PATH", show_default=False,
+                     help="SQLite file (default: <state-dir>/sandbox.sqlite3).")
 
 
 def _db(db: str | None, state_dir: str) -> str:
@@ -18,16 +19,21 @@ def _db(db: str | None, state_dir: str) -> str:
     return db or os.path.join(state_dir, "sandbox.sqlite3")
 
 
-@sandbox_app.command("serve")
+@sandbox_app.command("serve", cls=c.Command)
 def serve_cmd(
-    port: int = typer.Option(8787, "--port", "-p", help="Loopback port (0: any free port)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to bind."),
+    port: int = typer.Option(8787, "--port", "-p", metavar="PORT",
+                             help="Loopback port (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS",
+                             help="Loopback address to bind."),
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,
-    latency_ms: float = typer.Option(0.0, "--latency-ms", min=0, help="Added to every request."),
-    fault_rate: float = typer.Option(0.0, "--fault-rate", min=0, max=1,
-                                     help="Share of requests answered 429/5xx."),
-    seed: int = typer.Option(None, "--seed", help="Seed for reproducible faults."),
+    latency_ms: float = typer.Option(0.0, "--latency-ms", metavar="MS", callback=c.at_least(0),
+                                     help="Milliseconds added to every request."),
+    fault_rate: float = typer.Option(0.0, "--fault-rate", metavar="RATE",
+                                     callback=c.at_least(0, 1),
+                                     help="Share of requests answered 429/5xx, 0 to 1."),
+    seed: int = typer.Option(None, "--seed", metavar="N", show_default=False,
+                             help="Seed for reproducible faults."),
 ) -> None:
     """Serve the emulator on loopback until Ctrl-C."""
     from ..sandbox import server
@@ -46,10 +52,15 @@ def serve_cmd(
         raise typer.Exit(0) from None
 
 
-@sandbox_app.command("tick")
+@sandbox_app.command("tick", cls=c.Command)
 def tick_cmd(
-    days: float = typer.Option(0.0, "--days", min=0, help="Simulated days to advance."),
-    hours: float = typer.Option(0.0, "--hours", min=0, help="Simulated hours to advance."),
+    days: float = typer.Option(None, "--days", metavar="N", show_default=False,
+                               callback=c.at_least(0),
+                               help="Simulated days to advance."),
+    hours: float = typer.Option(None, "--hours", metavar="N", show_default=False,
+                                callback=c.at_least(0),
+                                help="Simulated hours to advance (with --days: both add up). "
+                                     "Neither given: one day."),
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,
 ) -> None:
@@ -59,13 +70,14 @@ def tick_cmd(
     from ..sandbox import server
     from ..sandbox.store import Store
 
-    seconds = days * 86400 + hours * 3600 or 86400.0
+    seconds = (days or 0) * 86400 + (hours or 0) * 3600 if days is not None or \
+        hours is not None else 86400.0
     summary = server.Sandbox(Store(_db(db, state_dir))).tick(seconds)
     typer.echo(json.dumps({"advancedSeconds": seconds, "providers": summary}, indent=2,
                           sort_keys=True, default=str))
 
 
-@sandbox_app.command("events")
+@sandbox_app.command("events", cls=c.Command)
 def events_cmd(
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from .console import Output
 from .envelope import ENVELOPE_VERSION, plan_to_json
-from .markdown import MARKDOWN_LIMIT, plan_markdown
-from .plan_text import SENSITIVE, campaign_lines, change_lines, plan_lines, show, tally_line
+from .markdown import GITHUB_LIMIT, MARKDOWN_LIMIT, plan_markdown
+from .plan_text import (
+    SENSITIVE,
+    campaign_lines,
+    change_lines,
+    confirm_lines,
+    confirm_question,
+    plan_lines,
+    show,
+    tally_line,
+)
 
-__all__ = ["ENVELOPE_VERSION", "MARKDOWN_LIMIT", "SENSITIVE", "Output", "campaign_lines",
+__all__ = ["ENVELOPE_VERSION", "GITHUB_LIMIT", "MARKDOWN_LIMIT", "SENSITIVE", "Output",
+           "campaign_lines", "confirm_lines", "confirm_question",
            "change_lines", "plan_lines", "plan_markdown", "plan_to_json", "show", "tally_line"]

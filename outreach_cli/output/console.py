@@ -14,18 +14,27 @@ from rich.text import Text
 
 from ..documents import Diagnostic
 from ..plan import Plan
-from .envelope import ENVELOPE_VERSION, plan_to_json
+from .envelope import (
+    apply_to_json,
+    diagnostic_entry,
+    envelope,
+    exception_entry,
+    plan_errors,
+    plan_to_json,
+)
 from .leads import LeadViews
 from .markdown import plan_markdown
-from .plan_text import plan_lines
+from .plan_text import confirm_lines, plan_lines
 
 
 class Output(LeadViews):
     """Two consoles (stdout for data, stderr for the rest) and the chosen format."""
 
     def __init__(self, fmt: str = "text", *, color: bool | None = None, width: int | None = None,
-                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+                 stdout: TextIO | None = None, stderr: TextIO | None = None,
+                 command: str = "outreach") -> None:
         self.format = fmt
+        self.command = command  # the envelope's `kind`
         no_color = color is False or (color is None and "NO_COLOR" in os.environ)
         kw: dict[str, Any] = {"highlight": False, "soft_wrap": True, "width": width,
                               "no_color": no_color, "emoji": False}
@@ -50,25 +59,33 @@ class Output(LeadViews):
     def info(self, message: str) -> None:
         self.err.print(Text(message, style="dim"))
 
-    def json(self, kind: str, data: Any, *, ok: bool = True, errors: list[Any] | None = None) -> None:
-        envelope = {"version": ENVELOPE_VERSION, "kind": kind, "ok": ok, "data": data,
-                    "errors": errors or []}
+    def json(self, data: Any, *, exit_code: int = 0, errors: list[Any] | None = None,
+             kind: str | None = None) -> None:
+        """The envelope (envelope.schema.json): kind, ok (exit code 0 or 2), data, errors."""
+        doc = envelope(kind or self.command, data, exit_code, errors)
         # print() rather than Console: JSON must reach stdout byte-exact, never wrapped.
-        print(json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=False, default=str),
+        print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str),
               file=self.out.file)
+
+    def failure(self, exc: Any) -> None:
+        """An error that stopped the command (the guard's): the envelope, or error: + hint."""
+        if self.format == "json":
+            self.json(None, exit_code=int(exc.exit_code), errors=[exception_entry(exc)])
+        else:
+            self.error(exc.message, exc.hint)
 
     # -- validate ----------------------------------------------------------------------------
 
     def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
+        n_err = sum(1 for d in diags if d.severity == "error")
         if self.format == "json":
-            self.json("validate", {"files": files, "documents": docs,
-                                   "diagnostics": [d.__dict__ for d in diags]},
-                      ok=not any(d.severity == "error" for d in diags))
+            self.json({"files": files, "documents": docs,
+                       "diagnostics": [d.__dict__ for d in diags]},
+                      exit_code=1 if n_err else 0, errors=[diagnostic_entry(d) for d in diags])
             return
         for d in diags:
             style = "red" if d.severity == "error" else "yellow"
             self.err.print(Text(str(d), style=style))
-        n_err = sum(1 for d in diags if d.severity == "error")
         n_warn = len(diags) - n_err
         summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
         if self.format == "markdown":
@@ -78,20 +95,25 @@ class Output(LeadViews):
 
     # -- plan -------------------------------------------------------------------------------------
 
-    def plan(self, plan: Plan) -> None:
+    def plan(self, plan: Plan, exit_code: int | None = None) -> None:
         if self.format == "json":
-            self.json("plan", plan_to_json(plan), ok=not plan.errors)
+            code = int(plan.exit_code()) if exit_code is None else exit_code
+            self.json(plan_to_json(plan), exit_code=code, errors=plan_errors(plan))
         elif self.format == "markdown":
             print(plan_markdown(plan), file=self.out.file)
         else:
             for line in plan_lines(plan):
                 self.out.print(line)
 
-    def outcomes(self, report: Any) -> None:
+    def confirm_lines(self, plan: Plan) -> None:
+        """What apply is about to do, before the question (stderr)."""
+        for line in confirm_lines(plan):
+            self.err.print(line)
+
+    def outcomes(self, report: Any, plan: Plan | None = None) -> None:
         if self.format == "json":
-            self.json("apply", {"outcomes": [o.__dict__ for o in report.outcomes],
-                                "summary": _apply_summary(report)},
-                      ok=not (report.count("failed") or report.count("drifted")))
+            data, errors = apply_to_json(plan or Plan(()), report)
+            self.json(data, exit_code=int(report.exit_code()), errors=errors)
             return
         for o in report.outcomes:
             style = {"applied": "green", "unchanged": "dim", "blocked": "yellow",
@@ -110,10 +132,12 @@ class Output(LeadViews):
             f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else ""),
             style="bold"))
 
-    def table(self, title: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
+    def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
+              keep: tuple[str, ...] = ("campaign", "id")) -> None:
+        """Rows as a table; the `keep` columns (ids, addresses: copied from here) never wrap."""
         rows = list(rows)
         if self.format == "json":
-            self.json(title, [dict(zip(columns, r)) for r in rows])
+            self.json([dict(zip(columns, r)) for r in rows])
             return
         if self.format == "markdown":
             print("| " + " | ".join(columns) + " |", file=self.out.file)
@@ -123,7 +147,7 @@ class Output(LeadViews):
             return
         t = Table(title=title, title_justify="left")
         for c in columns:
-            t.add_column(c)
+            t.add_column(c, no_wrap=c in keep, overflow="fold")
         for r in rows:
             t.add_row(*[Text("" if c is None else str(c)) for c in r])
         self.out.print(t)

@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from .envelope import error_entry
 from .plan_text import show
 
 
@@ -17,8 +18,8 @@ class LeadViews:
     out: Any
     err: Any
 
-    def json(self, kind: str, data: Any, *, ok: bool = True,
-             errors: list[Any] | None = None) -> None: ...
+    def json(self, data: Any, *, exit_code: int = 0, errors: list[Any] | None = None,
+             kind: str | None = None) -> None: ...
 
     def csv(self, columns: list[str], rows: Any) -> None: ...
 
@@ -30,7 +31,7 @@ class LeadViews:
         """A campaign's leads: a table, one JSON record per lead, or CSV."""
         records = [lead.record() for lead in leads]
         if self.format == "json":
-            self.json("leads", records)
+            self.json(records)
             return
         if self.format == "csv":
             columns = list(dict.fromkeys(k for r in records for k in r)) or list(
@@ -56,11 +57,14 @@ class LeadViews:
                   "failed": len(report.failed)}
         accepted = sum(1 for r in report.rows if r.result == "accepted")
         if self.format == "json":
-            self.json("leads.add", {
+            self.json({
                 "summary": {**counts, "rows": len(report.rows), "requests": report.requests},
                 "leads": [{"line": r.line, "lead": r.identity, "result": r.result,
                            "reason": r.reason or None} for r in report.rows]},
-                ok=not report.failed)
+                exit_code=1 if report.failed else 0,
+                errors=[error_entry(r.reason, code="lead-failed", file=source or None,
+                                    line=r.line, field=r.identity or None)
+                        for r in report.failed])
             return
         where = f"{source}:" if source else "line "
         for r in report.failed:
@@ -75,11 +79,15 @@ class LeadViews:
         """The outcome of `leads update` (or its prediction): one block per change, then a
         summary table."""
         if self.format == "json":
-            self.json("leads.update", {
+            bad = [r for r in report.results if r.result in ("refused", "failed")]
+            self.json({
                 "dryRun": report.dry_run,
                 "summary": _update_summary(report),
                 "leads": [r.record() for r in report.results]},
-                ok=not (report.count("refused") or report.count("failed")))
+                exit_code=1 if bad else 0,
+                errors=[error_entry(f"{r.change.lead_id}: {r.result}: {r.reason}",
+                                    code=f"lead-{r.result}", line=r.change.line or None,
+                                    field=r.change.lead_id) for r in bad])
             return
         for r in report.results:
             for line in lead_update_lines(r, report.dry_run):

@@ -1,27 +1,150 @@
-"""The plan as a pull-request comment: summary table first, each campaign folded."""
+"""The plan as a pull-request comment: summary first, failed and blocked campaigns first, each
+changed campaign in a folded ```diff block (+/- in column 1), unchanged ones on one line, cut
+only between campaigns so that the comment stays valid under GitHub's size limit."""
 
 from __future__ import annotations
 
-from ..plan import Plan
-from .plan_text import _symbol, campaign_lines
+from ..plan import CampaignPlan, Plan, PlannedChange
+from .plan_text import SENSITIVE, _nested, _symbol, block, human_duration, is_long_text, show
+from .textdiff import plain, text_rows
 
-MARKDOWN_LIMIT = 60_000  # GitHub comments stop at 65,536 characters
+GITHUB_LIMIT = 65_536  # characters in one GitHub comment
+MARKDOWN_LIMIT = GITHUB_LIMIT - 1_536  # room kept for the note on what was left out
+FULL_PLAN = "`outreach plan --format json` (or the saved plan file)"
+
+# Sections in the order a reviewer reads them: what failed, what is blocked, then the rest.
+ORDER = {"x": 0, "!": 1, "+": 2, "~": 3, "=": 4}
 
 
-def plan_markdown(plan: Plan) -> str:
+def _words(plan: Plan) -> str:
     t = plan.tally()
-    head = [f"### outreach plan: {t['create']} to create, {t['update']} to update, "
-            f"{t['noop']} unchanged, {t['blocked']} blocked, {t['error']} failed", "",
-            "| | campaign | changes |", "|---|---|---|"]
-    for cp in plan.campaigns:
-        n = len(cp.changes) + len(cp.lifecycle.actions)
-        head.append(f"| `{_symbol(cp)}` | `{cp.address}` | {n} |")
-    body = []
-    for cp in plan.campaigns:
-        text = "\n".join(line.plain for line in campaign_lines(cp))
-        body.append(f"<details><summary><code>{cp.address}</code></summary>\n\n```diff\n"
-                    f"{text}\n```\n</details>")
-    out = "\n".join(head) + "\n\n" + "\n".join(body)
-    if len(out) > MARKDOWN_LIMIT:
-        out = out[:MARKDOWN_LIMIT] + "\n\n… (truncated; run `outreach plan` for the rest)\n"
+    return (f"{t['create']} to create, {t['update']} to update, {t['noop']} unchanged, "
+            f"{t['blocked']} blocked, {t['error']} failed")
+
+
+def change_diff(pc: PlannedChange) -> list[str]:
+    """One change as diff lines: "-" the platform's value, "+" the file's, "!" blocked."""
+    c = pc.change
+    name = c.dotted
+    out: list[str] = []
+    if not pc.verdict.allowed:
+        out.append(f"! {name}: {show(c.old, c.sensitive)} → {show(c.new, c.sensitive)}")
+    elif is_long_text(pc):
+        assert isinstance(c.old, str) and isinstance(c.new, str)
+        out.append(f"@@ {name} @@")
+        for row in text_rows(c.old, c.new):
+            if row.kind == "~":
+                out.append("- " + plain(row.side("-")))
+                out.append("+ " + plain(row.side("+")))
+            elif row.kind == "…":
+                out.append(f"  … {row.segments[0].text} …")
+            else:
+                mark = {"=": " ", "-": "-", "+": "+"}[row.kind]
+                out.append(f"{mark} {row.segments[0].text}")
+    elif c.sensitive:
+        out.append(f"~ {name}: {SENSITIVE} "
+                   + {"add": "(set)", "change": "(changes)", "remove": "(removed)"}[c.op])
+    else:
+        if c.op in ("change", "remove"):
+            if _nested(c.old):
+                out.append(f"- {name}:")
+                out.extend("-" + line[1:] for line in block(c.old, 4))
+            else:
+                out.append(f"- {name}: {show(c.old)}")
+        if c.op in ("change", "add"):
+            if _nested(c.new):
+                out.append(f"+ {name}:")
+                out.extend("+" + line[1:] for line in block(c.new, 4))
+            else:
+                out.append(f"+ {name}: {show(c.new)}{human_duration(pc)}")
+    if pc.note:
+        out.append(f"  note: {pc.note}")
+    if pc.verdict.note and pc.verdict.allowed:
+        out.append(f"  note: {pc.verdict.note}")
+    if not pc.verdict.allowed:
+        out.append(f"!   blocked: {pc.verdict.reason}")
+        if pc.verdict.remedy:
+            out.append(f"!   instead: {pc.verdict.remedy}")
     return out
+
+
+def campaign_diff(cp: CampaignPlan) -> list[str]:
+    """A campaign's changes as the lines of a ```diff block."""
+    if cp.action == "error":
+        return [f"! error: {cp.error}"]
+    out: list[str] = []
+    if cp.action == "create":
+        out.append(f"+ create {cp.doc.provider} campaign {show(cp.name)}")
+    for pc in cp.changes:
+        out.extend(change_diff(pc))
+    for act in cp.lifecycle.actions:
+        out.append(f"+ status: {cp.remote.status if cp.remote else 'new'} → {cp.doc.status} "
+                   f"({act})")
+    if cp.lifecycle.blocked:
+        out.append(f"! status: {cp.doc.status}: {cp.lifecycle.blocked}")
+        if cp.lifecycle.remedy:
+            out.append(f"!   instead: {cp.lifecycle.remedy}")
+    out.extend(f"  note: {note}" for note in cp.notes)
+    return out
+
+
+def _fence(lines: list[str]) -> str:
+    """A fence longer than any run of backticks inside, so no line can close it early."""
+    ticks = 3
+    for line in lines:
+        run = 0
+        for ch in line:
+            run = run + 1 if ch == "`" else 0
+            ticks = max(ticks, run + 1)
+    return "`" * ticks
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks and pipes in addresses."""
+    return "<code>" + text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "&#124;") \
+        + "</code>"
+
+
+def campaign_section(cp: CampaignPlan) -> str:
+    """One campaign, folded: `<details>` with a summary line and a diff block."""
+    lines = campaign_diff(cp)
+    fence = _fence(lines)
+    n = len(cp.changes) + len(cp.lifecycle.actions)
+    what = "failed" if cp.action == "error" else f"{n} change{'s' if n != 1 else ''}"
+    if cp.blocked and cp.action != "error":
+        what += ", blocked"
+    return (f"<details><summary>{_symbol(cp)} {_code(cp.address)}: {what}</summary>\n\n"
+            f"{fence}diff\n" + "\n".join(lines) + f"\n{fence}\n</details>\n")
+
+
+def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
+    """The comment; at most `limit` characters plus the note on what it left out."""
+    ordered = sorted(plan.campaigns, key=lambda cp: ORDER[_symbol(cp)])
+    changed = [cp for cp in ordered if _symbol(cp) != "="]
+    unchanged = [cp for cp in ordered if _symbol(cp) == "="]
+    head = [f"### outreach plan: {_words(plan)}", ""]
+    if unchanged:
+        names = ", ".join(f"`{cp.address}`" for cp in unchanged[:20])
+        more = f" and {len(unchanged) - 20} more" if len(unchanged) > 20 else ""
+        head += [f"= {len(unchanged)} unchanged: {names}{more}", ""]
+    parts = ["\n".join(head) + "\n"]
+    size = len(parts[0])
+    left: list[CampaignPlan] = []
+    for cp in changed:
+        section = campaign_section(cp)
+        if left or size + len(section) > limit:
+            left.append(cp)
+            continue
+        parts.append(section)
+        size += len(section)
+    if left:
+        kinds: dict[str, int] = {}
+        for cp in left:
+            word = {"x": "failed", "!": "blocked", "+": "to create", "~": "to update"}[
+                _symbol(cp)]
+            kinds[word] = kinds.get(word, 0) + 1
+        counted = ", ".join(f"{n} {w}" for w, n in kinds.items())
+        parts.append(f"\n**{len(left)} more campaign(s) not shown** ({counted}): the comment "
+                     f"would pass GitHub's {GITHUB_LIMIT:,}-character limit. The full plan: "
+                     f"{FULL_PLAN}.\n")
+    return "".join(parts).rstrip("\n") + "\n"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any
 
 from rich.text import Text
 
 from ..plan import CampaignPlan, Plan, PlannedChange
+from .textdiff import plain, text_rows
 
 SENSITIVE = "(sensitive)"
 LONG_TEXT = ("subject", "body", "signature", "message", "body_html")
@@ -90,6 +90,54 @@ def human_duration(change: PlannedChange) -> str:
     return f" ({value:g} {unit}{'s' if value != 1 else ''})" if unit else ""
 
 
+def is_long_text(pc: PlannedChange) -> bool:
+    """Bodies, subjects and any multi-line string: diffed word by word, not shown whole."""
+    c = pc.change
+    return (isinstance(c.old, str) and isinstance(c.new, str) and not c.sensitive and
+            (str(c.path[-1]) in LONG_TEXT or "\n" in c.old or "\n" in c.new))
+
+
+ROW_MARK = {"=": " ", "-": "-", "+": "+", "~": "~", "…": "…"}
+ROW_STYLE = {"=": "dim", "-": "red", "+": "green", "~": "", "…": "dim"}
+SEG_STYLE = {"=": "", "-": "bold red strike", "+": "bold green", "…": "dim"}
+CONTEXT_WIDTH = 100  # an unchanged context line longer than this is cut
+
+
+def text_diff_lines(old: str, new: str, indent: int = 8) -> list[Text]:
+    """A long text change as terminal lines: word marks inside changed lines, folds."""
+    pad = " " * indent
+    out: list[Text] = []
+    for row in text_rows(old, new):
+        line = Text(f"{pad}{ROW_MARK[row.kind]} ", style=ROW_STYLE[row.kind])
+        if row.kind == "~":
+            for seg in row.segments:
+                line += Text(plain((seg,)), style=SEG_STYLE[seg.op])
+        elif row.kind == "…":
+            line += Text(f"… {row.segments[0].text} …", style="dim")
+        else:
+            text = row.segments[0].text
+            if row.kind == "=" and len(text) > CONTEXT_WIDTH:
+                text = text[:CONTEXT_WIDTH - 20] + f"…({len(text) - CONTEXT_WIDTH + 20:,} more chars)"
+            line += Text(text, style=ROW_STYLE[row.kind])
+        out.append(line)
+    return out
+
+
+def verdict_lines(pc: PlannedChange, indent: int = 8) -> list[Text]:
+    """The notes and the blocked reason under one change."""
+    pad = " " * indent
+    lines: list[Text] = []
+    if pc.note:
+        lines.append(Text(f"{pad}note: {pc.note}", style="dim"))
+    if pc.verdict.note and pc.verdict.allowed:
+        lines.append(Text(f"{pad}note: {pc.verdict.note}", style="cyan"))
+    if not pc.verdict.allowed:
+        lines.append(Text(f"{pad}blocked: {pc.verdict.reason}", style="red"))
+        if pc.verdict.remedy:
+            lines.append(Text(f"{pad}instead: {pc.verdict.remedy}", style="yellow"))
+    return lines
+
+
 def change_lines(pc: PlannedChange) -> list[Text]:
     c = pc.change
     mark = {"add": "+", "change": "~", "remove": "-"}[c.op]
@@ -98,37 +146,32 @@ def change_lines(pc: PlannedChange) -> list[Text]:
         mark, style = "!", "bold red"
     head = Text(f"    {mark} ", style=style) + Text(c.dotted, style="bold")
     lines: list[Text] = []
-    long_text = (isinstance(c.old, str) and isinstance(c.new, str) and not c.sensitive and
-                 (str(c.path[-1]) in LONG_TEXT or "\n" in c.old or "\n" in c.new))
-    if long_text:
+    if is_long_text(pc):
+        assert isinstance(c.old, str) and isinstance(c.new, str)
         lines.append(head + Text(":"))
-        for d in difflib.unified_diff(c.old.splitlines(), c.new.splitlines(), "remote", "file",
-                                      lineterm="", n=2):
-            if d.startswith(("---", "+++")):
-                continue
-            dstyle = "green" if d.startswith("+") else "red" if d.startswith("-") else "cyan" \
-                if d.startswith("@@") else ""
-            lines.append(Text("        " + d, style=dstyle))
-    elif c.op == "add" and _nested(c.new) and not c.sensitive:
+        lines.extend(text_diff_lines(c.old, c.new))
+    elif c.sensitive:
+        what = {"add": "(set)", "change": "(changes)", "remove": "(removed)"}[c.op]
+        lines.append(head + Text(f": {SENSITIVE} {what}"))
+    elif c.op == "add" and _nested(c.new):
         lines.append(head + Text(":"))
         lines.extend(Text(line, style="green") for line in block(c.new, 8))
+    elif c.op == "remove" and _nested(c.old):
+        lines.append(head + Text(": (removed)"))
+        lines.extend(Text(line, style="red") for line in block(c.old, 8))
+    elif c.op == "change" and (_nested(c.old) or _nested(c.new)):
+        lines.append(head + Text(":"))
+        lines.append(Text("        was:", style="dim"))
+        lines.extend(Text(line, style="red") for line in block(c.old, 10))
+        lines.append(Text("        now:", style="dim"))
+        lines.extend(Text(line, style="green") for line in block(c.new, 10))
     elif c.op == "add":
-        lines.append(head + Text(": " + show(c.new, c.sensitive) + human_duration(pc)))
+        lines.append(head + Text(": " + show(c.new) + human_duration(pc)))
     elif c.op == "remove":
-        lines.append(head + Text(": " + show(c.old, c.sensitive) + " (removed)"))
+        lines.append(head + Text(": " + show(c.old) + " (removed)"))
     else:
-        if c.sensitive:
-            lines.append(head + Text(f": {SENSITIVE} (changes)"))
-        else:
-            lines.append(head + Text(f": {show(c.old)} → {show(c.new)}" + human_duration(pc)))
-    if pc.note:
-        lines.append(Text(f"        note: {pc.note}", style="dim"))
-    if pc.verdict.note and pc.verdict.allowed:
-        lines.append(Text(f"        note: {pc.verdict.note}", style="cyan"))
-    if not pc.verdict.allowed:
-        lines.append(Text(f"        blocked: {pc.verdict.reason}", style="red"))
-        if pc.verdict.remedy:
-            lines.append(Text(f"        instead: {pc.verdict.remedy}", style="yellow"))
+        lines.append(head + Text(f": {show(c.old)} → {show(c.new)}" + human_duration(pc)))
+    lines.extend(verdict_lines(pc))
     return lines
 
 
@@ -171,3 +214,33 @@ def plan_lines(plan: Plan) -> list[Text]:
         out.append(Text(""))
     out.append(Text(tally_line(plan), style="bold"))
     return out
+
+
+def confirm_lines(plan: Plan) -> list[Text]:
+    """Before apply's question: every campaign it will write to, and those it will skip."""
+    out = [Text("Apply will:", style="bold")]
+    for cp in plan.campaigns:
+        if cp.action == "error":
+            out.append(Text("  skip    ", style="red") + Text(f"{cp.address}: failed: {cp.error}"))
+        elif cp.blocked:
+            why = cp.lifecycle.blocked or next(
+                (f"{pc.change.dotted}: {pc.verdict.reason}" for pc in cp.changes
+                 if not pc.verdict.allowed), "blocked")
+            out.append(Text("  skip    ", style="yellow") + Text(f"{cp.address}: blocked: {why}"))
+        elif cp.has_changes:
+            n = len(cp.changes)
+            what = [f"{n} change{'s' if n != 1 else ''}"] if n else []
+            what += list(cp.lifecycle.actions)
+            verb = "create" if cp.action == "create" else "update"
+            out.append(Text(f"  {verb:<8}", style="green" if verb == "create" else "yellow")
+                       + Text(cp.address) + Text(f" ({', '.join(what)})" if what else "",
+                                                 style="dim"))
+    return out
+
+
+def confirm_question(plan: Plan) -> str:
+    """Apply's question, counting what it will skip."""
+    n = len(plan.runnable)
+    skipped = len(plan.blocked) + len(plan.errors)
+    tail = f" ({skipped} campaign(s) skipped: nothing is sent to them)" if skipped else ""
+    return f"Apply changes to {n} campaign(s){tail}?"

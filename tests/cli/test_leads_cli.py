@@ -43,7 +43,7 @@ def by_id(cid: str, *args: str) -> list[str]:
 
 def envelope(result: Any) -> Any:
     body = json.loads(result.stdout)
-    assert body["version"] == 1
+    assert body["version"] == 2
     return body
 
 
@@ -66,7 +66,7 @@ def test_list_every_page_as_json_and_csv_with_a_status_filter(sk: SendKit, env_s
     listed = run(*by_id(cid, "leads", "list", "--format", "json"))
     assert listed.exit_code == ExitCode.OK, listed.stderr
     body = envelope(listed)
-    assert body["kind"] == "leads" and body["ok"] is True
+    assert body["kind"] == "leads list" and body["ok"] is True
     records = body["data"]
     assert len(records) == 120  # two pages of 100
     assert {"id", "email", "status", "aiTag", "step", "subsequence"} <= set(records[0])

@@ -42,10 +42,8 @@ def test_update_plan_exact_text(applied: Path, monkeypatch: pytest.MonkeyPatch) 
         note: not read back by the API; changed since the last apply
     ~ sequence[1].waitDays: 3 → 4 (4 days)
     ~ sequence[2].body:
-        @@ -1 +1,2 @@
-        -<p>Hey {{{{firstName}}}}, just bumping this up. Happy to send over a case study if that helps.</p>
-        +<p>Hey {{{{firstName}}}}, just bumping this up.</p>
-        +<p>Case study attached.</p>
+        ~ <p>Hey {{{{firstName}}}}, just bumping this up.[- Happy to send over a case study if that helps.-]</p>
+        + <p>Case study attached.</p>
     ~ settings.dailySendLimit: 50 → 100
 
 Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.
@@ -70,7 +68,7 @@ def test_json_envelope(applied: Path) -> None:
     _edit(applied)
     result = run("plan", "--sandbox", "--format", "json", str(applied))
     env = json.loads(result.stdout)
-    assert env["version"] == 1 and env["kind"] == "plan" and env["ok"] is True
+    assert env["version"] == 2 and env["kind"] == "plan" and env["ok"] is True
     assert env["errors"] == []
     camp = env["data"]["campaigns"][0]
     assert camp["address"] == "sendkit/q2-decision-makers"
@@ -78,8 +76,8 @@ def test_json_envelope(applied: Path) -> None:
     paths = {c["path"]: c for c in camp["changes"]}
     assert paths["settings.dailySendLimit"]["old"] == 50
     assert paths["settings.dailySendLimit"]["new"] == 100
-    assert env["data"]["summary"] == {"create": 0, "update": 1, "noop": 0, "blocked": 0,
-                                      "error": 0}
+    assert env["data"]["summary"] == {"create": 0, "update": 1, "unchanged": 0, "blocked": 0,
+                                      "failed": 0}
 
 
 def test_markdown_summary_first(applied: Path) -> None:
@@ -87,8 +85,12 @@ def test_markdown_summary_first(applied: Path) -> None:
     result = run("plan", "--sandbox", "--format", "markdown", str(applied))
     lines = result.stdout.splitlines()
     assert lines[0].startswith("### outreach plan: 0 to create, 1 to update")
-    assert "| `~` | `sendkit/q2-decision-makers` | 3 |" in result.stdout
-    assert "<details>" in result.stdout and "settings.dailySendLimit: 50 → 100" in result.stdout
+    assert "<details><summary>~ <code>sendkit/q2-decision-makers</code>: 3 changes</summary>" \
+        in result.stdout
+    # +/- in column 1 inside the diff block, so GitHub colours them
+    assert "\n- settings.dailySendLimit: 50\n+ settings.dailySendLimit: 100\n" in result.stdout
+    assert "\n+ sequence[1].waitDays: 4 (4 days)\n" in result.stdout
+    assert "\n@@ sequence[2].body @@\n" in result.stdout
 
 
 def test_validate_json_lists_every_problem(tmp_path: Path) -> None:

@@ -1,0 +1,111 @@
+"""Word-level diffs of long text (bodies, subjects): changed words marked, long unchanged
+stretches folded with a count. Pure: rows of segments that plan_text and markdown render."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+# A token is a run of word characters, a run of spaces, or one other character (so HTML
+# tags split at < / > and a one-word edit in a one-line HTML body stays one word).
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+KEEP = 30  # characters of unchanged text kept on each side of a change inside a line
+CONTEXT = 2  # unchanged lines kept around a changed group of lines
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of one line: "=" unchanged, "-" removed, "+" added, "…" a folded stretch."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One rendered line: "=" unchanged, "-" removed, "+" added, "~" changed within the line
+    (segments hold both sides), "…" folded unchanged lines (text says how many)."""
+
+    kind: str
+    segments: tuple[Segment, ...]
+
+    def side(self, which: str) -> tuple[Segment, ...]:
+        """The segments of a "~" row as one side sees them: "-" the old line, "+" the new."""
+        drop = "+" if which == "-" else "-"
+        return tuple(s for s in self.segments if s.op != drop)
+
+
+def _fold_equal(text: str, first: bool, last: bool) -> list[Segment]:
+    """An unchanged stretch inside a changed line, cut to KEEP characters beside changes."""
+    head = 0 if first else KEEP
+    tail = 0 if last else KEEP
+    if len(text) <= head + tail + 40:
+        return [Segment("=", text)]
+    out = []
+    if head:
+        out.append(Segment("=", text[:head]))
+    out.append(Segment("…", f"{len(text) - head - tail:,} unchanged chars"))
+    if tail:
+        out.append(Segment("=", text[len(text) - tail:]))
+    return out
+
+
+def word_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """One line against another, word by word."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out: list[Segment] = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            out.extend(_fold_equal("".join(a[i1:i2]), n == 0, n == len(ops) - 1))
+            continue
+        if tag in ("delete", "replace"):
+            out.append(Segment("-", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            out.append(Segment("+", "".join(b[j1:j2])))
+    return tuple(out)
+
+
+def text_rows(old: str, new: str) -> list[Row]:
+    """Line diff first, then words inside each changed pair of lines; unchanged runs of
+    lines longer than 2 × CONTEXT + 1 folded into one row."""
+    a, b = old.splitlines() or [""], new.splitlines() or [""]
+    rows: list[Row] = []
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            same = a[i1:i2]
+            keep_head = 0 if n == 0 else CONTEXT
+            keep_tail = 0 if n == len(ops) - 1 else CONTEXT
+            if len(same) > keep_head + keep_tail + 1:
+                rows.extend(Row("=", (Segment("=", s),)) for s in same[:keep_head])
+                folded = len(same) - keep_head - keep_tail
+                rows.append(Row("…", (Segment("…", f"{folded} unchanged line"
+                                               + ("s" if folded != 1 else "")),)))
+                rows.extend(Row("=", (Segment("=", s),)) for s in same[len(same) - keep_tail:])
+            else:
+                rows.extend(Row("=", (Segment("=", s),)) for s in same)
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        paired = min(len(olds), len(news)) if tag == "replace" else 0
+        for k in range(paired):
+            rows.append(Row("~", word_segments(olds[k], news[k])))
+        rows.extend(Row("-", (Segment("-", s),)) for s in olds[paired:])
+        rows.extend(Row("+", (Segment("+", s),)) for s in news[paired:])
+    return rows
+
+
+def plain(segments: tuple[Segment, ...], marks: bool = True) -> str:
+    """Segments as text: `[-removed-]`, `{+added+}` (git's --word-diff=plain), `…(n)…`."""
+    parts = []
+    for s in segments:
+        if s.op == "=":
+            parts.append(s.text)
+        elif s.op == "…":
+            parts.append(f"…({s.text})…")
+        elif not marks:
+            parts.append(s.text)
+        else:
+            parts.append(f"[-{s.text}-]" if s.op == "-" else f"{{+{s.text}+}}")
+    return "".join(parts)
