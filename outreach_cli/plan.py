@@ -198,7 +198,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         notes.extend(provider.notes(doc.campaign, None, lifecycle))
         return CampaignPlan(doc, "create", None, planned, lifecycle, tuple(notes), hashes=hashes)
 
-    lifecycle = provider.lifecycle(remote.status, doc.status)
+    lifecycle = provider.gate(remote, provider.lifecycle(remote.status, doc.status))
     status = "paused" if any(a in provider.PRE_UPDATE_ACTIONS for a in lifecycle.actions) \
         else remote.status
     as_seen = Remote(remote.id, remote.name, status, remote.revision, remote.state, remote.raw,

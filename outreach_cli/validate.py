@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -134,20 +135,24 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     """Schema + provider rules for one document."""
     out: list[Diagnostic] = []
 
-    def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False) -> None:
+    def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False,
+             code: str = "invalid") -> None:
         line, col = src.pos(path, key=key)
-        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity))
+        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity, code))
 
     data = src.data
     if not isinstance(data, dict):
-        diag((), "a campaign document is a mapping with provider: and campaign:")
+        diag((), "a campaign document is a mapping with provider: and campaign:",
+             code="wrong-type")
         return None, out
     provider = data.get("provider")
     if provider not in PROVIDERS:
         if provider is None:
-            diag((), "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")")
+            diag((), "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")",
+                 code="missing-field")
         else:
-            diag(("provider",), f"unknown provider {provider!r}" + _did_you_mean(str(provider), PROVIDERS))
+            diag(("provider",), f"unknown provider {provider!r}; one of: " + ", ".join(PROVIDERS)
+                 + _did_you_mean(str(provider), PROVIDERS), code="not-one-of")
         return None, out
 
     for error in _validator(provider).iter_errors(data):
@@ -155,8 +160,9 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         # "x-rule": {keyword: why}, so the message never reads as the vendor's.
         why = (error.schema.get("x-rule") or {}).get(error.validator) \
             if isinstance(error.schema, dict) else None
-        for path, message, at_key in _describe(error):
-            diag(path, f"{message} (outreach's rule: {why})" if why else message, key=at_key)
+        for path, message, at_key, code in _describe(error):
+            diag(path, f"{message} (outreach's rule: {why})" if why else message, key=at_key,
+                 code=code)
     schema_failed = bool(out)
 
     campaign = data.get("campaign")
@@ -170,7 +176,7 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
                 f"{format_path(r)} (line {src.pos(r)[0]})" for r in finding.related
             )
             msg = f"{msg} [see {others}]"
-        diag(finding.path, msg, finding.severity)
+        diag(finding.path, msg, finding.severity, code="rule")
     out.extend(check_copy(src, provider))
 
     if schema_failed:
@@ -179,7 +185,7 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     if key is None:
         if src.count > 1:
             diag((), f"document {src.index + 1} of {src.count} in this file needs a key: "
-                     "several documents cannot all take the file's name")
+                     "several documents cannot all take the file's name", code="missing-field")
             return None, out
         key = FsPath(src.file).stem
     doc = Document(src.file, src.index, provider, str(key), data.get("id"), data.get("status"),
@@ -196,7 +202,7 @@ def _check_duplicate_keys(documents: list[Document], diagnostics: list[Diagnosti
             diagnostics.append(Diagnostic(
                 doc.file, line, col, "key",
                 f"{doc.address} is also defined in {first.file}:{first.source.pos(('key',))[0]}; "
-                "keys must be unique per provider"))
+                "keys must be unique per provider", code="duplicate-key"))
     if any(d.severity == "error" and d.path == "key" for d in diagnostics):
         bad = {d.file for d in diagnostics if d.path == "key"}
         documents[:] = [d for d in documents if d.file not in bad]
@@ -207,8 +213,37 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _describe(error: Any) -> list[tuple[DocPath, str, bool]]:
-    """Turn one jsonschema error into (path, message, points_at_key) triples, worded for
+# What a pattern means, in words, for the patterns the schemas use (a schema's own
+# description is the fallback, the raw expression the last resort).
+PATTERN_WORDS = {
+    r"^([01]\d|2[0-3]):[0-5]\d$": "a time as HH:MM, 00:00 to 23:59",
+    r"^[0-9a-f]{24}$": "a SendKit id: 24 lowercase hexadecimal characters",
+    r"^usr_[A-Za-z0-9]+$": "a lemlist user id: usr_ followed by letters and digits",
+    r"^cam_[A-Za-z0-9]+$": "a lemlist campaign id: cam_ followed by letters and digits",
+    r"^https?://": "a URL starting with http:// or https://",
+    r"^https://": "a URL starting with https://",
+    r"^[A-Z]$": "one capital letter, A to Z",
+    KEY_PATTERN: "letters, digits, '.', '_' or '-', starting with a letter or a digit",
+}
+UUID_WORDS = "a UUID such as 123e4567-e89b-42d3-a456-426614174000"
+
+
+def expected_form(pattern: str, description: str | None = None) -> str:
+    """A regular expression as a person reads it."""
+    if pattern in PATTERN_WORDS:
+        return PATTERN_WORDS[pattern]
+    if "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}" in pattern:
+        return UUID_WORDS
+    if description and len(description) <= 120:
+        return description.rstrip(".")
+    return f"text matching {pattern}"
+
+
+Described = tuple[DocPath, str, bool, str]  # path, message, points at the key, code
+
+
+def _describe(error: Any) -> list[Described]:
+    """Turn one jsonschema error into (path, message, points_at_key, code), worded for
     people who write YAML."""
     path: DocPath = tuple(error.absolute_path)
     kind = error.validator
@@ -216,54 +251,54 @@ def _describe(error: Any) -> list[tuple[DocPath, str, bool]]:
         allowed = list((error.schema.get("properties") or {}).keys())
         extra = [k for k in error.instance if k not in allowed
                  and not _matches_pattern_props(k, error.schema)]
-        return [((*path, k), f"unknown field {k!r}" + _did_you_mean(k, allowed), True)
-                for k in extra]
+        return [((*path, k), f"unknown field {k!r}" + _did_you_mean(k, allowed), True,
+                 "unknown-field") for k in extra]
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [(path, f"missing required field {missing!r}", False)]
+        return [(path, f"missing required field {missing!r}", False, "missing-field")]
     if kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         hint = _did_you_mean(str(error.instance), [str(o) for o in options]) if isinstance(
             error.instance, str) else ""
         return [(path, f"{error.instance!r} is not one of: "
-                       + ", ".join(str(o) for o in options) + hint, False)]
+                       + ", ".join(str(o) for o in options) + hint, False, "not-one-of")]
     if kind == "anyOf" and error.context and all(e.validator == "required" for e in error.context):
         names = [e.message.split("'")[1] for e in error.context if "'" in e.message]
-        return [(path, "needs one of: " + ", ".join(names), False)]
+        return [(path, "needs one of: " + ", ".join(names), False, "missing-field")]
     if kind in ("anyOf", "oneOf") and error.context:
         best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator))
         return _describe(best)
     if kind == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
         names = error.validator_value["required"]
         return [((*path, names[0]) if len(names) == 1 else path,
-                 f"{', '.join(names)} is not allowed here", True)]
+                 f"{', '.join(names)} is not allowed here", True, "not-allowed")]
     if kind == "pattern":
-        return [(path, f"{error.instance!r} does not match the expected form "
-                       f"{error.schema.get('description') and '(' + error.schema['description'] + ')' or error.validator_value}",
-                 False)]
+        words = expected_form(error.validator_value, error.schema.get("description"))
+        return [(path, f"expected {words}; got {error.instance!r}", False, "bad-form")]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most",
                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
         return [(path, f"{error.instance!r} is out of range: must be {word} "
-                       f"{error.validator_value}", False)]
+                       f"{error.validator_value}", False, "out-of-range")]
     if kind == "maxItems":
         return [(path, f"has {len(error.instance)} items; at most {error.validator_value} allowed",
-                 False)]
+                 False, "too-many")]
     if kind == "minItems":
-        return [(path, f"needs at least {error.validator_value} item(s)", False)]
+        return [(path, f"needs at least {error.validator_value} item(s)", False, "too-few")]
     if kind == "uniqueItems":
-        return [(path, "items must not repeat", False)]
+        return [(path, "items must not repeat", False, "duplicate-items")]
     if kind == "format":
         from .formats import WHAT
 
         what = WHAT.get(error.validator_value, f"of the {error.validator_value} format")
-        return [(path, f"{error.instance!r} is not {what}"[:200], False)]
+        return [(path, f"{error.instance!r} is not {what}"[:200], False, "bad-form")]
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return [(path, f"expected {expected}, got {_type_name(error.instance)} "
-                       f"{error.instance!r}"[:200], False)]
-    return [(path, error.message, False)]
+                       f"{error.instance!r}"[:200], False, "wrong-type")]
+    code = re.sub(r"(?<!^)(?=[A-Z])", "-", str(kind)).lower() if kind else "invalid"
+    return [(path, error.message, False, code)]
 
 
 def _type_name(value: Any) -> str:
@@ -272,6 +307,4 @@ def _type_name(value: Any) -> str:
 
 
 def _matches_pattern_props(key: str, schema: dict[str, Any]) -> bool:
-    import re
-
     return any(re.search(p, key) for p in (schema.get("patternProperties") or {}))

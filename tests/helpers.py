@@ -3,6 +3,7 @@ test."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +26,46 @@ def track(client: T) -> T:
 
 
 def run(*args: str, input: str | None = None) -> Any:
-    """Invoke the CLI in-process; stdout and stderr are kept apart."""
+    """Invoke the CLI in-process; stdout and stderr are kept apart. Every JSON output of
+    every test is checked against the envelope's contract (check_envelope)."""
     runner = CliRunner()
-    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    if _asks_json(args) and result.stdout.strip():
+        check_envelope(result, args)
+    return result
+
+
+def _asks_json(args: tuple[str, ...]) -> bool:
+    return any(a in ("-f", "--format") and i + 1 < len(args) and args[i + 1] == "json"
+               for i, a in enumerate(args)) or "--format=json" in args
+
+
+COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema"}
+
+
+def expected_kind(args: tuple[str, ...]) -> str:
+    """The command the arguments name: `plan`, `leads add`, … (diff reports as plan)."""
+    words = [a for a in args if not a.startswith("-")]
+    first = next(i for i, w in enumerate(words) if w in COMMANDS)
+    if words[first] == "diff":
+        return "plan"
+    if words[first] in ("leads", "sandbox"):
+        return f"{words[first]} {words[first + 1]}"
+    return words[first]
+
+
+def envelope_schema() -> dict[str, Any]:
+    return json.loads((REPO / "outreach_cli" / "output" / "envelope.schema.json").read_text())
+
+
+def check_envelope(result: Any, args: tuple[str, ...]) -> dict[str, Any]:
+    """The contract: valid against the schema, kind names the command, ok exactly when the
+    exit code is 0 or 2 (and says which), every error located and coded."""
+    from jsonschema import Draft202012Validator
+
+    doc = json.loads(result.stdout)
+    Draft202012Validator(envelope_schema()).validate(doc)
+    assert doc["kind"] == expected_kind(args), (doc["kind"], args)
+    assert doc["exitCode"] == result.exit_code, (doc["exitCode"], result.exit_code)
+    assert doc["ok"] is (result.exit_code in (0, 2))
+    return dict(doc)

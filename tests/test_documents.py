@@ -232,12 +232,29 @@ def test_malformed_yaml_reports_its_line(tmp_path: Path):
     assert p.message.startswith("invalid YAML: ")
 
 
-def test_unclosed_flow_reports_a_line(tmp_path: Path):
+def test_unclosed_flow_reports_where_it_opened(tmp_path: Path):
     f = write(tmp_path / "c.yaml", "a: 1\nb: [1, 2\nc: 3\n")
     _, problems = load_file(f, {})
     assert len(problems) == 1
-    assert problems[0].line in (3, 4)
-    assert "invalid YAML" in problems[0].message
+    assert (problems[0].line, problems[0].col) == (2, 4)  # the `[` never closed
+    assert "flow sequence starting here is not closed" in problems[0].message
+    assert "line 3, column 2" in problems[0].message  # where PyYAML gave up
+    assert problems[0].code == "yaml-syntax"
+
+
+def test_unclosed_quote_points_at_the_quote_not_the_end_of_the_file(tmp_path: Path):
+    f = write(tmp_path / "q.yaml", 'provider: sendkit\ncampaign:\n  name: "Q2 outreach\n')
+    _, problems = load_file(f, {})
+    [p] = problems
+    assert (p.line, p.col) == (3, 9)
+    assert "quoted scalar starting here is not closed" in p.message
+
+
+def test_a_mistake_on_its_own_line_keeps_its_position(tmp_path: Path):
+    f = write(tmp_path / "m.yaml", "a: 1\nb: 2\nc: d: e\n")
+    _, problems = load_file(f, {})
+    [p] = problems
+    assert (p.line, p.col) == (3, 5)
 
 
 def test_duplicate_key_is_a_diagnostic(tmp_path: Path):

@@ -64,7 +64,7 @@ class Command(TyperCommand):
             if param.param_type_name != "argument":
                 continue
             name = param.metavar or (param.name or "").upper()
-            pieces.append(name if param.required else f"[{name}]")
+            pieces.append(name if param.required or name.startswith("[") else f"[{name}]")
         return pieces
 
 

@@ -13,7 +13,6 @@ from ..errors import ExitCode
 from . import common as c
 
 if TYPE_CHECKING:
-    from ..output import Output
     from ..providers.base import Provider, Remote
     from ..session import Session
 
@@ -39,7 +38,7 @@ def _list_statuses(incomplete: str) -> list[str]:
 
 
 CampaignArg = typer.Argument(
-    None, metavar="CAMPAIGN", show_default=False,
+    None, metavar="[CAMPAIGN]", show_default=False,
     help="The campaign file; omit it when naming the campaign with --provider and --id.")
 ProviderOpt = typer.Option(None, "--provider", metavar="PROVIDER", show_default=False,
                            autocompletion=c.choices(c.PROVIDER_NAMES),
@@ -128,7 +127,7 @@ def add_cmd(
 
 def update_cmd(
     campaign: str = CampaignArg,
-    lead_id: str = typer.Argument(None, metavar="LEAD_ID", show_default=False,
+    lead_id: str = typer.Argument(None, metavar="[LEAD_ID]", show_default=False,
                                   help="The campaign lead's id (or its email)."),
     status: str = typer.Option(None, "--status", metavar="STATUS", show_default=False,
                                autocompletion=c.choices(LEAD_STATUSES),

@@ -8,6 +8,7 @@ differs by platform (wire format, batch size, the enrollment table) is the platf
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,10 @@ def check_tag(tag: str, labels: Sequence[str]) -> tuple[str | None, str]:
     found = next((lb for lb in labels if lb.casefold() == wanted), None)
     if found is None:
         shown = ", ".join(repr(lb) for lb in labels) or "(none)"
-        return None, f"tag {tag!r} is not one of the workspace's AI tag labels: {shown}"
+        folded = {lb.casefold(): lb for lb in labels}
+        close = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=0.6)
+        hint = f"; did you mean {folded[close[0]]!r}?" if close else ""
+        return None, f"tag {tag!r} is not one of the workspace's AI tag labels: {shown}{hint}"
     return found, ""
 
 

@@ -79,9 +79,13 @@ class Output(LeadViews):
     def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
         n_err = sum(1 for d in diags if d.severity == "error")
         if self.format == "json":
-            self.json({"files": files, "documents": docs,
-                       "diagnostics": [d.__dict__ for d in diags]},
-                      exit_code=1 if n_err else 0, errors=[diagnostic_entry(d) for d in diags])
+            # Another command stopped by invalid files has no result of its own: data null,
+            # the diagnostics in errors.
+            data = {"files": files, "documents": docs,
+                    "diagnostics": [d.__dict__ for d in diags]} \
+                if self.command == "validate" else None
+            self.json(data, exit_code=1 if n_err else 0,
+                      errors=[diagnostic_entry(d) for d in diags])
             return
         for d in diags:
             style = "red" if d.severity == "error" else "yellow"
@@ -137,7 +141,7 @@ class Output(LeadViews):
         """Rows as a table; the `keep` columns (ids, addresses: copied from here) never wrap."""
         rows = list(rows)
         if self.format == "json":
-            self.json([dict(zip(columns, r)) for r in rows])
+            self.json([dict(zip(columns, r, strict=False)) for r in rows])
             return
         if self.format == "markdown":
             print("| " + " | ".join(columns) + " |", file=self.out.file)

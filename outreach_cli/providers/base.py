@@ -229,6 +229,11 @@ class Provider(ABC):
         )
         return Lifecycle(blocked=reason, remedy=remedy)
 
+    def gate(self, remote: Remote, lifecycle: Lifecycle) -> Lifecycle:
+        """The lifecycle after asking the platform whether it would accept it (a launch
+        readiness check): the same, or blocked with the platform's reason. Reads only."""
+        return lifecycle
+
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         """Reorder lists of the remote state whose identity is not their position (e.g.
         subsequences by id or name) so that the positional diff pairs the right elements."""

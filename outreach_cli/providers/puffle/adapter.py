@@ -104,14 +104,31 @@ class Puffle(Provider):
             state["sender_account_ids"] = list(want)
         return state
 
+    # Puffle's launch page lists "no pending prospects" among its 400s (providers.md §3);
+    # validate may word it as a warning only, so outreach reads it as what blocks a launch.
+    LAUNCH_BLOCKERS = ("no pending prospects",)
+
+    def gate(self, remote: Remote, lifecycle: Lifecycle) -> Lifecycle:
+        """A draft's launch is planned only when Puffle's validate says it would succeed:
+        otherwise the plan shows it blocked with Puffle's reasons, and apply sends nothing."""
+        if "launch" not in lifecycle.actions or remote.status != "draft":
+            return lifecycle
+        report = self.validate_launch(remote.id)
+        problems = [str(e) for e in report.get("errors") or []]
+        problems += [str(w) for w in report.get("warnings") or []
+                     if any(b in str(w).lower() for b in self.LAUNCH_BLOCKERS)]
+        if report.get("ready") and not problems:
+            return lifecycle
+        return Lifecycle(blocked="Puffle would refuse the launch: "
+                         + ("; ".join(problems) or "validate says it is not ready"),
+                         remedy="fix what it names (e.g. add prospects with `outreach leads "
+                                "add`), or keep `status: draft` until then")
+
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
               lifecycle: Lifecycle) -> list[str]:
         out: list[str] = []
         if "launch" in lifecycle.actions and remote is not None and remote.status == "draft":
-            report = self.validate_launch(remote.id)
-            if not report.get("ready"):
-                errors = "; ".join(str(e) for e in report.get("errors") or []) or "not ready"
-                out.append(f"launch: Puffle's validate says the campaign is not ready: {errors}")
+            report = self.validate_launch(remote.id)  # the gate passed: only warnings left
             for warning in report.get("warnings") or []:
                 out.append(f"launch: {warning}")
         return out

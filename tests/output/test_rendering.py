@@ -1,0 +1,162 @@
+"""Plan rendering as pure functions: word diffs, steps as steps, the markdown comment under
+GitHub's limit (balanced blocks, cut between campaigns), the prompt."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from outreach_cli.output import (
+    GITHUB_LIMIT,
+    Output,
+    campaign_lines,
+    confirm_lines,
+    confirm_question,
+    plan_markdown,
+)
+from outreach_cli.output.textdiff import plain, text_rows, word_segments
+from outreach_cli.plan import CampaignPlan, Plan, PlannedChange
+from outreach_cli.providers.base import Change, Lifecycle, Remote, Verdict
+from outreach_cli.validate import validate_paths
+
+BODY = ("<p>Hi {{firstName}}, we help sales teams at companies like {{companyName}} book "
+        "more meetings with less manual work. Would a quick call next week be useful? "
+        "I can walk you through how teams your size set this up in under a day.</p>")
+
+
+def _docs(tmp_path: Path, n: int) -> list:
+    for i in range(n):
+        (tmp_path / f"c{i:03}.yaml").write_text(
+            f"provider: sendkit\nkey: c{i:03}\ncampaign:\n  name: Campaign {i}\n")
+    result = validate_paths([str(tmp_path)])
+    assert not result.errors, result.errors
+    return sorted(result.documents, key=lambda d: d.key)
+
+
+def _remote(i: int) -> Remote:
+    return Remote(f"{i:024x}", f"Campaign {i}", "active", "r1", {})
+
+
+def _update(doc, i: int, body: str = BODY) -> CampaignPlan:
+    change = Change(("sequence", 0, "body"), "change", body, body.replace("sales", "revenue"))
+    return CampaignPlan(doc, "update", _remote(i), (PlannedChange(change, Verdict(True)),))
+
+
+def test_one_word_in_a_one_line_body_is_marked_and_the_rest_folded() -> None:
+    [row] = text_rows(BODY, BODY.replace("sales", "revenue"))
+    assert row.kind == "~"
+    text = plain(row.segments)
+    assert "[-sales-]{+revenue+}" in text
+    assert "unchanged chars" in text  # the long tail is folded, with a count
+    assert len(text) < len(BODY) // 2
+
+
+def test_word_segments_keep_unchanged_text_short_ends_whole() -> None:
+    segs = word_segments("Quick question", "Quick idea")
+    assert plain(segs) == "Quick [-question-]{+idea+}"
+
+
+def test_long_runs_of_unchanged_lines_fold_with_a_count() -> None:
+    old = "\n".join(f"line {i}" for i in range(40))
+    new = old.replace("line 20", "line twenty")
+    rows = text_rows(old, new)
+    folded = [r for r in rows if r.kind == "…"]
+    assert [r.segments[0].text for r in folded] == ["18 unchanged lines", "17 unchanged lines"]
+    assert [plain(r.segments) for r in rows if r.kind == "~"] == ["line [-20-]{+twenty+}"]
+
+
+def test_removed_step_renders_as_the_step_not_json(tmp_path: Path) -> None:
+    [doc] = _docs(tmp_path, 1)
+    step = {"type": "email", "subject": "Follow-up", "delay": 3}
+    cp = CampaignPlan(doc, "update", _remote(0),
+                      (PlannedChange(Change(("steps", 2), "remove", step, None), Verdict(True)),))
+    text = [t.plain for t in campaign_lines(cp)]
+    assert text[1:] == ["    - steps[2]: (removed)", '        type: "email"',
+                        '        subject: "Follow-up"', "        delay: 3"]
+    md = plan_markdown(Plan((cp,)))
+    assert "\n- steps[2]:\n-   type: \"email\"\n-   subject: \"Follow-up\"\n" in md
+    assert "{" not in md.split("```diff")[1]  # no JSON blob
+
+
+def _balanced(md: str) -> None:
+    assert md.count("<details>") == md.count("</details>")
+    assert md.count("<summary>") == md.count("</summary>")
+    fences = re.findall(r"^(`{3,})", md, flags=re.M)
+    assert len(fences) % 2 == 0
+    inside = False
+    for line in md.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif inside:
+            assert line[:1] in "+-!@ ", line  # a sign in column 1 (or a context space)
+
+
+def test_markdown_for_160_campaigns_fits_github_and_balances(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, 160)
+    big = BODY * 4
+    camps = [_update(d, i, big) if i % 4 else CampaignPlan(d, "noop", _remote(i))
+             for i, d in enumerate(docs)]
+    failed = CampaignPlan(docs[150], "error", error="SendKit API 500")
+    camps[150] = failed
+    blocked_change = PlannedChange(Change(("name",), "change", "a", "b"),
+                                   Verdict(False, reason="name is fixed once active"))
+    camps[151] = CampaignPlan(docs[151], "update", _remote(151), (blocked_change,))
+    md = plan_markdown(Plan(tuple(camps)), limit=20_000)
+    assert len(md) <= 20_000 + 1_536
+    _balanced(md)
+    # failed and blocked first, unchanged folded into one line
+    first = md.index("<details>")
+    assert md.index("sendkit/c150", first) < md.index("sendkit/c151", first) \
+        < md.index("sendkit/c001", first)
+    assert md.count("= 40 unchanged:") == 1 and "<code>sendkit/c000</code>" not in md
+    shown = md.count("<details>")
+    left = int(re.search(r"\*\*(\d+) more campaign\(s\) not shown\*\*", md).group(1))
+    assert shown + left == 120
+    assert "outreach plan --format json" in md and "saved plan" in md
+
+
+def test_markdown_default_limit_is_githubs(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, 200)
+    camps = tuple(_update(d, i, BODY * 8) for i, d in enumerate(docs))
+    md = plan_markdown(Plan(camps))
+    assert len(md) <= GITHUB_LIMIT
+    _balanced(md)
+    assert "not shown" in md
+
+
+def test_backticks_in_a_body_cannot_close_the_fence(tmp_path: Path) -> None:
+    [doc] = _docs(tmp_path, 1)
+    md = plan_markdown(Plan((_update(doc, 0, "use ```code``` here, sales"),)))
+    assert "````diff" in md
+    _balanced(md.replace("````", "```"))
+
+
+def test_prompt_lists_blocked_and_failed(tmp_path: Path) -> None:
+    a, b, c = _docs(tmp_path, 3)
+    plan = Plan((_update(a, 0), CampaignPlan(b, "error", error="boom"),
+                 CampaignPlan(c, "update", _remote(2),
+                              lifecycle=Lifecycle(blocked="no way from completed"))))
+    lines = [t.plain for t in confirm_lines(plan)]
+    assert lines == ["Apply will:", "  update  sendkit/c000 (1 change)",
+                     "  skip    sendkit/c001: failed: boom",
+                     "  skip    sendkit/c002: blocked: no way from completed"]
+    assert confirm_question(plan) == ("Apply changes to 1 campaign(s) (2 campaign(s) skipped: "
+                                      "nothing is sent to them)?")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
+    import io
+
+    [doc] = _docs(tmp_path, 1)
+    buf = io.StringIO()
+    Output("text", color=False, width=width, stdout=buf).plan(Plan((_update(doc, 7),)))
+    assert buf.getvalue() == (
+        f"~ sendkit/c000  {doc.file}  [000000000000000000000007, active]\n"
+        "    ~ sequence[0].body:\n"
+        "        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
+        "{{com…(167 unchanged chars)…\n"
+        "\n"
+        "Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.\n")
