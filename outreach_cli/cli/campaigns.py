@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -141,7 +140,7 @@ def apply_cmd(
             raise typer.Exit(int(plan.exit_code()))
         runnable = plan.runnable
         if runnable and not yes:
-            if not sys.stdin.isatty():
+            if not c.interactive():
                 raise UsageError("refusing to apply without confirmation on a non-interactive "
                                  "input", hint="pass --yes")
             out.confirm_lines(plan)

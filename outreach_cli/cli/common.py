@@ -101,6 +101,11 @@ def make_output(fmt: str, no_color: bool, command: str,
     return Output(fmt, color=False if no_color else None, command=command)
 
 
+def interactive() -> bool:
+    """Whether a person can answer a question on stdin."""
+    return sys.stdin.isatty()
+
+
 def setup_logging(verbose: bool) -> None:
     if verbose:
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING,

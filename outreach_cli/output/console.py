@@ -137,7 +137,7 @@ class Output(LeadViews):
             style="bold"))
 
     def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
-              keep: tuple[str, ...] = ("campaign", "id")) -> None:
+              keep: tuple[str, ...] = ("campaign", "id", "status")) -> None:
         """Rows as a table; the `keep` columns (ids, addresses: copied from here) never wrap."""
         rows = list(rows)
         if self.format == "json":
@@ -149,12 +149,9 @@ class Output(LeadViews):
             for r in rows:
                 print("| " + " | ".join(str(c) for c in r) + " |", file=self.out.file)
             return
-        t = Table(title=title, title_justify="left")
-        for c in columns:
-            t.add_column(c, no_wrap=c in keep, overflow="fold")
-        for r in rows:
-            t.add_row(*[Text("" if c is None else str(c)) for c in r])
-        self.out.print(t)
+        cells = [["" if c is None else str(c) for c in r] for r in rows]
+        for line in table_lines(title, columns, cells, keep, self.out.width):
+            self.out.print(line)
 
     def raw(self, text: str) -> None:
         print(text, file=self.out.file)
@@ -188,6 +185,29 @@ class Output(LeadViews):
         writer.writerow(columns)
         for r in rows:
             writer.writerow(["" if c is None else c for c in r])
+
+
+def table_lines(title: str, columns: list[str], cells: list[list[str]],
+                keep: tuple[str, ...], width: int) -> list[Any]:
+    """A table when its unwrappable columns fit `width`, else one block per row (the first
+    column as the heading): ids are never cut or folded either way."""
+    widest = {c: max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)}
+    need = sum(widest[c] if c in keep else min(widest[c], 10) for c in columns) \
+        + 3 * len(columns) + 1
+    if need <= width:
+        t = Table(title=title, title_justify="left")
+        for c in columns:
+            t.add_column(c, no_wrap=c in keep, overflow="fold")
+        for r in cells:
+            t.add_row(*[Text(c) for c in r])
+        return [t]
+    out: list[Any] = [Text(title, style="italic")]
+    label = max(len(c) for c in columns[1:]) if len(columns) > 1 else 0
+    for r in cells:
+        out.append(Text(r[0], style="bold"))
+        out.extend(Text(f"  {c + ':':<{label + 1}} ") + Text(v)
+                   for c, v in zip(columns[1:], r[1:], strict=False) if v)
+    return out
 
 
 def _apply_summary(report: Any) -> dict[str, int]:

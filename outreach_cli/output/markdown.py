@@ -27,7 +27,7 @@ def change_diff(pc: PlannedChange) -> list[str]:
     c = pc.change
     name = c.dotted
     out: list[str] = []
-    if not pc.verdict.allowed:
+    if not pc.verdict.allowed and not (_nested(c.old) or _nested(c.new) or is_long_text(pc)):
         out.append(f"! {name}: {show(c.old, c.sensitive)} → {show(c.new, c.sensitive)}")
     elif is_long_text(pc):
         assert isinstance(c.old, str) and isinstance(c.new, str)
@@ -47,7 +47,7 @@ def change_diff(pc: PlannedChange) -> list[str]:
     else:
         if c.op in ("change", "remove"):
             if _nested(c.old):
-                out.append(f"- {name}:")
+                out.append(f"- {name}:" + (" (removed)" if c.op == "remove" else ""))
                 out.extend("-" + line[1:] for line in block(c.old, 4))
             else:
                 out.append(f"- {name}: {show(c.old)}")
@@ -57,6 +57,8 @@ def change_diff(pc: PlannedChange) -> list[str]:
                 out.extend("+" + line[1:] for line in block(c.new, 4))
             else:
                 out.append(f"+ {name}: {show(c.new)}{human_duration(pc)}")
+    if not pc.verdict.allowed:  # every line of a blocked change marked as blocked
+        out = ["!" + line[1:] if line[:1] in "+-~ " else line for line in out]
     if pc.note:
         out.append(f"  note: {pc.note}")
     if pc.verdict.note and pc.verdict.allowed:

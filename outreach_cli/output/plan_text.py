@@ -41,11 +41,14 @@ def show(value: Any, sensitive: bool = False) -> str:
 PREVIEW = 72
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, room: int = PREVIEW) -> str:
+    """A value on one line of at most about `room` characters (long text cut, with its
+    length)."""
     text = show(value)
-    if isinstance(value, str) and ("\n" in value or len(text) > PREVIEW):
+    if isinstance(value, str) and ("\n" in value or len(text) > room):
         first = value.strip().splitlines()[0] if value.strip() else ""
-        return json.dumps(first[:PREVIEW - 10], ensure_ascii=False)[:-1] + f'…" ({len(value)} chars)'
+        cut = max(room - 16, 12)
+        return json.dumps(first[:cut], ensure_ascii=False)[:-1] + f'…" ({len(value)} chars)'
     return text
 
 
@@ -64,7 +67,7 @@ def block(value: Any, indent: int) -> list[str]:
                 out.append(f"{pad}{k}:")
                 out.extend(block(v, indent + 2))
             else:
-                out.append(f"{pad}{k}: {_short(v)}")
+                out.append(f"{pad}{k}: {_short(v, 78 - indent - len(str(k)) - 2)}")
     elif isinstance(value, list):
         for item in value:
             if _nested(item):
@@ -72,7 +75,7 @@ def block(value: Any, indent: int) -> list[str]:
                 out.append(f"{pad}- {inner[0].strip()}")
                 out.extend(inner[1:])
             else:
-                out.append(f"{pad}- {_short(item)}")
+                out.append(f"{pad}- {_short(item, 78 - indent - 2)}")
     else:
         out.append(pad + _short(value))
     return out
@@ -100,7 +103,7 @@ def is_long_text(pc: PlannedChange) -> bool:
 ROW_MARK = {"=": " ", "-": "-", "+": "+", "~": "~", "…": "…"}
 ROW_STYLE = {"=": "dim", "-": "red", "+": "green", "~": "", "…": "dim"}
 SEG_STYLE = {"=": "", "-": "bold red strike", "+": "bold green", "…": "dim"}
-CONTEXT_WIDTH = 100  # an unchanged context line longer than this is cut
+CONTEXT_WIDTH = 60  # an unchanged context line longer than this is cut (fits 80 columns)
 
 
 def text_diff_lines(old: str, new: str, indent: int = 8) -> list[Text]:
@@ -117,7 +120,8 @@ def text_diff_lines(old: str, new: str, indent: int = 8) -> list[Text]:
         else:
             text = row.segments[0].text
             if row.kind == "=" and len(text) > CONTEXT_WIDTH:
-                text = text[:CONTEXT_WIDTH - 20] + f"…({len(text) - CONTEXT_WIDTH + 20:,} more chars)"
+                keep = CONTEXT_WIDTH - 20
+                text = text[:keep] + f"…({len(text) - keep:,} more chars)"
             line += Text(text, style=ROW_STYLE[row.kind])
         out.append(line)
     return out

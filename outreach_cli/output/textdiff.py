@@ -51,10 +51,24 @@ def _fold_equal(text: str, first: bool, last: bool) -> list[Segment]:
     return out
 
 
+def _merge(ops: list[tuple[str, int, int, int, int]],
+           a: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Two edits separated only by spaces read as one: `[-a day-]{+two days+}`."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for op in ops:
+        if len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal" \
+                and op[0] != "equal" and "".join(a[out[-1][1]:out[-1][2]]).isspace():
+            _, i1, _, j1, _ = out[-2]
+            out[-2:] = [("replace", i1, op[2], j1, op[4])]
+        else:
+            out.append(op)
+    return out
+
+
 def word_segments(old: str, new: str) -> tuple[Segment, ...]:
     """One line against another, word by word."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = _merge(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), a)
     out: list[Segment] = []
     for n, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":

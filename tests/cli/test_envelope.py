@@ -111,3 +111,19 @@ def test_validate_warnings_are_listed_but_ok(tmp_path: Path, campaigns_dir: Path
     result, env = _json("validate", "-f", "json", str(campaigns_dir))
     assert result.exit_code == ExitCode.OK and env["ok"] is True
     assert all(e["severity"] == "warning" for e in env["errors"])
+
+
+def test_answering_no_lists_what_would_happen_and_exits_1(env_sandbox: Any, campaigns_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from outreach_cli.cli import common
+
+    folder = campaigns_dir / "sendkit"
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    result = run("apply", "--no-color", str(folder), input="n\n")
+    assert result.exit_code == ExitCode.ERROR, result.stderr
+    assert "Apply will:\n  create  sendkit/founders-ab-test" in result.stderr
+    assert "Apply changes to 2 campaign(s)? [y/N]" in result.stderr
+    assert "Apply cancelled: nothing was sent." in result.stderr
+    again = run("plan", "--detailed-exitcode", str(folder))
+    assert again.exit_code == ExitCode.CHANGES  # nothing was created

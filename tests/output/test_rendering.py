@@ -76,7 +76,7 @@ def test_removed_step_renders_as_the_step_not_json(tmp_path: Path) -> None:
     assert text[1:] == ["    - steps[2]: (removed)", '        type: "email"',
                         '        subject: "Follow-up"', "        delay: 3"]
     md = plan_markdown(Plan((cp,)))
-    assert "\n- steps[2]:\n-   type: \"email\"\n-   subject: \"Follow-up\"\n" in md
+    assert "\n- steps[2]: (removed)\n-   type: \"email\"\n-   subject: \"Follow-up\"\n" in md
     assert "{" not in md.split("```diff")[1]  # no JSON blob
 
 
@@ -160,3 +160,55 @@ def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
         "{{com…(167 unchanged chars)…\n"
         "\n"
         "Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.\n")
+
+
+STATUS_ROWS = [["puffle/linkedin-heads-of-sales", "84b828b2-9da6-477a-9fc1-a1765b505b13",
+                "draft", "0 prospects", "total 0, sent 0, replied 0, bounced 0, completed 0, "
+                "timed_out 0, connection_sent 0, connected 0"],
+               ["sendkit/q2-decision-makers", "6b0eca29a1f93f37340fc0d0", "active",
+                "0 active / 0", "bounced 0, clicked 0"]]
+
+
+def _status(width: int) -> str:
+    import io
+
+    buf = io.StringIO()
+    Output("text", color=False, width=width, stdout=buf).table(
+        "campaigns", ["campaign", "id", "status", "leads", "stats"], STATUS_ROWS)
+    return buf.getvalue()
+
+
+def test_status_at_120_columns_keeps_every_id_whole() -> None:
+    text = _status(120)
+    assert "┃ campaign" in text  # a table
+    for row in STATUS_ROWS:
+        assert row[0] in text and row[1] in text  # on one line each, never cut or folded
+    assert max(len(line) for line in text.splitlines()) <= 120
+
+
+def test_status_at_80_columns_falls_back_to_one_block_per_campaign() -> None:
+    assert _status(80) == """\
+campaigns
+puffle/linkedin-heads-of-sales
+  id:     84b828b2-9da6-477a-9fc1-a1765b505b13
+  status: draft
+  leads:  0 prospects
+  stats:  total 0, sent 0, replied 0, bounced 0, completed 0, timed_out 0, connection_sent 0, connected 0
+sendkit/q2-decision-makers
+  id:     6b0eca29a1f93f37340fc0d0
+  status: active
+  leads:  0 active / 0
+  stats:  bounced 0, clicked 0
+"""
+
+
+def test_a_blocked_removed_step_is_marked_line_by_line_in_markdown(tmp_path: Path) -> None:
+    [doc] = _docs(tmp_path, 1)
+    step = {"type": "linkedinSend", "delay": 2}
+    pc = PlannedChange(Change(("steps", 4), "remove", step, None),
+                       Verdict(False, reason="lemlist refuses to delete a step while running"))
+    md = plan_markdown(Plan((CampaignPlan(doc, "update", _remote(0), (pc,)),)))
+    body = md.split("```diff\n")[1].split("\n```")[0]
+    assert body.splitlines() == ["! steps[4]: (removed)", '!   type: "linkedinSend"',
+                                 "!   delay: 2",
+                                 "!   blocked: lemlist refuses to delete a step while running"]
