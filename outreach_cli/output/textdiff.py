@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A token is a run of word characters, a run of spaces, or one other character (so HTML
@@ -51,7 +52,7 @@ def _fold_equal(text: str, first: bool, last: bool) -> list[Segment]:
     return out
 
 
-def _merge(ops: list[tuple[str, int, int, int, int]],
+def _merge(ops: Sequence[tuple[str, int, int, int, int]],
            a: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Two edits separated only by spaces read as one: `[-a day-]{+two days+}`."""
     out: list[tuple[str, int, int, int, int]] = []

@@ -163,8 +163,7 @@ def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
 
 
 STATUS_ROWS = [["puffle/linkedin-heads-of-sales", "84b828b2-9da6-477a-9fc1-a1765b505b13",
-                "draft", "0 prospects", "total 0, sent 0, replied 0, bounced 0, completed 0, "
-                "timed_out 0, connection_sent 0, connected 0"],
+                "draft", "0 prospects", "total 0, sent 0, replied 0, bounced 0"],
                ["sendkit/q2-decision-makers", "6b0eca29a1f93f37340fc0d0", "active",
                 "0 active / 0", "bounced 0, clicked 0"]]
 
@@ -193,7 +192,7 @@ puffle/linkedin-heads-of-sales
   id:     84b828b2-9da6-477a-9fc1-a1765b505b13
   status: draft
   leads:  0 prospects
-  stats:  total 0, sent 0, replied 0, bounced 0, completed 0, timed_out 0, connection_sent 0, connected 0
+  stats:  total 0, sent 0, replied 0, bounced 0
 sendkit/q2-decision-makers
   id:     6b0eca29a1f93f37340fc0d0
   status: active
