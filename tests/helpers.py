@@ -40,7 +40,8 @@ def _asks_json(args: tuple[str, ...]) -> bool:
                for i, a in enumerate(args)) or "--format=json" in args
 
 
-COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema"}
+COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema", "show",
+            "import", "state"}
 
 
 def expected_kind(args: tuple[str, ...]) -> str:
@@ -49,7 +50,7 @@ def expected_kind(args: tuple[str, ...]) -> str:
     first = next(i for i, w in enumerate(words) if w in COMMANDS)
     if words[first] == "diff":
         return "plan"
-    if words[first] in ("leads", "sandbox"):
+    if words[first] in ("leads", "sandbox", "state"):
         return f"{words[first]} {words[first + 1]}"
     return words[first]
 

@@ -6,7 +6,9 @@ import typer
 
 from . import common as c
 
-ProviderArg = typer.Argument(..., help="sendkit, lemlist or puffle.")
+ProviderArg = typer.Argument(..., metavar="PROVIDER", show_default=False,
+                             autocompletion=c.choices(c.PROVIDER_NAMES),
+                             help="The platform: sendkit, lemlist or puffle.")
 IdsArg = typer.Argument(None, metavar="[ID]...", help="Remote campaign ids (or --all).")
 AllOpt = typer.Option(False, "--all", help="Every campaign of the workspace.")
 OutDirOpt = typer.Option(..., "--out", "-o", metavar="DIR",
@@ -36,7 +38,7 @@ def import_cmd(
     from ..importer import import_campaigns
     from ..session import Session
 
-    out = c.make_output("text", no_color)
+    out = c.make_output("text", no_color, "import")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         written = import_campaigns(session.provider(provider), session.state, list(ids or []),
@@ -48,4 +50,4 @@ def import_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_cmd)
+    app.command("import", cls=c.Command)(import_cmd)

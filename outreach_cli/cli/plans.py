@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import typer
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
     from ..session import Session
     from ..validate import Document
 
-MaybePaths = typer.Argument(None, show_default=False,
+MaybePaths = typer.Argument(None, metavar="[PATH]...", show_default=False,
                             help="Campaign files or folders (every *.yaml / *.yml below); none "
                             "with --plan.")
 OutOpt = typer.Option(None, "--out", "-o", metavar="FILE",
@@ -50,28 +49,29 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
     """Check the plan file and the workspace keys, re-read its secrets, confirm, apply."""
     from .. import planfile
     from ..errors import UsageError
+    from ..output import confirm_question
 
     body = planfile.read(path)
     planfile.check_workspaces(body, session.workspace, path)
     plan = planfile.to_plan(body, key_for=session.workspace, environ=session.env, name=path)
     if fmt != "json":
         out.plan(plan)
-    if not plan.has_changes and not plan.errors:
-        if fmt == "json":
-            out.plan(plan)
+    if fmt != "json" and not plan.has_changes and not plan.errors:
         out.info("Nothing to apply.")
         raise typer.Exit(int(plan.exit_code()))
     runnable = plan.runnable
     if runnable and not yes:
-        if not sys.stdin.isatty():
+        if not c.interactive():
             raise UsageError("refusing to apply without confirmation on a non-interactive "
                              "input", hint="pass --yes")
-        if not typer.confirm(f"Apply this saved plan to {len(runnable)} campaign(s)?",
+        out.confirm_lines(plan)
+        if not typer.confirm(confirm_question(plan).replace("Apply changes", "Apply this "
+                                                            "saved plan's changes", 1),
                              default=False, err=True):
-            out.info("Nothing applied.")
-            raise typer.Exit(int(ExitCode.OK))
+            out.info("Apply cancelled: nothing was sent.")
+            raise typer.Exit(int(ExitCode.ERROR))
     report = planfile.apply(plan, session.provider, session.state, concurrency=concurrency)
-    out.outcomes(report)
+    out.outcomes(report, plan)
     if report.exit_code() != ExitCode.OK:
         raise typer.Exit(int(report.exit_code()))
 
@@ -85,7 +85,7 @@ def show_cmd(
     """Print a saved plan (offline; secrets stay hidden)."""
     from .. import planfile
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "show")
     with c.guard(out):
         plan = planfile.to_plan(planfile.read(planfile_path), name=planfile_path)
         out.plan(plan)
@@ -93,4 +93,4 @@ def show_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show_cmd)
+    app.command("show", cls=c.Command)(show_cmd)

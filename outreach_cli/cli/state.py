@@ -7,10 +7,10 @@ import typer
 from . import common as c
 
 state_app = typer.Typer(help="What the state file records (ids, revisions), without hand edits.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
 
 
-@state_app.command("list")
+@state_app.command("list", cls=c.Command)
 def list_cmd(
     state_dir: str = c.StateDirOpt,
     fmt: str = c.FormatOpt,
@@ -20,11 +20,11 @@ def list_cmd(
     from ..orphans import entries
     from ..state import State
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "state list")
     with c.guard(out):
         rows = entries(State(state_dir))
         if fmt == "json":
-            out.json("state", rows)
+            out.json(rows)
             return
         out.table("state", ["campaign", "id", "revision", "applied at"],
                   [[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]
@@ -35,7 +35,7 @@ KeysArg = typer.Argument(..., metavar="KEY...",
                          help="provider/key, or key (glob) of the entries to drop.")
 
 
-@state_app.command("forget")
+@state_app.command("forget", cls=c.Command)
 def forget_cmd(
     keys: list[str] = KeysArg,
     state_dir: str = c.StateDirOpt,
@@ -46,7 +46,7 @@ def forget_cmd(
     from ..orphans import forget
     from ..state import State
 
-    out = c.make_output("text", no_color)
+    out = c.make_output("text", no_color, "state forget")
     with c.guard(out):
         for address in forget(State(state_dir), keys):
             out.info(f"forgot {address}")

@@ -17,7 +17,8 @@ from tests.helpers import run
 
 COMMANDS = [["validate"], ["plan"], ["diff"], ["apply"], ["status"], ["schema"],
             ["leads", "list"], ["leads", "add"], ["leads", "update"],
-            ["sandbox", "serve"], ["sandbox", "tick"], ["sandbox", "events"]]
+            ["sandbox", "serve"], ["sandbox", "tick"], ["sandbox", "events"], ["show"],
+            ["import"], ["state", "list"], ["state", "forget"]]
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +70,8 @@ Options:
   --no-color           Plain output (also: NO_COLOR=1).
   -v, --verbose        Log HTTP requests (credentials redacted) and show
                        tracebacks.
+  -o, --out FILE       Also save the plan to FILE, for `apply --plan` (holds no
+                       secret).
   -h, --help           Show this message and exit.
 """
 
@@ -115,6 +118,7 @@ def _complete(env: dict[str, str]) -> list[str]:
     ("outreach leads list --provider l", ["lemlist"]),
     ("outreach leads update --status ", ["active", "paused"]),
     ("outreach leads list --format ", ["text", "json", "csv"]),
+    ("outreach import s", ["sendkit"]),
 ])
 def test_values_complete_in_bash(words: str, expected: list[str]) -> None:
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)

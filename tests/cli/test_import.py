@@ -95,7 +95,7 @@ def test_dollar_signs_read_back_survive_the_round_trip(tmp_path: Path) -> None:
     assert "Price $$5 and $${HOME}" in text
     plan = run("plan", "--sandbox", "--detailed-exitcode", "-f", "json", "imp/dollars.yaml")
     assert plan.exit_code == ExitCode.OK, plan.stdout
-    assert json.loads(plan.stdout)["data"]["campaigns"][0]["action"] == "noop"
+    assert json.loads(plan.stdout)["data"]["campaigns"][0]["action"] == "unchanged"
 
 
 def test_round_trip_of_more_shapes(campaigns_dir: Path) -> None:
