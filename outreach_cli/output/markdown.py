@@ -10,7 +10,8 @@ from .textdiff import plain, text_rows
 
 GITHUB_LIMIT = 65_536  # characters in one GitHub comment
 MARKDOWN_LIMIT = GITHUB_LIMIT - 1_536  # room kept for the note on what was left out
-FULL_PLAN = "`outreach plan --format json` (or the saved plan file)"
+FULL_PLAN = ("`outreach plan --format json`, or the saved plan (`outreach plan --out FILE`, then "
+             "`outreach show FILE`)")
 
 # Sections in the order a reviewer reads them: what failed, what is blocked, then the rest.
 ORDER = {"x": 0, "!": 1, "+": 2, "~": 3, "=": 4}
