@@ -223,7 +223,7 @@ PATTERN_WORDS = {
     r"^https?://": "a URL starting with http:// or https://",
     r"^https://": "a URL starting with https://",
     r"^[A-Z]$": "one capital letter, A to Z",
-    KEY_PATTERN: "letters, digits, '.', '_' or '-', starting with a letter or a digit",
+    KEY_PATTERN: "a key of letters, digits, '.', '_' or '-', starting with a letter or a digit",
 }
 UUID_WORDS = "a UUID such as 123e4567-e89b-42d3-a456-426614174000"
 
@@ -274,7 +274,7 @@ def _describe(error: Any) -> list[Described]:
                  f"{', '.join(names)} is not allowed here", True, "not-allowed")]
     if kind == "pattern":
         words = expected_form(error.validator_value, error.schema.get("description"))
-        return [(path, f"expected {words}; got {error.instance!r}", False, "bad-form")]
+        return [(path, f"{error.instance!r} is not {words}", False, "bad-form")]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most",
                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]

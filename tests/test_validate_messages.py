@@ -20,7 +20,7 @@ def test_a_bad_time_says_what_a_time_looks_like(tmp_path: Path) -> None:
     found = _messages(tmp_path, "provider: sendkit\ncampaign:\n  name: Q2\n"
                                 "  schedule: {startTime: '9am', endTime: '17:00'}\n")
     msg = found["campaign.schedule.startTime"]
-    assert msg == "expected a time as HH:MM, 00:00 to 23:59; got '9am'"
+    assert msg == "'9am' is not a time as HH:MM, 00:00 to 23:59"
     assert "[01]" not in msg  # never the raw expression
 
 
@@ -56,8 +56,9 @@ def test_every_schema_pattern_reads_in_words() -> None:
 
     def patterns(node: object) -> list[tuple[str, str | None]]:
         if isinstance(node, dict):
-            out = [(node["pattern"], node.get("description"))] if "pattern" in node else []
-            return out + [p for v in node.values() for p in patterns(v)]
+            pattern = node.get("pattern")
+            out = [(pattern, node.get("description"))] if isinstance(pattern, str) else []
+            return out + [p for k, v in node.items() if k != "x-rule" for p in patterns(v)]
         if isinstance(node, list):
             return [p for v in node for p in patterns(v)]
         return []
