@@ -108,9 +108,23 @@ def _code(text: str) -> str:
         + "</code>"
 
 
-def campaign_section(cp: CampaignPlan) -> str:
+def brief_diff(cp: CampaignPlan) -> list[str]:
+    """A campaign whose diff alone would crowd out the others: the fields only."""
+    sign = {"add": "+", "change": " ", "remove": "-"}
+    word = {"add": "added", "change": "changed", "remove": "removed"}
+    out = [f"! {pc.change.dotted} (blocked)" if not pc.verdict.allowed else
+           f"{sign[pc.change.op]} {pc.change.dotted} ({word[pc.change.op]})"
+           for pc in cp.changes]
+    out += [f"+ status ({act})" for act in cp.lifecycle.actions]
+    if cp.lifecycle.blocked:
+        out.append(f"! status: {cp.doc.status}: {cp.lifecycle.blocked}")
+    out.append(f"  (the diff is too long for a comment; the full plan: {FULL_PLAN})")
+    return out
+
+
+def campaign_section(cp: CampaignPlan, brief: bool = False) -> str:
     """One campaign, folded: `<details>` with a summary line and a diff block."""
-    lines = campaign_diff(cp)
+    lines = brief_diff(cp) if brief else campaign_diff(cp)
     fence = _fence(lines)
     n = len(cp.changes) + len(cp.lifecycle.actions)
     what = "failed" if cp.action == "error" else f"{n} change{'s' if n != 1 else ''}"
@@ -135,6 +149,8 @@ def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
     left: list[CampaignPlan] = []
     for cp in changed:
         section = campaign_section(cp)
+        if len(section) > limit // 4:  # one campaign never takes the room of all the others
+            section = campaign_section(cp, brief=True)
         if left or size + len(section) > limit:
             left.append(cp)
             continue

@@ -211,3 +211,14 @@ def test_a_blocked_removed_step_is_marked_line_by_line_in_markdown(tmp_path: Pat
     assert body.splitlines() == ["! steps[4]: (removed)", '!   type: "linkedinSend"',
                                  "!   delay: 2",
                                  "!   blocked: lemlist refuses to delete a step while running"]
+
+
+def test_one_huge_campaign_is_listed_briefly_and_the_others_still_shown(tmp_path: Path) -> None:
+    a, b = _docs(tmp_path, 2)
+    huge = "\n".join(f"<p>line {i} about sales</p>" for i in range(3000))
+    md = plan_markdown(Plan((_update(a, 0, huge), _update(b, 1))), limit=20_000)
+    _balanced(md)
+    assert "not shown" not in md and md.count("<details>") == 2
+    first = md.split("</details>")[0]
+    assert "\n  sequence[0].body (changed)\n  (the diff is too long for a comment" in first
+    assert "[-sales-]" in md.split("</details>")[1]  # the other campaign in full
