@@ -41,7 +41,7 @@ def _asks_json(args: tuple[str, ...]) -> bool:
 
 
 COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema", "show",
-            "import", "state"}
+            "import", "state", "preview"}
 
 
 def expected_kind(args: tuple[str, ...]) -> str:

@@ -36,7 +36,7 @@ def preview_cmd(
     from ..output.preview import show_preview
     from ..preview import build, from_campaign, from_csv, live_campaign, one_document
 
-    out = c.make_output(fmt, no_color)
+    out = c.make_output(fmt, no_color, "preview")
     c.setup_logging(verbose)
     with c.guard(out, verbose):
         doc = one_document(path, target)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.rule import Rule
 from rich.text import Text
 
+from .envelope import diagnostic_entry, error_entry
+
 if TYPE_CHECKING:
     from ..preview import Preview
     from .console import Output
@@ -17,14 +19,18 @@ SHOWN = 10  # leads named per gap in text and markdown (JSON names them all)
 def show_preview(out: Output, p: Preview) -> None:
     """The emails on stdout; the gaps, rejected rows and a summary on stderr."""
     if out.format == "json":
-        out.json("preview", {
+        errors = [diagnostic_entry(d) for d in p.problems]
+        errors += [error_entry(f"{g.sentence()}: {_names(g.leads)}", code="missing-field",
+                               file=p.source if p.source.endswith(".csv") else None,
+                               campaign=p.campaign) for g in p.gaps]
+        out.json({
             "campaign": p.campaign, "source": p.source, "leads": p.leads,
             "messages": [m.record() for m in p.messages],
             "missing": [g.record() for g in p.gaps],
             "rejected": [{"line": r.line, "identity": r.identity, "reason": r.reason}
                          for r in p.rejected],
             "diagnostics": [d.__dict__ for d in p.problems],
-        }, ok=not int(p.exit_code))
+        }, exit_code=int(p.exit_code), errors=errors)
         return
     if out.format == "markdown":
         out.raw(_markdown(p))
