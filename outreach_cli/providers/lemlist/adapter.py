@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...diff import fingerprint
-from ...errors import OutreachError
+from ...errors import ApiError, OutreachError
 from ...http import Api, RetryPolicy, shared_limiter
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
@@ -97,6 +97,8 @@ class Lemlist(Provider):
         ("archived", "draft"): _ARCHIVED,
     }
 
+    _members: frozenset[str] | None = None  # the team's user ids, once read (GET /team)
+
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
         limit, window = lemlist_rules.RATE_LIMIT
@@ -143,6 +145,12 @@ class Lemlist(Provider):
                            f"{strategy}); lemlist refuses sendUserIds on it",
                     remedy="remove sendUserIds from the file, or switch the campaign to fixed "
                            "senders in the lemlist app")
+            new = change.new if len(path) == 1 else [change.new]
+            unknown = self.unknown_senders({"sendUserIds": new})
+            if unknown:
+                return Verdict(False, reason=_not_members(unknown),
+                               remedy="use the usr_ ids GET /team lists, or add the users to the "
+                                      "team in the lemlist app")
             return verdict
         if top == "steps" and len(path) >= 2 and isinstance(path[1], int):
             return self._classify_step(change, remote, verdict)
@@ -195,9 +203,27 @@ class Lemlist(Provider):
                                remedy="set `status: paused` in the file for this apply")
         return verdict
 
+    def unknown_senders(self, campaign: dict[str, Any]) -> list[str]:
+        """The file's sendUserIds that are not members of the key's team (GET /team `userIds`,
+        read once per adapter); [] offline or when the team does not list its members."""
+        ids = campaign.get("sendUserIds")
+        if self.api is None or not isinstance(ids, list) or not ids:
+            return []
+        if self._members is None:
+            team = self.client.get("/team").data
+            members = team.get("userIds") if isinstance(team, dict) else None
+            self._members = frozenset(map(str, members)) if isinstance(members, list) else \
+                frozenset({"*"})
+        if "*" in self._members:
+            return []
+        return [str(i) for i in ids if str(i) not in self._members]
+
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
               lifecycle: Lifecycle) -> list[str]:
         out: list[str] = []
+        unknown = self.unknown_senders(campaign) if remote is None else []
+        if unknown:
+            out.append(f"{_not_members(unknown)}: apply will refuse to create this campaign")
         if remote is None:
             then = "then starts it" if "start" in lifecycle.actions else \
                 "and leaves it paused (write `status: active` to start it)"
@@ -293,12 +319,29 @@ class Lemlist(Provider):
     # -- remote: write ------------------------------------------------------------------------
 
     def create(self, campaign: dict[str, Any]) -> str:
+        # The senders are sent last (after the steps: lemlist checks them against the steps'
+        # channels); one lemlist would not take must stop the create before its first call.
+        unknown = self.unknown_senders(campaign)
+        if unknown:
+            raise OutreachError(f"{_not_members(unknown)}; nothing was created")
         body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
         # Not retried on 5xx or a lost answer: apply looks the campaign up by name instead.
         data = self.client.post("/campaigns", json=body, retry=False).data
         if not isinstance(data, dict) or not data.get("_id"):
             raise OutreachError(f"lemlist answered the create without a campaign id: {data!r}")
         cid = str(data["_id"])
+        try:
+            self._fill(cid, data, campaign)
+        except ApiError as exc:
+            # Keep the status (a 4xx is lemlist's refusal) and say what is left behind.
+            raise ApiError(exc.provider, exc.status, exc.message.split(": ", 1)[-1] + (
+                f"; the new campaign {cid} exists, paused, with what was sent before this "
+                f"refusal: fix the file and apply again (apply finds it by its name)"),
+                code=exc.code) from exc
+        return cid
+
+    def _fill(self, cid: str, data: dict[str, Any], campaign: dict[str, Any]) -> None:
+        """A new campaign's pause, steps, settings and schedules, after its POST."""
         # lemlist starts it right away (the create example answers `state: running`).
         self.client.post(f"/campaigns/{cid}/pause", retry=True)
         seq = data.get("sequenceId")
@@ -320,7 +363,6 @@ class Lemlist(Provider):
             schedules = schedules[1:]
         for sched in schedules:
             self._add_schedule(cid, sched)
-        return cid
 
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         steps = [c for c in changes if c.path and c.path[0] == "steps"]
@@ -411,6 +453,12 @@ class Lemlist(Provider):
 
 def _schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
+
+
+def _not_members(ids: list[str]) -> str:
+    return (f"outreach's rule: sendUserIds names {', '.join(ids)}, not a member of this lemlist "
+            f"team (GET /team lists its userIds); lemlist's docs do not say what it does with "
+            f"such an id (it refuses or drops it, and the campaign then has no such sender)")
 
 
 def _strategy(camp: dict[str, Any]) -> str | None:

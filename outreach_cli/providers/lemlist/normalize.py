@@ -9,7 +9,7 @@ from ..base import load_schema
 from . import rules as lemlist_rules
 
 STEP_FIELDS = tuple(lemlist_rules.STEP_FIELD_TYPES)
-SCHEDULE_FIELDS = ("name", "timezone", "start", "end", "weekdays", "secondsToWait")
+SCHEDULE_FIELDS = ("name", "timezone", "start", "end", "weekdays", "secondsToWait", "public")
 AB_FIELDS = ("subject", "message")
 
 

@@ -52,9 +52,9 @@ RULES: tuple[FieldRule, ...] = (
         remedy="create a new campaign, or set the schedule's timezone instead",
     ),
     # Deleting a step: DELETE /sequences/{id}/steps/{stepId} answers 400 "You cannot delete this
-    # step because the campaign is running".
+    # step because the campaign is running" (only running: the docs name no other status).
     FieldRule(
-        "steps", frozenset({"draft", "paused", "ended"}), ops=frozenset({"remove"}),
+        "steps", _ALL - {"running"}, ops=frozenset({"remove"}),
         when_forbidden="refused",
         reason="lemlist refuses to delete a step while the campaign is running",
         remedy="pause it first: set `status: paused` in the file",
@@ -138,6 +138,9 @@ STEP_FIELD_TYPES: Mapping[str, frozenset[str]] = {
 }
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Messages of the rules outreach chose where lemlist's docs are silent (catalogue kind
+# "choice") start with this, so that none reads as lemlist's.
+OURS = "outreach's rule: "
 
 
 def check(campaign: dict[str, Any]) -> list[Finding]:
@@ -148,6 +151,11 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
     if not isinstance(campaign, dict):
         return []
     findings: list[Finding] = []
+    name = campaign.get("name")
+    if isinstance(name, str) and name and not name.strip():
+        findings.append(Finding(("campaign", "name"), (
+            OURS + "the name is blank; lemlist requires a name and its docs do not say whether "
+            "spaces count, and a blank name cannot be told apart in the app")))
     findings += _legacy_contradictions(campaign)
     tz = campaign.get("timezone")
     if isinstance(tz, str):
@@ -184,10 +192,21 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
             why = f"`{flag}: {_yaml(value)}` and `{eq.key}: {_yaml(other)}` say opposite things"
         else:
             why = f"`{flag}: {_yaml(value)}` and `{eq.key}: {_yaml(other)}` disagree"
+        section = eq.key.split(".")[0]
+        if eq.assumption:
+            # The docs do not pair these two: a guess must not block a file lemlist accepts.
+            yield Finding(
+                ("campaign", flag),
+                f"{flag} may contradict {eq.key}: {why}; lemlist's docs do not say the two are "
+                f"one setting (outreach's reading), but if they are, one is silently dropped: "
+                f"set only one of them",
+                severity="warning", related=(("campaign", *eq.key.split(".")),))
+            continue
         yield Finding(
             ("campaign", flag),
-            f"{flag} contradicts {eq.key}: {why}; set only one of them "
-            f"(lemlist prefers the structured {eq.key.split('.')[0]} section)",
+            f"{OURS}{flag} contradicts {eq.key}: {why}; lemlist accepts both and keeps one, "
+            f"so the other would be silently dropped: set only one of them (lemlist calls the "
+            f"structured {section} section the preferred way)",
             related=(("campaign", *eq.key.split(".")),),
         )
 
@@ -250,6 +269,15 @@ def _steps(steps: list[Any]) -> list[Finding]:
                         f"lemlist ignores it on a {stype} step",
                         severity="warning",
                     ))
+        delay = step.get("delay")
+        if isinstance(delay, int) and not isinstance(delay, bool) and delay < 0:
+            out.append(Finding((*base, "delay"), (
+                f"{OURS}delay is {delay}; it counts days to wait, so it cannot be negative "
+                f"(lemlist's docs give no bound)")))
+        if stype == "conditional" and "conditionKey" not in step:
+            out.append(Finding(base, (
+                OURS + "a conditional step needs a conditionKey (what it tests); lemlist's "
+                "docs do not say what a condition without one does")))
         media = [k for k in ("images", "videos") if isinstance(step.get(k), list)]
         total = sum(len(step[k]) for k in media)
         if total > MAX_MEDIA:
@@ -271,14 +299,23 @@ def _schedules(schedules: list[Any]) -> list[Finding]:
         tz = sched.get("timezone")
         if isinstance(tz, str):
             out += _timezone((*base, "timezone"), tz)
+        if sched.get("weekdays") == []:
+            out.append(Finding((*base, "weekdays"), (
+                "weekdays is empty: this schedule never sends (lemlist accepts it)"),
+                severity="warning"))
+        wait = sched.get("secondsToWait")
+        if isinstance(wait, int) and not isinstance(wait, bool) and wait < 0:
+            out.append(Finding((*base, "secondsToWait"), (
+                f"{OURS}secondsToWait is {wait}; a wait between sends cannot be negative "
+                f"(lemlist's docs give no bound)")))
         start, end = sched.get("start"), sched.get("end")
         if (isinstance(start, str) and isinstance(end, str)
                 and _HHMM.match(start) and _HHMM.match(end) and end <= start):
             # Zero-padded HH:mm strings order like the times they name.
             out.append(Finding(
                 (*base, "end"),
-                f"end ({end}) must be after start ({start}): a lemlist schedule sends within one "
-                f"day",
+                f"{OURS}end ({end}) must be after start ({start}); lemlist's docs do not say "
+                f"what a window that ends before it starts does",
                 related=((*base, "start"),),
             ))
     return out
