@@ -156,6 +156,8 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
         findings.append(Finding(("campaign", "name"), (
             OURS + "the name is blank; lemlist requires a name and its docs do not say whether "
             "spaces count, and a blank name cannot be told apart in the app")))
+    for key in ("sendUserIds", "autoReviewConditions"):
+        findings += _repeats(campaign, key)
     findings += _legacy_contradictions(campaign)
     tz = campaign.get("timezone")
     if isinstance(tz, str):
@@ -209,6 +211,21 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
             f"structured {section} section the preferred way)",
             related=(("campaign", *eq.key.split(".")),),
         )
+
+
+def _repeats(campaign: Mapping[str, Any], key: str) -> list[Finding]:
+    values = campaign.get(key)
+    if not isinstance(values, list):
+        return []
+    seen: set[str] = set()
+    out: list[Finding] = []
+    for i, v in enumerate(values):
+        if isinstance(v, str) and v in seen:
+            out.append(Finding(("campaign", key, i), (
+                f"{OURS}{v!r} is listed twice in {key}; lemlist keeps one, so the file would "
+                f"never match what it reads back")))
+        seen.add(str(v))
+    return out
 
 
 def _yaml(value: Any) -> str:

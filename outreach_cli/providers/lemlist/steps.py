@@ -68,7 +68,8 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
 
 def add_step(client: Api, seq: str, step: dict[str, Any], index: int) -> str:
     """POST one step at `index` (and its A/B test); its id."""
-    body: dict[str, Any] = {"type": step["type"], "index": index}
+    body: dict[str, Any] = {"type": step["type"]} if "type" in step else {}
+    body["index"] = index
     if "delay" in step:
         body["delay"] = step["delay"]
     body.update({k: copy.deepcopy(step[k]) for k in STEP_FIELDS if k in step})

@@ -157,7 +157,6 @@ def test_full_campaign_and_the_update_page_example_are_valid() -> None:
     (("schedules", 0), {"name": "x", "timezone": "UTC", "start": "09:00", "end": "10:00"},
      ("schedules", 0), "'weekdays' is a required"),
     (("sendUserIds",), ["user_123"], ("sendUserIds", 0), "does not match"),
-    (("sendUserIds",), ["usr_a", "usr_a"], ("sendUserIds",), "non-unique"),
     (("autoReviewConditions",), ["maybe"], ("autoReviewConditions", 0), "is not one of"),
     (("onReplied", "campaignProgress"), "halt", ("onReplied", "campaignProgress"),
      "is not one of"),
