@@ -269,11 +269,13 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
          sandbox="sandbox/lemlist/routes.py (no such route)",
          tested_by=(RULES_T + "test_removing_a_schedule_is_blocked",)),
     Rule("LM-43", "Pre-launch statutes: a level-3 issue blocks launch", REF,
-         "Level 3 blocks launch.", "documented", "blocked", client="",
-         sandbox="sandbox/lemlist/campaigns.py _statutes",
+         "Level 3 blocks launch.", "documented", "blocked", client="", sandbox="",
+         # The audit's LM-43 counted the sandbox as enforcing it: it reports the statutes
+         # (sandbox/lemlist/campaigns.py _statutes) but its start does not refuse on them.
          why_not="client: server state (senders, steps, schedule as lemlist sees them); the "
                  "plan notes a start without senders (adapter.py notes) but does not read the "
-                 "statutes",
+                 "statutes. sandbox: GET …/statutes reports level-3 issues, but start does not "
+                 "refuse on them (not done: the example campaigns start without senders)",
          tested_by=(SANDBOX_T + "test_campaigns.py::test_statutes_and_senders_and_duplicate",)),
     Rule("LM-44", "An unknown campaign is a 404 'Campaign not found'", OPENAPI,
          "Campaign not found", "documented", "accepted",
