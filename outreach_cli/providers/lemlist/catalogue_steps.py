@@ -200,6 +200,19 @@ STEP_RULES: tuple[Rule, ...] = (
                  Probe("schedule-no-name", _sched(name=DELETE), "refuse", "refuse"),
                  Probe("schedule-no-weekdays", _sched(weekdays=DELETE), "refuse", "refuse"),
                  Probe("schedule-timezone", _sched(timezone="Paris"), "refuse", "refuse"))),
+    # The audit's LM-34 probe "LM-sched-missing-name" (S=REFUSE) was a POST: sent as create()
+    # sends it, the first schedule is a PATCH of the campaign's default one, which requires
+    # nothing. Requiring the five fields there too is outreach's choice.
+    Rule("LM-C11", "Every schedule of the file states name, timezone, start, end and weekdays",
+         OPENAPI, '"required": [ "name", "timezone", "start", "end", "weekdays" ]', "choice",
+         "error", client="schema.json (schedule: required)", sandbox="",
+         why="a file's schedule is the whole object: one added to a campaign later is POSTed, "
+             "where lemlist requires all five, and validate cannot know which schedule will be "
+             "patched into the default one and which POSTed",
+         why_not="sandbox: the first schedule is a PATCH of the default schedule, which "
+                 "requires none of them (a later one, POSTed, is refused: LM-34's probes)",
+         probes=(Probe("first-schedule-no-name", {"schedules": [
+             {k: v for k, v in OFFICE.items() if k != "name"}]}, "refuse", "accept"),)),
     # The audit's LM-35 was right: `public` is documented and was refused by the schema.
     Rule("LM-35", "A schedule's public flag (default false)", OPENAPI,
          "Set to true to make the schedule visible to use as a template", "documented",
