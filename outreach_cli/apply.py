@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,11 +48,9 @@ Progress = Callable[[str, str], None]
 def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
         progress: Progress | None = None) -> Report:
     """Apply every campaign of `plan` independently; one failing does not stop the others."""
-    state_lock = threading.Lock()
-
     def one(cp: CampaignPlan) -> Outcome:
         try:
-            outcome = apply_one(cp, provider_for(cp.doc.provider), state, state_lock)
+            outcome = apply_one(cp, provider_for(cp.doc.provider), state)
         except DriftError as exc:
             outcome = Outcome(cp.address, "drifted", message=exc.message)
         except OutreachError as exc:
@@ -63,13 +60,15 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
             progress(cp.address, outcome.result)
         return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        outcomes = tuple(pool.map(one, plan.campaigns))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            outcomes = tuple(pool.map(one, plan.campaigns))
+    finally:
+        state.compact()  # the journal of this apply, folded into state.json once
     return Report(outcomes)
 
 
-def apply_one(cp: CampaignPlan, provider: Provider, state: State,
-              state_lock: threading.Lock) -> Outcome:
+def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if cp.action == "error":
         return Outcome(cp.address, "failed", message=cp.error or "plan failed")
     if cp.blocked:
@@ -107,8 +106,8 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State,
     after = provider.fetch(remote.id)
     if after is None:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
-    with state_lock, state.locked():
-        state.record(cp.address, after.id, after.revision, cp.hashes)
+    # One journal line and one fsync, not a rewrite of the whole state file per campaign.
+    state.record_now(cp.address, after.id, after.revision, cp.hashes)
     check = compare(doc, provider, after, state)
     leftover = [pc.change.dotted for pc in check.changes]
     if leftover or check.lifecycle.actions:

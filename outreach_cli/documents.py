@@ -62,6 +62,7 @@ class Source:
     start: Pos = (1, 1)
     env_templates: dict[DocPath, str] = field(default_factory=dict)  # those values as written
     includes: dict[DocPath, str] = field(default_factory=dict)  # values read with !file: its path
+    positioned: bool = True  # False: read on the fast path, `positions` left empty
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -233,49 +234,58 @@ class _Builder:
         return value
 
     def _include(self, node: yaml.ScalarNode, path: DocPath) -> str | None:
-        rel = str(node.value).strip()
-        target = (self.base / rel)
-        try:
-            text = target.read_text("utf-8")
-        except FileNotFoundError:
-            self._problem(node, path, f"!file {rel}: no such file (paths are relative to "
-                                      f"{self.base.as_posix() or '.'})")
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self._problem(node, path, f"!file {rel}: cannot read: {exc}")
-            return None
-        self.includes[path] = rel
+        text, problem = read_include(self.base, str(node.value))
+        if problem:
+            self._problem(node, path, problem)
+        if text is not None:
+            self.includes[path] = str(node.value).strip()
         return text
 
     def _expand(self, value: str, node: yaml.Node, path: DocPath) -> str:
-        def sub(m: re.Match[str]) -> str:
-            if m.group(0) == "$$":
-                return "$"
-            name, default = m.group(1), m.group(2)
+        out, used, missing = expand_vars(value, self.env)
+        if used:
             self.env_paths.add(path)
-            if name in self.env:
-                return self.env[name]
-            if default is not None:
-                return default
+            self.env_templates[path] = value
+        for name in missing:
             self._problem(node, path, f"environment variable {name} is not set "
                                       f"(write ${{{name}:-default}} for a default)")
-            return ""
+        return out
 
-        expanded = _ENV.sub(sub, value)
-        if path in self.env_paths:
-            self.env_templates[path] = value
-        return expanded
+
+# -- `!file` and `${VAR}`: the one place both readers (positioned and fast) resolve them ---------
+
+def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
+    """The text of `!file raw` relative to `base`, or None and the problem."""
+    rel = raw.strip()
+    target = base / rel
+    try:
+        return target.read_text("utf-8"), None
+    except FileNotFoundError:
+        return None, (f"!file {rel}: no such file (paths are relative to "
+                      f"{base.as_posix() or '.'})")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"!file {rel}: cannot read: {exc}"
 
 
 def expand_env(template: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
     """`${VAR}`, `${VAR:-default}` and `$$` in `template` as loading expands them; the names
     of unset variables without a default are returned beside the text."""
+    text, _, missing = expand_vars(template, env)
+    return text, missing
+
+
+def expand_vars(value: str, env: Mapping[str, str]) -> tuple[str, bool, list[str]]:
+    """`${VAR}`, `${VAR:-default}` and `$$` in `value`: the result, whether a variable was
+    used, and the names of the unset variables without a default (replaced by "")."""
+    used = False
     missing: list[str] = []
 
     def sub(m: re.Match[str]) -> str:
+        nonlocal used
         if m.group(0) == "$$":
             return "$"
         name, default = m.group(1), m.group(2)
+        used = True
         if name in env:
             return env[name]
         if default is not None:
@@ -283,4 +293,4 @@ def expand_env(template: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
         missing.append(name)
         return ""
 
-    return _ENV.sub(sub, template), missing
+    return _ENV.sub(sub, value), used, missing

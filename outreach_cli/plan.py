@@ -157,7 +157,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
             notes: list[str] | None = None) -> CampaignPlan:
     """Diff and classify one document against its remote campaign (None: to be created)."""
     notes = list(notes or [])
-    desired = provider.comparable(copy.deepcopy(doc.campaign))
+    desired = provider.comparable(_copy(doc.campaign))
     entry = state.get(doc.address) if remote is not None else None
     if entry is not None and remote is not None and entry.id != remote.id:
         entry = None
@@ -186,7 +186,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
 
     current = remote.state if remote is not None else {}
     if remote is not None:
-        current = provider.align(desired, copy.deepcopy(current))
+        current = provider.align(desired, _copy(current))
     changes.extend(diff(desired, current, atomic=frozenset(provider.atomic())))
     changes = [c for c in changes if not ignored(c, doc.ignore)]
     changes = [_mark_sensitive(c, secret) for c in changes]
@@ -211,6 +211,18 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     notes.extend(lead_notes(doc, provider, remote, planned))
     action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked else "noop"
     return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (what files and APIs give), ~5x cheaper than
+    copy.deepcopy, which plan paid twice per campaign."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return copy.deepcopy(value)
 
 
 def _mark_sensitive(change: Change, secret: tuple[str, ...]) -> Change:

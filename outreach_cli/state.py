@@ -1,4 +1,12 @@
-"""`.outreach/state.json`: remote ids, revisions and write-only hashes; atomic and locked."""
+"""`.outreach/state.json` and its journal: remote ids, revisions, write-only hashes; locked.
+
+Two ways to write. `locked()` is a transaction: re-read, change with `record`, and on a clean
+exit write the whole file atomically (nothing on an error). `record_now` is durable at once and
+costs one appended line and one fsync in `state.journal`, however big the state; `compact()`
+(and every `locked()` exit) folds the journal into state.json. Loading reads state.json, then
+replays the journal's complete lines (a line torn by a kill is ignored), so a process killed at
+any point leaves a state that loads, and the next plan converges.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,8 +34,8 @@ class Entry:
     applied_at: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "revision": self.revision, "hashes": dict(sorted(self.hashes.items())),
-                "appliedAt": self.applied_at}
+        return {"id": self.id, "revision": self.revision,
+                "hashes": dict(sorted(self.hashes.items())), "appliedAt": self.applied_at}
 
 
 class State:
@@ -36,17 +45,21 @@ class State:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
         self.path = self.dir / "state.json"
+        self.journal_path = self.dir / "state.journal"
         self.entries: dict[str, Entry] = {}
+        self._mutex = threading.Lock()  # entries and the journal file, between threads
+        self._holders = 0  # locked() blocks of this object holding the file lock right now
         self._load()
 
-    def _load(self) -> None:
+    def _load_file(self) -> None:
         try:
             raw = json.loads(self.path.read_text("utf-8"))
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            raise OutreachError(f"{self.path}: unreadable state file: {exc}",
-                                hint="move it aside; the next plan finds campaigns by name") from exc
+            raise OutreachError(
+                f"{self.path}: unreadable state file: {exc}",
+                hint="move it aside; the next plan finds campaigns by name") from exc
         if not isinstance(raw, dict):
             raise OutreachError(f"{self.path}: unreadable state file: not a JSON object",
                                 hint="move it aside; the next plan finds campaigns by name")
@@ -62,32 +75,111 @@ class State:
                 f"{self.path}: unreadable state file: bad entry ({exc!r})",
                 hint="move it aside; the next plan finds campaigns by name") from exc
 
+    def _load(self) -> None:
+        self._load_file()
+        self._replay()
+
+    def _replay(self) -> None:
+        try:
+            text = self.journal_path.read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise OutreachError(f"{self.journal_path}: unreadable state journal: {exc}",
+                                hint="move it aside; the next plan finds campaigns by name"
+                                ) from exc
+        lines = text.split("\n")
+        for n, line in enumerate(lines[:-1], 1):  # the last piece has no newline: torn, or ""
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                self._apply(rec["address"], rec["id"], rec.get("revision"),
+                            dict(rec.get("hashes") or {}), rec.get("appliedAt"))
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise OutreachError(
+                    f"{self.journal_path}:{n}: unreadable state journal line ({exc!r})",
+                    hint="move it aside; the next plan finds campaigns by name") from exc
+
     def get(self, address: str) -> Entry | None:
         return self.entries.get(address)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[State]:
-        """Hold the state lock, re-read the file, and write it back atomically on exit."""
+        """Hold the state lock, re-read, and write state.json atomically on a clean exit
+        (folding the journal into it); an error inside writes nothing of what `record` did."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / "state.lock", "a+") as lock:
             _lock(lock)
             try:
-                self.entries.clear()
-                self._load()
-                yield self
-                self._save()
+                with self._mutex:
+                    self._holders += 1
+                    self.entries.clear()
+                    self._load()
+                try:
+                    yield self
+                    with self._mutex:
+                        self._save()
+                finally:
+                    with self._mutex:
+                        self._holders -= 1
             finally:
                 _unlock(lock)
 
+    def compact(self) -> None:
+        """Fold the journal into state.json (under the lock) and remove it. Inside a
+        `locked()` block of this object it does nothing: that block's exit compacts."""
+        with self._mutex:
+            if self._holders:
+                return
+        if self.journal_path.exists():
+            with self.locked():
+                pass
+
     def record(self, address: str, id: str, revision: str | None,
                hashes: dict[str, str] | None = None) -> None:
+        """Change the entry in memory; `locked()` writes it on exit."""
+        self._apply(address, id, revision, hashes or {},
+                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+    def record_now(self, address: str, id: str, revision: str | None,
+                   hashes: dict[str, str] | None = None) -> None:
+        """Record and make it durable before returning: one journal line, one fsync, under
+        the state lock (the one a `locked()` block of this object already holds, if any).
+        Safe from several threads."""
+        rec = {"address": address, "id": id, "revision": revision,
+               "hashes": dict(sorted((hashes or {}).items())),
+               "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        with self._mutex:
+            if self._holders:
+                self._append(rec)
+                return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / "state.lock", "a+") as lock:
+            _lock(lock)
+            try:
+                with self._mutex:
+                    self._append(rec)
+            finally:
+                _unlock(lock)
+
+    def _append(self, rec: dict[str, Any]) -> None:
+        line = json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n"
+        with open(self.journal_path, "ab") as fh:
+            fh.write(line.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._apply(rec["address"], rec["id"], rec["revision"], rec["hashes"], rec["appliedAt"])
+
+    def _apply(self, address: str, id: str, revision: str | None, hashes: dict[str, str],
+               applied_at: str | None) -> None:
         entry = self.entries.get(address)
         if entry is None or entry.id != id:
             entry = self.entries[address] = Entry(id)
         entry.revision = revision
         if hashes:
             entry.hashes.update(hashes)
-        entry.applied_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        entry.applied_at = applied_at
 
     def _save(self) -> None:
         data = {"version": STATE_VERSION,
@@ -104,6 +196,10 @@ class State:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        # Killed here, the journal only repeats what state.json now holds: replaying it is
+        # harmless.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.journal_path)
 
 
 def _lock(fh: Any) -> None:

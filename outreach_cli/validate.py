@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from typing import Any
 
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
+from .fastread import load_fast
+from .fastschema import compiled
 from .providers import PROVIDERS, provider_class
 
 ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "variables", "campaign")
@@ -48,8 +51,10 @@ class Document:
 
 @dataclass
 class Result:
-    documents: list[Document]
+    documents: list[Document]  # empty when validated with keep=False
     diagnostics: list[Diagnostic]
+    count: int = 0  # documents that passed
+    files: int = 0  # files that held a document or a problem (and paths that do not exist)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -106,29 +111,95 @@ def _validator(provider: str) -> Any:
     return Draft202012Validator(schema, registry=registry, format_checker=checker())
 
 
-def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None) -> Result:
-    """Load and check every campaign document under `paths`."""
+def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None, *,
+                   keep: bool = True) -> Result:
+    """Load and check every campaign document under `paths`.
+
+    Each file is first read on the fast path (C loader, no positions); only a file with a
+    problem, or one the fast path does not handle, is read again with positions, so its
+    diagnostics name file:line:col. With `keep=False` the passing documents are counted, not
+    kept: memory stays flat in the number of files (what `outreach validate` needs).
+    """
+    env = os.environ if environ is None else environ
     files, diagnostics = expand_paths(paths)
     documents: list[Document] = []
+    count = 0
+    touched = len({d.file for d in diagnostics})
+    seen: dict[str, tuple[str, int]] = {}  # address → (file, index) where it was first defined
+    keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
     for file in files:
-        sources, problems = load_file(file, environ)
-        diagnostics.extend(problems)
-        if problems and any(d.severity == "error" and d.path == "" for d in problems):
-            continue
-        for src in sources:
-            doc, found = check_source(src)
-            # A value the loader could not produce (!file, ${VAR}) is already reported there;
-            # the schema's complaint about the resulting null would only repeat it.
-            spoiled = {d.path for d in problems}
-            found = [d for d in found if d.path not in spoiled]
-            diagnostics.extend(found)
-            if doc is not None and not any(d.severity == "error" for d in found) and not any(
-                d.severity == "error" and d.file == file for d in problems
-            ):
-                documents.append(doc)
-    _check_duplicate_keys(documents, diagnostics)
+        before = len(diagnostics)
+        docs = _check_fast(file, env)
+        if docs is None:
+            docs, problems = _check_positioned(file, env)
+            diagnostics.extend(problems)
+        for doc in docs:
+            first = seen.setdefault(doc.address, (doc.file, doc.index))
+            if first != (doc.file, doc.index):
+                line, col = _positioned(doc.source, env).pos(("key",))
+                first_line = _positioned(_stub(*first), env).pos(("key",))[0]
+                diagnostics.append(Diagnostic(
+                    doc.file, line, col, "key",
+                    f"{doc.address} is also defined in {first[0]}:{first_line}; "
+                    "keys must be unique per provider", code="duplicate-key"))
+        touched += bool(docs) or len(diagnostics) > before
+        if any(d.path == "key" for d in diagnostics[before:]):
+            keyed[file] = len(docs)
+        count += len(docs)
+        if keep:
+            documents.extend(docs)
+    if any(d.severity == "error" and d.path == "key" for d in diagnostics):
+        # A file whose key is wrong or taken keeps none of its documents.
+        documents = [d for d in documents if d.file not in keyed]
+        count -= sum(keyed.values())
     diagnostics.sort(key=Diagnostic.sort_key)
-    return Result(documents, diagnostics)
+    return Result(documents, diagnostics, count, touched)
+
+
+def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
+    """The file's documents if every one passes without a single diagnostic, else None."""
+    sources = load_fast(file, env)
+    if sources is None:
+        return None
+    docs = []
+    for src in sources:
+        doc, found = check_source(src)
+        if doc is None or found:
+            return None  # read it again with positions to report it exactly
+        docs.append(doc)
+    return docs
+
+
+def _check_positioned(file: str, env: Mapping[str, str]) -> tuple[list[Document], list[Diagnostic]]:
+    docs: list[Document] = []
+    out: list[Diagnostic] = []
+    sources, problems = load_file(file, env)
+    out.extend(problems)
+    if problems and any(d.severity == "error" and d.path == "" for d in problems):
+        return docs, out
+    # A value the loader could not produce (!file, ${VAR}) is already reported there;
+    # the schema's complaint about the resulting null would only repeat it.
+    spoiled = {d.path for d in problems}
+    file_failed = any(d.severity == "error" for d in problems)
+    for src in sources:
+        doc, found = check_source(src)
+        found = [d for d in found if d.path not in spoiled]
+        out.extend(found)
+        if doc is not None and not file_failed and not any(d.severity == "error" for d in found):
+            docs.append(doc)
+    return docs, out
+
+
+def _stub(file: str, index: int) -> Source:
+    return Source(file, index, 0, None, positioned=False)
+
+
+def _positioned(src: Source, env: Mapping[str, str]) -> Source:
+    """`src` itself, or the same document read again with positions."""
+    if src.positioned:
+        return src
+    sources, _ = load_file(src.file, env)
+    return sources[src.index] if src.index < len(sources) else src
 
 
 def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
@@ -155,7 +226,10 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
                  + _did_you_mean(str(provider), PROVIDERS), code="not-one-of")
         return None, out
 
-    for error in _validator(provider).iter_errors(data):
+    fast = compiled(provider)
+    # The compiled check first; jsonschema says why.
+    for error in (_validator(provider).iter_errors(data) if fast is None or not fast(data)
+                  else ()):
         # A schema states outreach's own rules (where the docs are silent) as
         # "x-rule": {keyword: why}, so the message never reads as the vendor's.
         why = (error.schema.get("x-rule") or {}).get(error.validator) \
@@ -191,21 +265,6 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     doc = Document(src.file, src.index, provider, str(key), data.get("id"), data.get("status"),
                    tuple(data.get("ignore") or ()), data["campaign"], src)
     return doc, out
-
-
-def _check_duplicate_keys(documents: list[Document], diagnostics: list[Diagnostic]) -> None:
-    seen: dict[str, Document] = {}
-    for doc in documents:
-        first = seen.setdefault(doc.address, doc)
-        if first is not doc:
-            line, col = doc.source.pos(("key",))
-            diagnostics.append(Diagnostic(
-                doc.file, line, col, "key",
-                f"{doc.address} is also defined in {first.file}:{first.source.pos(('key',))[0]}; "
-                "keys must be unique per provider", code="duplicate-key"))
-    if any(d.severity == "error" and d.path == "key" for d in diagnostics):
-        bad = {d.file for d in diagnostics if d.path == "key"}
-        documents[:] = [d for d in documents if d.file not in bad]
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

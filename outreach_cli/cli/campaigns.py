@@ -64,9 +64,8 @@ def validate_cmd(
     with c.guard(out):
         from ..validate import validate_paths
 
-        result = validate_paths(paths)
-        files = len({d.file for d in result.documents} | {d.file for d in result.diagnostics})
-        out.diagnostics(result.diagnostics, files, len(result.documents))
+        result = validate_paths(paths, keep=False)
+        out.diagnostics(result.diagnostics, result.files, result.count)
         if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))
 

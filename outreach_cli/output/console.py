@@ -87,9 +87,9 @@ class Output(LeadViews):
             self.json(data, exit_code=1 if n_err else 0,
                       errors=[diagnostic_entry(d) for d in diags])
             return
-        for d in diags:
-            style = "red" if d.severity == "error" else "yellow"
-            self.err.print(Text(str(d), style=style))
+        if diags:
+            self.err.print(Text("\n").join(
+                Text(str(d), style="red" if d.severity == "error" else "yellow") for d in diags))
         n_warn = len(diags) - n_err
         summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
         if self.format == "markdown":
@@ -106,8 +106,8 @@ class Output(LeadViews):
         elif self.format == "markdown":
             print(plan_markdown(plan), file=self.out.file)
         else:
-            for line in plan_lines(plan):
-                self.out.print(line)
+            # One print for the whole plan: rich's per-call overhead was most of the rendering.
+            self.out.print(Text("\n").join(plan_lines(plan)))
 
     def confirm_lines(self, plan: Plan) -> None:
         """What apply is about to do, before the question (stderr)."""
@@ -119,6 +119,7 @@ class Output(LeadViews):
             data, errors = apply_to_json(plan or Plan(()), report)
             self.json(data, exit_code=int(report.exit_code()), errors=errors)
             return
+        lines = []
         for o in report.outcomes:
             style = {"applied": "green", "unchanged": "dim", "blocked": "yellow",
                      "failed": "red", "drifted": "red"}[o.result]
@@ -129,12 +130,13 @@ class Output(LeadViews):
                 line += Text(" " + ", ".join(o.actions))
             if o.message:
                 line += Text(f": {o.message}")
-            self.err.print(line)
+            lines.append(line)
         s = _apply_summary(report)
-        self.err.print(Text(
+        lines.append(Text(
             f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
             f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else ""),
             style="bold"))
+        self.err.print(Text("\n").join(lines))
 
     def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
               keep: tuple[str, ...] = ("campaign", "id", "status")) -> None:

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .envelope import error_entry
+from . import fasttable
 from .plan_text import show
 
 
@@ -29,26 +30,33 @@ class LeadViews:
 
     def leads(self, leads: list[Any], title: str = "leads") -> None:
         """A campaign's leads: a table, one JSON record per lead, or CSV."""
-        records = [lead.record() for lead in leads]
         if self.format == "json":
-            self.json(records)
+            self.json([lead.record() for lead in leads])
             return
         if self.format == "csv":
+            records = [lead.record() for lead in leads]
             columns = list(dict.fromkeys(k for r in records for k in r)) or list(
                 LEAD_COLUMNS)
             self.csv(columns, [[r.get(c) for c in columns] for r in records])
             return
-        t = Table(title=title, title_justify="left")
-        for col in LEAD_COLUMNS:
-            # ids and emails are copied from here: never cut or folded
-            t.add_column(col, no_wrap=col in ("id", "email"))
+        rows = []
         for lead in leads:
             sub = lead.subsequence
             shown = "" if sub is None else sub.name + ("" if sub.active else f" ({sub.status})")
-            t.add_row(*[Text(str(v)) for v in (lead.id, lead.email or "", lead.status,
-                                               lead.ai_tag or "",
-                                               "" if lead.step is None else lead.step, shown)])
-        self.out.print(t)
+            rows.append([str(v) for v in (lead.id, lead.email or "", lead.status,
+                                          lead.ai_tag or "",
+                                          "" if lead.step is None else lead.step, shown)])
+        drawn = fasttable.render(self.out, title, LEAD_COLUMNS, rows)
+        if drawn is not None:
+            self.out.file.write(drawn)  # what rich would print, without its per-cell cost
+        else:
+            t = Table(title=title, title_justify="left")
+            for col in LEAD_COLUMNS:
+                # ids and emails are copied from here: never cut or folded
+                t.add_column(col, no_wrap=col in ("id", "email"))
+            for row in rows:
+                t.add_row(*[Text(v) for v in row])
+            self.out.print(t)
         self.info(f"{len(leads)} lead(s)")
 
     def leads_added(self, report: Any, source: str = "") -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -331,8 +332,9 @@ class LeadOps:
         """One record of the platform's leads list as a Lead."""
         raise NotImplementedError
 
-    def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        """Every lead record of the campaign, the pagination followed to the end."""
+    def list_records(self, campaign_id: str, status: str | None) -> Iterable[dict[str, Any]]:
+        """Every lead record of the campaign, the pagination followed to the end (a list, or
+        an iterator that reads a page at a time)."""
         raise NotImplementedError
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:

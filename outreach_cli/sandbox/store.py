@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import re
 import secrets
 import sqlite3
 import string
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _BASE62 = string.digits + string.ascii_letters
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class Store:
@@ -46,6 +48,7 @@ class Store:
         self._db.executescript(_SCHEMA)
         self.lock = threading.RLock()
         self._in_tx = False
+        self._indexes: set[tuple[str, ...]] = set()
 
     def close(self) -> None:
         with self.lock:
@@ -105,6 +108,49 @@ class Store:
                 "SELECT body FROM docs WHERE workspace=? AND kind=? ORDER BY seq", (ws, kind)
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def where(self, ws: str, kind: str, match: dict[str, Any]) -> builtins.list[dict[str, Any]]:
+        """Documents of a kind whose top-level fields equal `match`, in insertion order; an
+        index on those fields answers it without reading the others."""
+        cond, args = self._match(ws, kind, match)
+        with self.lock:
+            rows = self._db.execute(f"SELECT body FROM docs WHERE {cond} ORDER BY seq",
+                                    args).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def count(self, ws: str, kind: str, match: dict[str, Any]) -> int:
+        cond, args = self._match(ws, kind, match)
+        with self.lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}",
+                                        args).fetchone()[0])
+
+    def page(self, ws: str, kind: str, match: dict[str, Any], *, after: str | None,
+             limit: int) -> tuple[builtins.list[dict[str, Any]], int]:
+        """Up to `limit` matching documents with an id greater than `after`, by id, and how
+        many match in all: one page costs the page, not the whole collection."""
+        cond, args = self._match(ws, kind, match)
+        with self.lock:
+            total = int(self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}",
+                                         args).fetchone()[0])
+            rows = self._db.execute(
+                f"SELECT body FROM docs WHERE {cond} AND id > ? ORDER BY id LIMIT ?",
+                (*args, after or "", limit)).fetchall()
+        return [json.loads(r[0]) for r in rows], total
+
+    def _match(self, ws: str, kind: str, match: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        fields = sorted(match)
+        for f in fields:
+            if not _FIELD.match(f):
+                raise ValueError(f"not a plain field name: {f!r}")
+        if fields and tuple(fields) not in self._indexes:
+            cols = ", ".join(f"json_extract(body, '$.{f}')" for f in fields)
+            with self.lock:
+                self._db.execute(f"CREATE INDEX IF NOT EXISTS docs_by_{'_'.join(fields)} "
+                                 f"ON docs (workspace, kind, {cols}, id)")
+            self._indexes.add(tuple(fields))
+        cond = "workspace=? AND kind=?" + "".join(
+            f" AND json_extract(body, '$.{f}')=?" for f in fields)
+        return cond, (ws, kind, *(match[f] for f in fields))
 
     def workspaces(self) -> builtins.list[str]:
         with self.lock:

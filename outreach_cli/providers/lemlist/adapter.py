@@ -29,16 +29,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
-from ...http import Api, RetryPolicy, shared_limiter
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
 from .leads import LemlistLeads
 from .normalize import SCHEDULE_FIELDS, normalize
 from .steps import add_step, update_steps
+
+if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
+    from ...http import Api
 
 PAGE_LIMIT = 100  # GET /campaigns: max 100 per page
 # Fields POST /campaigns takes; everything else of the update page goes in a PATCH.
@@ -101,6 +103,8 @@ class Lemlist(Provider):
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        from ...http import Api, RetryPolicy, shared_limiter
+
         limit, window = lemlist_rules.RATE_LIMIT
         # One limiter per key for the whole process: concurrent campaigns share the budget.
         return Api("lemlist", base_url, auth=("", key),

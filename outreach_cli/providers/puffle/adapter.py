@@ -8,13 +8,15 @@ lets the plan say so before anything is sent.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
-from ...http import Api, RetryPolicy
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as puffle_rules
 from .leads import PuffleLeads
+
+if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
+    from ...http import Api
 
 # Fields POST /api/campaigns takes (providers.md §3, "Create"); the rest goes in a PATCH.
 CREATE_FIELDS = ("type", "name", "sender_account_ids", "skip_other_campaigns", "operating_hours",
@@ -66,6 +68,8 @@ class Puffle(Provider):
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        from ...http import Api, RetryPolicy
+
         # Puffle publishes no global rate limit, only per-endpoint cooldowns with 429 +
         # Retry-After (providers.md §3): no limiter, retries honour Retry-After.
         return Api("puffle", base_url, headers={"Authorization": f"Bearer {key}"},

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import OutreachError
-from ...http import Api, RetryPolicy
 from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as sendkit_rules
 from .leads import SendKitLeads
 from .tiptap import to_tiptap
 
 __all__ = ["SendKit", "normalize", "to_tiptap"]
+
+if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
+    from ...http import Api
 
 # GET returns these settings flattened at the top level of the campaign (providers.md §1,
 # "Diff gotcha"); every other setting is read back under `settings`.
@@ -60,6 +62,8 @@ class SendKit(Provider):
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
+        from ...http import Api, RetryPolicy
+
         headers = {"X-Api-Key": key}
         if key.startswith("sk_user_"):
             ws = env.get("SENDKIT_WORKSPACE_ID")

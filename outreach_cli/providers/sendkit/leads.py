@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...leads.records import (
@@ -75,10 +76,11 @@ class SendKitLeads(LeadOps):
                     str(item.get("status") or ""), item.get("aiTag"),
                     item.get("currentSequenceStep"), state, extras)
 
-    def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        """Every campaign-lead record of the campaign, following the cursor to the end."""
+    def list_records(self, campaign_id: str, status: str | None) -> Iterator[dict[str, Any]]:
+        """Every campaign-lead record of the campaign, following the cursor to the end, page by
+        page (a caller that keeps only what it needs of each holds one page of records)."""
         params = {"status": status} if status else {}
-        return list(self.provider.pages(f"/campaigns/{campaign_id}/leads", params))
+        yield from self.provider.pages(f"/campaigns/{campaign_id}/leads", params)
 
     def add_campaign_leads(self, campaign_id: str,
                            entries: list[dict[str, Any]]) -> dict[str, Any]:

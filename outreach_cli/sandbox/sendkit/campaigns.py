@@ -87,13 +87,13 @@ class CampaignHandlers(Storage):
                 if (status is None or d["status"] == status)
                 and (not search or search in d["name"].casefold())]
         page, pagination = _paginate(docs, req)
-        counts = self._lead_counts(ctx.workspace)
-        return _ok([self._read_campaign(d, counts.get(d["_id"])) for d in page],
+        return _ok([self._read_campaign(d, self._lead_count(ctx.workspace, d["_id"]))
+                    for d in page],
                    pagination=pagination)
 
     def _get_campaign(self, ctx: _Ctx, req: Request) -> Response:
         doc = self._campaign(ctx.workspace, req.params["campaign_id"])
-        return _ok(self._read_campaign(doc, self._lead_counts(ctx.workspace).get(doc["_id"])))
+        return _ok(self._read_campaign(doc, self._lead_count(ctx.workspace, doc["_id"])))
 
     def _create_campaign(self, ctx: _Ctx, req: Request) -> Response:
         body = _json_object(req)
@@ -157,7 +157,7 @@ class CampaignHandlers(Storage):
         self.store.put(ctx.workspace, "campaign", doc["_id"], doc)
         # The page's example response is partial (_id, name, status, sendingSchedule, times);
         # the full read shape is a superset of it.
-        return _ok(self._read_campaign(doc, self._lead_counts(ctx.workspace).get(doc["_id"])))
+        return _ok(self._read_campaign(doc, self._lead_count(ctx.workspace, doc["_id"])))
 
     def _start_campaign(self, ctx: _Ctx, req: Request) -> Response:
         doc = self._campaign(ctx.workspace, req.params["campaign_id"])

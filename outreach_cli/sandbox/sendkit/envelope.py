@@ -33,11 +33,8 @@ def _error(status: int, code: str, message: str) -> Response:
 
 
 
-def _paginate(items: list[dict[str, Any]], req: Request,
-              ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Cursor pagination as on the newer docs revision: `cursor` is the last `_id` of the
-    previous page, the answer carries `{limit, total, hasMore, nextCursor}`. Items are ordered
-    by `_id`, i.e. oldest first (the docs do not state an order)."""
+def _page_args(req: Request) -> tuple[int, str | None]:
+    """`limit` and `cursor` of a list request, checked."""
     raw_limit = req.arg("limit")
     limit = DEFAULT_PAGE_LIMIT
     if raw_limit is not None:
@@ -45,14 +42,24 @@ def _paginate(items: list[dict[str, Any]], req: Request,
             raise _invalid("limit", f"must be an integer 1-{MAX_PAGE_LIMIT}")
         limit = int(raw_limit)
     cursor = req.arg("cursor")
+    if cursor and not HEX24.match(cursor):
+        raise _invalid("cursor", "must be the 24-hex _id of the previous page's last item")
+    return limit, cursor or None
+
+
+def _pagination(page: list[dict[str, Any]], total: int, limit: int,
+                has_more: bool) -> dict[str, Any]:
+    return {"limit": limit, "total": total, "hasMore": has_more,
+            "nextCursor": page[-1]["_id"] if has_more else None}
+
+
+def _paginate(items: list[dict[str, Any]], req: Request,
+              ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Cursor pagination as on the newer docs revision: `cursor` is the last `_id` of the
+    previous page, the answer carries `{limit, total, hasMore, nextCursor}`. Items are ordered
+    by `_id`, i.e. oldest first (the docs do not state an order)."""
+    limit, cursor = _page_args(req)
     ordered = sorted(items, key=lambda d: d["_id"])
-    if cursor:
-        if not HEX24.match(cursor):
-            raise _invalid("cursor", "must be the 24-hex _id of the previous page's last item")
-        rest = [d for d in ordered if d["_id"] > cursor]
-    else:
-        rest = ordered
+    rest = [d for d in ordered if d["_id"] > cursor] if cursor else ordered
     page = rest[:limit]
-    has_more = len(rest) > limit
-    return page, {"limit": limit, "total": len(ordered), "hasMore": has_more,
-                  "nextCursor": page[-1]["_id"] if has_more else None}
+    return page, _pagination(page, len(ordered), limit, len(rest) > limit)

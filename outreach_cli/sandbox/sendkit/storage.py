@@ -125,16 +125,13 @@ class Storage:
         return doc
 
     def _campaign_leads(self, ws: str, campaign_id: str) -> list[dict[str, Any]]:
-        return [cl for cl in self.store.list(ws, "campaign_lead")
-                if cl["campaignId"] == campaign_id]
+        return self.store.where(ws, "campaign_lead", {"campaignId": campaign_id})
 
-    def _lead_counts(self, ws: str) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {}
-        for cl in self.store.list(ws, "campaign_lead"):
-            c = counts.setdefault(cl["campaignId"], {"total": 0, "active": 0})
-            c["total"] += 1
-            c["active"] += cl["status"] == "active"
-        return counts
+    def _lead_count(self, ws: str, campaign_id: str) -> dict[str, int]:
+        """One campaign's `leadCounts`, from the index (not by reading every lead)."""
+        return {"total": self.store.count(ws, "campaign_lead", {"campaignId": campaign_id}),
+                "active": self.store.count(ws, "campaign_lead",
+                                           {"campaignId": campaign_id, "status": "active"})}
 
     def _read_campaign(self, doc: dict[str, Any], counts: dict[str, int] | None,
                        ) -> dict[str, Any]:

@@ -371,3 +371,39 @@ def test_lead_patch_validation(api: httpx.Client):
     assert ok(patch_lead(api, cid, cl["_id"], {"aiTag": None}))["aiTag"] is None
     other = create(api)["_id"]
     error(patch_lead(api, other, cl["_id"], {"status": "paused"}), 404, "NOT_FOUND")
+
+
+def test_campaign_leads_page_by_id_from_the_index(api: httpx.Client):
+    cid = create(api)["_id"]
+    other = create(api, name="Other")["_id"]
+    emails = [{"email": f"p{i:03d}@example.org"} for i in range(23)]
+    assert ok(api.post(f"/campaigns/{cid}/leads", json={"leads": emails}))["added"] == 23
+    ok(api.post(f"/campaigns/{other}/leads", json={"leads": emails[:5]}))
+    every = ok(api.get(f"/campaigns/{cid}/leads", params={"limit": 100}))
+    ids = [cl["_id"] for cl in every]
+    assert len(ids) == 23 and ids == sorted(ids)
+    paused = ids[3]
+    patch = api.patch(f"/campaigns/{cid}/leads/{paused}", json={"status": "paused"})
+    assert patch.status_code == 200, patch.text
+
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 10, **({"cursor": cursor} if cursor else {})}
+        body = api.get(f"/campaigns/{cid}/leads", params=params).json()
+        assert body["pagination"]["total"] == 23
+        assert body["pagination"]["limit"] == 10
+        seen += [cl["_id"] for cl in body["data"]]
+        assert all(cl["campaignId"] == cid for cl in body["data"])
+        if not body["pagination"]["hasMore"]:
+            assert body["pagination"]["nextCursor"] is None
+            break
+        cursor = body["pagination"]["nextCursor"]
+        assert cursor == seen[-1]
+    assert seen == ids
+
+    only = api.get(f"/campaigns/{cid}/leads", params={"status": "paused"}).json()
+    assert [cl["_id"] for cl in only["data"]] == [paused]
+    assert only["pagination"]["total"] == 1 and only["pagination"]["hasMore"] is False
+    assert get(api, cid)["leadCounts"]["total"] == 23
+    assert get(api, other)["leadCounts"]["total"] == 5

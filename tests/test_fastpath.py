@@ -1,0 +1,188 @@
+"""The fast path of validate: the positioned reader's data; never more lenient than jsonschema."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outreach_cli.documents import expand_paths, load_file
+from outreach_cli.fastread import load_fast
+from outreach_cli.fastschema import compiled
+from outreach_cli.validate import _validator, validate_paths
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES, _ = expand_paths([str(REPO / "campaigns")])
+
+
+def write(path: Path, text: str) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("file", EXAMPLES, ids=lambda f: Path(f).name)
+def test_fast_reader_gives_the_positioned_readers_data(file: str) -> None:
+    env = {"WEBHOOK_SECRET": "s3cret"}
+    fast = load_fast(file, env)
+    slow, problems = load_file(file, env)
+    assert fast is not None and problems == []
+    assert [s.data for s in fast] == [s.data for s in slow]
+    assert [s.env_paths for s in fast] == [s.env_paths for s in slow]
+    assert [s.env_templates for s in fast] == [s.env_templates for s in slow]
+    assert [s.includes for s in fast] == [s.includes for s in slow]
+    assert all(type(k) is str for s in fast for k in s.data)
+
+
+ODD = {
+    "merge key": "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",
+    "alias": "a: &x [1]\nb: *x\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "number key": "1: one\n",
+    "bool key": "yes: 1\n",
+    "date key": "2024-01-01: x\n",
+    "unknown tag": "a: !secret x\n",
+    "unset variable": "a: ${NOT_SET_ANYWHERE}\n",
+    "missing include": "a: !file nowhere.txt\n",
+    "set": "a: !!set {x, y}\n",
+    "invalid": "a: [1\n",
+}
+
+
+@pytest.mark.parametrize("name", ODD)
+def test_fast_reader_hands_odd_files_to_the_positioned_reader(tmp_path: Path, name: str) -> None:
+    assert load_fast(write(tmp_path / "c.yaml", ODD[name]), {}) is None
+
+
+def test_fast_reader_expands_variables_includes_and_keeps_dates_as_text(tmp_path: Path) -> None:
+    write(tmp_path / "body.html", "<p>Hi</p>\n")
+    file = write(tmp_path / "c.yaml", "a: ${X}-$$\nb: [x, '${Y:-dflt}']\nc: !file body.html\n"
+                                      "d: 2024-01-01\ne: $$plain\n--- \n")
+    fast = load_fast(file, {"X": "x"})
+    slow, problems = load_file(file, {"X": "x"})
+    assert fast is not None and problems == []
+    assert fast[0].data == slow[0].data == {"a": "x-$", "b": ["x", "dflt"], "c": "<p>Hi</p>\n",
+                                            "d": "2024-01-01", "e": "$plain"}
+    assert fast[0].env_paths == slow[0].env_paths == {("a",), ("b", 1)}
+    assert fast[0].env_templates == slow[0].env_templates == {("a",): "${X}-$$",
+                                                              ("b", 1): "${Y:-dflt}"}
+    assert type(fast[0].data["a"]) is str and type(fast[0].data["c"]) is str
+    assert fast[0].includes == slow[0].includes == {("c",): "body.html"}
+    assert fast[0].positioned is False and fast[0].count == 1
+
+
+def test_a_file_with_a_problem_is_reported_with_positions(tmp_path: Path) -> None:
+    file = write(tmp_path / "c.yaml", "provider: sendkit\ncampaign:\n  name: X\n"
+                                      "  sequence: []\n  settings: {dailySendLimit: -1}\n")
+    result = validate_paths([file], {})
+    assert [(d.line, d.path) for d in result.errors] == [(5, "campaign.settings.dailySendLimit")]
+    assert result.count == 0 and result.files == 1
+
+
+def test_duplicate_keys_across_fast_files_name_both_lines(tmp_path: Path) -> None:
+    doc = "# a comment\nprovider: sendkit\nkey: same\ncampaign: {name: N, sequence: []}\n"
+    a = write(tmp_path / "a.yaml", doc)
+    b = write(tmp_path / "b.yaml", "\n" + doc)
+    for keep in (True, False):
+        result = validate_paths([str(tmp_path)], {}, keep=keep)
+        [err] = result.errors
+        assert (err.file, err.line, err.col) == (b, 4, 6)
+        assert f"{a}:3" in err.message
+        assert result.count == 1 and result.files == 2
+        assert [d.file for d in result.documents] == ([a] if keep else [])
+
+
+def _mutations(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path, replacement) pairs: every node replaced by values of other types."""
+    for bad in (None, True, 0, 1, -1, 1.5, "", "x", "@", [], {}, ["x"], {"x": 1},
+                # format edges, where fastjsonschema's own regexes differ from validate's
+                "ann@", "ops@localhost", "sam@example.com", "Sam <sam@example.com>",
+                "not a url", "http://", "https://example.com/hook", "mailto:x@y.z",
+                "a b", "host-.example", "example.com", "-x.com"):
+        if bad != value or type(bad) is not type(value):
+            yield path, bad
+    if isinstance(value, dict):
+        yield path, {**value, "unknownField": 1}
+        for k, v in value.items():
+            yield path, {kk: vv for kk, vv in value.items() if kk != k}
+            yield from _mutations(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _mutations(v, (*path, i))
+        if value:
+            yield path, [*value, value[0]]
+
+
+def _put(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    out = copy.deepcopy(data)
+    cur = out
+    for p in path[:-1]:
+        cur = cur[p]
+    cur[path[-1]] = value
+    return out
+
+
+@pytest.mark.parametrize("file", EXAMPLES, ids=lambda f: Path(f).name)
+def test_compiled_check_is_never_more_lenient_than_jsonschema(file: str) -> None:
+    sources, _ = load_file(file, {"WEBHOOK_SECRET": "s3cret"})
+    checked = 0
+    for src in sources:
+        provider = src.data["provider"]
+        fast = compiled(provider)
+        assert fast is not None
+        assert fast(src.data)  # the examples pass both
+        for path, bad in _mutations(src.data):
+            doc = _put(src.data, path, bad)
+            if fast(doc):
+                errors = list(_validator(provider).iter_errors(doc))
+                assert errors == [], (path, bad, errors[0].message)
+            checked += 1
+    assert checked > 100
+
+
+def test_validate_does_not_import_httpx() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from outreach_cli.validate import validate_paths; "
+            f"r = validate_paths([{str(REPO / 'campaigns')!r}], {{'WEBHOOK_SECRET': 'x'}}); "
+            "assert r.count > 0 and not r.errors, r.errors; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'httpx'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("file", EXAMPLES, ids=lambda f: Path(f).name)
+def test_compiled_check_leaves_the_data_as_read(file: str) -> None:
+    """fastjsonschema fills in `default`s unless told not to: the documents must stay as
+    written (a filled-in default would show up in the plan as a change)."""
+    for src in load_fast(file, {"WEBHOOK_SECRET": "s3cret"}) or []:
+        before = copy.deepcopy(src.data)
+        fast = compiled(src.data["provider"])
+        assert fast is not None and fast(src.data)
+        assert src.data == before
+
+
+def test_compiled_schema_is_cached_and_a_bad_cache_is_rebuilt(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    import fastjsonschema
+
+    from outreach_cli import fastschema
+    from outreach_cli.validate import document_schema
+
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
+    schema = fastschema.draft7(document_schema("puffle"))
+    formats = fastschema.format_checks(schema)
+    check = fastschema._load("puffle", schema, fastjsonschema, formats)
+    [cached] = (tmp_path / "cache").iterdir()
+    cached.write_bytes(b"not marshal data")
+    again = fastschema._load("puffle", schema, fastjsonschema, formats)
+    assert cached.read_bytes() != b"not marshal data"
+    for fn in (check, again):
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            fn({"provider": "puffle"})
