@@ -66,6 +66,8 @@ class Source:
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
+        if not self.positioned:
+            self._read_positions()
         table = self.key_positions if key else self.positions
         p = tuple(path)
         while p:
@@ -75,6 +77,17 @@ class Source:
                 return self.positions[p]
             p = p[:-1]
         return self.start
+
+
+    def _read_positions(self) -> None:
+        """Read on the fast path: the positions, read when first asked for (a plan that names
+        a line, a duplicate key), from the file as it is now."""
+        sources, _ = load_file(self.file, {})
+        if self.index < len(sources):
+            again = sources[self.index]
+            self.positions, self.key_positions, self.start = (
+                again.positions, again.key_positions, again.start)
+        self.positioned = True
 
 
 def format_path(path: Iterable[str | int]) -> str:

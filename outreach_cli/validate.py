@@ -136,8 +136,8 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
         for doc in docs:
             first = seen.setdefault(doc.address, (doc.file, doc.index))
             if first != (doc.file, doc.index):
-                line, col = _positioned(doc.source, env).pos(("key",))
-                first_line = _positioned(_stub(*first), env).pos(("key",))[0]
+                line, col = doc.source.pos(("key",))
+                first_line = _stub(*first).pos(("key",))[0]
                 diagnostics.append(Diagnostic(
                     doc.file, line, col, "key",
                     f"{doc.address} is also defined in {first[0]}:{first_line}; "
@@ -170,7 +170,8 @@ def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
     return docs
 
 
-def _check_positioned(file: str, env: Mapping[str, str]) -> tuple[list[Document], list[Diagnostic]]:
+def _check_positioned(file: str,
+                      env: Mapping[str, str]) -> tuple[list[Document], list[Diagnostic]]:
     docs: list[Document] = []
     out: list[Diagnostic] = []
     sources, problems = load_file(file, env)
@@ -192,14 +193,6 @@ def _check_positioned(file: str, env: Mapping[str, str]) -> tuple[list[Document]
 
 def _stub(file: str, index: int) -> Source:
     return Source(file, index, 0, None, positioned=False)
-
-
-def _positioned(src: Source, env: Mapping[str, str]) -> Source:
-    """`src` itself, or the same document read again with positions."""
-    if src.positioned:
-        return src
-    sources, _ = load_file(src.file, env)
-    return sources[src.index] if src.index < len(sources) else src
 
 
 def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:

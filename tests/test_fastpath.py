@@ -186,3 +186,12 @@ def test_compiled_schema_is_cached_and_a_bad_cache_is_rebuilt(tmp_path: Path,
     for fn in (check, again):
         with pytest.raises(fastjsonschema.JsonSchemaException):
             fn({"provider": "puffle"})
+
+
+def test_a_fast_document_reads_its_positions_when_asked(tmp_path: Path) -> None:
+    file = write(tmp_path / "c.yaml", "provider: sendkit\n\ncampaign:\n  name: N\n"
+                                      "  sequence: []\n")
+    [doc] = validate_paths([file], {}).documents
+    assert doc.source.positioned is False and doc.source.positions == {}
+    assert doc.source.pos(("campaign", "name")) == (4, 9)  # read from the file on demand
+    assert doc.source.positioned is True
