@@ -63,10 +63,11 @@ class Source:
     env_templates: dict[DocPath, str] = field(default_factory=dict)  # those values as written
     includes: dict[DocPath, str] = field(default_factory=dict)  # values read with !file: its path
     positioned: bool = True  # False: read on the fast path, `positions` left empty
+    reread: bool = False  # not positioned: read the positions from the file when asked
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
-        if not self.positioned:
+        if not self.positioned and self.reread:
             self._read_positions()
         table = self.key_positions if key else self.positions
         p = tuple(path)

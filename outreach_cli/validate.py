@@ -167,6 +167,11 @@ def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
         if doc is None or found:
             return None  # read it again with positions to report it exactly
         docs.append(doc)
+    for doc in docs:
+        # Checked without positions (a check that asks gets the document's start, and any
+        # diagnostic sends the file to the positioned reader); from now on, whoever asks for
+        # a position (a plan naming a line) gets it read from the file.
+        doc.source.reread = True
     return docs
 
 
@@ -192,7 +197,7 @@ def _check_positioned(file: str,
 
 
 def _stub(file: str, index: int) -> Source:
-    return Source(file, index, 0, None, positioned=False)
+    return Source(file, index, 0, None, positioned=False, reread=True)
 
 
 def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
