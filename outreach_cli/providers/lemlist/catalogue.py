@@ -284,4 +284,35 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
          tested_by=(CLIENT_T + "test_example_campaign_creates_then_plans_no_change",)),
 )
 
-CATALOGUE: tuple[Rule, ...] = CAMPAIGN_RULES + STEP_RULES
+SANDBOX_T = "tests/sandbox/lemlist/test_choices.py::"
+_NOT_IN_FILES = ("the client never sends it: a campaign file has no list sort, no archive, "
+                 "and every step and A/B test body is built from the schema")
+
+# The emulator's own choices on routes a campaign file does not reach: what it refuses where
+# the docs are silent or show one value only.
+ROUTE_CHOICES: tuple[Rule, ...] = (
+    Rule("LM-C12", "The campaign list sorts by createdAt only", REF, "sortBy=createdAt",
+         "choice", "error", client="", sandbox="sandbox/lemlist/campaigns.py _list_campaigns",
+         why="the list's only documented sort key is createdAt; another is answered 400 "
+             "rather than silently ignored", why_not=_NOT_IN_FILES,
+         tested_by=(SANDBOX_T + "test_campaign_list_sorts_by_created_at_only",)),
+    Rule("LM-C13", "An archived campaign cannot be started", REF,
+         "`running`, `draft`, `archived`, `ended`, `paused`, `errors`", "choice", "error",
+         client="", sandbox="sandbox/lemlist/campaigns.py _start",
+         why="archived is a status the docs list but no route documents leaving; starting one "
+             "is refused rather than resurrecting it", why_not=_NOT_IN_FILES,
+         tested_by=(SANDBOX_T + "test_an_archived_campaign_cannot_be_started",)),
+    Rule("LM-C14", "A step POST names its type", REF, "POST /sequences/{sequenceId}/steps",
+         "choice", "error", client="", sandbox="sandbox/lemlist/steps.py _add_step",
+         why="the POST schema lists no required field, but a step without a type has no "
+             "fields to check: refused", why_not=_NOT_IN_FILES,
+         tested_by=(SANDBOX_T + "test_a_step_post_names_its_type",)),
+    Rule("LM-C15", "An A/B-test PATCH takes only its documented fields", REF,
+         "POST/GET/PATCH/DELETE /sequences/{sequenceId}/steps/{stepId}/ab-test", "choice",
+         "error", client="", sandbox="sandbox/lemlist/steps.py _ab_patch",
+         why="an unknown key is refused rather than dropped, like every other lemlist body "
+             "here (LM-C2)", why_not=_NOT_IN_FILES,
+         tested_by=(SANDBOX_T + "test_an_ab_test_patch_takes_only_its_fields",)),
+)
+
+CATALOGUE: tuple[Rule, ...] = CAMPAIGN_RULES + STEP_RULES + ROUTE_CHOICES
