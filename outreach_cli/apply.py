@@ -1,9 +1,14 @@
-"""Execute a Plan: exactly the changes it shows, then verify and record state."""
+"""Execute a Plan: exactly the changes it shows, then verify and record state.
+
+A create is recorded in state the moment the campaign exists (a mark even before its first
+POST leaves), and stays in the platform's non-sending status until a read-back matches the
+file: a create cut short by an error, a kill or Ctrl-C is completed by the next run, never
+started half-built. Nothing is started, launched or resumed before that read-back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,7 +17,9 @@ from .plan import CampaignPlan, Plan, ProviderFor, compare
 from .providers.base import Provider, Remote
 from .state import State
 
-Result = Literal["applied", "unchanged", "blocked", "failed", "drifted"]
+Result = Literal["applied", "unchanged", "blocked", "failed", "drifted", "interrupted",
+                 "skipped"]
+START_ACTIONS = frozenset({"start", "launch", "resume"})
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,15 @@ class Outcome:
 @dataclass(frozen=True)
 class Report:
     outcomes: tuple[Outcome, ...]
+    interrupted: bool = False
 
     def count(self, result: Result) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
 
     def exit_code(self) -> ExitCode:
-        """Failed, then drifted, then blocked campaigns decide it; else OK."""
+        """Interrupted, then failed, drifted, blocked campaigns decide it; else OK."""
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
         if self.count("failed"):
             return ExitCode.ERROR
         if self.count("drifted"):
@@ -43,11 +53,24 @@ class Report:
 
 
 Progress = Callable[[str, str], None]
+Notice = Callable[[str], None]
 
 
 def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
-        progress: Progress | None = None) -> Report:
-    """Apply every campaign of `plan` independently; one failing does not stop the others."""
+        progress: Progress | None = None, notice: Notice | None = None) -> Report:
+    """Apply every campaign of `plan` independently; one failing does not stop the others.
+
+    A first Ctrl-C starts no further campaign and lets those in flight finish (`notice` says
+    which); a second stops now: what was in flight is reported `interrupted` (state holds
+    every campaign that exists, marked unfinished), what never began `skipped`.
+    """
+    todo = list(plan.campaigns)
+    results: dict[int, Outcome] = {}
+    in_flight: dict[int, str] = {}
+    stop = threading.Event()
+    lock = threading.Lock()
+    queue = iter(range(len(todo)))
+
     def one(cp: CampaignPlan) -> Outcome:
         try:
             outcome = apply_one(cp, provider_for(cp.doc.provider), state)
@@ -56,16 +79,61 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
         except OutreachError as exc:
             outcome = Outcome(cp.address, "failed",
                               message=exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        except Exception as exc:  # a bug in one campaign must not lose the others' report
+            outcome = Outcome(cp.address, "failed", message=f"internal error: {exc!r}")
         if progress is not None:
             progress(cp.address, outcome.result)
         return outcome
 
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            outcomes = tuple(pool.map(one, plan.campaigns))
-    finally:
-        state.compact()  # the journal of this apply, folded into state.json once
-    return Report(outcomes)
+    def worker() -> None:
+        while not stop.is_set():
+            with lock:
+                i = next(queue, None)
+                if i is None:
+                    return
+                in_flight[i] = todo[i].address
+            outcome = one(todo[i])
+            with lock:
+                in_flight.pop(i, None)
+                results[i] = outcome
+
+    # Daemon threads: a second Ctrl-C must not wait for a request's 30 s timeout.
+    threads = [threading.Thread(target=worker, daemon=True, name=f"apply-{n}")
+               for n in range(max(1, min(concurrency, len(todo) or 1)))]
+    for t in threads:
+        t.start()
+    interrupts = 0
+    while True:
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.1)
+            break
+        except KeyboardInterrupt:
+            interrupts += 1
+            stop.set()
+            with lock:
+                busy = sorted(in_flight.values())
+            if interrupts >= 2 or not busy:
+                break
+            if notice is not None:
+                notice(f"interrupted: finishing {len(busy)} campaign(s) in flight "
+                       f"({', '.join(busy[:5])}{' …' if len(busy) > 5 else ''}); no other "
+                       "campaign starts. Press Ctrl-C again to stop now.")
+    with lock:
+        outcomes = []
+        for i, cp in enumerate(todo):
+            if i in results:
+                outcomes.append(results[i])
+            elif i in in_flight:
+                outcomes.append(Outcome(cp.address, "interrupted", message=(
+                    "stopped mid-way; state records the campaign if it exists, and the next "
+                    "apply completes it")))
+            else:
+                outcomes.append(Outcome(cp.address, "skipped",
+                                        message="not started (interrupted)"))
+    state.compact()  # the journal of this apply, folded into state.json once
+    return Report(tuple(outcomes), interrupted=interrupts > 0)
 
 
 def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
@@ -78,10 +146,23 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         return Outcome(cp.address, "unchanged", cp.remote.id if cp.remote else None)
 
     doc = cp.doc
+    entry = state.get(cp.address)
     if cp.action == "create":
-        remote = _create(cp, provider)
+        remote = _create(cp, provider, state)
+        unfinished = True
+        # What the create left to do (all of it after a lost answer): the same diff as a plan.
+        left = compare(doc, provider, remote, state)
+        if left.blocked:
+            raise OutreachError(
+                f"created {remote.id}, but it cannot be completed: "
+                + (left.lifecycle.blocked or "; ".join(
+                    pc.verdict.reason for pc in left.changes if not pc.verdict.allowed)),
+                hint="it stays in its non-sending status; fix the file and apply again")
+        changes = [pc.change for pc in left.changes]
+        actions = left.lifecycle.actions
     else:
         assert cp.remote is not None
+        unfinished = bool(entry and entry.creating and entry.id in ("", cp.remote.id))
         fresh = provider.fetch(cp.remote.id)
         if fresh is None:
             raise DriftError(f"campaign {cp.remote.id} disappeared since the plan")
@@ -90,15 +171,21 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
             raise DriftError(
                 f"the campaign changed on {provider.title} since the plan "
                 f"(revision {cp.remote.revision} → {remote.revision}); plan again")
-    actions = cp.lifecycle.actions
-    pre = [a for a in actions if a in provider.PRE_UPDATE_ACTIONS]
-    post = [a for a in actions if a not in provider.PRE_UPDATE_ACTIONS]
+        if unfinished:  # make sure the id is on record before anything else is sent
+            state.record_now(cp.address, remote.id, remote.revision, complete=False)
+        changes = [pc.change for pc in cp.changes]
+        actions = cp.lifecycle.actions
+    hold = provider.HOLD.get(remote.status, ("", ""))[0] if unfinished else ""
+    pre = [a for a in actions if a in provider.PRE_UPDATE_ACTIONS or (hold and a == hold)]
+    post = [a for a in actions if a not in pre]
     for action in pre:
         provider.transition(remote, action)
-    if cp.action == "update" and cp.changes:
+    if changes:
         if pre:
             remote = provider.fetch(remote.id) or remote
-        provider.update(remote, doc.campaign, [pc.change for pc in cp.changes])
+        provider.update(remote, doc.campaign, changes)
+    if post:
+        _gate(cp, provider, remote, state, post)
     for action in post:
         fresh = provider.fetch(remote.id) or remote
         provider.transition(fresh, action)
@@ -108,7 +195,7 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
     state.record_now(cp.address, after.id, after.revision, cp.hashes)
-    check = compare(doc, provider, after, state)
+    check = compare(doc, provider, after, state, hold=False)
     leftover = [pc.change.dotted for pc in check.changes]
     if leftover or check.lifecycle.actions:
         what = ", ".join(leftover[:5]) + (" …" if len(leftover) > 5 else "")
@@ -117,26 +204,72 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         raise OutreachError(
             f"applied, but reading it back still differs: {what}",
             hint="the platform did not keep what was sent; run plan to see the difference")
+    if unfinished:
+        state.record_now(cp.address, after.id, after.revision, complete=True)
     # E.g. a Puffle resume that lands in `completed`: reported, not a failure.
     message = f"now {after.status}: {check.lifecycle.blocked}" if check.lifecycle.blocked else ""
     return Outcome(cp.address, "applied", after.id, message, tuple(actions))
 
 
-def _create(cp: CampaignPlan, provider: Provider) -> Remote:
-    """Create the campaign. A create whose answer was lost is never blindly repeated: look the
+def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
+          post: list[str]) -> None:
+    """Before a start, launch or resume: the campaign as read back must match the file (a
+    write-only value, never read back, is trusted to the request that set it)."""
+    if not START_ACTIONS.intersection(post):
+        return
+    now = provider.fetch(remote.id)
+    if now is None:
+        raise OutreachError(f"campaign {remote.id} vanished before it could be started")
+    write_only = set(provider.write_only())
+    differ = [pc.change.dotted for pc in compare(cp.doc, provider, now, state).changes
+              if pc.change.field not in write_only]
+    if differ:
+        what = ", ".join(differ[:5]) + (" …" if len(differ) > 5 else "")
+        raise OutreachError(
+            f"not started: reading {remote.id} back still differs from the file: {what}",
+            hint=f"it stays {now.status}; run apply again (plan shows the difference)")
+
+
+def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
+    """Create the campaign, recording it before the first POST leaves and again the moment
+    its id is known. A create whose answer was lost is never blindly repeated: look the
     campaign up by name first, so a retry cannot make a duplicate."""
     doc = cp.doc
+    created: list[str] = []
+
+    def on_created(new_id: str) -> None:
+        created.append(new_id)
+        state.record_now(cp.address, new_id, None, complete=False)
+
+    state.begin_create(cp.address)
     try:
-        new_id = provider.create(doc.campaign)
+        provider.create(doc.campaign, on_created)
     except (NetworkError, ApiError) as exc:
+        if created:
+            raise _unfinished(created[0], exc) from exc
         if isinstance(exc, ApiError) and exc.status < 500:
             raise
         name = str(doc.campaign.get("name") or "")
         found = provider.find_by_name(name) if name else []
         if len(found) != 1:
             raise
-        new_id = found[0].id
-    remote = provider.fetch(new_id)
+        on_created(found[0].id)
+    except OutreachError as exc:
+        if created:
+            raise _unfinished(created[0], exc) from exc
+        raise
+    else:
+        # Every field went with the create: its write-only values are known to be set.
+        state.record_now(cp.address, created[0], None, cp.hashes)
+    remote = provider.fetch(created[0])
     if remote is None:
-        raise OutreachError(f"created {new_id} but cannot read it back")
+        raise OutreachError(f"created {created[0]} but cannot read it back",
+                            hint="state records it: the next apply completes it")
     return remote
+
+
+def _unfinished(new_id: str, exc: OutreachError) -> OutreachError:
+    return OutreachError(f"created {new_id}, but the create did not finish: {exc.message}",
+                         hint="state records it; it is not started, and the next apply "
+                         "completes it")
+

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .diff import diff, fingerprint, ignored, pop_path
+from .diff import diff, ignored, pop_path
 from .errors import ExitCode, OutreachError
 from .preview import lead_notes
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
@@ -133,7 +134,7 @@ def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | N
                                 hint="remove `id:` to create the campaign, or fix the id")
         return remote, notes
     entry = state.get(doc.address)
-    if entry is not None:
+    if entry is not None and entry.id:
         remote = provider.fetch(entry.id)
         if remote is not None:
             return remote, notes
@@ -147,18 +148,24 @@ def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | N
         raise OutreachError(f"{doc.address}: {len(found)} {provider.title} campaigns are named "
                             f"{name!r} ({ids})", hint="pin the right one with `id:` in the file")
     if found:
-        notes.append(f"adopting the existing campaign {found[0].id} with the same name")
+        if entry is not None and entry.creating:
+            notes.append(f"found {found[0].id}, the campaign an interrupted create left")
+        else:
+            notes.append(f"adopting the existing campaign {found[0].id} with the same name")
         remote = provider.fetch(found[0].id)
         return remote, notes
     return None, notes
 
 
 def compare(doc: Document, provider: Provider, remote: Remote | None, state: State,
-            notes: list[str] | None = None) -> CampaignPlan:
-    """Diff and classify one document against its remote campaign (None: to be created)."""
+            notes: list[str] | None = None, *, hold: bool = True) -> CampaignPlan:
+    """Diff and classify one document against its remote campaign (None: to be created).
+    `hold=False` compares an unfinished create as a finished one (apply's final check)."""
     notes = list(notes or [])
     desired = provider.comparable(_copy(doc.campaign))
     entry = state.get(doc.address) if remote is not None else None
+    # An unfinished create (its id recorded, or its first POST sent with no answer).
+    unfinished = hold and entry is not None and entry.creating and entry.id in ("", remote.id if remote else "")
     if entry is not None and remote is not None and entry.id != remote.id:
         entry = None
     secret = tuple(provider.sensitive()) + tuple(doc.env_fields)
@@ -170,7 +177,7 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         found, value = pop_path(desired, dotted)
         if not found:
             continue
-        hashes[dotted] = h = fingerprint(value)
+        hashes[dotted] = h = state.keyed_hash(value)
         recorded = entry.hashes.get(dotted) if entry else None
         if remote is None or recorded != h:
             path = tuple(dotted.split("."))
@@ -198,7 +205,15 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         notes.extend(provider.notes(doc.campaign, None, lifecycle))
         return CampaignPlan(doc, "create", None, planned, lifecycle, tuple(notes), hashes=hashes)
 
-    lifecycle = provider.gate(remote, provider.lifecycle(remote.status, doc.status))
+    if not unfinished:
+        lifecycle = provider.gate(remote, provider.lifecycle(remote.status, doc.status))
+    else:
+        # Not gated: a half-built campaign is not ready yet; apply checks the read-back and
+        # the platform's own readiness before it starts anything.
+        lifecycle = _finish_create(provider, remote, doc.status)
+        notes.append(f"finishing a create that did not complete: the campaign stays "
+                     f"{provider.HOLD.get(remote.status, ('', remote.status))[1]} until it "
+                     "matches the file")
     status = "paused" if any(a in provider.PRE_UPDATE_ACTIONS for a in lifecycle.actions) \
         else remote.status
     as_seen = Remote(remote.id, remote.name, status, remote.revision, remote.state, remote.raw,
@@ -225,8 +240,25 @@ def _copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+def _finish_create(provider: Provider, remote: Remote, desired: str | None) -> Lifecycle:
+    """An unfinished campaign is first held in its non-sending status; only then moved to
+    the file's status (apply runs that only once the read-back matches the file)."""
+    hold = provider.HOLD.get(remote.status)
+    if hold is None:
+        return provider.lifecycle(remote.status, desired or provider.initial_status)
+    rest = provider.lifecycle(hold[1], desired or hold[1])
+    return Lifecycle((hold[0], *rest.actions), rest.blocked, rest.remedy)
+
+
+def _strip(dotted: str) -> str:
+    return re.sub(r"\[\d+\]", "", dotted)
+
+
 def _mark_sensitive(change: Change, secret: tuple[str, ...]) -> Change:
+    # Compared without list indexes: a ${VAR} in `sequence[2].body` masks a change of
+    # `sequence` as a whole, or of any step's body.
     name = change.field
+    secret = tuple(_strip(s) for s in secret)
     if any(name == s or name.startswith(s + ".") or s.startswith(name + ".") for s in secret):
         return Change(change.path, change.op, change.old, change.new, sensitive=True)
     return change

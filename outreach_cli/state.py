@@ -11,6 +11,8 @@ any point leaves a state that loads, and the next plan converges.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -24,6 +26,7 @@ from typing import Any
 from .errors import OutreachError
 
 STATE_VERSION = 1
+_KEY_LOCK = threading.Lock()
 
 
 @dataclass
@@ -32,10 +35,17 @@ class Entry:
     revision: str | None = None
     hashes: dict[str, str] = field(default_factory=dict)
     applied_at: str | None = None
+    # A create that has not finished: the campaign (id, or "" while the first POST is in
+    # flight) may exist half-built. The next apply completes it before anything starts it.
+    creating: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "revision": self.revision,
-                "hashes": dict(sorted(self.hashes.items())), "appliedAt": self.applied_at}
+        out: dict[str, Any] = {"id": self.id, "revision": self.revision,
+                               "hashes": dict(sorted(self.hashes.items())),
+                               "appliedAt": self.applied_at}
+        if self.creating:
+            out["creating"] = True
+        return out
 
 
 class State:
@@ -49,6 +59,7 @@ class State:
         self.entries: dict[str, Entry] = {}
         self._mutex = threading.Lock()  # entries and the journal file, between threads
         self._holders = 0  # locked() blocks of this object holding the file lock right now
+        self._hash_key: bytes | None = None
         self._load()
 
     def _load_file(self) -> None:
@@ -68,8 +79,9 @@ class State:
             raise OutreachError(f"{self.path}: state version {version!r} is not {STATE_VERSION}")
         try:
             for address, e in (raw.get("campaigns") or {}).items():
-                self.entries[address] = Entry(e["id"], e.get("revision"),
-                                              dict(e.get("hashes") or {}), e.get("appliedAt"))
+                self.entries[address] = Entry(str(e["id"]), e.get("revision"),
+                                              dict(e.get("hashes") or {}), e.get("appliedAt"),
+                                              bool(e.get("creating")))
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise OutreachError(
                 f"{self.path}: unreadable state file: bad entry ({exc!r})",
@@ -95,14 +107,18 @@ class State:
             try:
                 rec = json.loads(line)
                 self._apply(rec["address"], rec["id"], rec.get("revision"),
-                            dict(rec.get("hashes") or {}), rec.get("appliedAt"))
+                            dict(rec.get("hashes") or {}), rec.get("appliedAt"),
+                            rec.get("complete"))
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise OutreachError(
                     f"{self.journal_path}:{n}: unreadable state journal line ({exc!r})",
                     hint="move it aside; the next plan finds campaigns by name") from exc
 
     def get(self, address: str) -> Entry | None:
-        return self.entries.get(address)
+        # Under the mutex: a locked() block re-reading from another thread empties the
+        # entries for a moment (an unfinished create must never read as absent).
+        with self._mutex:
+            return self.entries.get(address)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[State]:
@@ -137,19 +153,30 @@ class State:
                 pass
 
     def record(self, address: str, id: str, revision: str | None,
-               hashes: dict[str, str] | None = None) -> None:
-        """Change the entry in memory; `locked()` writes it on exit."""
+               hashes: dict[str, str] | None = None, *, complete: bool | None = None) -> None:
+        """Change the entry in memory; `locked()` writes it on exit. `complete` True ends a
+        create, False marks one begun (None keeps the entry's mark)."""
         self._apply(address, id, revision, hashes or {},
-                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), complete)
 
-    def record_now(self, address: str, id: str, revision: str | None,
-                   hashes: dict[str, str] | None = None) -> None:
+    def begin_create(self, address: str) -> None:
+        """Mark `address` as being created before its first POST leaves: if the answer is
+        lost (or the process dies), the next run adopts the campaign as unfinished."""
+        entry = self.entries.get(address)
+        self.record_now(address, entry.id if entry else "", entry.revision if entry else None,
+                        complete=False)
+
+    def record_now(self, address: str, id: str, revision: str | None = None,
+                   hashes: dict[str, str] | None = None, *,
+                   complete: bool | None = None) -> None:
         """Record and make it durable before returning: one journal line, one fsync, under
         the state lock (the one a `locked()` block of this object already holds, if any).
         Safe from several threads."""
-        rec = {"address": address, "id": id, "revision": revision,
-               "hashes": dict(sorted((hashes or {}).items())),
-               "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        rec: dict[str, Any] = {"address": address, "id": id, "revision": revision,
+                               "hashes": dict(sorted((hashes or {}).items())),
+                               "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        if complete is not None:
+            rec["complete"] = complete
         with self._mutex:
             if self._holders:
                 self._append(rec)
@@ -169,17 +196,59 @@ class State:
             fh.write(line.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        self._apply(rec["address"], rec["id"], rec["revision"], rec["hashes"], rec["appliedAt"])
+        self._apply(rec["address"], rec["id"], rec["revision"], rec["hashes"], rec["appliedAt"],
+                    rec.get("complete"))
 
     def _apply(self, address: str, id: str, revision: str | None, hashes: dict[str, str],
-               applied_at: str | None) -> None:
+               applied_at: str | None, complete: bool | None = None) -> None:
         entry = self.entries.get(address)
         if entry is None or entry.id != id:
-            entry = self.entries[address] = Entry(id)
+            # A create begun with no id yet keeps its mark when its id arrives.
+            creating = bool(entry and entry.creating and not entry.id)
+            entry = self.entries[address] = Entry(str(id), creating=creating)
         entry.revision = revision
         if hashes:
             entry.hashes.update(hashes)
+        if complete is not None:
+            entry.creating = not complete
         entry.applied_at = applied_at
+
+    def keyed_hash(self, value: Any) -> str:
+        """HMAC-SHA256 of a write-only value with this state's own random key (state.key,
+        0600): a hash in state.json cannot confirm a guessed secret without that key."""
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+        return "hmac-sha256:" + hmac.new(self._key(), text.encode("utf-8"),
+                                         hashlib.sha256).hexdigest()
+
+    def _key(self) -> bytes:
+        with _KEY_LOCK:
+            if self._hash_key is None:
+                self._hash_key = self._read_or_make_key()
+            return self._hash_key
+
+    def _read_or_make_key(self) -> bytes:
+        path = self.dir / "state.key"
+        try:
+            if not path.exists():
+                # Written whole to a temp file, then linked in place: a reader never sees a
+                # half-written key, and of two processes racing, both keep the first one.
+                self.dir.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".key-")  # mode 0600
+                try:
+                    with os.fdopen(fd, "w", encoding="ascii") as fh:
+                        fh.write(os.urandom(32).hex() + "\n")
+                    with contextlib.suppress(FileExistsError):
+                        os.link(tmp, path)
+                finally:
+                    os.unlink(tmp)
+            key = bytes.fromhex(path.read_text("ascii").strip())
+            if len(key) < 16:
+                raise ValueError("key too short")
+        except (OSError, ValueError) as exc:
+            raise OutreachError(f"{path}: unreadable hash key: {exc}",
+                                hint="delete it: write-only values are then set again once"
+                                ) from exc
+        return key
 
     def _save(self) -> None:
         data = {"version": STATE_VERSION,

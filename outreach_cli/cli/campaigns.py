@@ -115,9 +115,9 @@ def apply_cmd(
     plan_file: str = plans.PlanOpt,
 ) -> None:
     """Plan, confirm, then make each platform match the files."""
-    from .. import apply as applier
-    from ..errors import UsageError
-    from ..output import confirm_question
+    import os
+
+    from ..lock import apply_lock, timeout_from
     from ..session import Session
 
     out = c.make_output(fmt, no_color, "apply")
@@ -127,30 +127,44 @@ def apply_cmd(
                                  "applied whole)", param_hint="PATH / --plan")
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         if plan_file:
-            plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
-                              concurrency=concurrency)
+            with apply_lock(session.state_dir, timeout_from(os.environ)):
+                plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
+                                  concurrency=concurrency)
             return
         docs = _load(paths, out, target, exclude)
-        plan = _plan(docs, session, concurrency)
-        if fmt != "json":
-            out.plan(plan)
-        if fmt != "json" and not plan.has_changes and not plan.errors:
-            out.info("Nothing to apply.")
-            raise typer.Exit(int(plan.exit_code()))
-        runnable = plan.runnable
-        if runnable and not yes:
-            if not c.interactive():
-                raise UsageError("refusing to apply without confirmation on a non-interactive "
-                                 "input", hint="pass --yes")
-            out.confirm_lines(plan)
-            if not typer.confirm(confirm_question(plan), default=False, err=True):
-                out.info("Apply cancelled: nothing was sent.")
-                raise typer.Exit(int(ExitCode.ERROR))
-        # Unchanged, blocked and failed campaigns get their outcome without a request.
-        report = applier.run(plan, session.provider, session.state, concurrency=concurrency)
-        out.outcomes(report, plan)
-        if report.exit_code() != ExitCode.OK:
-            raise typer.Exit(int(report.exit_code()))
+        # One apply at a time per state dir, from the plan to the last record.
+        with apply_lock(session.state_dir, timeout_from(os.environ)):
+            _apply(docs, session, out, fmt, yes, concurrency)
+
+
+def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: bool,
+           concurrency: int) -> None:
+    """Plan and apply under the state dir's lock (held by the caller)."""
+    from .. import apply as applier
+    from ..errors import UsageError
+    from ..output import confirm_question
+
+    plan = _plan(docs, session, concurrency)
+    if fmt != "json":
+        out.plan(plan)
+    if fmt != "json" and not plan.has_changes and not plan.errors:
+        out.info("Nothing to apply.")
+        raise typer.Exit(int(plan.exit_code()))
+    runnable = plan.runnable
+    if runnable and not yes:
+        if not c.interactive():
+            raise UsageError("refusing to apply without confirmation on a non-interactive "
+                             "input", hint="pass --yes")
+        out.confirm_lines(plan)
+        if not typer.confirm(confirm_question(plan), default=False, err=True):
+            out.info("Apply cancelled: nothing was sent.")
+            raise typer.Exit(int(ExitCode.ERROR))
+    # Unchanged, blocked and failed campaigns get their outcome without a request.
+    report = applier.run(plan, session.provider, session.state, concurrency=concurrency,
+                         notice=out.warn)
+    out.outcomes(report, plan)
+    if report.exit_code() != ExitCode.OK:
+        raise typer.Exit(int(report.exit_code()))
 
 
 def status_cmd(

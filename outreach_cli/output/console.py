@@ -122,7 +122,8 @@ class Output(LeadViews):
         lines = []
         for o in report.outcomes:
             style = {"applied": "green", "unchanged": "dim", "blocked": "yellow",
-                     "failed": "red", "drifted": "red"}[o.result]
+                     "failed": "red", "drifted": "red", "interrupted": "red",
+                     "skipped": "yellow"}.get(o.result, "")
             line = Text(f"{o.result:>9} ", style=style) + Text(o.address)
             if o.id:
                 line += Text(f" ({o.id})", style="dim")
@@ -134,7 +135,9 @@ class Output(LeadViews):
         s = _apply_summary(report)
         lines.append(Text(
             f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
-            f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else ""),
+            f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else "")
+            + (f", {s['interrupted']} interrupted, {s['skipped']} not started"
+               if getattr(report, "interrupted", False) else ""),
             style="bold"))
         self.err.print(Text("\n").join(lines))
 
@@ -213,4 +216,5 @@ def table_lines(title: str, columns: list[str], cells: list[list[str]],
 
 
 def _apply_summary(report: Any) -> dict[str, int]:
-    return {k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed", "drifted")}
+    return {k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed", "drifted",
+                                          "interrupted", "skipped")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -216,6 +216,9 @@ class Provider(ABC):
     # blocked with the reason in LIFECYCLE_BLOCKED or a generic one.
     TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {}
     LIFECYCLE_BLOCKED: dict[tuple[str, str], tuple[str, str]] = {}
+    # A sending status → (the action that stops it, the status it leaves): how apply holds
+    # a half-built campaign still while it completes the create.
+    HOLD: dict[str, tuple[str, str]] = {}
 
     def lifecycle(self, current: str, desired: str | None) -> Lifecycle:
         """The calls that move a campaign from `current` to the file's `desired` status."""
@@ -272,9 +275,12 @@ class Provider(ABC):
         """Every campaign whose name is exactly `name` (light records; fetch for state)."""
 
     @abstractmethod
-    def create(self, campaign: dict[str, Any]) -> str:
+    def create(self, campaign: dict[str, Any],
+               on_created: Callable[[str], None] | None = None) -> str:
         """Create the campaign; return its id. Providers whose create cannot take every field
-        finish the job with updates here, so that apply sees one step."""
+        finish the job with updates here, so that apply sees one step. `on_created(id)` is
+        called as soon as the campaign exists (before any further request), so that apply
+        records it: a create that fails part-way is completed by the next run."""
 
     @abstractmethod
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:

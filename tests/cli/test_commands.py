@@ -39,7 +39,8 @@ def test_status_table(campaigns_dir: Path) -> None:
     after = run("status", "--sandbox", "-f", "json", str(folder))
     rows = {r["campaign"]: r for r in json.loads(after.stdout)["data"]}
     assert rows["sendkit/q2-decision-makers"]["status"] == "active"
-    assert rows["sendkit/founders-ab-test"]["status"] == "paused"
+    # `status: paused` on a new SendKit campaign: it stays a draft (never started to be paused).
+    assert rows["sendkit/founders-ab-test"]["status"] == "draft"
     assert rows["sendkit/q2-decision-makers"]["leads"].endswith("/ 0")
 
 

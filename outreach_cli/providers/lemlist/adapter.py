@@ -28,7 +28,7 @@ campaigns a command handles concurrently.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...diff import fingerprint
@@ -82,6 +82,7 @@ class Lemlist(Provider):
     # Deleting a step (and changing a step's type, and creating or ending an A/B test) is
     # refused while running: with `status: paused` the pause runs first and makes them legal.
     PRE_UPDATE_ACTIONS = frozenset({"pause"})
+    HOLD = {"running": ("pause", "paused")}
     _NO_DRAFT = ("lemlist's API has no way back to draft (new campaigns start running)",
                  "write `status: paused`: a paused campaign sends nothing")
     _ENDED = ("the campaign has ended: every lead went through the sequence",
@@ -322,7 +323,8 @@ class Lemlist(Provider):
 
     # -- remote: write ------------------------------------------------------------------------
 
-    def create(self, campaign: dict[str, Any]) -> str:
+    def create(self, campaign: dict[str, Any],
+               on_created: Callable[[str], None] | None = None) -> str:
         # The senders are sent last (after the steps: lemlist checks them against the steps'
         # channels); one lemlist would not take must stop the create before its first call.
         unknown = self.unknown_senders(campaign)
@@ -334,6 +336,8 @@ class Lemlist(Provider):
         if not isinstance(data, dict) or not data.get("_id"):
             raise OutreachError(f"lemlist answered the create without a campaign id: {data!r}")
         cid = str(data["_id"])
+        if on_created is not None:
+            on_created(cid)  # recorded before anything else is sent
         try:
             self._fill(cid, data, campaign)
         except ApiError as exc:

@@ -8,6 +8,7 @@ lets the plan say so before anything is sent.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
@@ -50,6 +51,7 @@ class Puffle(Provider):
     }
     # Pausing does not reopen draft-only fields, so a pause need not come first.
     PRE_UPDATE_ACTIONS = frozenset()
+    HOLD = {"active": ("pause", "paused")}
     LIFECYCLE_BLOCKED = {
         ("draft", "paused"): ("Puffle pauses only active campaigns; a draft has not started",
                               "write `status: active` to launch it, or keep `status: draft`"),
@@ -152,11 +154,17 @@ class Puffle(Provider):
         return [self._remote({"campaign": c, "sequence_nodes": []}) for c in items or []
                 if c.get("name") == name]
 
-    def create(self, campaign: dict[str, Any]) -> str:
+    def create(self, campaign: dict[str, Any],
+               on_created: Callable[[str], None] | None = None) -> str:
         campaign = _without_positions(campaign)
         body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
         reply = self.client.post("/campaigns", json=body, retry=False)
-        new_id = str((reply.data.get("campaign") or {}).get("id"))
+        data = reply.data if isinstance(reply.data, dict) else {}
+        new_id = str((data.get("campaign") or {}).get("id") or "")
+        if not new_id:
+            raise OutreachError(f"Puffle answered the create without a campaign id: {data!r}")
+        if on_created is not None:
+            on_created(new_id)
         # A new campaign is seeded with [email, end] or [connection_request, end]; the
         # file's sequence and per-sender limits need the PATCH that only drafts honour.
         rest = {k: copy.deepcopy(campaign[k]) for k in ("sequence_nodes", "account_limits")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import OutreachError
@@ -44,15 +45,16 @@ class SendKit(Provider):
     # active campaign: docs silent"), so every field may change in every status (catalogue
     # SK-87); the history-dependent trigger rule is in classify().
     RULES = (FieldRule("*", frozenset(statuses)),)
-    STATUS_MAP = {"draft": ("draft",), "active": ("active",), "paused": ("paused",)}
+    # A draft has never sent and sends nothing: it satisfies `status: paused` (outreach's
+    # rule: starting it only to pause it would open a window in which it sends).
+    STATUS_MAP = {"draft": ("draft",), "active": ("active",), "paused": ("paused", "draft")}
     TRANSITIONS = {
         ("draft", "active"): ("start",),
         ("active", "paused"): ("pause",),
         ("paused", "active"): ("resume",),
-        # A draft has never sent: "paused" as the first status means start then pause.
-        ("draft", "paused"): ("start", "pause"),
     }
     PRE_UPDATE_ACTIONS = frozenset()  # SendKit edits are status-independent: pause needs no lead
+    HOLD = {"active": ("pause", "paused")}
     LIFECYCLE_BLOCKED = {
         ("active", "draft"): ("SendKit has no way back to draft once a campaign has started",
                               "write `status: paused` to stop sending"),
@@ -188,11 +190,15 @@ class SendKit(Provider):
     def _list(self, **params: Any) -> Any:
         return self.pages("/campaigns", params)
 
-    def create(self, campaign: dict[str, Any]) -> str:
+    def create(self, campaign: dict[str, Any],
+               on_created: Callable[[str], None] | None = None) -> str:
         body = copy.deepcopy(campaign)
         # Not retried on 5xx/connection loss: apply looks the campaign up by name instead.
         reply = self.client.post("/campaigns", json=body, retry=False)
-        return _id(_data(reply.data))
+        new_id = _id(_data(reply.data))
+        if on_created is not None:
+            on_created(new_id)
+        return new_id
 
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         body = self.patch_body(remote, campaign, changes)

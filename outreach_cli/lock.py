@@ -1,0 +1,66 @@
+"""One apply at a time per state dir: a file lock held from the plan to the last record."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutreachError
+
+DEFAULT_TIMEOUT = 10.0  # seconds a second apply waits before giving up
+TIMEOUT_ENV = "OUTREACH_LOCK_TIMEOUT"
+
+
+class LockBusy(OutreachError):
+    """Another apply holds the state dir's lock."""
+
+
+def timeout_from(env: dict[str, str] | os._Environ[str]) -> float:
+    raw = env.get(TIMEOUT_ENV)
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+@contextlib.contextmanager
+def apply_lock(state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT
+               ) -> Iterator[None]:
+    """Hold `<state_dir>/apply.lock` (an OS lock: released when the process dies, even by
+    kill -9). Waits up to `timeout` seconds, then fails naming the holder (pid, host, since)."""
+    from filelock import FileLock, Timeout
+
+    directory = Path(state_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    holder = directory / "apply.lock.holder"
+    lock = FileLock(str(directory / "apply.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LockBusy(f"another apply is running on {directory}: {_describe(holder)}",
+                       hint=f"wait for it to finish (waited {timeout:g} s; set {TIMEOUT_ENV} "
+                       "to wait longer); nothing was sent") from None
+    try:
+        with contextlib.suppress(OSError):
+            holder.write_text(json.dumps({
+                "pid": os.getpid(), "host": socket.gethostname(),
+                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n",
+                "utf-8")
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        lock.release()
+
+
+def _describe(holder: Path) -> str:
+    try:
+        info = json.loads(holder.read_text("utf-8"))
+        return f"pid {info['pid']} on {info['host']} since {info['since']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "holder unknown (it may be starting)"
