@@ -20,6 +20,7 @@ from .state import State
 Result = Literal["applied", "unchanged", "blocked", "failed", "drifted", "interrupted",
                  "skipped"]
 START_ACTIONS = frozenset({"start", "launch", "resume"})
+CREATE_ATTEMPTS = 3  # a create whose failure left no campaign is sent again, up to this
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,10 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         if pre:
             remote = provider.fetch(remote.id) or remote
         provider.update(remote, doc.campaign, changes)
-    if post:
-        _gate(cp, provider, remote, state, post)
+    gated = _gate(cp, provider, remote, state, post) if post else None
     for action in post:
-        fresh = provider.fetch(remote.id) or remote
+        fresh = gated or provider.fetch(remote.id) or remote
+        gated = None
         provider.transition(fresh, action)
 
     after = provider.fetch(remote.id)
@@ -212,11 +213,11 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
 
 
 def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
-          post: list[str]) -> None:
+          post: list[str]) -> Remote | None:
     """Before a start, launch or resume: the campaign as read back must match the file (a
-    write-only value, never read back, is trusted to the request that set it)."""
+    write-only value, never read back, is trusted to the request that set it). The read."""
     if not START_ACTIONS.intersection(post):
-        return
+        return None
     now = provider.fetch(remote.id)
     if now is None:
         raise OutreachError(f"campaign {remote.id} vanished before it could be started")
@@ -228,6 +229,7 @@ def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
         raise OutreachError(
             f"not started: reading {remote.id} back still differs from the file: {what}",
             hint=f"it stays {now.status}; run apply again (plan shows the difference)")
+    return now
 
 
 def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
@@ -242,25 +244,29 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
         state.record_now(cp.address, new_id, None, complete=False)
 
     state.begin_create(cp.address)
-    try:
-        provider.create(doc.campaign, on_created)
-    except (NetworkError, ApiError) as exc:
-        if created:
-            raise _unfinished(created[0], exc) from exc
-        if isinstance(exc, ApiError) and exc.status < 500:
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            provider.create(doc.campaign, on_created)
+        except (NetworkError, ApiError) as exc:
+            if created:
+                raise _unfinished(created[0], exc) from exc
+            if isinstance(exc, ApiError) and exc.status < 500:
+                raise
+            name = str(doc.campaign.get("name") or "")
+            found = provider.find_by_name(name) if name else []
+            if len(found) == 1:
+                on_created(found[0].id)  # it landed: the rest is completed below
+                break
+            if found or not name or attempt == CREATE_ATTEMPTS:
+                raise
+            continue  # it did not land: sending it again cannot make a second one
+        except OutreachError as exc:
+            if created:
+                raise _unfinished(created[0], exc) from exc
             raise
-        name = str(doc.campaign.get("name") or "")
-        found = provider.find_by_name(name) if name else []
-        if len(found) != 1:
-            raise
-        on_created(found[0].id)
-    except OutreachError as exc:
-        if created:
-            raise _unfinished(created[0], exc) from exc
-        raise
-    else:
         # Every field went with the create: its write-only values are known to be set.
         state.record_now(cp.address, created[0], None, cp.hashes)
+        break
     remote = provider.fetch(created[0])
     if remote is None:
         raise OutreachError(f"created {created[0]} but cannot read it back",

@@ -26,7 +26,27 @@ log = logging.getLogger("outreach.http")
 
 USER_AGENT = f"outreach/{__version__} (+https://github.com/outreach-cli)"
 MAX_RETRY_AFTER = 120.0  # seconds
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# 429 means "not processed": any request may be sent again. A 5xx may have been half-done,
+# so it is retried only for requests that are safe to repeat (below).
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Which requests are safe to repeat. GET, HEAD and PUT always; DELETE and PATCH only where
+# the caller says so (`retry=True`), because repeating them can change what comes back:
+#   SendKit  PATCH /campaigns/{id}             sets the fields sent (lists whole, with their
+#                                              `_id`s): a repeat leaves the same campaign
+#            PATCH /campaigns/{id}/leads/{id}  NOT: a repeat answers "no change" where the
+#                                              first enrolled (the outcome is lost)
+#            POST  /campaigns/{id}/leads       "already in the campaign are skipped": yes
+#   lemlist  PATCH /campaigns/{id}, /schedules/{id}, /sequences/{s}/steps/{id}[/ab-test]
+#                                              merge the fields sent: yes
+#            DELETE /sequences/{s}/steps/{id}[/ab-test]  yes, with 404 read as done
+#            POST  /campaigns/{id}/pause|start, /campaigns/{id}/schedules/{sid}
+#                                              documented no-ops when already so: yes
+#   Puffle   PATCH /campaigns/{id}             sets the fields sent (sequence_nodes whole): yes
+#            POST  launch/pause/resume         NOT: a repeat answers 400/409; the adapter
+#                                              looks at the status instead
+# POSTs that create (campaigns, steps, schedules, A/B tests, Puffle prospects) are never
+# repeated blindly: apply looks the campaign up by name after an ambiguous failure.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT"})
 # Headers whose values are credentials; `--verbose` logs them as "(redacted)".
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
 
@@ -129,7 +149,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 @dataclass
 class RetryPolicy:
-    attempts: int = 4
+    # 6 attempts: under 30 % injected faults a read still fails only 0.07 % of the time.
+    attempts: int = 6
     base: float = 0.25
     cap: float = 8.0
     jitter: Callable[[], float] = field(default=random.random)
@@ -217,12 +238,13 @@ class Api:
     ) -> Reply:
         """Send one request; retry transient failures when the request is safe to repeat.
 
-        `retry=None` retries idempotent methods only: a POST that creates is never blindly
-        repeated (the caller looks the object up instead). Statuses in `ok` are returned
-        rather than raised.
+        `retry=None` retries GET/HEAD/PUT only; PATCH and DELETE pass `retry=True` where
+        repeating cannot change the outcome (the table at RETRY_STATUSES). A POST that
+        creates is never blindly repeated (the caller looks the object up instead).
+        Statuses in `ok` are returned rather than raised.
         """
         method = method.upper()
-        may_retry = retry if retry is not None else method in ("GET", "PUT", "DELETE", "HEAD")
+        may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
         attempt = 0
         while True:
             attempt += 1

@@ -391,12 +391,13 @@ def test_error_plain_text(server, make_api):
 
 
 def test_error_empty_body_names_the_status(server, make_api):
-    server.reply("/campaigns/x", 500, "")
+    # 501 (not implemented) is not transient: answered at once, not retried.
+    server.reply("/campaigns/x", 501, "")
     api = make_api()
 
     with pytest.raises(ApiError) as info:
         api.get("/campaigns/x")
-    assert info.value.detail == "HTTP 500"
+    assert info.value.detail == "HTTP 501"
 
 
 def test_error_message_omits_the_query_string(server, make_api):

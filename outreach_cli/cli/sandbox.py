@@ -31,7 +31,12 @@ def serve_cmd(
                                      help="Milliseconds added to every request."),
     fault_rate: float = typer.Option(0.0, "--fault-rate", metavar="RATE",
                                      callback=c.at_least(0, 1),
-                                     help="Share of requests answered 429/5xx, 0 to 1."),
+                                     help="Share of requests given a fault (--fault-kinds), "
+                                     "0 to 1."),
+    fault_kinds: str = typer.Option(
+        "status", "--fault-kinds", metavar="KINDS",
+        help="Comma-separated: status (429/5xx, not acted on), lost (acted on, answer "
+        "dropped), drop (connection dropped, not acted on)."),
     seed: int = typer.Option(None, "--seed", metavar="N", show_default=False,
                              help="Seed for reproducible faults."),
 ) -> None:
@@ -43,9 +48,13 @@ def serve_cmd(
         for prefix in ("/sendkit/v1", "/lemlist/api", "/puffle/api"):
             typer.echo(f"  {url}{prefix}", err=True)
 
+    kinds = tuple(k.strip() for k in fault_kinds.split(",") if k.strip())
     try:
-        server.serve(_db(db, state_dir), host=host, port=port, ready=ready,
-                     faults=server.Faults(latency_ms, fault_rate, seed))
+        faults = server.Faults(latency_ms, fault_rate, seed, kinds)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fault-kinds") from None
+    try:
+        server.serve(_db(db, state_dir), host=host, port=port, ready=ready, faults=faults)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import random
 import threading
@@ -21,6 +22,12 @@ from .web import Request, Response
 
 DEFAULT_DB = os.path.join(".outreach", "sandbox.sqlite3")
 EMULATORS = ("sendkit", "lemlist", "puffle")
+MAX_BODY = 8 * 1024 * 1024  # bytes: larger bodies are answered 413 unread
+BODY_METHODS = ("POST", "PATCH", "PUT")
+# What --fault-rate injects: `status` answers 429/5xx without acting; `lost` acts, then
+# drops the connection before answering (the client cannot tell whether it landed); `drop`
+# drops the connection without acting.
+FAULT_KINDS = ("status", "lost", "drop")
 
 
 class Emulator(Protocol):
@@ -36,18 +43,33 @@ class Faults:
     latency_ms: float = 0.0
     fault_rate: float = 0.0
     seed: int | None = None
+    kinds: tuple[str, ...] = ("status",)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
+        unknown = sorted(set(self.kinds) - set(FAULT_KINDS))
+        if unknown or not self.kinds:
+            raise ValueError(f"unknown fault kinds {unknown}; choose from {', '.join(FAULT_KINDS)}")
 
     def pick(self) -> int | None:
-        """Return an HTTP status to fail this request with, or None."""
+        """Return an HTTP status to fail this request with, or None (see `draw`)."""
+        kind, status = self.draw()
+        return status if kind == "status" else None
+
+    def draw(self) -> tuple[str | None, int | None]:
+        """(kind, status) of this request's fault, or (None, None)."""
         with self._lock:
             if self.fault_rate <= 0 or self._rng.random() >= self.fault_rate:
-                return None
-            return self._rng.choice([429, 500, 502, 503, 504])
+                return None, None
+            kind = self._rng.choice(self.kinds)
+            return kind, (self._rng.choice([429, 500, 502, 503, 504]) if kind == "status"
+                          else None)
+
+
+class DropConnection(Exception):
+    """Close the connection without an answer (a `lost` or `drop` fault)."""
 
 
 class Sandbox:
@@ -91,11 +113,16 @@ class Sandbox:
                 request.path = request.path[len(emu.prefix):] or "/"
                 if self.faults.latency_ms:
                     time.sleep(self.faults.latency_ms / 1000.0)
-                status = self.faults.pick()
+                kind, status = self.faults.draw()
+                if kind == "drop":
+                    raise DropConnection()
                 if status is not None:
                     headers = {"Retry-After": "0"} if status == 429 else {}
                     return Response(status, "injected fault", headers)
-                return emu.handle(request)
+                resp = emu.handle(request)
+                if kind == "lost":
+                    raise DropConnection()
+                return resp
         return Response(404, {"error": "no emulator at this path"})
 
 
@@ -109,13 +136,56 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # silence stderr logging
         return
 
+    def _refuse(self, status: int, message: str, close: bool = True) -> None:
+        """Answer a request the server will not hand to an emulator (bad framing, size,
+        method, content type), closing the connection when its framing cannot be trusted."""
+        payload = json.dumps({"error": {"code": _REASONS[status], "message": message}}).encode()
+        self.close_connection = close
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        if status == 405:
+            self.send_header("Allow", "GET, POST, PATCH, PUT, DELETE, HEAD")
+        if close:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering 400/411/413 for bad framing."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._refuse(411, "chunked bodies are not accepted: send Content-Length")
+            return None
+        raw = self.headers.get("Content-Length")
+        if raw is None or raw.strip() == "":
+            return b""
+        if not raw.strip().isdigit():
+            self._refuse(400, f"bad Content-Length {raw[:40]!r}")
+            return None
+        length = int(raw)
+        if length > MAX_BODY:
+            self._refuse(413, f"body of {length} bytes is over the {MAX_BODY}-byte limit")
+            return None
+        return self.rfile.read(length) if length else b""
+
     def _do(self) -> None:
         parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
+        if body is None:
+            return
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if self.command in BODY_METHODS and body.strip() and ctype != "application/json" \
+                and not ctype.endswith("+json"):
+            self._refuse(415, f"Content-Type {ctype or '(none)'!r} is not application/json",
+                         close=False)
+            return
         req = Request.build(self.command, parts.path, parts.query, dict(self.headers.items()), body)
         try:
             resp = self.server.sandbox.dispatch(req)
+        except DropConnection:
+            self.close_connection = True
+            return
         except Exception as exc:  # an emulator bug must still answer, like a real 500
             resp = Response(500, {"error": "InternalError", "message": repr(exc)})
         payload, ctype = resp.encode()
@@ -132,10 +202,38 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _do
 
+    def _not_allowed(self) -> None:
+        self._refuse(405, f"method {self.command} is not allowed")
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (OPTIONS, TRACE, FOO): 405 with Allow, not http.server's 501 page.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            pass  # the client hung up: nothing to answer, nothing to report
+
+
+_REASONS = {400: "BAD_REQUEST", 405: "METHOD_NOT_ALLOWED", 411: "LENGTH_REQUIRED",
+            413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # A real backlog: socketserver's default of 5 refuses bursts of concurrent connects.
+    request_queue_size = 256
     sandbox: Sandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # a hang-up is not a server error
+        super().handle_error(request, client_address)
 
 
 @dataclass

@@ -59,6 +59,8 @@ class Request:
             return None
         try:
             return json.loads(self.body)
+        except RecursionError:
+            raise BadJson("JSON nested too deeply") from None
         except ValueError as exc:
             raise BadJson(str(exc)) from exc
 

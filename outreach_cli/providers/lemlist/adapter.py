@@ -358,16 +358,17 @@ class Lemlist(Provider):
             camp = self.client.get(f"/campaigns/{cid}").data or {}
             seq, schedule_ids = camp.get("sequenceId"), list(camp.get("scheduleIds") or [])
         for i, step in enumerate(campaign.get("steps") or []):
-            add_step(self.client, str(seq), step, i)
+            add_step(self.client, str(seq), step, i, cid)
         # After the steps: lemlist checks the senders against the channels the steps use.
         rest = {k: copy.deepcopy(v) for k, v in campaign.items()
                 if k not in CREATE_FIELDS and k not in NOT_PATCHED}
         if rest:
-            self.client.patch(f"/campaigns/{cid}", json=rest)
+            self.client.patch(f"/campaigns/{cid}", json=rest, retry=True)
         schedules = campaign.get("schedules") or []
         if schedules and schedule_ids:
             # The default schedule lemlist made for this campaign becomes the first one.
-            self.client.patch(f"/schedules/{schedule_ids[0]}", json=_schedule_body(schedules[0]))
+            self.client.patch(f"/schedules/{schedule_ids[0]}", json=_schedule_body(schedules[0]),
+                              retry=True)
             schedules = schedules[1:]
         for sched in schedules:
             self._add_schedule(cid, sched)
@@ -378,7 +379,7 @@ class Lemlist(Provider):
             update_steps(self.client, remote, campaign, steps)
         body = self.patch_body(campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body)
+            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
         scheds = [c for c in changes if c.path and c.path[0] == "schedules"]
         if scheds:
             self._update_schedules(remote, campaign, scheds)
@@ -423,7 +424,7 @@ class Lemlist(Provider):
         for i in sorted(patched):
             body = {k: copy.deepcopy(want[i][k]) for k in sorted(patched[i]) if k in want[i]}
             if body:
-                self.client.patch(f"/schedules/{have[i]['_id']}", json=body)
+                self.client.patch(f"/schedules/{have[i]['_id']}", json=body, retry=True)
         for i in sorted(added):
             self._add_schedule(remote.id, want[i])
 

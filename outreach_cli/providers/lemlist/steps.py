@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from ...errors import OutreachError
+from ...errors import ApiError, NetworkError, OutreachError
 from ..base import Change, Remote
 from .normalize import AB_FIELDS, STEP_FIELDS
 
@@ -49,7 +49,7 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
         body = {"type": old["type"]}
         body.update({k: copy.deepcopy(want[i][k]) for k in sorted(patched[i])
                      if k in want[i] and k not in ("type", "abTest")})
-        client.patch(f"/sequences/{seq}/steps/{old['_id']}", json=body)
+        client.patch(f"/sequences/{seq}/steps/{old['_id']}", json=body, retry=True)
     for i in sorted(ab):
         sync_ab(client, seq, str(raw_steps[i]["_id"]),
                       old_state[i].get("abTest") if i < len(old_state) else None,
@@ -57,23 +57,39 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
     order = [str(s["_id"]) for s in raw_steps]  # the sequence as it stands, by step id
     for i in sorted(replaced):
         pos = order.index(str(raw_steps[i]["_id"]))
-        order.insert(pos, add_step(client, seq, want[i], pos))
+        order.insert(pos, add_step(client, seq, want[i], pos, remote.id))
     for i in sorted(added):
-        order.append(add_step(client, seq, want[i], len(order)))
+        order.append(add_step(client, seq, want[i], len(order), remote.id))
     gone = [str(raw_steps[i]["_id"]) for i in sorted(replaced)] + \
            [str(raw_steps[i]["_id"]) for i in sorted(removed, reverse=True)]
     for step_id in gone:
-        client.delete(f"/sequences/{seq}/steps/{step_id}")
+        client.delete(f"/sequences/{seq}/steps/{step_id}", retry=True, ok=(404,))
         order.remove(step_id)
 
-def add_step(client: Api, seq: str, step: dict[str, Any], index: int) -> str:
-    """POST one step at `index` (and its A/B test); its id."""
+def add_step(client: Api, seq: str, step: dict[str, Any], index: int,
+             campaign_id: str | None = None) -> str:
+    """POST one step at `index` (and its A/B test); its id.
+
+    A POST that creates is not repeated blindly: after a lost answer or a 5xx the sequence
+    is read again, and a step at `index` with the same content is taken as this one."""
     body: dict[str, Any] = {"type": step["type"]} if "type" in step else {}
     body["index"] = index
     if "delay" in step:
         body["delay"] = step["delay"]
     body.update({k: copy.deepcopy(step[k]) for k in STEP_FIELDS if k in step})
-    data = client.post(f"/sequences/{seq}/steps", json=body).data
+    data: Any = None
+    for attempt in (1, 2, 3):
+        try:
+            data = client.post(f"/sequences/{seq}/steps", json=body).data
+            break
+        except (NetworkError, ApiError) as exc:
+            if campaign_id is None or attempt == 3 or (
+                    isinstance(exc, ApiError) and exc.status < 500):
+                raise
+            landed = _step_at(client, campaign_id, seq, index, body)
+            if landed:
+                data = landed
+                break
     step_id = str((data or {}).get("_id") or "")
     if not step_id:
         raise OutreachError(f"lemlist added a step without answering its id: {data!r}")
@@ -81,17 +97,50 @@ def add_step(client: Api, seq: str, step: dict[str, Any], index: int) -> str:
         sync_ab(client, seq, step_id, None, step["abTest"])
     return step_id
 
+def _step_at(client: Api, campaign_id: str, seq: str, index: int,
+             body: dict[str, Any]) -> dict[str, Any] | None:
+    """The step at `index` of sequence `seq` if it holds what `body` sent."""
+    reply = client.get(f"/campaigns/{campaign_id}/sequences", ok=(400,))
+    data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else {}
+    for s in data.values():
+        if not isinstance(s, dict) or str(s.get("_id")) != seq:
+            continue
+        steps = [x for x in s.get("steps") or [] if isinstance(x, dict)]
+        # Positions as the read-back orders them (`index`, where given, numbers them).
+        steps = [x for _, x in sorted(enumerate(steps),
+                                      key=lambda p: (p[1].get("index", p[0]), p[0]))]
+        found = steps[index] if index < len(steps) else None
+        keys = [k for k in body if k != "index"]
+        if found is not None and all(found.get(k) == body[k] for k in keys):
+            return found
+    return None
+
+
 def sync_ab(client: Api, seq: str, step_id: str, old: dict[str, Any] | None,
             new: dict[str, Any] | None) -> None:
     """Create, patch or end the A/B test (variant B) of one email step."""
     path = f"/sequences/{seq}/steps/{step_id}/ab-test"
     if new is None:
         if old is not None:
-            client.delete(path)  # drops variant B, ends the test
+            client.delete(path, retry=True, ok=(404,))  # drops variant B, ends the test
         return
     if old is None:
-        # Variant B starts as a copy of A; the PATCH below makes it the file's.
-        old = client.post(path).data or {}
+        # Variant B starts as a copy of A; the PATCH below makes it the file's. A lost
+        # answer (or "already exists" after one) is checked with a read, not repeated.
+        for attempt in (1, 2, 3):
+            try:
+                old = client.post(path).data or {}
+                break
+            except (NetworkError, ApiError) as exc:
+                if isinstance(exc, ApiError) and exc.status not in (400, 409) \
+                        and exc.status < 500:
+                    raise
+                got = client.get(path, ok=(404,))
+                if got.status != 404 and isinstance(got.data, dict):
+                    old = got.data
+                    break
+                if attempt == 3 or isinstance(exc, ApiError) and exc.status < 500:
+                    raise
     body = {k: new[k] for k in AB_FIELDS if k in new and new[k] != old.get(k)}
     if body:
-        client.patch(path, json=body)
+        client.patch(path, json=body, retry=True)

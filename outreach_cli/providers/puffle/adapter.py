@@ -170,13 +170,13 @@ class Puffle(Provider):
         rest = {k: copy.deepcopy(campaign[k]) for k in ("sequence_nodes", "account_limits")
                 if k in campaign}
         if rest:
-            self.client.patch(f"/campaigns/{new_id}", json=rest)
+            self.client.patch(f"/campaigns/{new_id}", json=rest, retry=True)
         return new_id
 
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         body = self.patch_body(remote, campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body)
+            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ...errors import OutreachError
+from ...errors import ApiError, NetworkError, OutreachError
 from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as sendkit_rules
 from .leads import SendKitLeads
@@ -203,7 +203,7 @@ class SendKit(Provider):
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         body = self.patch_body(remote, campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body)
+            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:
@@ -241,9 +241,22 @@ class SendKit(Provider):
     def transition(self, remote: Remote, action: str) -> None:
         if action not in ("start", "pause", "resume"):
             raise OutreachError(f"SendKit has no {action} action")
-        # Lifecycle POSTs are state changes, safe to repeat only if we check first: a lost
-        # answer is followed by a fresh read in apply's verification.
-        self.client.post(f"/campaigns/{remote.id}/{action}", retry=False)
+        # Lifecycle POSTs answer 400 INVALID_STATUS when repeated, so they are never resent
+        # blindly: after a lost answer or a 5xx, read the status and ask again only if the
+        # first attempt did not land.
+        done = {"start": "active", "pause": "paused", "resume": "active"}[action]
+        for attempt in (1, 2, 3):
+            try:
+                self.client.post(f"/campaigns/{remote.id}/{action}", retry=False)
+                return
+            except (NetworkError, ApiError) as exc:
+                if isinstance(exc, ApiError) and exc.status < 500 and exc.status != 400:
+                    raise
+                now = self.fetch(remote.id)
+                if now is not None and now.status == done:
+                    return
+                if attempt == 3 or isinstance(exc, ApiError) and exc.status == 400:
+                    raise
 
     def summary(self, remote: Remote) -> dict[str, str]:
         counts = remote.raw.get("leadCounts") or {}
