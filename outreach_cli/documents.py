@@ -23,6 +23,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 DocPath = tuple[str | int, ...]
 Pos = tuple[int, int]  # 1-based line, column
 
+# Input bounds (outreach's rules: far above any real campaign, far below what hurts).
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a campaign file
+MAX_INCLUDE_BYTES = 1024 * 1024  # one !file
+MAX_VALUES = 200_000  # values a document expands to, aliases and merges counted each time
+MAX_DEPTH = 64  # nesting of mappings and lists
+MAX_LIST = 2_000  # items of one list
+MAX_INT = 2**53  # |integer|: what a JSON number carries exactly
+
 _ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -129,6 +137,10 @@ def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list
     """Every document of one YAML file, with the problems found reading them."""
     env = os.environ if environ is None else environ
     try:
+        size = os.stat(file).st_size
+        if size > MAX_FILE_BYTES:
+            return [], [Diagnostic(file, 1, 1, "", f"file of {size} bytes is over the "
+                                   f"{MAX_FILE_BYTES}-byte limit (outreach's rule)")]
         text = FsPath(file).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Diagnostic(file, 1, 1, "", f"cannot read: {exc}")]
@@ -142,7 +154,14 @@ def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list
         return [], [Diagnostic(file, line, col, "", f"invalid YAML: {msg}", code="yaml-syntax")]
     except yaml.YAMLError as exc:
         return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: {exc}", code="yaml-syntax")]
+    except RecursionError:
+        return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: nested too deeply "
+                               f"(outreach's limit is {MAX_DEPTH} levels)", code="yaml-bounds")]
     sources, problems = [], []
+    for node in nodes:
+        bound = bounds_problem(file, node)
+        if bound is not None:
+            return [], [bound]
     for i, node in enumerate(nodes):
         builder = _Builder(file, env)
         data = builder.build(node, ())
@@ -181,6 +200,59 @@ def yaml_error_position(exc: Any) -> tuple[int, int, str]:
             (context.line, context.column) != (problem.line, problem.column)):
         msg = f"{text} ({where} at line {context.line + 1}, column {context.column + 1})"
     return line, col, msg
+
+
+def bounds_problem(file: str, root: yaml.Node) -> Diagnostic | None:
+    """The first bound a composed document breaks (values it expands to, nesting depth, list
+    length, integer size), before anything is built from it. Linear in the node graph: an
+    alias is counted by what it expands to without expanding it (a billion laughs is refused
+    in milliseconds). Kept apart from the builder so that any loader producing nodes uses it.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    on_path: set[int] = set()
+
+    def at(node: yaml.Node, message: str) -> Diagnostic:
+        return Diagnostic(file, node.start_mark.line + 1, node.start_mark.column + 1, "",
+                          message + " (outreach's rule)", code="yaml-bounds")
+
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if sizes[key] > MAX_VALUES:
+                return at(node, f"this document expands to more than {MAX_VALUES} values "
+                                "(YAML aliases or merge keys repeat what they point at)")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return at(node, "a YAML alias refers to itself")
+        if depth > MAX_DEPTH:
+            return at(node, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.SequenceNode) and len(node.value) > MAX_LIST:
+            return at(node, f"a list of {len(node.value)} items: the limit is {MAX_LIST}")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-0")) > 16:
+                return at(node, f"integer {node.value[:20]}… is out of range (at most "
+                                f"±{MAX_INT})")
+            sizes[key] = 1
+            continue
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in _children(node))
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 class _Builder:
@@ -236,10 +308,18 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         if node.tag == "!file":
             return self._include(node, path)
-        if node.tag.startswith("!"):
+        if node.tag.startswith("!") or (node.tag.startswith("tag:yaml.org,2002:python/")):
             self._problem(node, path, f"unknown tag {node.tag} (only !file is supported)")
             return None
-        value = self._constructor.construct_object(node)
+        try:
+            value = self._constructor.construct_object(node)
+        except yaml.YAMLError as exc:
+            self._problem(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            self._problem(node, path, f"integer out of range (at most ±{MAX_INT}; "
+                                      "outreach's rule)")
+            return None
         if isinstance(value, str) and "$" in value:
             value = self._expand(value, node, path)
         elif not isinstance(value, (str, int, float, bool, type(None))):
@@ -271,9 +351,17 @@ class _Builder:
 def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
     """The text of `!file raw` relative to `base`, or None and the problem."""
     rel = raw.strip()
+    refusal = include_refusal(base, rel)
+    if refusal:
+        return None, f"!file {rel[:200]}: {refusal}"
     target = base / rel
     try:
-        return target.read_text("utf-8"), None
+        with open(target, "rb") as fh:
+            data = fh.read(MAX_INCLUDE_BYTES + 1)
+        if len(data) > MAX_INCLUDE_BYTES:
+            return None, (f"!file {rel}: over the {MAX_INCLUDE_BYTES}-byte limit "
+                          "(outreach's rule)")
+        return data.decode("utf-8"), None
     except FileNotFoundError:
         return None, (f"!file {rel}: no such file (paths are relative to "
                       f"{base.as_posix() or '.'})")
@@ -308,3 +396,31 @@ def expand_vars(value: str, env: Mapping[str, str]) -> tuple[str, bool, list[str
         return ""
 
     return _ENV.sub(sub, value), used, missing
+
+
+def include_refusal(base: FsPath, rel: str) -> str:
+    """Why `!file rel` (relative to the YAML file's folder `base`) may not be read, or "".
+
+    outreach's rule: only regular files inside the YAML file's folder or below, so a
+    campaign file cannot upload /etc/passwd, a symlink out of the tree, a FIFO or a device.
+    """
+    if not rel:
+        return "needs a path"
+    if "\x00" in rel:
+        return "the path holds a NUL byte"
+    p = FsPath(rel)
+    if p.is_absolute() or rel.startswith("~"):
+        return "absolute paths are refused: give a path relative to the YAML file"
+    try:
+        root = base.resolve()
+        target = (base / p).resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return f"cannot resolve: {exc}"
+    if target != root and root not in target.parents:
+        return (f"points outside {base.as_posix() or '.'} (through .. or a symlink): only "
+                "files in the YAML file's folder or below are read")
+    if not target.exists():
+        return ""  # reported as "no such file" by the reader
+    if not target.is_file():
+        return "not a regular file (a folder, FIFO or device is never read)"
+    return ""

@@ -21,6 +21,7 @@ import httpx
 
 from . import __version__
 from .errors import ApiError, NetworkError, OutreachError
+from .urlpath import seg as seg  # re-exported: the one quoting of ids into paths
 
 log = logging.getLogger("outreach.http")
 
@@ -265,6 +266,12 @@ class Api:
                     hint="check the network, or the API URL override "
                     f"OUTREACH_{self.provider.upper()}_URL",
                 ) from exc
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
+                self._release(token)
+                raise OutreachError(
+                    f"{self.provider}: {method} {self._show(path)[:200]}: cannot be sent: "
+                    f"{str(exc)[:200]}", hint="a value in the file is too long or malformed "
+                    "for a URL") from None
             except BaseException:
                 # Any other failure (interrupt, decoding): never leak a limiter slot.
                 self._release(token)

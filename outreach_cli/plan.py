@@ -165,7 +165,8 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     desired = provider.comparable(_copy(doc.campaign))
     entry = state.get(doc.address) if remote is not None else None
     # An unfinished create (its id recorded, or its first POST sent with no answer).
-    unfinished = hold and entry is not None and entry.creating and entry.id in ("", remote.id if remote else "")
+    unfinished = hold and entry is not None and entry.creating and \
+        entry.id in ("", remote.id if remote else "")
     if entry is not None and remote is not None and entry.id != remote.id:
         entry = None
     secret = tuple(provider.sensitive()) + tuple(doc.env_fields)

@@ -215,13 +215,15 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
              code="wrong-type")
         return None, out
     provider = data.get("provider")
-    if provider not in PROVIDERS:
+    if not isinstance(provider, str) or provider not in PROVIDERS:
         if provider is None:
             diag((), "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")",
                  code="missing-field")
         else:
-            diag(("provider",), f"unknown provider {provider!r}; one of: " + ", ".join(PROVIDERS)
-                 + _did_you_mean(str(provider), PROVIDERS), code="not-one-of")
+            shown = repr(provider) if len(repr(provider)) < 60 else repr(provider)[:57] + "…"
+            diag(("provider",), f"unknown provider {shown}; one of: " + ", ".join(PROVIDERS)
+                 + (_did_you_mean(provider, PROVIDERS) if isinstance(provider, str) else ""),
+                 code="not-one-of")
         return None, out
 
     fast = compiled(provider)
@@ -251,6 +253,12 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         diag(finding.path, msg, finding.severity, code="rule")
     out.extend(check_copy(src, provider))
 
+    doc_id = data.get("id")
+    if isinstance(doc_id, str) and not re.fullmatch(cls.ID_PATTERN, doc_id):
+        shown = doc_id if len(doc_id) <= 60 else doc_id[:57] + "…"
+        diag(("id",), f"{shown!r} is not a {cls.title} campaign id: {cls.ID_FORM}",
+             code="id-form")
+        schema_failed = True
     if schema_failed:
         return None, out
     key = data.get("key")

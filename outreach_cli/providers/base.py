@@ -155,6 +155,9 @@ class Provider(ABC):
     RULES: tuple[FieldRule, ...] = ()
 
     initial_status: str = "draft"  # the status a campaign has right after create()
+    # The form of a campaign id (a regex, fullmatch): `id:` in a file is checked against it.
+    ID_PATTERN: str = r"[A-Za-z0-9_-]{1,128}"
+    ID_FORM: str = "letters, digits, _ and -"
     LEADS: type[LeadOps] | None = None  # the platform's lead operations, if it has any
 
     def __init__(self, api: Api | None = None) -> None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -212,10 +213,9 @@ class _Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def handle(self) -> None:
-        try:
+        # A client that hung up has nothing to be answered, and nothing to report.
+        with contextlib.suppress(ConnectionError, TimeoutError):
             super().handle()
-        except (ConnectionError, TimeoutError):
-            pass  # the client hung up: nothing to answer, nothing to report
 
 
 _REASONS = {400: "BAD_REQUEST", 405: "METHOD_NOT_ALLOWED", 411: "LENGTH_REQUIRED",

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
+from ...urlpath import seg
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
 from .leads import LemlistLeads
@@ -70,6 +71,8 @@ class Lemlist(Provider):
     RULES = lemlist_rules.RULES
     # lemlist creates campaigns running; create() pauses them before adding anything.
     initial_status = "paused"
+    ID_PATTERN = r"cam_[A-Za-z0-9]{1,64}"  # prefixed ids (providers.md §2)
+    ID_FORM = "cam_ followed by letters and digits, e.g. cam_HLjqF34botqRaaKaX"
 
     # A draft has never sent and sends nothing: it satisfies `status: paused` as well (a pause
     # of a campaign that is not running does nothing, so there is no call to make).
@@ -243,7 +246,7 @@ class Lemlist(Provider):
 
     def summary(self, remote: Remote) -> dict[str, str]:
         camp = remote.raw.get("campaign") or {}
-        leads = self.client.get(f"/campaigns/{remote.id}/leads/", params={"limit": 500},
+        leads = self.client.get(f"/campaigns/{seg(remote.id)}/leads/", params={"limit": 500},
                                 ok=(404,)).data
         counts: dict[str, int] = {}
         for lead in leads if isinstance(leads, list) else []:
@@ -263,7 +266,7 @@ class Lemlist(Provider):
     # -- remote: read -------------------------------------------------------------------------
 
     def fetch(self, id: str) -> Remote | None:
-        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        reply = self.client.get(f"/campaigns/{seg(id)}", ok=(404,))
         if reply.status == 404 or not isinstance(reply.data, dict):
             return None
         camp = reply.data
@@ -274,18 +277,18 @@ class Lemlist(Provider):
             if step.get("type") == "email" and (step.get("abTest") not in (None, False)
                                                 or step.get("emailTemplateBId")):
                 seq_id = step.get("sequenceId") or seq
-                got = self.client.get(f"/sequences/{seq_id}/steps/{step['_id']}/ab-test",
+                got = self.client.get(f"/sequences/{seg(seq_id)}/steps/{seg(step['_id'])}/ab-test",
                                       ok=(404,))
                 if got.status != 404 and isinstance(got.data, dict):
                     ab[str(step["_id"])] = got.data
-        sched = self.client.get(f"/campaigns/{id}/schedules/").data
+        sched = self.client.get(f"/campaigns/{seg(id)}/schedules/").data
         schedules = [s for s in sched if isinstance(s, dict)] if isinstance(sched, list) else []
         raw = {"campaign": camp, "steps": steps, "schedules": schedules, "abTests": ab}
         return self._remote(raw)
 
     def _main_steps(self, id: str, sequence_id: str | None) -> list[dict[str, Any]]:
         # 400 "Campaign has no sequence": no steps to read.
-        reply = self.client.get(f"/campaigns/{id}/sequences", ok=(400,))
+        reply = self.client.get(f"/campaigns/{seg(id)}/sequences", ok=(400,))
         data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else {}
         seqs = [s for s in data.values() if isinstance(s, dict)]
         main = next((s for s in seqs if s.get("_id") == sequence_id), None) or next(
@@ -351,11 +354,11 @@ class Lemlist(Provider):
     def _fill(self, cid: str, data: dict[str, Any], campaign: dict[str, Any]) -> None:
         """A new campaign's pause, steps, settings and schedules, after its POST."""
         # lemlist starts it right away (the create example answers `state: running`).
-        self.client.post(f"/campaigns/{cid}/pause", retry=True)
+        self.client.post(f"/campaigns/{seg(cid)}/pause", retry=True)
         seq = data.get("sequenceId")
         schedule_ids = [str(s) for s in data.get("scheduleIds") or []]
         if not seq:
-            camp = self.client.get(f"/campaigns/{cid}").data or {}
+            camp = self.client.get(f"/campaigns/{seg(cid)}").data or {}
             seq, schedule_ids = camp.get("sequenceId"), list(camp.get("scheduleIds") or [])
         for i, step in enumerate(campaign.get("steps") or []):
             add_step(self.client, str(seq), step, i, cid)
@@ -363,7 +366,7 @@ class Lemlist(Provider):
         rest = {k: copy.deepcopy(v) for k, v in campaign.items()
                 if k not in CREATE_FIELDS and k not in NOT_PATCHED}
         if rest:
-            self.client.patch(f"/campaigns/{cid}", json=rest, retry=True)
+            self.client.patch(f"/campaigns/{seg(cid)}", json=rest, retry=True)
         schedules = campaign.get("schedules") or []
         if schedules and schedule_ids:
             # The default schedule lemlist made for this campaign becomes the first one.
@@ -379,7 +382,7 @@ class Lemlist(Provider):
             update_steps(self.client, remote, campaign, steps)
         body = self.patch_body(campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
+            self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
         scheds = [c for c in changes if c.path and c.path[0] == "schedules"]
         if scheds:
             self._update_schedules(remote, campaign, scheds)
@@ -434,13 +437,13 @@ class Lemlist(Provider):
         if not sid:
             raise OutreachError(f"lemlist created a schedule without answering its id: {data!r}")
         # Associating is idempotent: safe to repeat after a lost answer.
-        self.client.post(f"/campaigns/{cid}/schedules/{sid}", retry=True)
+        self.client.post(f"/campaigns/{seg(cid)}/schedules/{seg(sid)}", retry=True)
 
     def transition(self, remote: Remote, action: str) -> None:
         if action not in ("start", "pause"):
             raise OutreachError(f"lemlist has no {action} action")
         # Both are documented no-ops when the campaign is already there: safe to repeat.
-        self.client.post(f"/campaigns/{remote.id}/{action}", retry=True)
+        self.client.post(f"/campaigns/{seg(remote.id)}/{seg(action)}", retry=True)
 
     # -- helpers ------------------------------------------------------------------------------
 

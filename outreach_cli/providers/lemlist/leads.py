@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError
 from ...leads.records import Batch, Lead, LeadRow, RowResult
+from ...urlpath import seg
 from ..base import LeadOps
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class LemlistLeads(LeadOps):
             params: dict[str, Any] = {"limit": PAGE_LIMIT, "offset": offset}
             if status:
                 params["state"] = status
-            data = self.provider.client.get(f"/campaigns/{campaign_id}/leads/", params=params).data
+            data = self.provider.client.get(f"/campaigns/{seg(campaign_id)}/leads/",
+                                            params=params).data
             items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
             fresh = [x for x in items if str(x.get("_id")) not in seen]
             seen.update(str(x.get("_id")) for x in fresh)
@@ -59,7 +61,8 @@ class LemlistLeads(LeadOps):
     def add_one(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:
         """Add one lead (email, firstName, … and custom variables as strings). A lead already
         in the campaign answers 409, so a repeat after a lost answer is safe."""
-        reply = self.provider.client.post(f"/campaigns/{campaign_id}/leads/", json=lead, retry=True)
+        reply = self.provider.client.post(f"/campaigns/{seg(campaign_id)}/leads/", json=lead,
+                                          retry=True)
         return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:

@@ -6,6 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
+from ...urlpath import seg
 from ..base import Change, Remote
 from .normalize import AB_FIELDS, STEP_FIELDS
 
@@ -49,7 +50,7 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
         body = {"type": old["type"]}
         body.update({k: copy.deepcopy(want[i][k]) for k in sorted(patched[i])
                      if k in want[i] and k not in ("type", "abTest")})
-        client.patch(f"/sequences/{seq}/steps/{old['_id']}", json=body, retry=True)
+        client.patch(f"/sequences/{seg(seq)}/steps/{seg(old['_id'])}", json=body, retry=True)
     for i in sorted(ab):
         sync_ab(client, seq, str(raw_steps[i]["_id"]),
                       old_state[i].get("abTest") if i < len(old_state) else None,
@@ -63,7 +64,7 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
     gone = [str(raw_steps[i]["_id"]) for i in sorted(replaced)] + \
            [str(raw_steps[i]["_id"]) for i in sorted(removed, reverse=True)]
     for step_id in gone:
-        client.delete(f"/sequences/{seq}/steps/{step_id}", retry=True, ok=(404,))
+        client.delete(f"/sequences/{seg(seq)}/steps/{seg(step_id)}", retry=True, ok=(404,))
         order.remove(step_id)
 
 def add_step(client: Api, seq: str, step: dict[str, Any], index: int,
@@ -80,7 +81,7 @@ def add_step(client: Api, seq: str, step: dict[str, Any], index: int,
     data: Any = None
     for attempt in (1, 2, 3):
         try:
-            data = client.post(f"/sequences/{seq}/steps", json=body).data
+            data = client.post(f"/sequences/{seg(seq)}/steps", json=body).data
             break
         except (NetworkError, ApiError) as exc:
             if campaign_id is None or attempt == 3 or (
@@ -100,7 +101,7 @@ def add_step(client: Api, seq: str, step: dict[str, Any], index: int,
 def _step_at(client: Api, campaign_id: str, seq: str, index: int,
              body: dict[str, Any]) -> dict[str, Any] | None:
     """The step at `index` of sequence `seq` if it holds what `body` sent."""
-    reply = client.get(f"/campaigns/{campaign_id}/sequences", ok=(400,))
+    reply = client.get(f"/campaigns/{seg(campaign_id)}/sequences", ok=(400,))
     data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else {}
     for s in data.values():
         if not isinstance(s, dict) or str(s.get("_id")) != seq:
@@ -119,7 +120,7 @@ def _step_at(client: Api, campaign_id: str, seq: str, index: int,
 def sync_ab(client: Api, seq: str, step_id: str, old: dict[str, Any] | None,
             new: dict[str, Any] | None) -> None:
     """Create, patch or end the A/B test (variant B) of one email step."""
-    path = f"/sequences/{seq}/steps/{step_id}/ab-test"
+    path = f"/sequences/{seg(seq)}/steps/{seg(step_id)}/ab-test"
     if new is None:
         if old is not None:
             client.delete(path, retry=True, ok=(404,))  # drops variant B, ends the test

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
+from ...urlpath import seg
 from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as puffle_rules
 from .leads import PuffleLeads
@@ -38,6 +39,8 @@ class Puffle(Provider):
     LEADS = PuffleLeads
     statuses = puffle_rules.STATUSES
     initial_status = "draft"
+    ID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    ID_FORM = "a UUID, e.g. 11ac250f-7c6a-4e8d-a6ea-e9bc06002d9b"
     TABLE_STATUSES = ("draft", "active", "paused")
     RULES = puffle_rules.RULES
 
@@ -142,7 +145,7 @@ class Puffle(Provider):
     # -- remote -------------------------------------------------------------------------------
 
     def fetch(self, id: str) -> Remote | None:
-        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        reply = self.client.get(f"/campaigns/{seg(id)}", ok=(404,))
         if reply.status == 404:
             return None
         return self._remote(reply.data)
@@ -170,13 +173,13 @@ class Puffle(Provider):
         rest = {k: copy.deepcopy(campaign[k]) for k in ("sequence_nodes", "account_limits")
                 if k in campaign}
         if rest:
-            self.client.patch(f"/campaigns/{new_id}", json=rest, retry=True)
+            self.client.patch(f"/campaigns/{seg(new_id)}", json=rest, retry=True)
         return new_id
 
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         body = self.patch_body(remote, campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
+            self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:
@@ -223,7 +226,7 @@ class Puffle(Provider):
                          retry: bool = False) -> None:
         for attempt in (1, 2):
             try:
-                self.client.post(f"/campaigns/{id}/{action}", retry=retry)
+                self.client.post(f"/campaigns/{seg(id)}/{seg(action)}", retry=retry)
                 return
             except NetworkError:
                 # The answer was lost: the action may or may not have landed. Look before
@@ -242,7 +245,7 @@ class Puffle(Provider):
                 return  # already where the action leads: an earlier attempt landed
 
     def validate_launch(self, id: str) -> dict[str, Any]:
-        data = self.client.get(f"/campaigns/{id}/validate").data
+        data = self.client.get(f"/campaigns/{seg(id)}/validate").data
         return data if isinstance(data, dict) else {}
 
     def summary(self, remote: Remote) -> dict[str, str]:

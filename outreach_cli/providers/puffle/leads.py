@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError
 from ...leads.records import Batch, Lead, LeadRow, settle
+from ...urlpath import seg
 from ..base import LeadOps
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class PuffleLeads(LeadOps):
             params: dict[str, Any] = {"page": page, "limit": 200}
             if status:
                 params["status"] = status
-            data = self.provider.client.get(f"/campaigns/{id}/leads", params=params).data or {}
+            data = self.provider.client.get(f"/campaigns/{seg(id)}/leads", params=params).data or {}
             items = data.get("prospects") or []
             out.extend(items)
             if not items or len(out) >= int(data.get("total") or 0):
@@ -60,8 +61,8 @@ class PuffleLeads(LeadOps):
 
         Safe to repeat (duplicates are dropped by email or LinkedIn URL), so a lost answer
         is retried."""
-        reply = self.provider.client.post(f"/campaigns/{id}/leads", json={"prospects": prospects},
-                                 retry=True)
+        reply = self.provider.client.post(f"/campaigns/{seg(id)}/leads",
+                                          json={"prospects": prospects}, retry=True)
         return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
+from ...urlpath import seg
 from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
 from . import rules as sendkit_rules
 from .leads import SendKitLeads
@@ -39,6 +40,8 @@ class SendKit(Provider):
     LEADS = SendKitLeads
     statuses = ("draft", "active", "paused", "completed", "archived")
     initial_status = "draft"
+    ID_PATTERN = r"[0-9a-f]{24}"  # MongoDB ObjectIds (providers.md §1)
+    ID_FORM = "24 hex digits, e.g. 665a1b2c3d4e5f6a7b8c9d0e"
     TABLE_STATUSES = ("draft", "active", "paused", "completed")
 
     # The update page states no status restriction on PATCH (providers.md §1, "Editing an
@@ -172,14 +175,15 @@ class SendKit(Provider):
     # -- remote -------------------------------------------------------------------------------
 
     def fetch(self, id: str) -> Remote | None:
-        reply = self.client.get(f"/campaigns/{id}", ok=(404,))
+        reply = self.client.get(f"/campaigns/{seg(id)}", ok=(404,))
         if reply.status == 404:
             return None
         return self._remote(_data(reply.data))
 
     def find_by_name(self, name: str) -> list[Remote]:
         out = []
-        for item in self._list(search=name):
+        # `search` narrows the list; the exact match is ours (a long name is cut for the URL).
+        for item in self._list(search=name[:200]):
             if item.get("name") == name:
                 out.append(self._remote(item))
         return out
@@ -203,7 +207,7 @@ class SendKit(Provider):
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         body = self.patch_body(remote, campaign, changes)
         if body:
-            self.client.patch(f"/campaigns/{remote.id}", json=body, retry=True)
+            self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:
@@ -247,7 +251,7 @@ class SendKit(Provider):
         done = {"start": "active", "pause": "paused", "resume": "active"}[action]
         for attempt in (1, 2, 3):
             try:
-                self.client.post(f"/campaigns/{remote.id}/{action}", retry=False)
+                self.client.post(f"/campaigns/{seg(remote.id)}/{seg(action)}", retry=False)
                 return
             except (NetworkError, ApiError) as exc:
                 if isinstance(exc, ApiError) and exc.status < 500 and exc.status != 400:

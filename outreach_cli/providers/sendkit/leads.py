@@ -15,6 +15,7 @@ from ...leads.records import (
     Outcome,
     settle,
 )
+from ...urlpath import seg
 from ..base import LeadOps
 from . import enrollment
 
@@ -80,7 +81,7 @@ class SendKitLeads(LeadOps):
         """Every campaign-lead record of the campaign, following the cursor to the end, page by
         page (a caller that keeps only what it needs of each holds one page of records)."""
         params = {"status": status} if status else {}
-        yield from self.provider.pages(f"/campaigns/{campaign_id}/leads", params)
+        yield from self.provider.pages(f"/campaigns/{seg(campaign_id)}/leads", params)
 
     def add_campaign_leads(self, campaign_id: str,
                            entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -88,7 +89,7 @@ class SendKitLeads(LeadOps):
 
         Safe to repeat: "leads already in the campaign are skipped", so a lost answer is
         retried rather than reported as a failure."""
-        reply = self.provider.client.post(f"/campaigns/{campaign_id}/leads",
+        reply = self.provider.client.post(f"/campaigns/{seg(campaign_id)}/leads",
                                           json={"leads": entries}, retry=True)
         data = unwrap(reply.data)
         return data if isinstance(data, dict) else {}
@@ -98,7 +99,7 @@ class SendKitLeads(LeadOps):
         """PATCH one campaign lead; the whole answer (`data` and, beside it, the optional
         `subsequenceEnrollment`). Not repeated on a lost answer: a second PATCH would report
         "no change" where the first one enrolled."""
-        reply = self.provider.client.patch(f"/campaigns/{campaign_id}/leads/{lead_id}",
+        reply = self.provider.client.patch(f"/campaigns/{seg(campaign_id)}/leads/{seg(lead_id)}",
                                            json=body)
         return reply.data if isinstance(reply.data, dict) else {}
 
