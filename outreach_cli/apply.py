@@ -93,7 +93,11 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
                 if i is None:
                     return
                 in_flight[i] = todo[i].address
-            outcome = one(todo[i])
+            try:
+                outcome = one(todo[i])
+            except BaseException:  # the thread is being torn down: leave it in flight
+                stop.set()
+                return
             with lock:
                 in_flight.pop(i, None)
                 results[i] = outcome
@@ -133,8 +137,9 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
             else:
                 outcomes.append(Outcome(cp.address, "skipped",
                                         message="not started (interrupted)"))
+        cut_short = interrupts > 0 or bool(in_flight)
     state.compact()  # the journal of this apply, folded into state.json once
-    return Report(tuple(outcomes), interrupted=interrupts > 0)
+    return Report(tuple(outcomes), interrupted=cut_short)
 
 
 def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:

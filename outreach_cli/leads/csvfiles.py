@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import os
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -44,10 +47,7 @@ def read_rows(path: str, provider: Provider | str,
     from ..providers import lead_ops
 
     ops = lead_ops(provider)
-    try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    handle = open_text(path)
     with handle:
         return _read(handle, path, ops, ctype)
 
@@ -111,10 +111,7 @@ def _read(handle: Iterable[str], path: str, ops: LeadOps,
 def read_changes(path: str) -> tuple[list[LeadChange], list[UpdateResult]]:
     """Read a changes CSV (`lead_id,status,tag`, optional `clear_tag`): the changes, and the
     malformed rows (reported by line, never dropped)."""
-    try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    handle = open_text(path)
     with handle:
         reader = csv.reader(handle)
         try:
@@ -150,3 +147,33 @@ def read_changes(path: str) -> tuple[list[LeadChange], list[UpdateResult]]:
                 continue
             changes.append(change)
     return changes, bad
+
+
+MAX_CSV_BYTES = 256 * 1024 * 1024
+
+
+def open_text(path: str) -> io.StringIO:
+    """A CSV's text: UTF-8 (with or without a BOM) or UTF-16 (by its BOM); anything else is
+    refused naming the first line that does not decode."""
+    try:
+        if not os.path.isfile(path):
+            raise UsageError(f"cannot read {path}: not a regular file")
+        if os.path.getsize(path) > MAX_CSV_BYTES:
+            raise UsageError(f"{path} is over {MAX_CSV_BYTES // (1024 * 1024)} MB; split it")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, newline = "utf-16", "\n".encode("utf-16-le")
+    else:
+        encoding, newline = "utf-8-sig", b"\n"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(newline) + 1
+        raise UsageError(
+            f"{path}:{line}: not valid {encoding.replace('-sig', '').upper()} "
+            f"(byte 0x{raw[exc.start]:02x})",
+            hint="save the file as UTF-8 (or UTF-16 with a byte-order mark)") from None
+    return io.StringIO(text, newline="")
