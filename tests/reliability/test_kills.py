@@ -38,7 +38,8 @@ def test_kill_at_each_write_of_a_create(tmp_path: Path, example: str,
         state_dir = tmp_path / f"state{kill_at}"
         sent = {"writes": 0}
 
-        def dying(self: http.Api, method: str, path: str, **kw: object) -> object:
+        def dying(self: http.Api, method: str, path: str, *, sent: dict[str, int] = sent,
+                  kill_at: int = kill_at, **kw: object) -> object:
             if method.upper() != "GET":
                 sent["writes"] += 1
                 if sent["writes"] == kill_at:

@@ -142,6 +142,7 @@ def sync_ab(client: Api, seq: str, step_id: str, old: dict[str, Any] | None,
                     break
                 if attempt == 3 or isinstance(exc, ApiError) and exc.status < 500:
                     raise
+    old = old or {}
     body = {k: new[k] for k in AB_FIELDS if k in new and new[k] != old.get(k)}
     if body:
         client.patch(path, json=body, retry=True)
