@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import ApiError, DriftError, ExitCode, NetworkError, OutreachError
-from .plan import CampaignPlan, Plan, ProviderFor, compare
+from .plan import CampaignPlan, Plan, ProviderFor, compare, write_only_hashes
 from .providers.base import Provider, Remote
 from .state import State
 
@@ -200,7 +200,8 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if after is None:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
-    state.record_now(cp.address, after.id, after.revision, cp.hashes)
+    state.record_now(cp.address, after.id, after.revision,
+                     write_only_hashes(doc, provider, state))
     check = compare(doc, provider, after, state, hold=False)
     leftover = [pc.change.dotted for pc in check.changes]
     if leftover or check.lifecycle.actions:
@@ -270,7 +271,8 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
                 raise _unfinished(created[0], exc) from exc
             raise
         # Every field went with the create: its write-only values are known to be set.
-        state.record_now(cp.address, created[0], None, cp.hashes)
+        state.record_now(cp.address, created[0], None,
+                         write_only_hashes(doc, provider, state))
         break
     remote = provider.fetch(created[0])
     if remote is None:

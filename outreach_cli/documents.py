@@ -398,10 +398,20 @@ def expand_vars(value: str, env: Mapping[str, str]) -> tuple[str, bool, list[str
     return _ENV.sub(sub, value), used, missing
 
 
+def campaign_tree(base: FsPath) -> FsPath:
+    """Where `!file` may read for a YAML file in folder `base`: the working directory (the
+    repository a team runs outreach in) when the file is inside it, else the file's folder."""
+    try:
+        cwd, here = FsPath.cwd().resolve(), base.resolve()
+    except OSError:
+        return base
+    return cwd if cwd == here or cwd in here.parents else here
+
+
 def include_refusal(base: FsPath, rel: str) -> str:
     """Why `!file rel` (relative to the YAML file's folder `base`) may not be read, or "".
 
-    outreach's rule: only regular files inside the YAML file's folder or below, so a
+    outreach's rule: only regular files inside the campaign tree (`campaign_tree`), so a
     campaign file cannot upload /etc/passwd, a symlink out of the tree, a FIFO or a device.
     """
     if not rel:
@@ -412,13 +422,13 @@ def include_refusal(base: FsPath, rel: str) -> str:
     if p.is_absolute() or rel.startswith("~"):
         return "absolute paths are refused: give a path relative to the YAML file"
     try:
-        root = base.resolve()
+        root = campaign_tree(base)
         target = (base / p).resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
         return f"cannot resolve: {exc}"
     if target != root and root not in target.parents:
-        return (f"points outside {base.as_posix() or '.'} (through .. or a symlink): only "
-                "files in the YAML file's folder or below are read")
+        return (f"points outside {root} (through .. or a symlink): only files in the "
+                "working directory, or the YAML file's own folder, are read")
     if not target.exists():
         return ""  # reported as "no such file" by the reader
     if not target.is_file():

@@ -241,6 +241,17 @@ def _copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+def write_only_hashes(doc: Document, provider: Provider, state: State) -> dict[str, str]:
+    """The keyed hashes of the file's write-only values, as state records them."""
+    desired = provider.comparable(copy.deepcopy(doc.campaign))
+    out = {}
+    for dotted in provider.write_only():
+        found, value = pop_path(desired, dotted)
+        if found:
+            out[dotted] = state.keyed_hash(value)
+    return out
+
+
 def _finish_create(provider: Provider, remote: Remote, desired: str | None) -> Lifecycle:
     """An unfinished campaign is first held in its non-sending status; only then moved to
     the file's status (apply runs that only once the read-back matches the file)."""

@@ -338,7 +338,8 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
     rest = Plan(tuple(cp for cp in plan.campaigns if cp.address not in drifted))
     report = applier.run(rest, provider_for, state, concurrency=concurrency)
     done = {o.address: o for o in report.outcomes}
-    return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns))
+    return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
+                  interrupted=report.interrupted)
 
 
 def _write_only_hashes(provider: Provider, campaign: dict[str, Any]) -> dict[str, str]:
