@@ -155,7 +155,7 @@ class JitterSpy:
 # Retries
 
 
-@pytest.mark.parametrize("status", [429, 502, 503, 504])
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
 def test_get_is_retried_on_transient_status_then_succeeds(server, make_api, status):
     server.reply("/campaigns", status, {"error": "busy"})
     server.reply("/campaigns", 200, {"success": True, "data": [1, 2]})
@@ -168,6 +168,25 @@ def test_get_is_retried_on_transient_status_then_succeeds(server, make_api, stat
     assert [r.method for r in server.seen("/campaigns")] == ["GET", "GET"]
     assert api.requests_sent == 2
     assert api.rate_limited == (1 if status == 429 else 0)
+
+
+def test_patch_is_retried_only_where_the_caller_says_it_is_safe(server, make_api):
+    server.reply("/campaigns/a", 500, "boom")
+    server.reply("/campaigns/a", 200, {"ok": True})
+    server.reply("/campaigns/b", 500, "boom")
+    api = make_api()
+
+    assert api.patch("/campaigns/a", json={"name": "x"}, retry=True).data == {"ok": True}
+    with pytest.raises(ApiError):
+        api.patch("/campaigns/b", json={"name": "x"})
+    assert len(server.seen("/campaigns/a")) == 2 and len(server.seen("/campaigns/b")) == 1
+
+
+def test_ids_are_quoted_into_one_path_segment():
+    from outreach_cli.http import seg
+
+    assert seg("../../../lemlist/api/team") == "..%2F..%2F..%2Flemlist%2Fapi%2Fteam"
+    assert seg("x?limit=1") == "x%3Flimit%3D1"
 
 
 def test_get_is_retried_after_dropped_connection(server, make_api):

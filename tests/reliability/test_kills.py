@@ -70,3 +70,15 @@ def test_kill_at_each_write_of_a_create(tmp_path: Path, example: str,
             names = remote_names(running.url)
             assert [v for k, v in names.items() if k[1].endswith(" - 0")] == [1]
             assert [e.creating for e in State(state_dir).entries.values()] == [False]
+
+
+def test_a_new_sendkit_campaign_with_status_paused_is_never_started(tmp_path: Path) -> None:
+    folder = fleet(tmp_path / "c", 1, only=("sendkit/founders-ab-test",))
+    assert "status: paused" in next(folder.rglob("*.yaml")).read_text()
+    with server.start(":memory:") as running:
+        report = apply_once([str(folder)], running.url, tmp_path / "state")
+        assert [o.result for o in report.outcomes] == ["applied"]
+        assert not any(p.endswith(("/start", "/resume")) for _, p, _ in
+                       running.sandbox.request_log)
+        plan = plan_once([str(folder)], running.url, tmp_path / "state")
+        assert not plan.has_changes and plan.campaigns[0].remote.status == "draft"
