@@ -38,6 +38,7 @@ class CampaignPlan:
     notes: tuple[str, ...] = ()
     error: str | None = None
     hashes: dict[str, str] = field(default_factory=dict)  # write-only values, to record
+    finish: bool = False  # an unfinished create that apply must complete (or just mark done)
 
     @property
     def address(self) -> str:
@@ -49,7 +50,8 @@ class CampaignPlan:
 
     @property
     def has_changes(self) -> bool:
-        return self.action == "create" or bool(self.changes) or bool(self.lifecycle.actions)
+        return self.action == "create" or bool(self.changes) or bool(self.lifecycle.actions) \
+            or self.finish
 
     @property
     def name(self) -> str:
@@ -225,8 +227,10 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     )
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
     notes.extend(lead_notes(doc, provider, remote, planned))
-    action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked else "noop"
-    return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes)
+    action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked or unfinished \
+        else "noop"
+    return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes,
+                        finish=unfinished)
 
 
 def _copy(value: Any) -> Any:

@@ -62,8 +62,8 @@ def test_every_hostile_file_is_an_error_with_its_line_and_no_request(
         result = runner.invoke(app, ["plan", "-f", "json", f"{name}.yaml"])
         assert result.exit_code == 1, (name, result.output)
         assert "Traceback" not in result.output, name
-        diags = json.loads(result.stdout)["data"]["diagnostics"] if result.stdout.strip() \
-            else []
+        body = json.loads(result.stdout) if result.stdout.strip() else {}
+        diags = [d for d in body.get("errors") or [] if isinstance(d, dict) and d.get("file")]
         text = result.output
         assert f"{name}.yaml:" in text or any(d["file"].endswith(f"{name}.yaml")
                                              for d in diags), (name, text)
