@@ -8,6 +8,7 @@ started half-built. Nothing is started, launched or resumed before that read-bac
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
