@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from . import documents as _docs
 from .documents import DocPath, Source, expand_vars, read_include
 
 try:
@@ -188,6 +189,8 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
                 continue  # an empty document (a trailing `---`): skipped, as load_file does
             loader.expanded, loader.seen = False, set()
             data = _build(loader, node)
+            if not _within_bounds(data):
+                raise _Slow("bounds")  # load_file reports which bound, with its line
             env_paths: set[DocPath] = set()
             templates: dict[DocPath, str] = {}
             includes: dict[DocPath, str] = {}
@@ -201,6 +204,27 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
     return [Source(file, i, len(datas), data, env_paths=env_paths, env_templates=templates,
                    includes=includes, positioned=False)
             for i, (data, env_paths, templates, includes) in enumerate(datas)]
+
+
+def _within_bounds(data: Any) -> bool:
+    """The input bounds load_file enforces (depth, list length, integer size, values), on
+    built data: the fast path takes no alias or merge key, so this walk is linear."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > _docs.MAX_VALUES or depth > _docs.MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            if len(value) > _docs.MAX_LIST:
+                return False
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _docs.MAX_INT:
+            return False
+    return True
 
 
 def _plain(value: Any, path: DocPath, env_paths: set[DocPath], templates: dict[DocPath, str],

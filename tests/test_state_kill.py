@@ -33,10 +33,14 @@ def outreach(*args: str) -> list[str]:
 
 
 def journal_lines(state_dir: Path) -> int:
+    """Campaigns the journal has records for (a create writes several lines: issue 13)."""
+    import json
+
     try:
-        return (state_dir / "state.journal").read_bytes().count(b"\n")
+        lines = (state_dir / "state.journal").read_bytes().split(b"\n")[:-1]
     except FileNotFoundError:
         return 0
+    return len({json.loads(line)["address"] for line in lines if line.strip()})
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -68,7 +72,8 @@ def test_kill_mid_apply_then_apply_again_converges(tmp_path: Path, kill_after: i
     assert sorted(final.entries) == sorted(f"sendkit/kill-{i:02d}" for i in range(N))
     assert not (state_dir / "state.journal").exists()  # compacted at the end of the apply
     for address, entry in killed.entries.items():
-        assert final.entries[address].id == entry.id  # what was recorded stays
+        if entry.id:  # "" marks a create whose first POST was in flight (issue 13)
+            assert final.entries[address].id == entry.id  # what was recorded stays
 
     # Every campaign exists once: the ones created but not recorded were adopted by name.
     store = Store(str(state_dir / "sandbox.sqlite3"))
