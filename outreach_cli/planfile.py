@@ -16,7 +16,6 @@ from typing import Any
 
 from . import __version__
 from .apply import Outcome, Report
-from .diff import fingerprint, pop_path
 from .documents import Source, expand_env
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
@@ -309,13 +308,14 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
     remote = None if r is None else Remote(r["id"], r["name"], r["status"], r["revision"], {},
                                            {}, r["ctype"])
     lc = entry["lifecycle"]
-    hashes = _write_only_hashes(offline, desired) if restoring else {}
+    # Write-only values' keyed hashes are recomputed by apply when it records the campaign.
     return CampaignPlan(doc, entry["action"], remote, tuple(changes),
                         Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
-                        tuple(entry["notes"]), entry["error"], hashes)
+                        tuple(entry["notes"]), entry["error"])
 
 
-def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4) -> Report:
+def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
+          notice: Callable[[str], None] | None = None) -> Report:
     """Apply a saved plan through apply.run. A campaign the plan creates is refused as drift
     (exit 4) when the state or the platform now has one for it: creating it anyway would make
     a duplicate, and adopting it would be a decision the plan did not show."""
@@ -336,21 +336,10 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
                 cp.address, "drifted", found[0],
                 f"the plan creates it, but {provider.title} now has {found[0]} for it; plan again")
     rest = Plan(tuple(cp for cp in plan.campaigns if cp.address not in drifted))
-    report = applier.run(rest, provider_for, state, concurrency=concurrency)
+    report = applier.run(rest, provider_for, state, concurrency=concurrency, notice=notice)
     done = {o.address: o for o in report.outcomes}
     return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
                   interrupted=report.interrupted)
-
-
-def _write_only_hashes(provider: Provider, campaign: dict[str, Any]) -> dict[str, str]:
-    """What plan.compare records in state for write-only values (recomputed, never stored)."""
-    desired = provider.comparable(copy.deepcopy(campaign))
-    out = {}
-    for dotted in provider.write_only():
-        found, value = pop_path(desired, dotted)
-        if found:
-            out[dotted] = fingerprint(value)
-    return out
 
 
 def _dotted(path: Path) -> str:

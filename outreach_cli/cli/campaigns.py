@@ -141,30 +141,11 @@ def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: b
            concurrency: int) -> None:
     """Plan and apply under the state dir's lock (held by the caller)."""
     from .. import apply as applier
-    from ..errors import UsageError
-    from ..output import confirm_question
 
-    plan = _plan(docs, session, concurrency)
-    if fmt != "json":
-        out.plan(plan)
-    if fmt != "json" and not plan.has_changes and not plan.errors:
-        out.info("Nothing to apply.")
-        raise typer.Exit(int(plan.exit_code()))
-    runnable = plan.runnable
-    if runnable and not yes:
-        if not c.interactive():
-            raise UsageError("refusing to apply without confirmation on a non-interactive "
-                             "input", hint="pass --yes")
-        out.confirm_lines(plan)
-        if not typer.confirm(confirm_question(plan), default=False, err=True):
-            out.info("Apply cancelled: nothing was sent.")
-            raise typer.Exit(int(ExitCode.ERROR))
-    # Unchanged, blocked and failed campaigns get their outcome without a request.
-    report = applier.run(plan, session.provider, session.state, concurrency=concurrency,
-                         notice=out.warn)
-    out.outcomes(report, plan)
-    if report.exit_code() != ExitCode.OK:
-        raise typer.Exit(int(report.exit_code()))
+    c.confirm_and_apply(
+        _plan(docs, session, concurrency), out, fmt=fmt, yes=yes,
+        run=lambda plan: applier.run(plan, session.provider, session.state,
+                                     concurrency=concurrency, notice=out.warn))
 
 
 def status_cmd(

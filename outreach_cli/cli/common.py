@@ -6,7 +6,7 @@ import contextlib
 import fnmatch
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -15,7 +15,9 @@ from typer.core import TyperCommand
 from ..errors import ExitCode, OutreachError
 
 if TYPE_CHECKING:
+    from ..apply import Report
     from ..output import Output
+    from ..plan import Plan
 
 FORMATS = ("text", "json", "markdown")
 PROVIDER_NAMES = ("sendkit", "lemlist", "puffle")  # kept beside PROVIDERS (a test checks)
@@ -140,3 +142,30 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
+                      run: Callable[[Plan], Report], question: str | None = None) -> None:
+    """Show the plan, ask (unless --yes), run it, print the outcomes, exit with their code.
+    A cancelled apply exits 1: nothing was sent, and that is not a success."""
+    from ..errors import UsageError
+    from ..output import confirm_question
+
+    if fmt != "json":
+        out.plan(plan)
+    if fmt != "json" and not plan.has_changes and not plan.errors:
+        out.info("Nothing to apply.")
+        raise typer.Exit(int(plan.exit_code()))
+    if plan.runnable and not yes:
+        if not interactive():
+            raise UsageError("refusing to apply without confirmation on a non-interactive "
+                             "input", hint="pass --yes")
+        out.confirm_lines(plan)
+        if not typer.confirm(question or confirm_question(plan), default=False, err=True):
+            out.info("Apply cancelled: nothing was sent.")
+            raise typer.Exit(int(ExitCode.ERROR))
+    # Unchanged, blocked and failed campaigns get their outcome without a request.
+    report = run(plan)
+    out.outcomes(report, plan)
+    if report.exit_code() != ExitCode.OK:
+        raise typer.Exit(int(report.exit_code()))

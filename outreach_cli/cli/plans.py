@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..errors import ExitCode
 from . import common as c
 
 if TYPE_CHECKING:
@@ -48,32 +47,17 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
                 concurrency: int) -> None:
     """Check the plan file and the workspace keys, re-read its secrets, confirm, apply."""
     from .. import planfile
-    from ..errors import UsageError
     from ..output import confirm_question
 
     body = planfile.read(path)
     planfile.check_workspaces(body, session.workspace, path)
     plan = planfile.to_plan(body, key_for=session.workspace, environ=session.env, name=path)
-    if fmt != "json":
-        out.plan(plan)
-    if fmt != "json" and not plan.has_changes and not plan.errors:
-        out.info("Nothing to apply.")
-        raise typer.Exit(int(plan.exit_code()))
-    runnable = plan.runnable
-    if runnable and not yes:
-        if not c.interactive():
-            raise UsageError("refusing to apply without confirmation on a non-interactive "
-                             "input", hint="pass --yes")
-        out.confirm_lines(plan)
-        if not typer.confirm(confirm_question(plan).replace("Apply changes", "Apply this "
-                                                            "saved plan's changes", 1),
-                             default=False, err=True):
-            out.info("Apply cancelled: nothing was sent.")
-            raise typer.Exit(int(ExitCode.ERROR))
-    report = planfile.apply(plan, session.provider, session.state, concurrency=concurrency)
-    out.outcomes(report, plan)
-    if report.exit_code() != ExitCode.OK:
-        raise typer.Exit(int(report.exit_code()))
+    question = confirm_question(plan).replace("Apply changes", "Apply this saved plan's changes",
+                                              1)
+    c.confirm_and_apply(
+        plan, out, fmt=fmt, yes=yes, question=question,
+        run=lambda p: planfile.apply(p, session.provider, session.state,
+                                     concurrency=concurrency, notice=out.warn))
 
 
 def show_cmd(
