@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import OPEN, REPO
+
+try:  # hypothesis comes with the test extra (pip install -e ".[test]")
+    from hypothesis import settings
+
+    # In CI the property tests draw the same examples every run, so a run fails for the code,
+    # never for the draw; by hand they explore (`HYPOTHESIS_PROFILE=dev` to explore in CI).
+    settings.register_profile("ci", derandomize=True, database=None)
+    settings.register_profile("dev")
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI")
+                                         else "dev"))
+except ImportError:  # pragma: no cover
+    pass
 
 PROVIDER_VARS = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY", "PUFFLE_API_KEY",
                  "OUTREACH_SENDKIT_URL", "OUTREACH_LEMLIST_URL", "OUTREACH_PUFFLE_URL", "NO_COLOR")

@@ -23,7 +23,10 @@ PIECES = st.sampled_from([
 ])
 # Free text never holds a brace: `{{`/`}}` outside a variable is a copy error (the copy checks
 # refuse the file before anything is sent), so braces come only from the pieces above.
-FREE = st.text(st.characters(blacklist_characters="{}"), min_size=1, max_size=8)
+# Nor a surrogate (not text: YAML cannot carry it), a control character or a line/paragraph
+# separator (YAML rewrites those as line breaks): the pieces give the line breaks that matter.
+FREE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+                             blacklist_characters="{}"), min_size=1, max_size=8)
 TEXT = st.lists(st.one_of(PIECES, FREE), min_size=1, max_size=12).map("".join)
 # A subject is one line that is not blank (lemlist requires it; outreach refuses a blank one
 # for a name only, and a subject of spaces is still non-empty).
