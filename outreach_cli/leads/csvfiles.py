@@ -41,7 +41,7 @@ def read_rows(path: str, provider: Provider | str,
     The header names the fields (the API's own names, any case or separator: `First Name`,
     `first_name` and `firstName` are one column). A row is malformed when its field count
     differs from the header's or it lacks a usable identity (a valid email, or what else the
-    platform's lead operations accept: SendKit a leadId, Puffle LinkedIn campaigns a
+    platform's lead operations accept: a lead id, or for LinkedIn campaigns a
     linkedin_url).
     """
     from ..providers import lead_ops

@@ -111,7 +111,8 @@ def check_tag(tag: str, labels: Sequence[str]) -> tuple[str | None, str]:
     """(the tag as the workspace spells it, "") or (None, the refusal listing the labels).
     `labels` are the workspace's tag labels (`LeadOps.labels()`)."""
     wanted = tag.strip().casefold()
-    # Tag names are unique ignoring case (SendKit's POST /tags): send the workspace's spelling.
+    # Tag names are unique ignoring case (the platforms' tag pages): send the workspace's
+    # own spelling.
     found = next((lb for lb in labels if lb.casefold() == wanted), None)
     if found is None:
         shown = ", ".join(repr(lb) for lb in labels) or "(none)"
@@ -187,7 +188,8 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
     by_email: dict[str, list[Lead]] = {}
     live = [c for c, v in zip(changes, verdicts, strict=True) if not v[1]]
     if live and (dry_run or any("@" in c.lead_id for c in live)):
-        listed = [ops.to_lead(i) for i in ops.list_records(campaign_id, None) if isinstance(i, dict)]
+        listed = [ops.to_lead(i) for i in ops.list_records(campaign_id, None)
+                  if isinstance(i, dict)]
         leads = {x.id: x for x in listed}
         for x in listed:
             by_email.setdefault((x.email or "").lower(), []).append(x)

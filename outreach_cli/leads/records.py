@@ -30,7 +30,7 @@ class LeadSubsequence:
 
 @dataclass(frozen=True)
 class Lead:
-    """One lead of a campaign (SendKit campaign lead, Puffle prospect, lemlist lead)."""
+    """One lead of a campaign, whatever the platform calls it (campaign lead, prospect)."""
 
     id: str
     email: str | None
@@ -59,8 +59,8 @@ ACTIONS: tuple[str, ...] = ("enrolled", "switched", "exited", "skippedInProgress
 
 @dataclass(frozen=True)
 class Outcome:
-    """A subsequence enrollment change (SendKit's `subsequenceEnrollment`, the one platform
-    that reports one today)."""
+    """A subsequence enrollment change, as the platform's update answer reports it (where it
+    reports one)."""
 
     action: str
     subsequence_name: str
