@@ -90,6 +90,10 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
     def worker() -> None:
         while not stop.is_set():
             with lock:
+                # Checked again under the lock: once the main thread has seen what is in
+                # flight after a Ctrl-C, no worker may start another campaign.
+                if stop.is_set():
+                    return
                 i = next(queue, None)
                 if i is None:
                     return
@@ -103,26 +107,35 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
                 in_flight.pop(i, None)
                 results[i] = outcome
 
-    # Daemon threads: a second Ctrl-C must not wait for a request's 30 s timeout.
-    threads = [threading.Thread(target=worker, daemon=True, name=f"apply-{n}")
-               for n in range(max(1, min(concurrency, len(todo) or 1)))]
+    def run_worker(done: threading.Event) -> None:
+        try:
+            worker()
+        finally:
+            done.set()
+
+    # Daemon threads: a second Ctrl-C must not wait for a request's 30 s timeout. The main
+    # thread waits on an Event per worker, not on Thread.join: a join interrupted by Ctrl-C can
+    # leave Python (3.11, 3.12) reporting a still-running thread as finished.
+    finished = [threading.Event() for _ in range(max(1, min(concurrency, len(todo) or 1)))]
+    threads = [threading.Thread(target=run_worker, args=(done,), daemon=True,
+                                name=f"apply-{n}") for n, done in enumerate(finished)]
     for t in threads:
         t.start()
     interrupts = 0
     while True:
         try:
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.1)
+            for done in finished:
+                while not done.wait(0.1):
+                    pass
             break
         except KeyboardInterrupt:
             interrupts += 1
-            stop.set()
             with lock:
+                stop.set()
                 busy = sorted(in_flight.values())
-            if interrupts >= 2 or not busy:
+            if interrupts >= 2:
                 break
-            if notice is not None:
+            if busy and notice is not None:
                 notice(f"interrupted: finishing {len(busy)} campaign(s) in flight "
                        f"({', '.join(busy[:5])}{' …' if len(busy) > 5 else ''}); no other "
                        "campaign starts. Press Ctrl-C again to stop now.")
