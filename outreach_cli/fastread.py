@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 # Larger files always take the positioned reader (and whatever bounds it enforces).
 FAST_MAX_BYTES = 256 * 1024
+assert FAST_MAX_BYTES // 2 < _docs.MAX_VALUES, "the fast path relies on it (see load_fast)"
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -56,7 +57,10 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     env: Mapping[str, str]
     base: FsPath
     expanded: bool  # a value of this document came from ${VAR} or !file
-    seen: set[int]  # ids of the nodes built so far in this document
+    seen: set[int] | None  # ids of the nodes built so far (None: the text has no anchor)
+    depth: int  # nesting of the node being built (the root is at 1)
+    max_depth: int
+    max_list: int
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         # The tag of a plain scalar depends only on its text: campaign files repeat the same
@@ -76,18 +80,30 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 def _build(loader: _Loader, node: yaml.Node) -> Any:
     """The node's value, built directly (PyYAML's constructor machinery, made for aliases,
     recursion and generators, costs more than the building itself here)."""
-    if id(node) in loader.seen:
-        raise _Slow("alias")  # the positioned reader expands (and bounds) aliases
-    loader.seen.add(id(node))
+    seen = loader.seen
+    if seen is not None:
+        if id(node) in seen:
+            raise _Slow("alias")  # the positioned reader expands (and bounds) aliases
+        seen.add(id(node))
     build = _BUILDERS.get(node.tag)
     if build is None:
         raise _Slow("tag")  # !!set, !!omap, !!python/…, a tag of the user's: positioned reader
     return build(loader, node)
 
 
+def _enter(loader: _Loader, node: yaml.Node) -> None:
+    """Step into a mapping or list at `loader.depth`: as load_file counts it, the node and each
+    of its children must lie within MAX_DEPTH (the root is at depth 1)."""
+    depth = loader.depth
+    if depth > loader.max_depth or (node.value and depth >= loader.max_depth):
+        raise _Slow("bounds")  # load_file reports which bound, with its line
+    loader.depth = depth + 1
+
+
 def _map(loader: _Loader, node: yaml.Node) -> dict[str, Any]:
     if not isinstance(node, yaml.MappingNode):
         raise _Slow("tag")
+    _enter(loader, node)
     out: dict[str, Any] = {}
     for knode, vnode in node.value:
         # Only plain string keys (no merge key, number, date, duplicate): the positioned
@@ -100,14 +116,20 @@ def _map(loader: _Loader, node: yaml.Node) -> dict[str, Any]:
             out[key] = vnode.value
         else:
             out[key] = _build(loader, vnode)
+    loader.depth -= 1
     return out
 
 
 def _seq(loader: _Loader, node: yaml.Node) -> list[Any]:
     if not isinstance(node, yaml.SequenceNode):
         raise _Slow("tag")
-    return [v.value if v.tag == _STR and type(v) is yaml.ScalarNode and "$" not in v.value
-            else _build(loader, v) for v in node.value]
+    _enter(loader, node)
+    if len(node.value) > loader.max_list:
+        raise _Slow("bounds")
+    out = [v.value if v.tag == _STR and type(v) is yaml.ScalarNode and "$" not in v.value
+           else _build(loader, v) for v in node.value]
+    loader.depth -= 1
+    return out
 
 
 def _str(loader: _Loader, node: yaml.Node) -> str:
@@ -154,6 +176,15 @@ def _scalar(construct: Any) -> Any:
     return build
 
 
+def _int(loader: _Loader, node: yaml.Node) -> int:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Slow("tag")
+    value: int = SafeConstructor.construct_yaml_int(loader, node)
+    if abs(value) > _docs.MAX_INT:
+        raise _Slow("bounds")
+    return value
+
+
 _BUILDERS: dict[str, Any] = {
     "tag:yaml.org,2002:map": _map,
     "tag:yaml.org,2002:seq": _seq,
@@ -161,7 +192,7 @@ _BUILDERS: dict[str, Any] = {
     "!file": _file,
     "tag:yaml.org,2002:timestamp": _raw,
     "tag:yaml.org,2002:binary": _raw,
-    "tag:yaml.org,2002:int": _scalar(SafeConstructor.construct_yaml_int),
+    "tag:yaml.org,2002:int": _int,
     "tag:yaml.org,2002:float": _scalar(SafeConstructor.construct_yaml_float),
     "tag:yaml.org,2002:bool": _scalar(SafeConstructor.construct_yaml_bool),
     _NULL: _scalar(SafeConstructor.construct_yaml_null),
@@ -180,6 +211,12 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
         return None
     loader = _Loader(text)
     loader.env, loader.base, loader.expanded = environ, FsPath(file).parent, False
+    # The bounds load_file enforces, checked while building: nesting and list length here,
+    # integer size in _int. The count of values needs no check: without aliases (refused
+    # above) each value takes at least two bytes ("- ", "1,"), so a file under
+    # FAST_MAX_BYTES holds fewer than MAX_VALUES.
+    loader.max_depth, loader.max_list = _docs.MAX_DEPTH, _docs.MAX_LIST
+    no_anchor = "&" not in text  # an alias needs an anchor: without one, no node repeats
     datas: list[tuple[Any, set[DocPath], dict[DocPath, str], dict[DocPath, str]]] = []
     try:
         while loader.check_node():
@@ -187,10 +224,9 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
             if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL
                                 and not node.value):
                 continue  # an empty document (a trailing `---`): skipped, as load_file does
-            loader.expanded, loader.seen = False, set()
+            loader.expanded, loader.depth = False, 1
+            loader.seen = None if no_anchor else set()
             data = _build(loader, node)
-            if not _within_bounds(data):
-                raise _Slow("bounds")  # load_file reports which bound, with its line
             env_paths: set[DocPath] = set()
             templates: dict[DocPath, str] = {}
             includes: dict[DocPath, str] = {}
@@ -204,27 +240,6 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
     return [Source(file, i, len(datas), data, env_paths=env_paths, env_templates=templates,
                    includes=includes, positioned=False)
             for i, (data, env_paths, templates, includes) in enumerate(datas)]
-
-
-def _within_bounds(data: Any) -> bool:
-    """The input bounds load_file enforces (depth, list length, integer size, values), on
-    built data: the fast path takes no alias or merge key, so this walk is linear."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    count = 0
-    while stack:
-        value, depth = stack.pop()
-        count += 1
-        if count > _docs.MAX_VALUES or depth > _docs.MAX_DEPTH:
-            return False
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            if len(value) > _docs.MAX_LIST:
-                return False
-            stack.extend((v, depth + 1) for v in value)
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _docs.MAX_INT:
-            return False
-    return True
 
 
 def _plain(value: Any, path: DocPath, env_paths: set[DocPath], templates: dict[DocPath, str],

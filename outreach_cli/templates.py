@@ -117,8 +117,15 @@ def blank_styles(text: str) -> str:
     return _STYLE.sub(lambda m: " " * len(m.group(0)), text) if "<style" in text.lower() else text
 
 
+def _marked(text: str) -> bool:
+    """Whether `text` has any mark of either syntax (a brace or a percent sign)."""
+    return "{" in text or "}" in text or "%" in text
+
+
 def scan(text: str, syntax: Syntax) -> tuple[list[Token], list[Finding]]:
     """The variables written in `syntax` in `text`, and its unbalanced or malformed ones."""
+    if not _marked(text):
+        return [], []
     if syntax is PERCENT:
         return [Token(m.group(1), m.start(), m.group(0)) for m in _PERCENT_TOKEN.finditer(text)], []
     tokens: list[Token] = []
@@ -182,6 +189,8 @@ def _squash(name: str) -> str:
 def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Finding]:
     """Every problem of the variables in one text field: unknown names (an error with the
     close known one, a warning otherwise), the wrong syntax, unbalanced braces."""
+    if not _marked(spot.text):
+        return []  # no brace and no percent sign: nothing of either syntax to look at
     tokens, out = scan(spot.text, spot.syntax) if spot.syntax is BRACES else (
         scan(spot.text, spot.syntax)[0], [])
     known = table.known(custom, spot.kind)

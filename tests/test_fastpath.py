@@ -57,6 +57,43 @@ def test_fast_reader_hands_odd_files_to_the_positioned_reader(tmp_path: Path, na
     assert load_fast(write(tmp_path / "c.yaml", ODD[name]), {}) is None
 
 
+def _nested(depth: int, leaf: str) -> str:
+    """A document whose deepest value (`leaf`, or an empty list) sits at `depth` (root = 1)."""
+    if leaf:
+        return "[" * (depth - 1) + leaf + "]" * (depth - 1) + "\n"
+    return "[" * depth + "]" * depth + "\n"
+
+
+BOUNDS = {
+    "deepest scalar at the limit": _nested(64, "1"),
+    "scalar one past the limit": _nested(65, "1"),
+    "empty list at the limit": _nested(64, ""),
+    "empty list past the limit": _nested(65, ""),
+    "mapping at the limit": "{a: " * 63 + "1" + "}" * 63 + "\n",
+    "mapping past the limit": "{a: " * 64 + "1" + "}" * 64 + "\n",
+    "list at the limit": "[" + ", ".join(["1"] * 2000) + "]\n",
+    "list past the limit": "[" + ", ".join(["1"] * 2001) + "]\n",
+    "integer at the limit": f"a: {2**53}\nb: -{2**53}\n",
+    "integer past the limit": f"a: {2**53 + 1}\n",
+    "negative integer past the limit": f"a: -{2**53 + 1}\n",
+    "hex integer past the limit": f"a: 0x{2**53 + 1:x}\n",
+}
+
+
+@pytest.mark.parametrize("name", BOUNDS)
+def test_fast_reader_holds_the_positioned_readers_bounds(tmp_path: Path, name: str) -> None:
+    # Checked while building (no second walk): a file within every bound reads the same on
+    # both paths; one past a bound goes to the positioned reader, which reports it.
+    file = write(tmp_path / "c.yaml", BOUNDS[name])
+    fast = load_fast(file, {})
+    slow, problems = load_file(file, {})
+    # Each text is valid YAML: any problem is a bound.
+    assert (fast is None) == bool(problems), (name, problems)
+    assert ("past" in name) == bool(problems)
+    if fast is not None:
+        assert [s.data for s in fast] == [s.data for s in slow]
+
+
 def test_fast_reader_expands_variables_includes_and_keeps_dates_as_text(tmp_path: Path) -> None:
     write(tmp_path / "body.html", "<p>Hi</p>\n")
     file = write(tmp_path / "c.yaml", "a: ${X}-$$\nb: [x, '${Y:-dflt}']\nc: !file body.html\n"

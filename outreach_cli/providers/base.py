@@ -24,6 +24,27 @@ Path = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
 
 
+class Lazy:
+    """A class attribute named as "module:attr" (relative to the class's package), imported on
+    first read: `validate` asks an adapter for its rules and never loads its lead code."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.package = ""
+        self.value: Any = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.package = owner.__module__.rpartition(".")[0]  # the class that names it
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if self.value is None:
+            import importlib
+
+            module, _, attr = self.spec.partition(":")
+            self.value = getattr(importlib.import_module(module, self.package), attr)
+        return self.value
+
+
 @dataclass(frozen=True)
 class Finding:
     """A problem a provider's offline rules found in a campaign, located by document path.
@@ -158,7 +179,8 @@ class Provider(ABC):
     # The form of a campaign id (a regex, fullmatch): `id:` in a file is checked against it.
     ID_PATTERN: str = r"[A-Za-z0-9_-]{1,128}"
     ID_FORM: str = "letters, digits, _ and -"
-    LEADS: type[LeadOps] | None = None  # the platform's lead operations, if it has any
+    # The platform's lead operations, if it has any (a `Lazy`: imported when first used).
+    LEADS: type[LeadOps] | None = None
 
     def __init__(self, api: Api | None = None) -> None:
         self.api = api

@@ -34,9 +34,8 @@ from typing import TYPE_CHECKING, Any
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict, rule_for
+from ..base import Change, Finding, Lifecycle, Lazy, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
-from .leads import LemlistLeads
 from .normalize import SCHEDULE_FIELDS, normalize
 from .steps import add_step, update_steps
 
@@ -64,7 +63,7 @@ class Lemlist(Provider):
     key_env_var = "LEMLIST_API_KEY"
     default_url = "https://api.lemlist.com/api"
     sandbox_prefix = "/lemlist/api"
-    LEADS = LemlistLeads
+    LEADS = Lazy(".leads:LemlistLeads")  # type: ignore[assignment]
     statuses = lemlist_rules.STATUSES
     # `errors` is a filter on top of a lifecycle status, not a status of its own.
     TABLE_STATUSES = ("draft", "running", "paused", "ended", "archived")

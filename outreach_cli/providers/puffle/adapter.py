@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lifecycle, Provider, Remote, Verdict
+from ..base import Change, Finding, Lifecycle, Lazy, Provider, Remote, Verdict
 from . import rules as puffle_rules
-from .leads import PuffleLeads
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
     from ...http import Api
@@ -36,7 +35,7 @@ class Puffle(Provider):
     key_env_var = "PUFFLE_API_KEY"
     default_url = "https://app.puffle.ai/api"
     sandbox_prefix = "/puffle/api"
-    LEADS = PuffleLeads
+    LEADS = Lazy(".leads:PuffleLeads")  # type: ignore[assignment]
     statuses = puffle_rules.STATUSES
     initial_status = "draft"
     ID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

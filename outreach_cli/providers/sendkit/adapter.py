@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, FieldRule, Finding, Lifecycle, Provider, Remote, Verdict
+from ..base import Change, FieldRule, Finding, Lifecycle, Lazy, Provider, Remote, Verdict
 from . import rules as sendkit_rules
-from .leads import SendKitLeads
 from .tiptap import to_tiptap
 
 __all__ = ["SendKit", "normalize", "to_tiptap"]
@@ -37,7 +36,7 @@ class SendKit(Provider):
     key_env_var = "SENDKIT_API_KEY"
     default_url = "https://api.sendkit.ai/v1"
     sandbox_prefix = "/sendkit/v1"
-    LEADS = SendKitLeads
+    LEADS = Lazy(".leads:SendKitLeads")  # type: ignore[assignment]
     statuses = ("draft", "active", "paused", "completed", "archived")
     initial_status = "draft"
     ID_PATTERN = r"[0-9a-f]{24}"  # MongoDB ObjectIds (providers.md §1)
