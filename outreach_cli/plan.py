@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from .diff import diff, ignored, pop_path
 from .errors import ExitCode, OutreachError
-from .preview import lead_notes
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .state import State
 from .validate import Document
@@ -110,10 +109,17 @@ ProviderFor = Callable[[str], Provider]
 
 
 def build(docs: list[Document], provider_for: ProviderFor, state: State,
-          *, concurrency: int = 4) -> Plan:
-    """Plan every document; campaigns are read concurrently. Never writes."""
+          *, concurrency: int = 4,
+          on_plan: Callable[[CampaignPlan], None] | None = None) -> Plan:
+    """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
+    campaign's plan in file order on the calling thread, while later reads are in flight (the
+    output renders it there, instead of after the last answer)."""
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        plans = list(pool.map(lambda d: plan_one(d, provider_for, state), docs))
+        plans = []
+        for cp in pool.map(lambda d: plan_one(d, provider_for, state), docs):
+            plans.append(cp)
+            if on_plan is not None:
+                on_plan(cp)
     return Plan(tuple(plans))
 
 
@@ -226,7 +232,10 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         for c in changes
     )
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
-    notes.extend(lead_notes(doc, provider, remote, planned))
+    if planned:  # the copy changed only if something did: preview's code loads only then
+        from .preview import lead_notes
+
+        notes.extend(lead_notes(doc, provider, remote, planned))
     action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked or unfinished \
         else "noop"
     return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes,

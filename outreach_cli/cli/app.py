@@ -54,4 +54,33 @@ sandbox.register(app)
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        finish(exc.code)
+        raise
+    finish(0)
+
+
+def finish(code: object) -> None:
+    """Leave without the interpreter's teardown once the command is done: freeing every module
+    and object one by one took ~40 ms of each command, work the OS does at once. Taken only
+    when nothing can be lost: no other thread alive (the interpreter would wait for it, or
+    stop it mid-write), output flushed, exit handlers run; otherwise a normal exit."""
+    import os
+    import sys
+    import threading
+
+    if not isinstance(code, int | None) or threading.active_count() > 1 \
+            or os.environ.get("OUTREACH_NORMAL_EXIT"):
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except (OSError, ValueError):
+        return  # a closed pipe: the normal exit reports it as it always has
+    run_exit_handlers = getattr(__import__("atexit"), "_run_exitfuncs", None)
+    if run_exit_handlers is None:
+        return
+    run_exit_handlers()  # logging's flush among them
+    os._exit(code or 0)

@@ -35,7 +35,8 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
     return docs
 
 
-def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
+def _plan(docs: list[Document], session: Session, concurrency: int,
+          out: Output | None = None) -> Plan:
     from .. import plan as planner
     from ..errors import MissingKeyError, OutreachError
 
@@ -51,7 +52,11 @@ def _plan(docs: list[Document], session: Session, concurrency: int) -> Plan:
         raise OutreachError("no API keys for: " + ", ".join(m.env_var for m in missing),
                             hint="export them, or run with --sandbox to use the embedded "
                             "emulator")
-    return planner.build(docs, session.provider, session.state, concurrency=concurrency)
+    # Each campaign is rendered as it is planned, while the rest are read (a lambda: the
+    # Output, and rich with it, loads at the first campaign, not here).
+    prepare = (lambda cp: out.prepare(cp)) if out is not None else None
+    return planner.build(docs, session.provider, session.state, concurrency=concurrency,
+                         on_plan=prepare)
 
 
 def validate_cmd(
@@ -93,7 +98,7 @@ def plan_cmd(
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         docs = _load(paths, out, target, exclude)
         plans.report_orphans(session, docs, out, target, exclude)
-        plan = _plan(docs, session, concurrency)
+        plan = _plan(docs, session, concurrency, out)
         if out_file:
             plans.save(plan, session, out_file, out)
         code = int(plan.exit_code(detailed_exitcode))
@@ -143,7 +148,7 @@ def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: b
     from .. import apply as applier
 
     c.confirm_and_apply(
-        _plan(docs, session, concurrency), out, fmt=fmt, yes=yes,
+        _plan(docs, session, concurrency, out if fmt != "json" else None), out, fmt=fmt, yes=yes,
         run=lambda plan: applier.run(plan, session.provider, session.state,
                                      concurrency=concurrency, notice=out.warn))
 

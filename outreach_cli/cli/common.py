@@ -7,7 +7,7 @@ import fnmatch
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from typer.core import TyperCommand
@@ -95,12 +95,26 @@ ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=in_range
 def make_output(fmt: str, no_color: bool, command: str,
                 allowed: tuple[str, ...] = FORMATS) -> Output:
     """The Output of `command` (the JSON envelope's kind), once --format is known good."""
-    from ..output import Output
-
     if fmt not in allowed:
         raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}",
                                  param_hint="--format")
-    return Output(fmt, color=False if no_color else None, command=command)
+    return cast("Output", _Deferred(fmt, color=False if no_color else None, command=command))
+
+
+class _Deferred:
+    """An Output made on first use. Loading rich and the renderers takes ~15 ms: a plan then
+    pays it while its first campaigns are being read (the first `prepare`), not before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._args, self._kwargs = args, kwargs
+        self._real: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._real is None:
+            from ..output import Output
+
+            self._real = Output(*self._args, **self._kwargs)
+        return getattr(self._real, name)
 
 
 def interactive() -> bool:

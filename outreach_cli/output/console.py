@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..documents import Diagnostic
-from ..plan import Plan
+from ..plan import CampaignPlan, Plan
 from .envelope import (
     apply_to_json,
+    campaign_json,
     diagnostic_entry,
     envelope,
     exception_entry,
@@ -24,7 +25,7 @@ from .envelope import (
 )
 from .leads import LeadViews
 from .markdown import plan_markdown
-from .plan_text import confirm_lines, plan_lines
+from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 
 
 class Output(LeadViews):
@@ -44,6 +45,7 @@ class Output(LeadViews):
             kw["force_terminal"] = True
         self.out = Console(file=stdout or sys.stdout, **kw)
         self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
+        self._ready: dict[int, Any] = {}  # id(campaign plan) → its part, rendered by prepare()
 
     # -- generic ------------------------------------------------------------------------------
 
@@ -99,12 +101,29 @@ class Output(LeadViews):
 
     # -- plan -------------------------------------------------------------------------------------
 
+    def prepare(self, cp: CampaignPlan) -> None:
+        """Render one campaign's part of the plan now: plan.build calls this as each campaign
+        is planned, while the later ones are still being read, so that plan() has only to
+        write the parts out (the markdown comment needs the whole plan: rendered at the end)."""
+        if self.format == "json":
+            self._ready[id(cp)] = campaign_json(cp)
+        elif self.format == "text":
+            with self.out.capture() as captured:  # exactly what print() would have written
+                self.out.print(Text("\n").join([*campaign_lines(cp), Text("")]))
+            self._ready[id(cp)] = captured.get()
+
     def plan(self, plan: Plan, exit_code: int | None = None) -> None:
+        ready = [self._ready.get(id(cp)) for cp in plan.campaigns]
+        prepared = all(r is not None for r in ready)
         if self.format == "json":
             code = int(plan.exit_code()) if exit_code is None else exit_code
-            self.json(plan_to_json(plan), exit_code=code, errors=plan_errors(plan))
+            data = plan_to_json(plan, ready if prepared else None)
+            self.json(data, exit_code=code, errors=plan_errors(plan))
         elif self.format == "markdown":
             print(plan_markdown(plan), file=self.out.file)
+        elif prepared and plan.campaigns:
+            self.out.file.write("".join(str(r) for r in ready))
+            self.out.print(Text(tally_line(plan), style="bold"))
         else:
             # One print for the whole plan: rich's per-call overhead was most of the rendering.
             self.out.print(Text("\n").join(plan_lines(plan)))

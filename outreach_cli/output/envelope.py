@@ -108,8 +108,10 @@ def campaign_json(cp: CampaignPlan) -> dict[str, Any]:
             "notes": list(cp.notes), "error": cp.error}
 
 
-def plan_to_json(plan: Plan) -> dict[str, Any]:
-    return {"summary": summary(plan), "campaigns": [campaign_json(cp) for cp in plan.campaigns]}
+def plan_to_json(plan: Plan, ready: list[Any] | None = None) -> dict[str, Any]:
+    """The plan's data; `ready` holds each campaign's entry when already built (prepare)."""
+    campaigns = ready if ready is not None else [campaign_json(cp) for cp in plan.campaigns]
+    return {"summary": summary(plan), "campaigns": campaigns}
 
 
 APPLY_RESULTS = ("applied", "unchanged", "blocked", "failed", "drifted")

@@ -222,3 +222,34 @@ def test_one_huge_campaign_is_listed_briefly_and_the_others_still_shown(tmp_path
     first = md.split("</details>")[0]
     assert "\n  sequence[0].body (changed)\n  (the diff is too long for a comment" in first
     assert "[-sales-]" in md.split("</details>")[1]  # the other campaign in full
+
+
+@pytest.mark.parametrize("fmt,color", [("text", False), ("text", True), ("json", False)])
+def test_a_plan_rendered_campaign_by_campaign_prints_what_the_whole_plan_prints(
+        tmp_path: Path, fmt: str, color: bool) -> None:
+    # plan.build hands each campaign to Output.prepare while the rest are read; the output
+    # written at the end must be byte for byte what rendering the finished plan gives.
+    import io
+    import json
+
+    a, b, c, d = _docs(tmp_path, 4)
+    plan = Plan((_update(a, 0), CampaignPlan(b, "error", error="boom [red]x[/red]"),
+                 CampaignPlan(c, "update", _remote(2),
+                              lifecycle=Lifecycle(blocked="no way from completed")),
+                 CampaignPlan(d, "create")))
+    whole, parts = io.StringIO(), io.StringIO()
+    Output(fmt, color=color, width=100, stdout=whole).plan(plan)
+    out = Output(fmt, color=color, width=100, stdout=parts)
+    for cp in plan.campaigns:
+        out.prepare(cp)
+    out.plan(plan)
+    assert parts.getvalue() == whole.getvalue()
+    assert ("\x1b[" in whole.getvalue()) == color  # the colour path really was compared
+    if fmt == "json":
+        assert len(json.loads(parts.getvalue())["data"]["campaigns"]) == 4
+    # A plan whose campaigns were not all prepared (a saved plan shown) renders as a whole.
+    partial = io.StringIO()
+    out = Output(fmt, color=color, width=100, stdout=partial)
+    out.prepare(plan.campaigns[0])
+    out.plan(plan)
+    assert partial.getvalue() == whole.getvalue()
