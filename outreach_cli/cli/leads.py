@@ -78,14 +78,14 @@ def list_cmd(
     verbose: bool = c.VerboseOpt,
 ) -> None:
     """List a campaign's leads: status, AI tag, step and subsequence (every page)."""
-    from ..leads import list_leads
+    from ..leads import iter_leads
     from ..session import Session
 
     out = c.make_output(fmt, no_color, "leads list", LIST_FORMATS)
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         prov, remote = _campaign(session, campaign, target, provider, id)
-        leads = list_leads(prov, remote.id, status)
+        leads = iter_leads(prov, remote.id, status)  # read page by page as they are printed
         out.leads(leads, title=f"{remote.name} ({prov.title} {remote.id})")
 
 

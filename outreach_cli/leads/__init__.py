@@ -14,6 +14,7 @@ from .operations import (
     check_change,
     check_tag,
     find_campaign,
+    iter_leads,
     list_leads,
     offline_ops,
     update_lead,
@@ -37,6 +38,6 @@ from .records import (
 __all__ = [
     "ACTIONS", "CHANGE_COLUMNS", "EMAIL", "AddReport", "Batch", "Decision", "Lead", "LeadChange",
     "LeadRefused", "LeadRow", "LeadSubsequence", "Outcome", "RowResult", "UpdateReport",
-    "UpdateResult", "add_leads", "check_change", "check_tag", "find_campaign", "list_leads",
-    "offline_ops",     "read_changes", "read_rows", "update_lead", "update_leads",
+    "UpdateResult", "add_leads", "check_change", "check_tag", "find_campaign", "iter_leads",
+    "list_leads", "offline_ops", "read_changes", "read_rows", "update_lead", "update_leads",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -41,11 +41,18 @@ class LeadRefused(UsageError):
 
 def list_leads(provider: Provider, campaign_id: str, status: str | None = None) -> list[Lead]:
     """Every lead of the campaign (the provider's pagination followed to the end)."""
+    return list(iter_leads(provider, campaign_id, status))
+
+
+def iter_leads(provider: Provider, campaign_id: str,
+               status: str | None = None) -> Iterator[Lead]:
+    """The campaign's leads a page at a time, as the pages arrive (memory: one page). An
+    unknown `status` is refused here, before any request."""
     ops = lead_ops(provider)
     if status and ops.lead_statuses and status not in ops.lead_statuses:
         raise UsageError(f"{provider.title} has no lead status {status!r}",
                          hint="one of: " + ", ".join(ops.lead_statuses))
-    return [ops.to_lead(i) for i in ops.list_records(campaign_id, status) if isinstance(i, dict)]
+    return (ops.to_lead(i) for i in ops.list_records(campaign_id, status) if isinstance(i, dict))
 
 
 # -- add ------------------------------------------------------------------------------------------

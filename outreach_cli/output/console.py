@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from .envelope import (
     apply_to_json,
     campaign_json,
     diagnostic_entry,
+    dumps,
     envelope,
     exception_entry,
     plan_errors,
@@ -66,8 +66,7 @@ class Output(LeadViews):
         """The envelope (envelope.schema.json): kind, ok (exit code 0 or 2), data, errors."""
         doc = envelope(kind or self.command, data, exit_code, errors)
         # print() rather than Console: JSON must reach stdout byte-exact, never wrapped.
-        print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str),
-              file=self.out.file)
+        print(dumps(doc), file=self.out.file)
 
     def failure(self, exc: Any) -> None:
         """An error that stopped the command (the guard's): the envelope, or error: + hint."""

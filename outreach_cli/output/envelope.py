@@ -8,8 +8,10 @@ worded as the text output words it.
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any
+import shutil
+from typing import IO, Any, TextIO
 
 from ..documents import Diagnostic
 from ..plan import CampaignPlan, Plan, PlannedChange
@@ -26,6 +28,34 @@ def envelope(kind: str, data: Any, exit_code: int,
              errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"version": ENVELOPE_VERSION, "kind": kind, "ok": int(exit_code) in (0, 2),
             "exitCode": int(exit_code), "data": data, "errors": list(errors or [])}
+
+
+_MARK = "@@outreach-envelope-data@@"
+
+
+def dumps(doc: Any) -> str:
+    """A JSON document as every command prints it (sorted keys, two-space indent)."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def item_text(item: Any) -> str:
+    """One item of an envelope's `data` list, as dumps() would lay it out inside the list."""
+    return "    " + dumps(item).replace("\n", "\n    ")
+
+
+def write_list_envelope(file: TextIO, kind: str, items: IO[str], count: int, exit_code: int = 0,
+                        errors: list[dict[str, Any]] | None = None) -> None:
+    """The envelope whose `data` is a list, its items read from `items` (item_text()s joined
+    by ",\n"): the bytes dumps() gives for the whole document, without holding the list."""
+    head, _, tail = dumps(envelope(kind, _MARK, exit_code, errors)).partition(f'"{_MARK}"')
+    file.write(head)
+    if count:
+        file.write("[\n")
+        shutil.copyfileobj(items, file)
+        file.write("\n  ]")
+    else:
+        file.write("[]")
+    file.write(tail + "\n")
 
 
 def error_entry(message: str, *, code: str, file: str | None = None, line: int | None = None,

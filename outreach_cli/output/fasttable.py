@@ -9,7 +9,7 @@ line. In every other case `render` returns None and the caller hands the table t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -18,9 +18,17 @@ from rich.cells import cell_len
 def render(console: Any, title: str, columns: Sequence[str],
            rows: Sequence[Sequence[str]]) -> str | None:
     """The table as rich would print it on `console`, or None when rich must draw it."""
-    if console.color_system is not None or not console.encoding.lower().startswith("utf"):
-        return None  # styles to emit, or an ASCII box: rich's job
-    widths = [cell_len(c) for c in columns]
+    widths = measure(columns, rows)
+    if widths is None or not fits(console, title, widths):
+        return None
+    return "".join(draw(title, columns, widths, rows))
+
+
+def measure(columns: Sequence[str], rows: Iterable[Sequence[str]],
+            widths: list[int] | None = None) -> list[int] | None:
+    """The columns' widths over `rows` (added to `widths` when given, for rows read in
+    parts), or None when a cell needs rich (a line break, tab or escape in it)."""
+    widths = widths if widths is not None else [cell_len(c) for c in columns]
     for row in rows:
         for i, cell in enumerate(row):
             if "\n" in cell or "\t" in cell or "\r" in cell or "\x1b" in cell:
@@ -28,17 +36,30 @@ def render(console: Any, title: str, columns: Sequence[str],
             n = len(cell) if cell.isascii() else cell_len(cell)
             if n > widths[i]:
                 widths[i] = n
+    return widths
+
+
+def fits(console: Any, title: str, widths: Sequence[int]) -> bool:
+    """Whether the plain drawing is what rich would print on `console`: no colour or style to
+    emit, a UTF-8 box, and nothing rich would wrap or shrink."""
+    if console.color_system is not None or not console.encoding.lower().startswith("utf"):
+        return False  # styles to emit, or an ASCII box: rich's job
     total = sum(widths) + 3 * len(widths) + 1
-    if total > console.width or cell_len(title) > total or not columns:
-        return None  # rich would wrap or shrink cells
+    return bool(widths) and total <= console.width and cell_len(title) <= total
+
+
+def draw(title: str, columns: Sequence[str], widths: list[int],
+         rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The table's lines (each with its newline), a row at a time."""
     bars = ["━" * (w + 2) for w in widths]
-    lines = [title] if title else []
-    lines.append("┏" + "┳".join(bars) + "┓")
-    lines.append(_row(columns, widths, "┃"))
-    lines.append("┡" + "╇".join(bars) + "┩")
-    lines.extend(_row(r, widths, "│") for r in rows)
-    lines.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
-    return "\n".join(lines) + "\n"
+    if title:
+        yield title + "\n"
+    yield "┏" + "┳".join(bars) + "┓\n"
+    yield _row(columns, widths, "┃") + "\n"
+    yield "┡" + "╇".join(bars) + "┩\n"
+    for r in rows:
+        yield _row(r, widths, "│") + "\n"
+    yield "└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n"
 
 
 def _row(cells: Sequence[str], widths: list[int], bar: str) -> str:

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Iterable
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
-from .envelope import error_entry
 from . import fasttable
+from .envelope import error_entry, item_text, write_list_envelope
 from .plan_text import show
+
+# Leads held in memory before `leads list` spools them to a temporary file.
+SPOOL_BYTES = 4 * 1024 * 1024
+
+
+def _lead_row(lead: Any) -> list[str]:
+    sub = lead.subsequence
+    shown = "" if sub is None else sub.name + ("" if sub.active else f" ({sub.status})")
+    return [str(v) for v in (lead.id, lead.email or "", lead.status, lead.ai_tag or "",
+                             "" if lead.step is None else lead.step, shown)]
 
 
 class LeadViews:
     """The lead commands' renderings, mixed into Output (which provides json/table/out/err)."""
 
     format: str
+    command: str
     out: Any
     err: Any
 
@@ -28,36 +42,54 @@ class LeadViews:
 
     def info(self, message: str) -> None: ...
 
-    def leads(self, leads: list[Any], title: str = "leads") -> None:
-        """A campaign's leads: a table, one JSON record per lead, or CSV."""
-        if self.format == "json":
-            self.json([lead.record() for lead in leads])
-            return
-        if self.format == "csv":
-            records = [lead.record() for lead in leads]
-            columns = list(dict.fromkeys(k for r in records for k in r)) or list(
-                LEAD_COLUMNS)
-            self.csv(columns, [[r.get(c) for c in columns] for r in records])
-            return
-        rows = []
-        for lead in leads:
-            sub = lead.subsequence
-            shown = "" if sub is None else sub.name + ("" if sub.active else f" ({sub.status})")
-            rows.append([str(v) for v in (lead.id, lead.email or "", lead.status,
-                                          lead.ai_tag or "",
-                                          "" if lead.step is None else lead.step, shown)])
-        drawn = fasttable.render(self.out, title, LEAD_COLUMNS, rows)
-        if drawn is not None:
-            self.out.file.write(drawn)  # what rich would print, without its per-cell cost
-        else:
-            t = Table(title=title, title_justify="left")
-            for col in LEAD_COLUMNS:
-                # ids and emails are copied from here: never cut or folded
-                t.add_column(col, no_wrap=col in ("id", "email"))
-            for row in rows:
-                t.add_row(*[Text(v) for v in row])
-            self.out.print(t)
-        self.info(f"{len(leads)} lead(s)")
+    def leads(self, leads: Iterable[Any], title: str = "leads") -> None:
+        """A campaign's leads: a table, one JSON record per lead, or CSV.
+
+        The leads are read once, page by page, into a spool (memory up to SPOOL_BYTES, then a
+        temporary file), so memory stays flat in the number of leads; and nothing is printed
+        before the last page has arrived (a page that fails prints an error, not half a
+        table or half a JSON document)."""
+        with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8",
+                                           newline="") as spool:
+            if self.format == "json":
+                count = 0
+                for lead in leads:
+                    spool.write((",\n" if count else "") + item_text(lead.record()))
+                    count += 1
+                spool.seek(0)
+                write_list_envelope(self.out.file, self.command, spool, count)
+                return
+            if self.format == "csv":
+                columns: dict[str, None] = {}
+                for lead in leads:
+                    record = lead.record()
+                    columns.update(dict.fromkeys(record))
+                    spool.write(json.dumps(record, default=str) + "\n")
+                spool.seek(0)
+                names = list(columns) or list(LEAD_COLUMNS)
+                self.csv(names, ([r.get(c) for c in names] for r in map(json.loads, spool)))
+                return
+            count, widths = 0, fasttable.measure(LEAD_COLUMNS, ())
+            for lead in leads:
+                row = _lead_row(lead)
+                if widths is not None:
+                    widths = fasttable.measure(LEAD_COLUMNS, (row,), widths)
+                spool.write(json.dumps(row) + "\n")
+                count += 1
+            spool.seek(0)
+            rows = map(json.loads, spool)
+            if widths is not None and fasttable.fits(self.out, title, widths):
+                # what rich would print, without its per-cell cost, a row at a time
+                self.out.file.writelines(fasttable.draw(title, LEAD_COLUMNS, widths, rows))
+            else:
+                t = Table(title=title, title_justify="left")
+                for col in LEAD_COLUMNS:
+                    # ids and emails are copied from here: never cut or folded
+                    t.add_column(col, no_wrap=col in ("id", "email"))
+                for row in rows:
+                    t.add_row(*[Text(v) for v in row])
+                self.out.print(t)
+        self.info(f"{count} lead(s)")
 
     def leads_added(self, report: Any, source: str = "") -> None:
         """The outcome of `leads add`: failed rows by line, then a summary table."""

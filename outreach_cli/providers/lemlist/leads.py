@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError
@@ -37,11 +38,11 @@ class LemlistLeads(LeadOps):
         return Lead(str(item.get("_id") or ""), item.get("email"), str(item.get("state") or ""),
                     None, None, None, extras)
 
-    def list_records(self, campaign_id: str, status: str | None) -> list[dict[str, Any]]:
-        """`[{_id, contactId, state}]` of the campaign (`status` filters on `state`). No offset
-        is documented for this list: `offset` is sent anyway, and the loop ends on a short
-        page or on a page holding nothing new (a server that ignores it)."""
-        out: list[dict[str, Any]] = []
+    def list_records(self, campaign_id: str, status: str | None) -> Iterator[dict[str, Any]]:
+        """`{_id, contactId, state}` of each lead of the campaign, a page at a time (`status`
+        filters on `state`). No offset is documented for this list: `offset` is sent anyway,
+        and the loop ends on a short page or on a page holding nothing new (a server that
+        ignores it). Only the ids seen are kept, not the records."""
         seen: set[str] = set()
         offset = 0
         while True:
@@ -53,9 +54,9 @@ class LemlistLeads(LeadOps):
             items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
             fresh = [x for x in items if str(x.get("_id")) not in seen]
             seen.update(str(x.get("_id")) for x in fresh)
-            out.extend(fresh)
+            yield from fresh
             if len(items) < PAGE_LIMIT or not fresh:
-                return out
+                return
             offset += PAGE_LIMIT
 
     def add_one(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError
@@ -42,8 +43,9 @@ class PuffleLeads(LeadOps):
         return Lead(str(item.get("id") or ""), item.get("email"), str(item.get("status") or ""),
                     None, item.get("current_node_id"), None, extras)
 
-    def list_records(self, id: str, status: str | None) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def list_records(self, id: str, status: str | None) -> Iterator[dict[str, Any]]:
+        """Each prospect of the campaign, a page at a time, until `total` have come."""
+        count = 0
         page = 1
         while True:
             params: dict[str, Any] = {"page": page, "limit": 200}
@@ -51,9 +53,10 @@ class PuffleLeads(LeadOps):
                 params["status"] = status
             data = self.provider.client.get(f"/campaigns/{seg(id)}/leads", params=params).data or {}
             items = data.get("prospects") or []
-            out.extend(items)
-            if not items or len(out) >= int(data.get("total") or 0):
-                return out
+            count += len(items)
+            yield from items
+            if not items or count >= int(data.get("total") or 0):
+                return
             page += 1
 
     def add_batch(self, id: str, prospects: list[dict[str, Any]]) -> dict[str, Any]:
