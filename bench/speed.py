@@ -15,7 +15,8 @@ with an injected latency, so client and emulator do not share one interpreter lo
              and text; peak RSS
   startup    `outreach --version` ÷ `python -c "import typer"`
 
-Nothing is asserted. The goals: validate ≤ 2×, plan ≤ 1.3× and ≥ 8× speed-up, apply ≤ 1.3×,
+The package is measured as installed, its bytecode compiled (as_installed). Nothing is
+asserted. The goals: validate ≤ 2×, plan ≤ 1.3× and ≥ 8× speed-up, apply ≤ 1.3×,
 leads ≤ 1.3× and linear, startup ≤ 1.5×.
 """
 
@@ -213,6 +214,7 @@ def bench_plan_apply(work: Path, rounds: int, which: set[str]) -> None:
     folder = work / "campaigns"
     write_corpus(folder, n)
     plan_ratio, plan1_t, plan16_t, speedups, ap_ratio, ap2_ratio = [], [], [], [], [], []
+    plan_rounds: list[float] = []
     phases: dict[str, list[float]] = {"phase_apply": [], "phase_again": [], "phase_plan": []}
     for r in range(rounds):
         state = work / f"state-{r}"
@@ -257,6 +259,8 @@ def bench_plan_apply(work: Path, rounds: int, which: set[str]) -> None:
                                 "--state-dir", str(state)], env=env)
                 req16 = sb.count() - c0
                 plan_ratio.append(t16 / (req16 * LATENCY_MS / 1000 / 16))
+                # Reads go out in rounds of 16: 200 need 13 rounds, not 12.5.
+                plan_rounds.append(t16 / (-(-req16 // 16) * LATENCY_MS / 1000))
                 plan16_t.append(t16)
                 if r == 0:
                     c0 = sb.count()
@@ -277,7 +281,8 @@ def bench_plan_apply(work: Path, rounds: int, which: set[str]) -> None:
     if "plan" in which:
         speedups = [plan1_t[0] / t for t in plan16_t]
         print(f"plan 200 campaigns, 50 ms, --concurrency 16: {median(plan_ratio):.2f}x "
-              f"(goal <= 1.3x); speed-up over --concurrency 1: {median(speedups):.1f}x "
+              f"(goal <= 1.3x; {median(plan_rounds):.2f}x of the whole rounds of 16 reads "
+              f"it needs); speed-up over --concurrency 1: {median(speedups):.1f}x "
               f"(goal >= 8x)", flush=True)
 
 
@@ -352,6 +357,17 @@ def bench_startup(rounds: int) -> None:
           f"(goal <= 1.5x)", flush=True)
 
 
+def as_installed() -> None:
+    """Measure the package as pip leaves it: bytecode compiled and cached. A machine that sets
+    PYTHONDONTWRITEBYTECODE (this one does) would otherwise have every measured command
+    compile the whole package from source (~30 ms a command, and more for `--version`)."""
+    import compileall
+
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+    compileall.compile_dir(str(REPO / "outreach_cli"), quiet=1)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         {"_parse": child_parse, "_validate": child_validate, "_phase": child_phase,
@@ -364,6 +380,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     which = set(args.only or ["validate", "plan", "apply", "leads", "startup"])
+    as_installed()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rounds} rounds",
           flush=True)
     work = Path(tempfile.mkdtemp(prefix="outreach-speed-"))
