@@ -129,7 +129,8 @@ def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> Campaign
         remote, notes = resolve(doc, provider, state)
         return compare(doc, provider, remote, state, notes)
     except OutreachError as exc:
-        return CampaignPlan(doc, "error", error=exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        hint = f" ({exc.hint})" if exc.hint else ""
+        return CampaignPlan(doc, "error", error=exc.message + hint)
 
 
 def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | None, list[str]]:

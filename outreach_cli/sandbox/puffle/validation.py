@@ -63,7 +63,7 @@ def _is_int(value: Any) -> TypeGuard[int]:
 
 
 def _is_uuid(value: Any) -> bool:
-    return isinstance(value, str) and _UUID.match(value) is not None
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None  # `$` takes a "\n"
 
 
 def _field_errors(given: dict[str, Any], ctype: str,
@@ -118,12 +118,13 @@ def _sequence_errors(nodes: Any, ctype: str, current: list[dict[str, Any]]) -> l
         if not isinstance(node, dict):
             errors.append(f"{where} must be an object")
             continue
-        if "id" in node and not _is_uuid(node["id"]):
+        known_id = node.get("id") if _is_uuid(node.get("id")) else ""
+        if "id" in node and not known_id:
             errors.append(f"{where}.id must be a UUID")
-        ntype = node.get("type", types.get(node.get("id") or ""))
+        ntype = node.get("type", types.get(known_id))
         if ntype is None:
             errors.append(f"{where}.type is required for a new node")
-        elif ntype not in NODE_FIELDS:
+        elif not isinstance(ntype, str) or ntype not in NODE_FIELDS:
             errors.append(f"{where}.type must be one of: {', '.join(NODE_FIELDS)}")
         else:
             errors += _node_errors(where, node, ntype, ctype, check_delay=True)
@@ -205,6 +206,7 @@ def _is_timezone(value: Any) -> bool:
         return False
     try:
         ZoneInfo(value)
-    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+    # ZoneInfoNotFoundError is a KeyError; a folder of the tz database ("America") an OSError
+    except (ValueError, KeyError, OSError):
         return False
     return True

@@ -38,7 +38,9 @@ def _page_args(req: Request) -> tuple[int, str | None]:
     raw_limit = req.arg("limit")
     limit = DEFAULT_PAGE_LIMIT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE_LIMIT:
+        # ASCII digits only: "²".isdigit() is true, and int("²") raises (a 500, not a 400).
+        if not (raw_limit.isascii() and raw_limit.isdigit()) \
+                or not 1 <= int(raw_limit) <= MAX_PAGE_LIMIT:
             raise _invalid("limit", f"must be an integer 1-{MAX_PAGE_LIMIT}")
         limit = int(raw_limit)
     cursor = req.arg("cursor")

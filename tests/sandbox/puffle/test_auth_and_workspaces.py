@@ -51,3 +51,4 @@ def test_demo_senders_of_both_types(api: httpx.Client) -> None:
     ok(api.put("/settings", json={"timezone": "Europe/Paris"}))
     assert ok(api.get("/settings"))["settings"]["timezone"] == "Europe/Paris"
     error(api.put("/settings", json={"timezone": "Mars/Olympus"}), 400)
+    error(api.put("/settings", json={"timezone": "America"}), 400)  # a folder: was a 500

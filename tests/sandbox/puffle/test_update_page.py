@@ -177,6 +177,11 @@ def test_delay_limits_are_checked_even_where_the_sequence_would_be_ignored(
     ("sequence_nodes", [{"type": "wait"}], "type must be one of"),
     ("sequence_nodes", [{"type": "message", "body": "Hi"}], "do not belong in a email"),
     ("sequence_nodes", [{"type": "delay", "delay_days": -1}], "non-negative"),
+    # Found by the layout work: a UUID with a trailing newline passed (`$` in the pattern),
+    # and a list as a node's type or id was a 500.
+    ("account_limits", [{"account_id": EMAIL_1 + "\n", "daily_limit": 1}], "account_id"),
+    ("sequence_nodes", [{"type": ["email"]}], "type"),
+    ("sequence_nodes", [{"type": "end", "id": [EMAIL_1]}], "id"),
 ])
 def test_a_bad_value_fails_the_whole_patch(api: httpx.Client, field: str, value: Any,
                                            fragment: str) -> None:

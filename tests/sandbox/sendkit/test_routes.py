@@ -234,6 +234,7 @@ def test_list_filters_and_limits(api: httpx.Client):
     error(api.get("/campaigns", params={"status": "running"}), 400, "VALIDATION_ERROR")
     error(api.get("/campaigns", params={"limit": 101}), 400, "VALIDATION_ERROR")
     error(api.get("/campaigns", params={"limit": 0}), 400, "VALIDATION_ERROR")
+    error(api.get("/campaigns", params={"limit": "²"}), 400, "VALIDATION_ERROR")  # was a 500
     assert len(ok(api.get("/campaigns", params={"limit": 100}))) == 3
 
 
