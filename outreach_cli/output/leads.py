@@ -80,7 +80,8 @@ class LeadViews:
             rows = map(json.loads, spool)
             if widths is not None and fasttable.fits(self.out, title, widths):
                 # what rich would print, without its per-cell cost, a row at a time
-                self.out.file.writelines(fasttable.draw(title, LEAD_COLUMNS, widths, rows))
+                self.out.file.writelines(fasttable.draw(title, LEAD_COLUMNS, widths, rows,
+                                                        styled=fasttable.styled(self.out)))
             else:
                 t = Table(title=title, title_justify="left")
                 for col in LEAD_COLUMNS:
