@@ -76,7 +76,8 @@ def finish(code: object) -> None:
         return
     try:
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+            if stream is not None:  # None when the descriptor was closed before the start
+                stream.flush()
     except (OSError, ValueError):
         return  # a closed pipe: the normal exit reports it as it always has
     run_exit_handlers = getattr(__import__("atexit"), "_run_exitfuncs", None)
