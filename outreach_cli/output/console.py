@@ -46,6 +46,7 @@ class Output(LeadViews):
         self.out = Console(file=stdout or sys.stdout, **kw)
         self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
         self._ready: dict[int, Any] = {}  # id(campaign plan) → its part, rendered by prepare()
+        self._warnings: list[dict[str, Any]] = []  # for the envelope's errors (warning())
 
     # -- generic ------------------------------------------------------------------------------
 
@@ -58,13 +59,19 @@ class Output(LeadViews):
     def warn(self, message: str) -> None:
         self.err.print(Text("warning: ", style="yellow") + Text(message))
 
+    def warning(self, entry: dict[str, Any], text: str) -> None:
+        """A warning about the command's input (a file's diagnostic, an orphan in state): on
+        stderr as `text`, and in the JSON envelope's `errors`, which holds every warning."""
+        self.warn(text)
+        self._warnings.append(entry)
+
     def info(self, message: str) -> None:
         self.err.print(Text(message, style="dim"))
 
     def json(self, data: Any, *, exit_code: int = 0, errors: list[Any] | None = None,
              kind: str | None = None) -> None:
         """The envelope (envelope.schema.json): kind, ok (exit code 0 or 2), data, errors."""
-        doc = envelope(kind or self.command, data, exit_code, errors)
+        doc = envelope(kind or self.command, data, exit_code, [*(errors or []), *self._warnings])
         # print() rather than Console: JSON must reach stdout byte-exact, never wrapped.
         print(dumps(doc), file=self.out.file)
 

@@ -66,6 +66,6 @@ def test_a_live_thread_gets_a_normal_exit_which_waits_for_it() -> None:
 
 def test_a_closed_stdout_is_no_crash() -> None:
     # sys.stdout is None when descriptor 1 was closed before the start (`outreach … >&-`).
-    out = subprocess.run([SCRIPT, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, check=False, timeout=60, preexec_fn=lambda: os.close(1))
+    out = subprocess.run([SCRIPT, "--version"], capture_output=True, text=True, check=False,
+                         timeout=60, preexec_fn=lambda: os.close(1))
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr

@@ -55,3 +55,30 @@ def test_new_commands_complete() -> None:
     assert complete("outreach sh", 1) == ["show"]
     assert complete("outreach state ", 2) == ["list", "forget"]
     assert complete("outreach apply --pl", 2) == ["--plan"]
+
+
+def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: Path) -> None:
+    # The envelope's errors hold every warning (envelope.schema.json), not only stderr.
+    folder = campaigns_dir / "sendkit"
+    assert run("apply", "--sandbox", "--yes", str(folder)).exit_code == ExitCode.OK
+    (folder / "founders-ab-test.yaml").unlink()
+    q2 = folder / "q2-decision-makers.yaml"
+    lines = q2.read_text().splitlines(keepends=True)
+    assert lines[14].strip().startswith("subject:")  # line 15: the bump's subject
+    lines[14] = '      subject: "Re: {{favouriteColour}}"\n'  # a field no lead has: a warning
+    q2.write_text("".join(lines))
+    plan = run("plan", "--sandbox", "-f", "json", str(folder))
+    assert plan.exit_code == ExitCode.OK, plan.stderr
+    doc = json.loads(plan.stdout)
+    assert doc["ok"] is True
+    orphans = [e for e in doc["errors"] if e["code"] == "orphan"]
+    assert orphans == [{
+        "severity": "warning", "code": "orphan", "campaign": "sendkit/founders-ab-test",
+        "message": orphans[0]["message"], "hint": "`outreach state forget "
+        "sendkit/founders-ab-test` drops the record", "file": None, "line": None,
+        "column": None, "field": None}]
+    assert "in state, no file" in orphans[0]["message"]
+    assert "in state, no file" in plan.stderr  # and still said on stderr
+    [copy] = [e for e in doc["errors"] if e["code"] != "orphan"]
+    assert copy["severity"] == "warning" and "favouriteColour" in copy["message"]
+    assert (copy["file"], copy["line"]) == (str(q2), 15) and copy["field"].endswith("subject")
