@@ -26,7 +26,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 # Larger files always take the positioned reader (and whatever bounds it enforces).
 FAST_MAX_BYTES = 256 * 1024
-assert FAST_MAX_BYTES // 2 < _docs.MAX_VALUES, "the fast path relies on it (see load_fast)"
+# Without aliases a value (a key counts as one) takes ~2 bytes at the least, on average: the
+# densest form, a flow mapping of distinct bare keys with no values (`{a, b, …, ab, …}`), holds
+# 132,735 values in FAST_MAX_BYTES (tests/test_fastpath.py). So the fast path needs no count.
+assert FAST_MAX_BYTES * 2 // 3 < _docs.MAX_VALUES, "the fast path relies on it (see load_fast)"
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -213,8 +216,7 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
     loader.env, loader.base, loader.expanded = environ, FsPath(file).parent, False
     # The bounds load_file enforces, checked while building: nesting and list length here,
     # integer size in _int. The count of values needs no check: without aliases (refused
-    # above) each value takes at least two bytes ("- ", "1,"), so a file under
-    # FAST_MAX_BYTES holds fewer than MAX_VALUES.
+    # below) a file under FAST_MAX_BYTES holds fewer than MAX_VALUES (see FAST_MAX_BYTES).
     loader.max_depth, loader.max_list = _docs.MAX_DEPTH, _docs.MAX_LIST
     no_anchor = "&" not in text  # an alias needs an anchor: without one, no node repeats
     datas: list[tuple[Any, set[DocPath], dict[DocPath, str], dict[DocPath, str]]] = []

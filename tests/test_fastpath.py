@@ -94,6 +94,34 @@ def test_fast_reader_holds_the_positioned_readers_bounds(tmp_path: Path, name: s
         assert [s.data for s in fast] == [s.data for s in slow]
 
 
+def test_the_densest_file_the_fast_path_takes_is_under_the_values_bound(tmp_path: Path) -> None:
+    # fastread counts no values: it relies on FAST_MAX_BYTES holding fewer than MAX_VALUES.
+    # The densest form: a flow mapping of distinct bare string keys with no values.
+    import itertools
+    import string
+
+    import yaml
+
+    from outreach_cli import documents
+    from outreach_cli.fastread import FAST_MAX_BYTES
+
+    alpha = string.ascii_letters + string.digits
+    resolve = yaml.resolver.Resolver().resolve
+    keys, size = [], 2
+    for k in (k for n in (1, 2, 3) for k in map("".join, itertools.product(alpha, repeat=n))):
+        if size + len(k) + 1 > FAST_MAX_BYTES:
+            break
+        if resolve(yaml.ScalarNode, k, (True, False)) == "tag:yaml.org,2002:str":
+            keys.append(k)
+            size += len(k) + 1
+    file = write(tmp_path / "dense.yaml", "{" + ",".join(keys) + "}\n")
+    assert size > FAST_MAX_BYTES - 8  # the file really fills the fast path's limit
+    assert 2 * len(keys) + 1 < documents.MAX_VALUES
+    fast = load_fast(file, {})
+    slow, problems = load_file(file, {})
+    assert problems == [] and fast is not None and fast[0].data == slow[0].data
+
+
 def test_fast_reader_expands_variables_includes_and_keeps_dates_as_text(tmp_path: Path) -> None:
     write(tmp_path / "body.html", "<p>Hi</p>\n")
     file = write(tmp_path / "c.yaml", "a: ${X}-$$\nb: [x, '${Y:-dflt}']\nc: !file body.html\n"
