@@ -27,11 +27,8 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
         out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
                         len(result.documents))
         raise typer.Exit(int(ExitCode.ERROR))
-    if result.warnings:
-        from ..output.envelope import diagnostic_entry
-
-        for w in result.warnings:
-            out.warning(diagnostic_entry(w), str(w))
+    for w in result.warnings:
+        out.file_warning(w)
     docs = c.select(result.documents, targets, excludes)
     if not docs:
         out.warn("no campaign matched")

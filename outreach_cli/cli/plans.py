@@ -39,12 +39,9 @@ def report_orphans(session: Session, docs: list[Document], out: Output,
     found = orphans(session.state, {d.address for d in docs})
     for o in c.select(found, targets, excludes):
         assert isinstance(o, Orphan)
-        from ..output.envelope import error_entry
-
-        message = f"{o.address} ({o.id}): in state, no file: nothing will be done to it"
-        hint = f"`outreach state forget {o.address}` drops the record"
-        out.warning(error_entry(message, code="orphan", campaign=o.address, hint=hint,
-                                severity="warning"), f"{message} ({hint})")
+        out.warning(f"{o.address} ({o.id}): in state, no file: nothing will be done to it",
+                    code="orphan", campaign=o.address,
+                    hint=f"`outreach state forget {o.address}` drops the record")
 
 
 def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str,

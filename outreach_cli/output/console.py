@@ -19,6 +19,7 @@ from .envelope import (
     diagnostic_entry,
     dumps,
     envelope,
+    error_entry,
     exception_entry,
     plan_errors,
     plan_to_json,
@@ -59,11 +60,18 @@ class Output(LeadViews):
     def warn(self, message: str) -> None:
         self.err.print(Text("warning: ", style="yellow") + Text(message))
 
-    def warning(self, entry: dict[str, Any], text: str) -> None:
-        """A warning about the command's input (a file's diagnostic, an orphan in state): on
-        stderr as `text`, and in the JSON envelope's `errors`, which holds every warning."""
-        self.warn(text)
-        self._warnings.append(entry)
+    def warning(self, message: str, *, code: str, hint: str | None = None,
+                campaign: str | None = None) -> None:
+        """A warning about the command's input (an orphan in state): on stderr, and in the
+        JSON envelope's `errors`, which holds every warning."""
+        self.warn(f"{message} ({hint})" if hint else message)
+        self._warnings.append(error_entry(message, code=code, hint=hint, campaign=campaign,
+                                          severity="warning"))
+
+    def file_warning(self, diagnostic: Diagnostic) -> None:
+        """A file's warning diagnostic, on stderr and in the envelope's `errors` (warning)."""
+        self.warn(str(diagnostic))
+        self._warnings.append(diagnostic_entry(diagnostic))
 
     def info(self, message: str) -> None:
         self.err.print(Text(message, style="dim"))

@@ -52,8 +52,9 @@ def measure(columns: Sequence[str], rows: Iterable[Sequence[str]],
 
 
 def fits(console: Any, title: str, widths: Sequence[int]) -> bool:
-    """Whether the plain drawing is what rich would print on `console`: no colour or style to
-    emit, a UTF-8 box, and nothing rich would wrap or shrink."""
+    """Whether this drawing is what rich would print on `console`: no console or a terminal
+    of a standard colour system (not legacy Windows), a UTF-8 box, and nothing rich would wrap
+    or shrink."""
     if console.color_system not in (None, *_STYLED_SYSTEMS) \
             or not console.encoding.lower().startswith("utf"):
         return False  # a legacy Windows console, or an ASCII box: rich's job
