@@ -718,3 +718,35 @@ def test_the_request_check_is_not_vacuous() -> None:
             Sent("GET", "/campaigns/cam_x/schedules/", {}, None, auth),
             Sent("POST", "/sequences/seq_x/steps/stp_x/ab-test", {}, None, auth)]
     assert openapi_problems(good) == []
+
+
+class _CannedLeads:
+    """A stand-in client for GET /campaigns/{id}/leads/: `[{_id, contactId, state}]` in pages
+    of `limit`, from `offset` unless the server ignores it (no offset is documented)."""
+
+    def __init__(self, count: int, *, honours_offset: bool) -> None:
+        self.count, self.honours_offset, self.calls = count, honours_offset, 0
+
+    def get(self, path: str, params: dict[str, Any]) -> Any:
+        self.calls += 1
+        start = params["offset"] if self.honours_offset else 0
+        data = [{"_id": f"lea_{i:05d}", "contactId": f"ctc_{i:05d}", "state": "scanned"}
+                for i in range(start, min(start + params["limit"], self.count))]
+        return type("R", (), {"data": data})()
+
+
+@pytest.mark.parametrize("honours_offset", [True, False])
+def test_lemlist_leads_are_read_a_page_at_a_time_and_the_loop_ends(honours_offset: bool) -> None:
+    from outreach_cli.providers.lemlist.leads import PAGE_LIMIT
+
+    canned = _CannedLeads(2 * PAGE_LIMIT + 50, honours_offset=honours_offset)
+    records = Lemlist(canned).leads.list_records("cam_1", None)  # type: ignore[arg-type]
+    first = next(iter(records))
+    assert first["_id"] == "lea_00000" and canned.calls == 1  # one page read, not all of them
+    rest = list(records)
+    ids = [first["_id"], *(r["_id"] for r in rest)]
+    assert len(ids) == len(set(ids))  # no lead twice, even from a server that ignores offset
+    # Honoured: every lead in three pages. Ignored: the second page holds nothing new, and
+    # the loop stops there (the first page, 500 leads, is all this API can give).
+    assert (len(ids), canned.calls) == ((2 * PAGE_LIMIT + 50, 3) if honours_offset
+                                        else (PAGE_LIMIT, 2))

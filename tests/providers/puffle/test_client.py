@@ -222,3 +222,24 @@ def test_a_type_change_is_blocked_as_ignored_and_the_sandbox_keeps_the_type(
     assert "fixed at creation" in verdicts["type"].reason
     provider.client.patch(f"/campaigns/{cid}", json={"type": "linkedin"})
     assert provider.fetch(cid).ctype == "email"  # type: ignore[union-attr]
+
+
+class _CannedProspects:
+    """A stand-in client for GET /campaigns/{id}/leads: `{prospects, total}` by page."""
+
+    def __init__(self, count: int) -> None:
+        self.count, self.calls = count, 0
+
+    def get(self, path: str, params: dict[str, Any]) -> Any:
+        self.calls += 1
+        start = (params["page"] - 1) * params["limit"]
+        items = [{"id": f"p{i}", "email": f"p{i}@example.org", "status": "pending"}
+                 for i in range(start, min(start + params["limit"], self.count))]
+        return type("R", (), {"data": {"prospects": items, "total": self.count}})()
+
+
+def test_prospects_are_read_a_page_at_a_time() -> None:
+    canned = _CannedProspects(450)
+    records = iter(Puffle(canned).leads.list_records("c1", None))  # type: ignore[arg-type]
+    assert next(records)["id"] == "p0" and canned.calls == 1  # one page read, not all three
+    assert len(list(records)) == 449 and canned.calls == 3  # and it stops at `total`
