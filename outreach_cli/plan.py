@@ -116,10 +116,16 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
     output renders it there, instead of after the last answer)."""
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         plans = []
-        for cp in pool.map(lambda d: plan_one(d, provider_for, state), docs):
-            plans.append(cp)
-            if on_plan is not None:
-                on_plan(cp)
+        results = pool.map(lambda d: plan_one(d, provider_for, state), docs)
+        try:
+            for cp in results:
+                plans.append(cp)
+                if on_plan is not None:
+                    on_plan(cp)
+        finally:
+            # If on_plan failed, the reads not yet started are cancelled (map's generator
+            # cancels them when closed) rather than all waited for.
+            getattr(results, "close", lambda: None)()
     return Plan(tuple(plans))
 
 
