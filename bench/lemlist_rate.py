@@ -98,8 +98,8 @@ def main() -> None:
     from outreach_cli import apply as applier
     from outreach_cli import plan as planner
     from outreach_cli.http import Api, RetryPolicy, shared_limiter
-    from outreach_cli.providers.lemlist import rules as lemlist_rules
     from outreach_cli.providers.lemlist import Lemlist
+    from outreach_cli.providers.lemlist import rules as lemlist_rules
     from outreach_cli.sandbox import server
     from outreach_cli.state import State
     from outreach_cli.validate import validate_paths

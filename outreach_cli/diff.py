@@ -67,7 +67,7 @@ def _same_deep(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same_deep(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_deep(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same_deep(x, y) for x, y in zip(a, b, strict=True))
     return same(a, b)
 
 

@@ -120,7 +120,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
-                problems.append(Diagnostic(raw, 1, 1, "", "no *.yaml or *.yml files in this folder"))
+                problems.append(Diagnostic(raw, 1, 1, "",
+                                           "no *.yaml or *.yml files in this folder"))
         elif p.is_file():
             found = [str(p)]
         else:
@@ -133,7 +134,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
     return files, problems
 
 
-def load_file(file: str, environ: Mapping[str, str] | None = None) -> tuple[list[Source], list[Diagnostic]]:
+def load_file(file: str, environ: Mapping[str, str] | None = None
+              ) -> tuple[list[Source], list[Diagnostic]]:
     """Every document of one YAML file, with the problems found reading them."""
     env = os.environ if environ is None else environ
     try:

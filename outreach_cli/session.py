@@ -15,7 +15,8 @@ from .providers.base import Provider
 from .state import State
 
 # Keys the embedded sandbox accepts when the user has none set: one demo workspace each.
-SANDBOX_KEYS = {"sendkit": "sk_sandbox_demo", "lemlist": "sandbox-demo", "puffle": "pk_test_sandbox"}
+SANDBOX_KEYS = {"sendkit": "sk_sandbox_demo", "lemlist": "sandbox-demo",
+                "puffle": "pk_test_sandbox"}
 
 
 class Session:

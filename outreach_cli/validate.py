@@ -78,16 +78,19 @@ def document_schema(provider: str) -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["provider", "campaign"],
         "properties": {
-            "provider": {"const": provider, "description": "The platform: sendkit, lemlist or puffle."},
+            "provider": {"const": provider,
+                         "description": "The platform: sendkit, lemlist or puffle."},
             "key": {"type": "string", "pattern": KEY_PATTERN,
-                    "description": "Stable identity of this campaign in state; defaults to the file name."},
+                    "description": "Stable identity of this campaign in state; defaults to "
+                                   "the file name."},
             "id": {"type": "string", "minLength": 1,
                    "description": "Pin an existing remote campaign by its id."},
             "status": {"enum": list(DESIRED_STATUSES),
                        "description": "Desired lifecycle: draft, active or paused."},
             "ignore": {"type": "array", "items": {"type": "string", "minLength": 1},
                        "uniqueItems": True,
-                       "description": "Campaign fields the dashboard owns (dotted, globs allowed)."},
+                       "description": "Campaign fields the dashboard owns (dotted, globs "
+                                      "allowed)."},
             "variables": {"type": "array", "uniqueItems": True,
                           "items": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$"},
                           "description": "Custom lead fields the copy may use as template "
@@ -333,7 +336,8 @@ def _describe(error: Any) -> list[Described]:
     if kind in ("anyOf", "oneOf") and error.context:
         best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator))
         return _describe(best)
-    if kind == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
+    if kind == "not" and isinstance(error.validator_value, dict) \
+            and "required" in error.validator_value:
         names = error.validator_value["required"]
         return [((*path, names[0]) if len(names) == 1 else path,
                  f"{', '.join(names)} is not allowed here", True, "not-allowed")]

@@ -71,7 +71,8 @@ def test_typer_only_in_cli_and_rich_only_in_output() -> None:
     typer = {n for n, deps in IMPORTS.items() if any(d.split(".")[0] == "typer" for d in deps)}
     rich = {n for n, deps in IMPORTS.items() if any(d.split(".")[0] == "rich" for d in deps)}
     assert all(n.startswith("outreach_cli.cli") for n in typer), typer
-    assert all(n == "outreach_cli.output" or n.startswith("outreach_cli.output.") for n in rich), rich
+    assert all(n == "outreach_cli.output" or n.startswith("outreach_cli.output.")
+               for n in rich), rich
 
 
 def test_no_import_cycle() -> None:

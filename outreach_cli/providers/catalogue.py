@@ -89,7 +89,7 @@ def apply_probe(base: dict[str, Any], probe: Probe) -> dict[str, Any]:
         keys: list[str | int] = [int(k) if k.isdigit() else k for k in dotted.split(".")]
         node: Any = out
         for k in keys[:-1]:
-            if isinstance(node, dict):
+            if isinstance(node, dict):  # noqa: SIM108 (a ternary cannot hold both ignores)
                 node = node.setdefault(k, {})  # type: ignore[arg-type]
             else:
                 node = node[k]  # type: ignore[index]

@@ -47,7 +47,7 @@ def test_update_plan_exact_text(applied: Path, monkeypatch: pytest.MonkeyPatch) 
     ~ settings.dailySendLimit: 50 → 100
 
 Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.
-"""
+"""  # noqa: E501 (the screen as printed)
 
 
 def test_secret_never_printed(campaigns_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

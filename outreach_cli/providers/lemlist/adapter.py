@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lifecycle, Lazy, Provider, Remote, Verdict, rule_for
+from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, rule_for
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
 from .steps import add_step, update_steps

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lifecycle, Lazy, Provider, Remote, Verdict
+from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict
 from . import rules as puffle_rules
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, FieldRule, Finding, Lifecycle, Lazy, Provider, Remote, Verdict
+from ..base import Change, FieldRule, Finding, Lazy, Lifecycle, Provider, Remote, Verdict
 from . import rules as sendkit_rules
 from .tiptap import to_tiptap
 
