@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -200,6 +201,20 @@ def _tls(base_url: str) -> dict[str, Any]:
     return {"verify": ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)}
 
 
+class NoCookies(CookieJar):
+    """A cookie jar that keeps nothing. Every endpoint outreach calls authenticates each
+    request by its key (providers.md: only Puffle's key-management page, which outreach does
+    not call, uses session cookies), so no cookie a server or load balancer sets is stored or
+    sent back, as curl does by default; and httpx's parse of every answer's Set-Cookie headers
+    (~0.04 ms a request) is skipped."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
+
+
 class Api:
     """An authenticated client for one provider's API root."""
 
@@ -234,6 +249,7 @@ class Api:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            cookies=NoCookies(),
             **_tls(self.base_url),
         )
 

@@ -23,6 +23,20 @@ Path = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (what files and APIs give), ~5x cheaper than
+    copy.deepcopy; anything else is handed to copy.deepcopy."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
 class Lazy:
     """A class attribute named as "module:attr" (relative to the class's package), imported on
     first read: `validate` asks an adapter for its rules and never loads its lead code."""
@@ -229,7 +243,8 @@ class Provider(ABC):
                        ignored=rule.when_forbidden == "ignored")
 
     def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
-        """The file's campaign as the server would store it (e.g. text → HTML bodies)."""
+        """The file's campaign as the server would store it (e.g. text → HTML bodies).
+        `campaign` is the caller's own copy: it may be changed and returned."""
         return campaign
 
     # Actions that must run before field updates (a pause makes pause-only edits legal).

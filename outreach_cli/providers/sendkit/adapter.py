@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, FieldRule, Finding, Lazy, Lifecycle, Provider, Remote, Verdict
+from ..base import Change, FieldRule, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, json_copy
 from . import rules as sendkit_rules
 from .tiptap import to_tiptap
 
@@ -96,7 +96,7 @@ class SendKit(Provider):
         reply trigger's `value` dropped (SK-36), `use_specific_mailboxes` written as
         `disabled` (SK-64), read-only `espMatchingRules` dropped (SK-62). `name` is
         server-assigned and compared only when the file sets it."""
-        out = copy.deepcopy(campaign)
+        out = campaign  # the caller's own copy (Provider.comparable)
         _normalise_sequence(out.get("sequence"))
         for sub in out.get("subsequences") or []:
             if not isinstance(sub, dict):
@@ -315,13 +315,13 @@ def normalize(raw: dict[str, Any]) -> dict[str, Any]:
     """A SendKit campaign as read → the shape of the file's `campaign:` block."""
     out: dict[str, Any] = {"name": raw.get("name")}
     if "sequence" in raw:
-        out["sequence"] = copy.deepcopy(raw["sequence"])
+        out["sequence"] = json_copy(raw["sequence"])
     if "subsequences" in raw:
-        out["subsequences"] = copy.deepcopy(raw["subsequences"])
+        out["subsequences"] = json_copy(raw["subsequences"])
     sched = raw.get("sendingSchedule") or raw.get("schedule")
     if sched is not None:
-        out["schedule"] = copy.deepcopy(sched)
-    settings = copy.deepcopy(raw.get("settings") or {})
+        out["schedule"] = json_copy(sched)
+    settings = json_copy(raw.get("settings") or {})
     for key in FLATTENED_SETTINGS:
         if key in raw:
             settings[key] = raw[key]
