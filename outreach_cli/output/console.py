@@ -134,7 +134,7 @@ class Output(LeadViews):
             data = plan_to_json(plan, ready if prepared else None)
             self.json(data, exit_code=code, errors=plan_errors(plan))
         elif self.format == "markdown":
-            print(plan_markdown(plan), file=self.out.file)
+            print(plan_markdown(plan, warnings=self._warnings), file=self.out.file)
         elif prepared and plan.campaigns:
             self.out.file.write("".join(str(r) for r in ready))
             self.out.print(Text(tally_line(plan), style="bold"))

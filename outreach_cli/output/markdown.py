@@ -4,6 +4,9 @@ only between campaigns so that the comment stays valid under GitHub's size limit
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE, _nested, _symbol, block, human_duration, is_long_text, show
 from .textdiff import plain, text_rows
@@ -134,12 +137,41 @@ def campaign_section(cp: CampaignPlan, brief: bool = False) -> str:
             f"{fence}diff\n" + "\n".join(lines) + f"\n{fence}\n</details>\n")
 
 
-def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
+WARNINGS_SHOWN = 20  # the rest are counted: the JSON envelope and stderr carry them all
+
+
+def warning_lines(warnings: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The input's warnings (a campaign in state without its file, a file's warning), as a
+    list under the summary: a reviewer reading only the comment sees them too."""
+    if not warnings:
+        return []
+    out = [f"**{len(warnings)} warning{'s' if len(warnings) != 1 else ''}**", ""]
+    for w in warnings[:WARNINGS_SHOWN]:
+        if w.get("file"):
+            where = f"{w['file']}:{w['line']}:{w['column']}" if w.get("line") else w["file"]
+            where += f": {w['field']}" if w.get("field") else ""
+        else:
+            where = w.get("campaign") or w.get("code") or "warning"
+        hint = f" ({w['hint']})" if w.get("hint") else ""
+        out.append(f"- {_code(where)}: {_escape(w['message'] + hint)}")
+    if len(warnings) > WARNINGS_SHOWN:
+        out.append(f"- and {len(warnings) - WARNINGS_SHOWN} more: {FULL_PLAN}")
+    return [*out, ""]
+
+
+def _escape(text: str) -> str:
+    """Prose in a list item: markup characters shown as written, on one line."""
+    text = " ".join(text.split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT,
+                  warnings: Sequence[Mapping[str, Any]] = ()) -> str:
     """The comment; at most `limit` characters plus the note on what it left out."""
     ordered = sorted(plan.campaigns, key=lambda cp: ORDER[_symbol(cp)])
     changed = [cp for cp in ordered if _symbol(cp) != "="]
     unchanged = [cp for cp in ordered if _symbol(cp) == "="]
-    head = [f"### outreach plan: {_words(plan)}", ""]
+    head = [f"### outreach plan: {_words(plan)}", "", *warning_lines(warnings)]
     if unchanged:
         names = ", ".join(f"`{cp.address}`" for cp in unchanged[:20])
         more = f" and {len(unchanged) - 20} more" if len(unchanged) > 20 else ""

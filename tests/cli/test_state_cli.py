@@ -82,3 +82,22 @@ def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: 
     [copy] = [e for e in doc["errors"] if e["code"] != "orphan"]
     assert copy["severity"] == "warning" and "favouriteColour" in copy["message"]
     assert (copy["file"], copy["line"]) == (str(q2), 15) and copy["field"].endswith("subject")
+
+
+def test_the_markdown_comment_lists_orphans_and_file_warnings(campaigns_dir: Path) -> None:
+    # A CI job posts stdout as the pull-request comment: stderr's warnings must be in it.
+    folder = campaigns_dir / "sendkit"
+    assert run("apply", "--sandbox", "--yes", str(folder)).exit_code == ExitCode.OK
+    (folder / "founders-ab-test.yaml").unlink()
+    q2 = folder / "q2-decision-makers.yaml"
+    lines = q2.read_text().splitlines(keepends=True)
+    lines[14] = '      subject: "Re: {{favouriteColour}}"\n'  # a field no lead has: a warning
+    q2.write_text("".join(lines))
+    plan = run("plan", "--sandbox", "-f", "markdown", str(folder))
+    assert plan.exit_code == ExitCode.OK, plan.stderr
+    head = plan.stdout.split("<details>")[0]
+    assert "**2 warnings**" in head
+    assert ("- <code>sendkit/founders-ab-test</code>: sendkit/founders-ab-test (") in head
+    assert "in state, no file: nothing will be done to it (`outreach state forget " \
+        "sendkit/founders-ab-test` drops the record)" in head
+    assert f"- <code>{q2}:15:" in head and "favouriteColour" in head

@@ -253,3 +253,26 @@ def test_a_plan_rendered_campaign_by_campaign_prints_what_the_whole_plan_prints(
     out.prepare(plan.campaigns[0])
     out.plan(plan)
     assert partial.getvalue() == whole.getvalue()
+
+
+def test_the_comment_lists_warnings_escaped_and_counts_those_past_twenty(tmp_path: Path) -> None:
+    from outreach_cli.output.markdown import WARNINGS_SHOWN
+
+    [doc] = _docs(tmp_path, 1)
+    plan = Plan((CampaignPlan(doc, "noop", _remote(0)),))
+    warnings = [{"severity": "warning", "code": "orphan", "campaign": f"sendkit/old-{i}",
+                 "message": f"sendkit/old-{i} (id): in state, no file", "hint": "forget it",
+                 "file": None, "line": None, "column": None, "field": None}
+                for i in range(WARNINGS_SHOWN + 3)]
+    warnings[0] = {**warnings[0], "file": "a|b.yaml", "line": 3, "column": 7,
+                   "field": "sequence[0].body", "message": "uses <b>{{x}}</b>\nno lead has x",
+                   "hint": None}
+    head = plan_markdown(plan, warnings=warnings).split("= 1 unchanged")[0]
+    assert f"**{WARNINGS_SHOWN + 3} warnings**" in head
+    assert ("- <code>a&#124;b.yaml:3:7: sequence[0].body</code>: uses &lt;b&gt;{{x}}&lt;/b&gt; "
+            "no lead has x\n") in head
+    assert "- <code>sendkit/old-1</code>: sendkit/old-1 (id): in state, no file (forget it)" \
+        in head
+    shown = [line for line in head.splitlines() if line.startswith("- <code>")]
+    assert len(shown) == WARNINGS_SHOWN and "- and 3 more: " in head
+    assert "warning" not in plan_markdown(plan)  # none: no section
