@@ -369,8 +369,8 @@ class Lemlist(Provider):
         schedules = campaign.get("schedules") or []
         if schedules and schedule_ids:
             # The default schedule lemlist made for this campaign becomes the first one.
-            self.client.patch(f"/schedules/{schedule_ids[0]}", json=_schedule_body(schedules[0]),
-                              retry=True)
+            self.client.patch(f"/schedules/{seg(schedule_ids[0])}",
+                              json=_schedule_body(schedules[0]), retry=True)
             schedules = schedules[1:]
         for sched in schedules:
             self._add_schedule(cid, sched)
@@ -426,7 +426,7 @@ class Lemlist(Provider):
         for i in sorted(patched):
             body = {k: copy.deepcopy(want[i][k]) for k in sorted(patched[i]) if k in want[i]}
             if body:
-                self.client.patch(f"/schedules/{have[i]['_id']}", json=body, retry=True)
+                self.client.patch(f"/schedules/{seg(have[i]['_id'])}", json=body, retry=True)
         for i in sorted(added):
             self._add_schedule(remote.id, want[i])
 
