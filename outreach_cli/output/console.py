@@ -46,6 +46,9 @@ class Output(LeadViews):
             kw["force_terminal"] = True
         self.out = Console(file=stdout or sys.stdout, **kw)
         self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
+        # Messages on a terminal wrap between words (left to the terminal, a long warning was
+        # cut mid-word at 80 columns); piped or in a CI log, each message stays one line.
+        self.err.soft_wrap = not self.err.is_terminal
         self._ready: dict[int, Any] = {}  # id(campaign plan) → its part, rendered by prepare()
         self._warnings: list[dict[str, Any]] = []  # for the envelope's errors (warning())
 
