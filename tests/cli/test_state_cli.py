@@ -57,16 +57,23 @@ def test_new_commands_complete() -> None:
     assert complete("outreach apply --pl", 2) == ["--plan"]
 
 
-def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: Path) -> None:
-    # The envelope's errors hold every warning (envelope.schema.json), not only stderr.
+def _orphan_and_file_warning(campaigns_dir: Path) -> tuple[Path, Path]:
+    """Both SendKit examples applied, then one file deleted (an orphan) and a subject in the
+    other made to use a field no lead has (a warning at line 15): the folder and that file."""
     folder = campaigns_dir / "sendkit"
     assert run("apply", "--sandbox", "--yes", str(folder)).exit_code == ExitCode.OK
     (folder / "founders-ab-test.yaml").unlink()
     q2 = folder / "q2-decision-makers.yaml"
     lines = q2.read_text().splitlines(keepends=True)
     assert lines[14].strip().startswith("subject:")  # line 15: the bump's subject
-    lines[14] = '      subject: "Re: {{favouriteColour}}"\n'  # a field no lead has: a warning
+    lines[14] = '      subject: "Re: {{favouriteColour}}"\n'
     q2.write_text("".join(lines))
+    return folder, q2
+
+
+def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: Path) -> None:
+    # The envelope's errors hold every warning (envelope.schema.json), not only stderr.
+    folder, q2 = _orphan_and_file_warning(campaigns_dir)
     plan = run("plan", "--sandbox", "-f", "json", str(folder))
     assert plan.exit_code == ExitCode.OK, plan.stderr
     doc = json.loads(plan.stdout)
@@ -86,13 +93,7 @@ def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: 
 
 def test_the_markdown_comment_lists_orphans_and_file_warnings(campaigns_dir: Path) -> None:
     # A CI job posts stdout as the pull-request comment: stderr's warnings must be in it.
-    folder = campaigns_dir / "sendkit"
-    assert run("apply", "--sandbox", "--yes", str(folder)).exit_code == ExitCode.OK
-    (folder / "founders-ab-test.yaml").unlink()
-    q2 = folder / "q2-decision-makers.yaml"
-    lines = q2.read_text().splitlines(keepends=True)
-    lines[14] = '      subject: "Re: {{favouriteColour}}"\n'  # a field no lead has: a warning
-    q2.write_text("".join(lines))
+    folder, q2 = _orphan_and_file_warning(campaigns_dir)
     plan = run("plan", "--sandbox", "-f", "markdown", str(folder))
     assert plan.exit_code == ExitCode.OK, plan.stderr
     head = plan.stdout.split("<details>")[0]
