@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import copy
-import queue
 import re
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -117,106 +114,19 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
     """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
     campaign's plan in file order on the calling thread, while later reads are in flight (the
     output renders it there, instead of after the last answer)."""
-    with Reads(provider_for, state, concurrency=concurrency) as reads:
-        return reads.plan(docs, on_plan)
-
-
-class Reads:
-    """Campaign reads started ahead of the plan that needs them: `plan` starts a campaign's read
-    as soon as its file has passed validation, while later files are still being checked
-    (`start`); `plan(docs)` then plans exactly `docs`, in their order, reading any not started.
-
-    Reads only: nothing a read does is kept outside its own result. So a plan that stops (a
-    later file fails, a key is missing, an interrupt) drops the reads not yet sent and gives
-    those in flight at most STOP_GRACE seconds: a command that has printed its diagnostics
-    must not hang on a platform that does not answer (a read may wait and retry for
-    minutes), and a read that answers in time closes its connection cleanly. The workers are
-    daemon threads for that reason (concurrent.futures joins its workers at exit); a plan that
-    completes has every read answered, and its workers end before the command returns."""
-
-    STOP_GRACE = 2.0  # seconds; our choice, long enough for any answering platform's read
-
-    def __init__(self, provider_for: ProviderFor, state: State, *, concurrency: int = 4) -> None:
-        self._provider_for, self._state = provider_for, state
-        self._pool = _DaemonPool(max(1, concurrency))
-        # id(doc) → its read; a Document holds dicts, so it is not hashable. The future keeps
-        # its document alive, so an id is never reused while it is a key here.
-        self._started: dict[int, Future[CampaignPlan]] = {}
-
-    def start(self, doc: Document) -> None:
-        if id(doc) not in self._started:
-            self._started[id(doc)] = self._pool.submit(plan_one, doc, self._provider_for,
-                                                       self._state)
-
-    def plan(self, docs: list[Document],
-             on_plan: Callable[[CampaignPlan], None] | None = None) -> Plan:
-        for doc in docs:
-            self.start(doc)
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         plans = []
-        for doc in docs:
-            cp = self._started[id(doc)].result()
-            plans.append(cp)
-            if on_plan is not None:
-                on_plan(cp)
-        return Plan(tuple(plans))
-
-    def __enter__(self) -> Reads:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        self._pool.shutdown(None if kind is None else self.STOP_GRACE)
-
-
-class _DaemonPool:
-    """A fixed set of daemon worker threads, started as work arrives (what ThreadPoolExecutor
-    does, except that the interpreter does not wait for them at exit)."""
-
-    def __init__(self, workers: int) -> None:
-        self._max = workers
-        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]
-                                        | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._idle = threading.Semaphore(0)
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        self._queue.put((future, fn, args))
-        if not self._idle.acquire(blocking=False) and len(self._threads) < self._max:
-            t = threading.Thread(target=self._work, name=f"outreach-read-{len(self._threads)}",
-                                 daemon=True)
-            self._threads.append(t)
-            t.start()
-        return future
-
-    def _work(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            future, fn, args = item
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(fn(*args))
-                except BaseException as exc:  # handed to whoever waits on the future
-                    future.set_exception(exc)
-                del future, fn, args, item
-            self._idle.release()
-
-    def shutdown(self, timeout: float | None) -> None:
-        """Cancel what has not started; end the workers, waiting up to `timeout` seconds
-        (None: until they end)."""
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is not None:
-                item[0].cancel()
-        for _ in self._threads:
-            self._queue.put(None)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        for t in self._threads:
-            t.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        results = pool.map(lambda d: plan_one(d, provider_for, state), docs)
+        try:
+            for cp in results:
+                plans.append(cp)
+                if on_plan is not None:
+                    on_plan(cp)
+        finally:
+            # If on_plan failed, the reads not yet started are cancelled (map's generator
+            # cancels them when closed) rather than all waited for.
+            getattr(results, "close", lambda: None)()
+    return Plan(tuple(plans))
 
 
 def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> CampaignPlan:

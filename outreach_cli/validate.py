@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
@@ -115,17 +115,13 @@ def _validator(provider: str) -> Any:
 
 
 def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None, *,
-                   keep: bool = True,
-                   on_document: Callable[[Document], None] | None = None) -> Result:
+                   keep: bool = True) -> Result:
     """Load and check every campaign document under `paths`.
 
     Each file is first read on the fast path (C loader, no positions); only a file with a
     problem, or one the fast path does not handle, is read again with positions, so its
     diagnostics name file:line:col. With `keep=False` the passing documents are counted, not
     kept: memory stays flat in the number of files (what `outreach validate` needs).
-    `on_document` gets each document of a file as that file passes, for as long as no file
-    has had an error (plan starts reading a campaign then): a document handed over may still
-    be in a result with errors, found in a later file (a duplicate key among them).
     """
     env = os.environ if environ is None else environ
     files, diagnostics = expand_paths(paths)
@@ -134,7 +130,6 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     touched = len({d.file for d in diagnostics})
     seen: dict[str, tuple[str, int]] = {}  # address → (file, index) where it was first defined
     keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
-    failed = any(d.severity == "error" for d in diagnostics)  # so far: on_document stops
     for file in files:
         before = len(diagnostics)
         docs = _check_fast(file, env)
@@ -156,10 +151,6 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
         count += len(docs)
         if keep:
             documents.extend(docs)
-        failed = failed or any(d.severity == "error" for d in diagnostics[before:])
-        if on_document is not None and not failed:
-            for doc in docs:
-                on_document(doc)
     if any(d.severity == "error" and d.path == "key" for d in diagnostics):
         # A file whose key is wrong or taken keeps none of its documents.
         documents = [d for d in documents if d.file not in keyed]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..output import Output
     from ..plan import Plan
     from ..session import Session
-    from ..validate import Document, Result
+    from ..validate import Document
 
 
 def _load(paths: list[str], out: Output, targets: list[str] | None,
@@ -22,12 +22,7 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
     """Validate every file; any error stops here, before a single request."""
     from ..validate import validate_paths
 
-    return _checked(validate_paths(paths), out, targets, excludes)
-
-
-def _checked(result: Result, out: Output, targets: list[str] | None,
-             excludes: list[str] | None) -> list[Document]:
-    """The selected documents of a validation; any error exits 1 with every diagnostic."""
+    result = validate_paths(paths)
     if result.errors:
         out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
                         len(result.documents))
@@ -40,14 +35,15 @@ def _checked(result: Result, out: Output, targets: list[str] | None,
     return docs
 
 
-def _check_keys(docs: list[Document], session: Session) -> None:
-    """Every platform the documents use has its API key: one error naming all that lack one."""
+def _plan(docs: list[Document], session: Session, concurrency: int,
+          out: Output | None = None) -> Plan:
+    from .. import plan as planner
     from ..errors import MissingKeyError, OutreachError
 
     missing: list[MissingKeyError] = []
     for name in sorted({d.provider for d in docs}):
         try:
-            session.provider(name)
+            session.provider(name)  # a missing key stops here, before any request
         except MissingKeyError as exc:
             missing.append(exc)
     if len(missing) == 1:
@@ -56,47 +52,11 @@ def _check_keys(docs: list[Document], session: Session) -> None:
         raise OutreachError("no API keys for: " + ", ".join(m.env_var for m in missing),
                             hint="export them, or run with --sandbox to use the embedded "
                             "emulator")
-
-
-def _plan(docs: list[Document], session: Session, concurrency: int,
-          out: Output | None = None) -> Plan:
-    from .. import plan as planner
-
-    _check_keys(docs, session)  # a missing key stops here, before any request
     # Each campaign is rendered as it is planned, while the rest are read (a lambda: the
     # Output, and rich with it, loads at the first campaign, not here).
     prepare = (lambda cp: out.prepare(cp)) if out is not None else None
     return planner.build(docs, session.provider, session.state, concurrency=concurrency,
                          on_plan=prepare)
-
-
-def _load_and_plan(paths: list[str], session: Session, out: Output, concurrency: int,
-                   targets: list[str] | None, excludes: list[str] | None) -> Plan:
-    """`plan`'s reads start as the files pass validation, while the rest are checked: the
-    checking (~50 ms for 200 files) is hidden behind the first answers instead of before the
-    first question. Only reads, and only while no file has failed: an error anywhere still
-    ends the command at the diagnostics, exit 1, with no plan shown (the reads already sent
-    are dropped), and so does a missing API key, as before."""
-    from .. import plan as planner
-    from ..errors import MissingKeyError
-    from ..validate import validate_paths
-
-    lacking: set[str] = set()
-    with planner.Reads(session.provider, session.state, concurrency=concurrency) as reads:
-        def start(doc: Document) -> None:
-            if doc.provider in lacking or not c.select([doc], targets, excludes):
-                return
-            try:
-                session.provider(doc.provider)
-            except MissingKeyError:
-                lacking.add(doc.provider)  # said after validation, with every other one
-                return
-            reads.start(doc)
-
-        docs = _checked(validate_paths(paths, on_document=start), out, targets, excludes)
-        _check_keys(docs, session)
-        plans.report_orphans(session, docs, out, targets, excludes)
-        return reads.plan(docs, lambda cp: out.prepare(cp))
 
 
 def validate_cmd(
@@ -136,7 +96,9 @@ def plan_cmd(
     out = c.make_output(fmt, no_color, "plan")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
-        plan = _load_and_plan(paths, session, out, concurrency, target, exclude)
+        docs = _load(paths, out, target, exclude)
+        plans.report_orphans(session, docs, out, target, exclude)
+        plan = _plan(docs, session, concurrency, out)
         if out_file:
             plans.save(plan, session, out_file, out)
         code = int(plan.exit_code(detailed_exitcode))
