@@ -11,6 +11,7 @@ from outreach_cli.providers.lemlist import templates as ll
 from tests.helpers import SHARED
 
 
+@pytest.mark.reference
 def test_the_table_is_the_add_lead_fields_of_the_openapi_file() -> None:
     spec = json.loads((SHARED / "reference" / "openapi" / "lemlist.json").read_text("utf-8"))
     body = spec["paths"]["/campaigns/{campaignId}/leads/"]["post"]["requestBody"]

@@ -27,6 +27,7 @@ def test_the_docs_examples_check_clean() -> None:
     assert [f for s in pf.spots(campaign()) for f in t.check(s, pf.VARIABLES)] == []
 
 
+@pytest.mark.reference
 def test_every_variable_the_docs_show_is_in_the_table() -> None:
     ref = (SHARED / "reference" / "providers.md").read_text("utf-8")
     section = ref[ref.index("**Template variables:**"):][:600]

@@ -29,6 +29,7 @@ def test_the_docs_example_copy_checks_clean(text: str) -> None:
     assert t.check(t.Spot(("x",), text, "body", t.BRACES), sk.VARIABLES) == []
 
 
+@pytest.mark.reference
 def test_every_variable_of_the_seed_pages_is_in_the_table() -> None:
     seen = set()
     for page in sorted((SHARED / "seeds").glob("sendkit-*.txt")):
