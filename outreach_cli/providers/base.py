@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from ..http import Api
     from ..leads.records import Batch, Decision, Lead, LeadChange, LeadRow, Outcome
+    from .identity import WorkspaceIdentity
 
 Path = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
@@ -328,6 +329,10 @@ class Provider(ABC):
     @abstractmethod
     def transition(self, remote: Remote, action: str) -> None:
         """Run a lifecycle action (start, pause, resume, launch)."""
+
+    def whoami(self) -> WorkspaceIdentity:
+        """Which workspace/team/account the bound API key belongs to (reads only)."""
+        raise NotImplementedError(f"{self.title} cannot tell which workspace its key belongs to")
 
 
 class LeadOps:

@@ -35,6 +35,7 @@ from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
 from ...urlpath import seg
 from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, rule_for
+from ..identity import WorkspaceIdentity
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
 from .steps import add_step, update_steps
@@ -450,6 +451,16 @@ class Lemlist(Provider):
         return Remote(str(camp.get("_id")), str(camp.get("name") or ""),
                       str(camp.get("status") or "draft"), camp.get("updatedAt"), {},
                       {"campaign": camp})
+
+    def whoami(self) -> WorkspaceIdentity:
+        """The key's team (a key belongs to one): `GET /team`, `_id` tea_…, `name`, `userIds`."""
+        team = self.client.get("/team").data
+        if not isinstance(team, dict) or not team.get("_id"):
+            raise OutreachError("lemlist: GET /team answered no team `_id`")
+        users = team.get("userIds")
+        return WorkspaceIdentity("lemlist", str(team["_id"]), str(team.get("name") or ""),
+                                 "team read with GET /team",
+                                 accounts=tuple(map(str, users)) if isinstance(users, list) else ())
 
     def _remote(self, raw: dict[str, Any]) -> Remote:
         camp = raw["campaign"]

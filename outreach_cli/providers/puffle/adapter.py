@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
 from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict
+from ..identity import WorkspaceIdentity
 from . import rules as puffle_rules
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
@@ -257,6 +258,31 @@ class Puffle(Provider):
                                                       .get("stats") or {}).items())}
 
     # -- helpers --------------------------------------------------------------------------------
+
+    def whoami(self) -> WorkspaceIdentity:
+        """The key's account, by proxy: Puffle documents no endpoint that names the workspace
+        or account a key belongs to (providers.md §3: keys are "scoped to a single workspace";
+        `/api/user/api-key` takes session cookies, not keys). The documented field that names
+        it is `user_id` on every campaign of `GET /api/campaigns`; the connected sender
+        accounts (`GET /api/senders`) name it for people. A workspace without campaigns has
+        no `user_id` to read: `id` is then "" and `detail` says so."""
+        listed = self.client.get("/campaigns").data
+        camps = listed.get("campaigns") if isinstance(listed, dict) else None
+        users = sorted({str(c["user_id"]) for c in camps or []
+                        if isinstance(c, dict) and c.get("user_id")})
+        got = self.client.get("/senders").data
+        senders = got.get("senders") if isinstance(got, dict) else None
+        senders = [s for s in senders or [] if isinstance(s, dict)]
+        names = [str(s.get("email") or s.get("name") or s.get("id")) for s in senders]
+        detail = ("Puffle documents no workspace endpoint: the account is the campaigns' "
+                  "user_id (GET /api/campaigns) and its senders (GET /api/senders)")
+        if not users:
+            detail += "; no campaign yet, so no user_id to read"
+        elif len(users) > 1:
+            detail += f"; campaigns name {len(users)} user ids"
+        return WorkspaceIdentity(
+            "puffle", ",".join(users), "senders: " + ", ".join(names) if names else "",
+            detail, proxy=True, accounts=tuple(str(s.get("id")) for s in senders))
 
     def _remote(self, data: dict[str, Any]) -> Remote:
         camp = data.get("campaign") or {}

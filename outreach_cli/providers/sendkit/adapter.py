@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
 from ..base import Change, FieldRule, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, json_copy
+from ..identity import WorkspaceIdentity
 from . import rules as sendkit_rules
 from .tiptap import to_tiptap
 
@@ -305,6 +306,28 @@ class SendKit(Provider):
                 query["page"] = page
 
     # -- helpers --------------------------------------------------------------------------------
+
+    def whoami(self) -> WorkspaceIdentity:
+        """The key's workspace: `GET /v1/workspaces` (providers.md §1b) answers a workspace
+        key's own workspace only, and a platform key every workspace it belongs to, among
+        which the one it is used with (SENDKIT_WORKSPACE_ID, sent as X-Workspace-Id)."""
+        items = _data(self.client.get("/workspaces").data)
+        items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        # httpx keeps the headers connect() set; a workspace key sends none.
+        chosen = self.client._client.headers.get("X-Workspace-Id")
+        if chosen:
+            items = [i for i in items if str(i.get("id") or i.get("_id") or "") == chosen]
+        where = "GET /v1/workspaces"
+        if len(items) != 1:
+            wanted = f"workspace {chosen}" if chosen else "one workspace"
+            raise OutreachError(
+                f"sendkit: {where} answered {len(items)} workspaces where outreach expects "
+                f"{wanted}", hint="a workspace key (sk_…) sees only its own workspace; a "
+                "platform key (sk_user_…) needs SENDKIT_WORKSPACE_ID naming one of its "
+                "workspaces")
+        item = items[0]
+        return WorkspaceIdentity("sendkit", _id(item), str(item.get("name") or ""),
+                                 f"workspace read with {where}")
 
     def _remote(self, raw: dict[str, Any]) -> Remote:
         return Remote(_id(raw), str(raw.get("name") or ""), str(raw.get("status") or "draft"),

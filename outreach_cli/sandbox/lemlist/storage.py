@@ -41,7 +41,9 @@ class Rows:
         team_id = prefixed_id("tea_")
         owner = DEMO_USERS[0]["_id"]
         self.store.put(ws, "team", "team", {
-            "_id": team_id, "name": "Demo team", "userIds": [u["_id"] for u in DEMO_USERS],
+            # Named after its id: two keys (two teams) read as two names too.
+            "_id": team_id, "name": f"Demo team {team_id[-5:]}",
+            "userIds": [u["_id"] for u in DEMO_USERS],
             "createdBy": owner, "createdAt": now,
         })
         for user in DEMO_USERS:

@@ -42,7 +42,10 @@ ROUTES = (
     ("PATCH", "/campaigns/{campaign_id}/leads/{lead_id}", "_update_campaign_lead"),
     ("GET", "/tags", "_list_tags"),
     ("GET", "/mailboxes", "_list_mailboxes"),
+    ("GET", "/workspaces", "_list_workspaces"),
 )
+# Account-level routes: a platform key may call them without X-Workspace-Id.
+ACCOUNT_ROUTES = frozenset({"/workspaces"})
 
 
 class Emulator(CampaignHandlers, LeadHandlers):
@@ -72,7 +75,9 @@ class Emulator(CampaignHandlers, LeadHandlers):
             # One transaction per request: a failure anywhere rolls back everything it wrote
             # (the workspace seed included), so nothing is ever half-written.
             with self.store.transaction():
-                self._ensure_seeded(ctx.workspace)
+                if ctx.workspace:
+                    self._ensure_seeded(ctx.workspace)
+                    self._note_member(ctx)
                 response = cast(_Handler, handler)(ctx, request)
         except ApiError as err:
             return _error(err.status, err.code, err.message)
@@ -102,6 +107,10 @@ class Emulator(CampaignHandlers, LeadHandlers):
         if not key.startswith(PLATFORM_KEY_PREFIX):
             # A workspace key is scoped to its workspace; an X-Workspace-Id beside it is ignored.
             return _Ctx(workspace_for_key(key), user_id)
+        if request.path.rstrip("/") in ACCOUNT_ROUTES:
+            # Account level: the platform key's own view; an X-Workspace-Id is not needed
+            # and does not make the key a member of the workspace it names.
+            return _Ctx("", user_id)
         workspace = (request.headers.get("X-Workspace-Id") or "").strip()
         if not workspace:
             raise ApiError(400, WORKSPACE_ID_REQUIRED,
@@ -110,6 +119,42 @@ class Emulator(CampaignHandlers, LeadHandlers):
         if not HEX24.match(workspace):
             raise _invalid("X-Workspace-Id", "must be a 24-hex workspace id")
         return _Ctx(workspace, user_id)
+
+    # -- workspaces ----------------------------------------------------------------------------
+
+    def _note_member(self, ctx: _Ctx) -> None:
+        """Remember which callers use a workspace (the sandbox's membership: a platform key
+        is a member of each workspace it has named in X-Workspace-Id)."""
+        doc = self._workspace(ctx.workspace)
+        members = doc.setdefault("memberIds", [])
+        if ctx.user_id not in members:
+            members.append(ctx.user_id)
+            self.store.put(ctx.workspace, "workspace", ctx.workspace, doc)
+
+    def _list_workspaces(self, ctx: _Ctx, req: Request) -> Response:
+        """GET /v1/workspaces (providers.md §1b): a workspace key sees only its own workspace,
+        a platform key every workspace it is a member of. Items use `id`, not `_id`. The name
+        is the sandbox's: distinct per workspace, so two keys read as two workspaces."""
+        if ctx.workspace:
+            spaces = [ctx.workspace]
+        else:
+            spaces = [ws for ws in self._own_workspaces()
+                      if ctx.user_id in (self._workspace(ws).get("memberIds") or [])]
+        out = []
+        for ws in spaces:
+            doc = self._workspace(ws)
+            members = doc.get("memberIds") or []
+            out.append({
+                "id": ws, "name": doc.get("name") or f"Sandbox workspace {ws[-6:]}",
+                "ownerId": members[0] if members else ctx.user_id,
+                "memberCount": max(1, len(members)),
+                "usage": {"totalCampaigns": len(self.store.list(ws, "campaign")),
+                          "totalLeads": len(self.store.list(ws, "lead")),
+                          "totalMailboxes": len(self.store.list(ws, "mailbox")),
+                          "totalEmailsSent": 0},
+                "createdAt": doc.get("createdAt"),
+            })
+        return _ok(out)
 
     # -- tags and mailboxes --------------------------------------------------------------------
 
