@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import ApiError, DriftError, ExitCode, NetworkError, OutreachError
+from .lock import create_lock
 from .plan import CampaignPlan, Plan, ProviderFor, compare, write_only_hashes
 from .providers.base import Provider, Remote
 from .state import State
@@ -75,7 +76,7 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
 
     def one(cp: CampaignPlan) -> Outcome:
         try:
-            outcome = apply_one(cp, provider_for(cp.doc.provider), state)
+            outcome = apply_one(cp, provider_for(cp.doc.connection), state)
         except DriftError as exc:
             outcome = Outcome(cp.address, "drifted", message=exc.message)
         except OutreachError as exc:
@@ -166,6 +167,8 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         return Outcome(cp.address, "unchanged", cp.remote.id if cp.remote else None)
 
     doc = cp.doc
+    if cp.moved and state.get(cp.address) is None:
+        state.move_now(cp.moved, cp.address)  # the rename the file states (moved_from)
     entry = state.get(cp.address)
     if cp.action == "create":
         remote = _create(cp, provider, state)
@@ -215,12 +218,12 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
     state.record_now(cp.address, after.id, after.revision,
-                     write_only_hashes(doc, provider, state))
+                     write_only_hashes(doc, provider, state), file=state.relative(doc.file))
     check = compare(doc, provider, after, state, hold=False)
     leftover = [pc.change.dotted for pc in check.changes]
-    if leftover or check.lifecycle.actions:
+    if leftover or (check.lifecycle.actions and not cp.adopt):
         what = ", ".join(leftover[:5]) + (" …" if len(leftover) > 5 else "")
-        if check.lifecycle.actions:
+        if check.lifecycle.actions and not cp.adopt:
             what = (what + "; " if what else "") + f"status is still {after.status}"
         raise OutreachError(
             f"applied, but reading it back still differs: {what}",
@@ -263,6 +266,26 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
         created.append(new_id)
         state.record_now(cp.address, new_id, None, complete=False)
 
+    with create_lock(getattr(provider.api, "identity", "") or provider.name):
+        # Looked up again right before the POST, under a lock every outreach process of
+        # this user shares: another run of these files (another checkout, CI on this
+        # machine) may have created it since this plan. It is never created twice, and
+        # never adopted without a plan that shows it.
+        name = str(doc.campaign.get("name") or "")
+        there = provider.find_by_name(name) if name else []
+        owned = state.get(cp.address)
+        if there and not (owned and owned.creating and owned.id in ("", there[0].id)):
+            raise DriftError(
+                f"a {provider.title} campaign named {name!r} ({there[0].id}) exists now: it "
+                "was created since this plan (by another run of these files?); nothing was "
+                "sent for it. Plan again: the plan shows it found, to adopt or rename")
+        return _post(cp, provider, state, created, on_created)
+
+
+def _post(cp: CampaignPlan, provider: Provider, state: State, created: list[str],
+          on_created: Callable[[str], None]) -> Remote:
+    doc = cp.doc
+    before = state.get(cp.address)
     state.begin_create(cp.address)
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
@@ -271,6 +294,10 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
             if created:
                 raise _unfinished(created[0], exc) from exc
             if isinstance(exc, ApiError) and exc.status < 500:
+                # Refused: nothing exists. The mark goes, so that no later run takes a
+                # campaign someone else creates with this name for an interrupted create.
+                if before is None:
+                    state.drop_now(cp.address)
                 raise
             name = str(doc.campaign.get("name") or "")
             found = provider.find_by_name(name) if name else []

@@ -65,6 +65,14 @@ class MissingKeyError(OutreachError):
         )
         self.env_var = env_var
 
+    @classmethod
+    def several(cls, env_vars: list[str]) -> MissingKeyError:
+        """One error for several missing keys (code `missing-key`, like one)."""
+        err = cls("", env_vars[0])
+        err.message = "no API keys for: " + ", ".join(env_vars)
+        err.hint = ("export them, or run with --sandbox to use the embedded emulator")
+        return err
+
 
 class ApiError(OutreachError):
     """The provider answered with an error (after retries)."""

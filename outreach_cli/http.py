@@ -240,6 +240,9 @@ class Api:
         self.error_parser = error_parser
         self.requests_sent = 0
         self.rate_limited = 0
+        # A digest naming the workspace this client reaches (set by the session): the key of
+        # the per-workspace create lock. Never the key itself.
+        self.identity = ""
         self._count_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url,

@@ -64,3 +64,39 @@ def _describe(holder: Path) -> str:
         return f"pid {info['pid']} on {info['host']} since {info['since']}"
     except (OSError, ValueError, KeyError, TypeError):
         return "holder unknown (it may be starting)"
+
+
+def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """The user's cache folder for outreach (OUTREACH_CACHE_DIR, else XDG's, else ~/.cache),
+    created 0700: what it holds is shared by every outreach process of this user."""
+    env = os.environ if env is None else env
+    base = env.get("OUTREACH_CACHE_DIR") or os.path.join(
+        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach")
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700)
+    return path
+
+
+@contextlib.contextmanager
+def create_lock(workspace: str, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the create lock of one workspace (`workspace` is an opaque digest naming it),
+    shared by every outreach process of this user whatever its checkout or state dir: the
+    look-up by name before a create's POST and the POST itself are one step, so two
+    applies of the same files on one machine never both create a campaign."""
+    from filelock import FileLock, Timeout
+
+    folder = cache_dir() / "locks"
+    folder.mkdir(exist_ok=True, mode=0o700)
+    lock = FileLock(str(folder / f"create-{workspace[:32]}.lock"), mode=0o600)
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LockBusy(f"another outreach process has been creating a campaign in this "
+                       f"workspace for {timeout:g} s", hint="wait for it, then apply again; "
+                       "nothing was sent") from None
+    try:
+        yield
+    finally:
+        lock.release()

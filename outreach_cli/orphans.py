@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import OutreachError
 from .state import State
@@ -22,10 +24,28 @@ class Orphan:
         return self.address.split("/", 1)[-1]
 
 
-def orphans(state: State, addresses: Iterable[str]) -> list[Orphan]:
-    """State entries whose `provider/key` is none of `addresses` (the files read)."""
+def orphans(state: State, addresses: Iterable[str], paths: Iterable[str] | None = None, *,
+            root: Path | None = None) -> list[Orphan]:
+    """State entries whose address is none of `addresses` (the files read), and whose
+    campaign belonged to what was read: its recorded file lies under one of `paths`, or,
+    for an entry with no file on record, `paths` cover the whole project `root`. With no
+    `paths`, every unclaimed entry."""
     claimed = set(addresses)
-    return [Orphan(a, e.id) for a, e in sorted(state.entries.items()) if a not in claimed]
+    loose = [(a, e) for a, e in sorted(state.entries.items()) if a not in claimed]
+    if paths is None:
+        return [Orphan(a, e.id) for a, e in loose]
+    base = Path(os.path.abspath(root or state.root))
+    read = [Path(os.path.abspath(p)) for p in paths]
+    whole = any(p == base or p in base.parents for p in read)
+    out = []
+    for address, entry in loose:
+        if entry.file:
+            file = base / entry.file
+            if any(file == p or p in file.parents for p in read):
+                out.append(Orphan(address, entry.id))
+        elif whole:
+            out.append(Orphan(address, entry.id))
+    return out
 
 
 def entries(state: State) -> list[dict[str, object]]:
@@ -51,3 +71,32 @@ def forget(state: State, patterns: list[str]) -> list[str]:
         for address in hit:
             del state.entries[address]
     return list(hit)
+
+
+def move(state: State, old: str, new: str) -> None:
+    """Move the record of `old` to `new` (a renamed key); the remote is untouched. Both are
+    addresses (`provider/key`, or `workspace/key` in a project with workspaces)."""
+    with state.locked():
+        if old not in state.entries:
+            known = ", ".join(sorted(state.entries)) or "none"
+            raise OutreachError(f"{old}: no such entry in {state.path} (entries: {known})",
+                                hint="`outreach state list` shows them")
+        if new in state.entries:
+            raise OutreachError(f"{new} already has a record ({state.entries[new].id})",
+                                hint=f"`outreach state forget {new}` first, if it is stale")
+        if "/" not in new:
+            raise OutreachError(f"{new}: give the whole address (e.g. "
+                                f"{old.split('/', 1)[0]}/{new})")
+        state.entries[new] = state.entries.pop(old)
+
+
+def show(state: State, address: str) -> dict[str, object]:
+    """One entry in full, hashes named by field, never shown."""
+    entry = state.get(address)
+    if entry is None:
+        known = ", ".join(sorted(state.entries)) or "none"
+        raise OutreachError(f"{address}: no such entry in {state.path} (entries: {known})",
+                            hint="`outreach state list` shows them")
+    return {"address": address, "id": entry.id, "revision": entry.revision,
+            "appliedAt": entry.applied_at, "file": entry.file, "unfinishedCreate":
+            entry.creating, "writeOnlyFields": sorted(entry.hashes)}

@@ -6,7 +6,7 @@ import copy
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .diff import diff, ignored, pop_path
@@ -38,6 +38,10 @@ class CampaignPlan:
     error: str | None = None
     hashes: dict[str, str] = field(default_factory=dict)  # write-only values, to record
     finish: bool = False  # an unfinished create that apply must complete (or just mark done)
+    # An unmanaged campaign found by the file's name: recorded as this file's by apply (its
+    # own action, shown in the plan; never together with a lifecycle change).
+    adopt: bool = False
+    moved: str | None = None  # the former address whose state record apply moves here
 
     @property
     def address(self) -> str:
@@ -50,7 +54,7 @@ class CampaignPlan:
     @property
     def has_changes(self) -> bool:
         return self.action == "create" or bool(self.changes) or bool(self.lifecycle.actions) \
-            or self.finish
+            or self.finish or self.adopt or bool(self.moved)
 
     @property
     def name(self) -> str:
@@ -131,9 +135,19 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
 
 def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> CampaignPlan:
     try:
-        provider = provider_for(doc.provider)
+        provider = provider_for(doc.connection)
+        moved = moved_from(doc, state)
+        if moved is not None:
+            state = state.view({doc.address: moved})
         remote, notes = resolve(doc, provider, state)
-        return compare(doc, provider, remote, state, notes)
+        cp = compare(doc, provider, remote, state, notes)
+        if remote is not None and _adopting(doc, state, remote):
+            cp = _adoption(cp, provider)
+        if moved is not None:
+            cp = replace(cp, moved=moved, notes=(
+                f"moved from {moved} (moved_from in the file): apply moves state's record "
+                f"to {doc.address}", *cp.notes))
+        return cp
     except OutreachError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return CampaignPlan(doc, "error", error=exc.message + hint)
@@ -163,13 +177,80 @@ def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | N
         raise OutreachError(f"{doc.address}: {len(found)} {provider.title} campaigns are named "
                             f"{name!r} ({ids})", hint="pin the right one with `id:` in the file")
     if found:
-        if entry is not None and entry.creating:
-            notes.append(f"found {found[0].id}, the campaign an interrupted create left")
-        else:
-            notes.append(f"adopting the existing campaign {found[0].id} with the same name")
+        owner = bound_elsewhere(state, doc, found[0].id)
+        if owner is not None:
+            raise OutreachError(
+                f"{doc.address}: the {provider.title} campaign named {name!r} ({found[0].id}) "
+                f"is managed by {owner} (state records it); a second file never takes it over",
+                hint="give this file's campaign its own name, or move the key with "
+                f"`outreach state mv {owner} {doc.address}` if this file replaces that one")
         remote = provider.fetch(found[0].id)
+        if entry is not None and entry.creating and remote is not None and (
+                entry.id == found[0].id or (not entry.id and _created_after(
+                    remote, entry.applied_at))):
+            notes.append(f"found {found[0].id}, the campaign an interrupted create left")
         return remote, notes
     return None, notes
+
+
+def moved_from(doc: Document, state: State) -> str | None:
+    """The former address (`moved_from:`) whose state record this document takes over:
+    only when state has none for the document's own address."""
+    if state.get(doc.address) is not None:
+        return None
+    return next((a for a in doc.former_addresses if state.get(a) is not None), None)
+
+
+def bound_elsewhere(state: State, doc: Document, remote_id: str) -> str | None:
+    """The address (other than the document's and its former ones) under which state
+    records `remote_id`."""
+    mine = {doc.address, *doc.former_addresses}
+    for address, entry in sorted(state.entries.items()):
+        if entry.id == remote_id and address not in mine:
+            return address
+    return None
+
+
+def _adopting(doc: Document, state: State, remote: Remote) -> bool:
+    """Whether the campaign was found by name, not yet recorded as this file's: `id:` and
+    state name it; an interrupted create of this state is its own, not an adoption."""
+    if doc.id:
+        return False
+    entry = state.get(doc.address)
+    if entry is not None and entry.id == "" and entry.creating:
+        # A create whose POST left with no answer: the campaign found by name is that one
+        # only if it was made after the mark (else someone else's: adopted, shown as such).
+        return not _created_after(remote, entry.applied_at)
+    return entry is None or entry.id != remote.id
+
+
+def _created_after(remote: Remote, mark: str | None) -> bool:
+    """Whether the remote campaign was created at or after `mark` (an ISO time, seconds):
+    unknown (no creation time in the answer, or no mark) counts as no."""
+    raw = remote.raw if isinstance(remote.raw, dict) else {}
+    if isinstance(raw.get("campaign"), dict):  # Puffle: the campaign beside its nodes
+        raw = {**raw["campaign"], **raw}
+    made = next((raw[k] for k in ("createdAt", "created_at", "createdOn") if raw.get(k)), None)
+    if not made or not mark:
+        return False
+    return str(made)[:19] >= mark[:19]
+
+
+def _adoption(cp: CampaignPlan, provider: Provider) -> CampaignPlan:
+    """An adoption is its own action: the fields may be brought to the file in the same
+    apply, but a status change waits for the next one, once the campaign is this file's
+    (a copied file must not resume a campaign its owner paused)."""
+    assert cp.remote is not None
+    notes = list(cp.notes)
+    notes.insert(0, f"adopting {cp.remote.id}: a {provider.title} campaign with this file's "
+                 "name that outreach has not managed so far; from this apply on it is this "
+                 "file's")
+    if cp.lifecycle.actions or cp.lifecycle.blocked:
+        notes.append(f"status: {cp.remote.status} is left as it is in the apply that adopts "
+                     f"(the file asks for {cp.doc.status}); the next plan shows that change")
+    return CampaignPlan(cp.doc, cp.action if cp.action != "noop" else "update", cp.remote,
+                        cp.changes, Lifecycle(), tuple(notes), cp.error, cp.hashes, False,
+                        adopt=True)
 
 
 def compare(doc: Document, provider: Provider, remote: Remote | None, state: State,

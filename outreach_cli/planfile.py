@@ -165,6 +165,8 @@ def _dump_one(cp: CampaignPlan, provider: Provider, key: str) -> dict[str, Any]:
         "address": doc.address, "file": doc.file, "index": doc.index,
         "provider": doc.provider, "key": doc.key, "id": doc.id, "status": doc.status,
         "ignore": list(doc.ignore), "action": cp.action, "error": cp.error,
+        "workspace": doc.workspace, "adopt": cp.adopt, "moved": cp.moved,
+        "movedFrom": list(doc.moved_from),
         "notes": list(cp.notes),
         "remote": None if r is None else {"id": r.id, "name": r.name, "status": r.status,
                                           "revision": r.revision, "ctype": r.ctype},
@@ -264,7 +266,7 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
     env_paths = set()
     restoring = key_for is not None
     offline = provider_class(entry["provider"])()  # comparable/write_only: no request
-    key = key_for(entry["provider"]) if key_for is not None else ""
+    key = key_for(entry.get("workspace") or entry["provider"]) if key_for is not None else ""
     for s in entry["secrets"]:
         path = tuple(s["path"])
         if s["env"] is not None:
@@ -285,7 +287,8 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
         _set(desired, path, value)
     source = Source(entry["file"], int(entry["index"]), 1, None, env_paths=env_paths)
     doc = Document(entry["file"], int(entry["index"]), entry["provider"], entry["key"],
-                   entry["id"], entry["status"], tuple(entry["ignore"]), desired, source)
+                   entry["id"], entry["status"], tuple(entry["ignore"]), desired, source,
+                   str(entry.get("workspace") or ""), tuple(entry.get("movedFrom") or ()))
     comparable = offline.comparable(copy.deepcopy(desired)) if restoring else None
     changes = []
     for c in entry["changes"]:
@@ -311,7 +314,8 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
     # Write-only values' keyed hashes are recomputed by apply when it records the campaign.
     return CampaignPlan(doc, entry["action"], remote, tuple(changes),
                         Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
-                        tuple(entry["notes"]), entry["error"])
+                        tuple(entry["notes"]), entry["error"], adopt=bool(entry.get("adopt")),
+                        moved=entry.get("moved"))
 
 
 def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
@@ -327,7 +331,7 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
             continue
         entry = state.get(cp.address)
         name = str(cp.doc.campaign.get("name") or "")
-        provider = provider_for(cp.doc.provider)
+        provider = provider_for(cp.doc.connection)
         found = [entry.id] if entry is not None and provider.fetch(entry.id) is not None else []
         if not found and name and not cp.doc.id:
             found = [r.id for r in provider.find_by_name(name)]

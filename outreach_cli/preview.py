@@ -99,9 +99,10 @@ def one_document(path: str, targets: Sequence[str] | None = None) -> Document:
     import fnmatch
 
     from .errors import UsageError
+    from .project import discover
     from .validate import validate_paths
 
-    result = validate_paths([path])
+    result = validate_paths([path], project=discover())
     if result.errors:
         first = result.errors[0]
         more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""

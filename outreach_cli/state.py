@@ -38,6 +38,9 @@ class Entry:
     # A create that has not finished: the campaign (id, or "" while the first POST is in
     # flight) may exist half-built. The next apply completes it before anything starts it.
     creating: bool = False
+    # The campaign file, relative to the project root (posix): a plan of a subset reports an
+    # entry as an orphan only when its file lies inside what was planned.
+    file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "revision": self.revision,
@@ -45,6 +48,8 @@ class Entry:
                                "appliedAt": self.applied_at}
         if self.creating:
             out["creating"] = True
+        if self.file:
+            out["file"] = self.file
         return out
 
 
@@ -52,8 +57,14 @@ class State:
     """The state file of one working directory. Losing it loses nothing the remote cannot
     rebuild: ids are found again by name, write-only values are simply set again."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], *,
+                 root: str | os.PathLike[str] | None = None,
+                 key: str | None = None) -> None:
         self.dir = Path(directory)
+        # The project root the entries' files are relative to (the state dir's parent unless
+        # the session says otherwise), and the shared hash key if the team set one.
+        self.root = Path(os.path.abspath(root if root is not None else self.dir.parent))
+        self._shared_key = key
         self.path = self.dir / "state.json"
         self.journal_path = self.dir / "state.journal"
         self.entries: dict[str, Entry] = {}
@@ -81,7 +92,7 @@ class State:
             for address, e in (raw.get("campaigns") or {}).items():
                 self.entries[address] = Entry(str(e["id"]), e.get("revision"),
                                               dict(e.get("hashes") or {}), e.get("appliedAt"),
-                                              bool(e.get("creating")))
+                                              bool(e.get("creating")), e.get("file"))
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise OutreachError(
                 f"{self.path}: unreadable state file: bad entry ({exc!r})",
@@ -106,9 +117,15 @@ class State:
                 continue
             try:
                 rec = json.loads(line)
+                if "movedFrom" in rec:
+                    self._move(rec["movedFrom"], rec["address"])
+                    continue
+                if rec.get("drop"):
+                    self.entries.pop(rec["address"], None)
+                    continue
                 self._apply(rec["address"], rec["id"], rec.get("revision"),
                             dict(rec.get("hashes") or {}), rec.get("appliedAt"),
-                            rec.get("complete"))
+                            rec.get("complete"), rec.get("file"))
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise OutreachError(
                     f"{self.journal_path}:{n}: unreadable state journal line ({exc!r})",
@@ -168,7 +185,7 @@ class State:
 
     def record_now(self, address: str, id: str, revision: str | None = None,
                    hashes: dict[str, str] | None = None, *,
-                   complete: bool | None = None) -> None:
+                   complete: bool | None = None, file: str | None = None) -> None:
         """Record and make it durable before returning: one journal line, one fsync, under
         the state lock (the one a `locked()` block of this object already holds, if any).
         Safe from several threads."""
@@ -177,6 +194,8 @@ class State:
                                "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         if complete is not None:
             rec["complete"] = complete
+        if file:
+            rec["file"] = file
         with self._mutex:
             if self._holders:
                 self._append(rec)
@@ -190,17 +209,63 @@ class State:
             finally:
                 _unlock(lock)
 
-    def _append(self, rec: dict[str, Any]) -> None:
+    def move_now(self, old: str, new: str) -> None:
+        """Move the entry of `old` to `new` (a renamed key), durably: one journal line."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        rec = {"address": new, "movedFrom": old}
+        with self._mutex:
+            if self._holders:
+                self._write_line(rec)
+                self._move(old, new)
+                return
+        with open(self.dir / "state.lock", "a+") as lock:
+            _lock(lock)
+            try:
+                with self._mutex:
+                    self._write_line(rec)
+                    self._move(old, new)
+            finally:
+                _unlock(lock)
+
+    def drop_now(self, address: str) -> None:
+        """Drop the record of `address`, durably (a create the platform refused: nothing
+        exists, and no mark may remain for a later run to misread)."""
+        rec = {"address": address, "drop": True}
+        with self._mutex:
+            if self._holders:
+                self._write_line(rec)
+                self.entries.pop(address, None)
+                return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / "state.lock", "a+") as lock:
+            _lock(lock)
+            try:
+                with self._mutex:
+                    self._write_line(rec)
+                    self.entries.pop(address, None)
+            finally:
+                _unlock(lock)
+
+    def _move(self, old: str, new: str) -> None:
+        entry = self.entries.pop(old, None)
+        if entry is not None:
+            self.entries[new] = entry
+
+    def _write_line(self, rec: dict[str, Any]) -> None:
         line = json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n"
         with open(self.journal_path, "ab") as fh:
             fh.write(line.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
+
+    def _append(self, rec: dict[str, Any]) -> None:
+        self._write_line(rec)
         self._apply(rec["address"], rec["id"], rec["revision"], rec["hashes"], rec["appliedAt"],
-                    rec.get("complete"))
+                    rec.get("complete"), rec.get("file"))
 
     def _apply(self, address: str, id: str, revision: str | None, hashes: dict[str, str],
-               applied_at: str | None, complete: bool | None = None) -> None:
+               applied_at: str | None, complete: bool | None = None,
+               file: str | None = None) -> None:
         entry = self.entries.get(address)
         if entry is None or entry.id != id:
             # A create begun with no id yet keeps its mark when its id arrives.
@@ -211,11 +276,23 @@ class State:
             entry.hashes.update(hashes)
         if complete is not None:
             entry.creating = not complete
+        if file:
+            entry.file = file
         entry.applied_at = applied_at
 
+    def view(self, aliases: dict[str, str]) -> State:
+        """This state as a plan sees it with `aliases` (address → former address) moved
+        already: reads only; apply moves the records for real (move_now)."""
+        return _Aliased(self, aliases)  # type: ignore[return-value]
+
+    def relative(self, file: str) -> str:
+        """`file` relative to the project root, with forward slashes."""
+        return Path(os.path.relpath(os.path.abspath(file), self.root)).as_posix()
+
     def keyed_hash(self, value: Any) -> str:
-        """HMAC-SHA256 of a write-only value with this state's own random key (state.key,
-        0600): a hash in state.json cannot confirm a guessed secret without that key."""
+        """HMAC-SHA256 of a write-only value with the team's OUTREACH_STATE_KEY, else this
+        state's own random key (state.key, 0600): a hash in state.json cannot confirm a
+        guessed secret without that key."""
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
         return "hmac-sha256:" + hmac.new(self._key(), text.encode("utf-8"),
                                          hashlib.sha256).hexdigest()
@@ -227,6 +304,14 @@ class State:
             return self._hash_key
 
     def _read_or_make_key(self) -> bytes:
+        if self._shared_key is not None:
+            # OUTREACH_STATE_KEY: one key for the team and CI, so that every checkout's
+            # hashes of a write-only value agree (state.key is one machine's own).
+            if len(self._shared_key) < 16:
+                raise OutreachError("OUTREACH_STATE_KEY is shorter than 16 characters",
+                                    hint="set it to a long random string, the same for the "
+                                    "whole team and CI (e.g. `openssl rand -hex 32`)")
+            return hashlib.sha256(b"outreach-state-key\0" + self._shared_key.encode()).digest()
         path = self.dir / "state.key"
         try:
             if not path.exists():
@@ -269,6 +354,27 @@ class State:
         # harmless.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.journal_path)
+
+
+class _Aliased:
+    """A read-only view of a State with some records seen under their new address."""
+
+    def __init__(self, state: State, aliases: dict[str, str]) -> None:
+        self._state, self._aliases = state, aliases
+
+    def get(self, address: str) -> Entry | None:
+        return self._state.get(self._aliases.get(address, address))
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        out = dict(self._state.entries)
+        for new, old in self._aliases.items():
+            if old in out:
+                out[new] = out.pop(old)
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state, name)
 
 
 def _lock(fh: Any) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
@@ -17,7 +17,11 @@ from .fastread import load_fast
 from .fastschema import compiled
 from .providers import PROVIDERS, provider_class
 
-ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "variables", "campaign")
+if TYPE_CHECKING:
+    from .project import Project
+
+ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "variables", "moved_from",
+                   "campaign")
 DESIRED_STATUSES = ("draft", "active", "paused")
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -35,11 +39,24 @@ class Document:
     ignore: tuple[str, ...]
     campaign: dict[str, Any]
     source: Source = field(compare=False, repr=False)
+    # The project workspace the file is bound to ("": the platform's one workspace).
+    workspace: str = ""
+    moved_from: tuple[str, ...] = ()  # earlier keys (state's record moves at apply)
 
     @property
     def address(self) -> str:
-        """`provider/key`: the identity in state and in output."""
-        return f"{self.provider}/{self.key}"
+        """The identity in state and in output: `provider/key`, or `workspace/key` when the
+        project binds the file to a workspace (keys are unique per workspace)."""
+        return f"{self.workspace or self.provider}/{self.key}"
+
+    @property
+    def former_addresses(self) -> tuple[str, ...]:
+        return tuple(f"{self.workspace or self.provider}/{k}" for k in self.moved_from)
+
+    @property
+    def connection(self) -> str:
+        """What the session connects with: the workspace's name, or the platform's."""
+        return self.workspace or self.provider
 
     @property
     def env_fields(self) -> frozenset[str]:
@@ -95,6 +112,11 @@ def document_schema(provider: str) -> dict[str, Any]:
                           "items": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$"},
                           "description": "Custom lead fields the copy may use as template "
                                          "variables, beside the platform's own fields."},
+            "moved_from": {"type": "array", "uniqueItems": True,
+                           "items": {"type": "string", "pattern": KEY_PATTERN},
+                           "description": "Keys this campaign had before (a rename, reviewed "
+                                          "in the pull request): apply moves state's record "
+                                          "of the old key to this one."},
             "campaign": campaign,
         },
     }
@@ -115,13 +137,16 @@ def _validator(provider: str) -> Any:
 
 
 def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None, *,
-                   keep: bool = True) -> Result:
+                   keep: bool = True, project: Project | None = None) -> Result:
     """Load and check every campaign document under `paths`.
 
     Each file is first read on the fast path (C loader, no positions); only a file with a
     problem, or one the fast path does not handle, is read again with positions, so its
     diagnostics name file:line:col. With `keep=False` the passing documents are counted, not
     kept: memory stays flat in the number of files (what `outreach validate` needs).
+    With a `project` that binds folders to workspaces, each document gets its workspace (a
+    file outside every bound folder is an error at its first line), and two documents of one
+    workspace naming the same campaign are an error naming both files and lines.
     """
     env = os.environ if environ is None else environ
     files, diagnostics = expand_paths(paths)
@@ -130,13 +155,17 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     touched = len({d.file for d in diagnostics})
     seen: dict[str, tuple[str, int]] = {}  # address → (file, index) where it was first defined
     keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
+    named: dict[tuple[str, str], Document] = {}  # (workspace, name) → the first to name it
     for file in files:
         before = len(diagnostics)
         docs = _check_fast(file, env)
         if docs is None:
             docs, problems = _check_positioned(file, env)
             diagnostics.extend(problems)
+        if project is not None and project.bound:
+            docs = _bind(docs, project, diagnostics)
         for doc in docs:
+            _same_name(doc, named, diagnostics)
             first = seen.setdefault(doc.address, (doc.file, doc.index))
             if first != (doc.file, doc.index):
                 line, col = doc.source.pos(("key",))
@@ -144,7 +173,8 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
                 diagnostics.append(Diagnostic(
                     doc.file, line, col, "key",
                     f"{doc.address} is also defined in {first[0]}:{first_line}; "
-                    "keys must be unique per provider", code="duplicate-key"))
+                    "keys must be unique per "
+                    + ("workspace" if doc.workspace else "provider"), code="duplicate-key"))
         touched += bool(docs) or len(diagnostics) > before
         if any(d.path == "key" for d in diagnostics[before:]):
             keyed[file] = len(docs)
@@ -157,6 +187,49 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
         count -= sum(keyed.values())
     diagnostics.sort(key=Diagnostic.sort_key)
     return Result(documents, diagnostics, count, touched)
+
+
+def _bind(docs: list[Document], project: Project, out: list[Diagnostic]) -> list[Document]:
+    """The documents with their workspace; a document that fits none is reported."""
+    from dataclasses import replace
+
+    from .project import ProjectError
+
+    kept = []
+    for doc in docs:
+        try:
+            kept.append(project.bind([doc])[0])
+        except ProjectError as exc:
+            line, col = doc.source.pos(("provider",))
+            out.append(Diagnostic(doc.file, line, col, "provider",
+                                  f"{exc.message.split(': ', 1)[-1]} ({exc.hint})",
+                                  code="workspace"))
+            kept.append(replace(doc, workspace="?"))  # reported; never planned
+    return kept
+
+
+def _same_name(doc: Document, named: dict[tuple[str, str], Document],
+               out: list[Diagnostic]) -> None:
+    """Two files naming one live campaign would each adopt it and undo each other: an error
+    before any request, unless both pin different campaigns with `id:` (outreach's rule:
+    a platform finds a campaign by its name, and these two would find the same one)."""
+    name = doc.campaign.get("name")
+    if not isinstance(name, str) or not name:
+        return
+    first = named.setdefault((doc.connection, name), doc)
+    if first is doc or first.address == doc.address:
+        return
+    if doc.id and first.id and doc.id != first.id:
+        return
+    line, col = doc.source.pos(("campaign", "name"))
+    first_line = first.source.pos(("campaign", "name"))[0]
+    out.append(Diagnostic(
+        doc.file, line, col, "campaign.name",
+        f"{doc.address} names the campaign {name!r}, as {first.address} does in "
+        f"{first.file}:{first_line}; both files would manage the same live campaign "
+        "(outreach's rule: a campaign is found by its name); give this campaign its own "
+        "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
+        code="duplicate-name"))
 
 
 def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
@@ -272,7 +345,8 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
             return None, out
         key = FsPath(src.file).stem
     doc = Document(src.file, src.index, provider, str(key), data.get("id"), data.get("status"),
-                   tuple(data.get("ignore") or ()), data["campaign"], src)
+                   tuple(data.get("ignore") or ()), data["campaign"], src,
+                   moved_from=tuple(data.get("moved_from") or ()))
     return doc, out
 
 

@@ -34,6 +34,8 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     for var in PROVIDER_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
+    # The user's cache (create locks, rate budgets) is per test, as if per machine.
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / ".cache-outreach"))
     yield
     while OPEN:
         OPEN.pop().close()
@@ -120,8 +122,14 @@ _ALLOWED = tuple({str(p) for p in (
 def _opened(event: str, args: tuple[object, ...]) -> None:
     if event != "open" or not isinstance(args[0], str):
         return
-    path, mode = args[0], args[1]
-    if (isinstance(mode, str) and mode.strip("bt") not in ("r", "")) or not os.path.isabs(path):
+    path, mode, flags = args[0], args[1], args[2] if len(args) > 2 else 0
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+    if isinstance(mode, str):
+        if mode.strip("bt") not in ("r", ""):
+            return
+    elif isinstance(flags, int) and flags & writes:
+        return
+    if not os.path.isabs(path):
         return
     if not path.startswith(_ALLOWED) and os.path.isfile(path):
         _OUTSIDE.add(path)

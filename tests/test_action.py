@@ -194,3 +194,80 @@ def test_pre_commit_hook_runs_outreach_validate() -> None:
                                                      f"{os.environ['PATH']}"})
     assert proc.returncode == 0, proc.stderr
     assert re.search(hook["files"], "campaigns/sendkit/emails/q2-intro.html")
+
+
+def _git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _job(tmp_path: Path, origin: Path, name: str, event: str, url: str,
+         secret: str) -> Runner:
+    """A fresh runner: a new clone of the repository (actions/checkout), nothing else."""
+    where = tmp_path / name
+    _git("clone", "--quiet", str(origin), str(where), cwd=tmp_path)
+    job = Runner(where, event)
+    job.context["inputs.sandbox"] = "false"
+    job.base_env.update({
+        "ARTIFACTS": str(tmp_path / "artifacts"), "GH_COMMENTS": str(tmp_path / "comments"),
+        "OUTREACH_SENDKIT_URL": url + "/sendkit/v1", "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
+        "OUTREACH_PUFFLE_URL": url + "/puffle/api", "SENDKIT_API_KEY": "sk_ci_team",
+        "LEMLIST_API_KEY": "ci-team", "PUFFLE_API_KEY": "pk_test_ci_team",
+        # The secrets the README tells a team to set: the keys, and the state's hash key.
+        "OUTREACH_STATE_KEY": "team-state-key-0123456789abcdef",
+        "SENDKIT_WEBHOOK_SECRET": secret, "OUTREACH_CACHE_DIR": str(where / ".cache")})
+    return job
+
+
+def test_fresh_runners_share_state_through_the_branch(tmp_path: Path) -> None:
+    from outreach_cli.sandbox import server
+
+    origin = tmp_path / "origin.git"
+    _git("init", "--quiet", "--bare", str(origin), cwd=tmp_path)
+    seed = tmp_path / "seed"
+    _git("init", "--quiet", str(seed), cwd=tmp_path)
+    shutil.copytree(REPO / "campaigns", seed / "campaigns")
+    _git("add", "-A", cwd=seed)
+    _git("commit", "--quiet", "-m", "campaigns", cwd=seed)
+    _git("push", "--quiet", str(origin), "HEAD:refs/heads/main", cwd=seed)
+    _git("symbolic-ref", "HEAD", "refs/heads/main", cwd=origin)
+    with server.start(str(tmp_path / "platforms.sqlite3")) as platforms:
+        def job(name: str, event: str, secret: str = "whsec_first") -> Runner:
+            return _job(tmp_path, origin, name, event, platforms.url, secret)
+
+        pr = job("pr", "pull_request")
+        assert pr.run("Choose the mode") == 0
+        assert pr.run("Restore the shared state") == 0 and "no outreach-state" in pr.last.stdout
+        assert pr.run("Plan") == 0, pr.last.stdout + pr.last.stderr
+        assert pr.outputs["plan"]["exit-code"] == "2"
+        keep = tmp_path / "artifacts" / "outreach-plan"
+        keep.mkdir(parents=True)
+        shutil.copy(pr.root / "outreach-plan.json", keep)
+
+        merge = job("merge", "push")
+        assert merge.run("Choose the mode") == 0
+        assert merge.run("Restore the shared state") == 0
+        assert merge.run("Fetch the reviewed plan") == 0, merge.last.stderr
+        assert merge.run("Apply the reviewed plan") == 0, merge.last.stdout + merge.last.stderr
+        assert merge.run("Save the shared state") == 0, merge.last.stderr
+        assert "saved to the outreach-state branch" in merge.last.stdout
+
+        # The next day's drift check, on a runner that has never seen the apply.
+        cron = job("cron", "schedule")
+        assert cron.run("Choose the mode") == 0
+        assert cron.run("Restore the shared state") == 0 and "restored" in cron.last.stdout
+        assert cron.run("Drift check") == 0, (cron.root / "outreach-drift.md").read_text()
+
+        # A pull request's plan on another fresh runner: no change, exit 0…
+        again = job("pr2", "pull_request")
+        assert again.run("Choose the mode") == 0 and again.run("Restore the shared state") == 0
+        assert again.run("Plan") == 0 and again.outputs["plan"]["exit-code"] == "0"
+        # …while a new webhook secret (a write-only value, never read back) is a change.
+        rotated = job("pr3", "pull_request", secret="whsec_rotated")
+        assert rotated.run("Choose the mode") == 0
+        assert rotated.run("Restore the shared state") == 0
+        assert rotated.run("Plan") == 0 and rotated.outputs["plan"]["exit-code"] == "2"
+        plan = (rotated.root / "outreach-plan.md").read_text()
+        assert "settings.webhook.secret" in plan and "whsec_rotated" not in plan

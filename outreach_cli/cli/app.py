@@ -41,12 +41,13 @@ def _root(
     """Campaign-as-code for cold-outreach platforms."""
 
 
-from . import campaigns, imports, leads, plans, preview, sandbox, state  # noqa: E402
+from . import campaigns, imports, leads, plans, preview, project, sandbox, state  # noqa: E402
 
 campaigns.register(app)
 plans.register(app)
 imports.register(app)
 state.register(app)
+project.register(app)
 leads.register(app)
 preview.register(app)
 sandbox.register(app)

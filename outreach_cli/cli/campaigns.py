@@ -13,16 +13,17 @@ from . import plans
 if TYPE_CHECKING:
     from ..output import Output
     from ..plan import Plan
+    from ..project import Project
     from ..session import Session
     from ..validate import Document
 
 
 def _load(paths: list[str], out: Output, targets: list[str] | None,
-          excludes: list[str] | None) -> list[Document]:
+          excludes: list[str] | None, project: Project | None = None) -> list[Document]:
     """Validate every file; any error stops here, before a single request."""
     from ..validate import validate_paths
 
-    result = validate_paths(paths)
+    result = validate_paths(paths, project=project)
     if result.errors:
         out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
                         len(result.documents))
@@ -38,20 +39,10 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 def _plan(docs: list[Document], session: Session, concurrency: int,
           out: Output | None = None) -> Plan:
     from .. import plan as planner
-    from ..errors import MissingKeyError, OutreachError
 
-    missing: list[MissingKeyError] = []
-    for name in sorted({d.provider for d in docs}):
-        try:
-            session.provider(name)  # a missing key stops here, before any request
-        except MissingKeyError as exc:
-            missing.append(exc)
-    if len(missing) == 1:
-        raise missing[0]
-    if missing:
-        raise OutreachError("no API keys for: " + ", ".join(m.env_var for m in missing),
-                            hint="export them, or run with --sandbox to use the embedded "
-                            "emulator")
+    # Every missing key, and every key of the wrong workspace, stops here, before a campaign
+    # is read.
+    session.connections([d.connection for d in docs])
     # Each campaign is rendered as it is planned, while the rest are read (a lambda: the
     # Output, and rich with it, loads at the first campaign, not here).
     prepare = (lambda cp: out.prepare(cp)) if out is not None else None
@@ -67,9 +58,10 @@ def validate_cmd(
     """Check campaign files offline: schema and each platform's rules, every problem at once."""
     out = c.make_output(fmt, no_color, "validate")
     with c.guard(out):
+        from ..project import discover
         from ..validate import validate_paths
 
-        result = validate_paths(paths, keep=False)
+        result = validate_paths(paths, keep=False, project=discover())
         out.diagnostics(result.diagnostics, result.files, result.count)
         if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))
@@ -96,8 +88,8 @@ def plan_cmd(
     out = c.make_output(fmt, no_color, "plan")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
-        docs = _load(paths, out, target, exclude)
-        plans.report_orphans(session, docs, out, target, exclude)
+        docs = _load(paths, out, target, exclude, session.project)
+        plans.report_orphans(session, docs, out, target, exclude, paths)
         plan = _plan(docs, session, concurrency, out)
         if out_file:
             plans.save(plan, session, out_file, out)
@@ -136,7 +128,7 @@ def apply_cmd(
                 plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
                                   concurrency=concurrency)
             return
-        docs = _load(paths, out, target, exclude)
+        docs = _load(paths, out, target, exclude, session.project)
         # One apply at a time per state dir, from the plan to the last record.
         with apply_lock(session.state_dir, timeout_from(os.environ)):
             _apply(docs, session, out, fmt, yes, concurrency)
@@ -173,10 +165,10 @@ def status_cmd(
     out = c.make_output(fmt, no_color, "status")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
-        docs = _load(paths, out, target, exclude)
+        docs = _load(paths, out, target, exclude, session.project)
 
         def row(doc: Document) -> list[Any]:
-            provider = session.provider(doc.provider)
+            provider = session.provider(doc.connection)
             remote, _ = resolve(doc, provider, session.state)
             if remote is None:
                 return [doc.address, "-", "(not created)", "", ""]

@@ -86,8 +86,9 @@ TargetOpt = typer.Option(None, "--target", "-t", metavar="KEY", show_default=Fal
                          help="Only campaigns whose key or provider/key matches (glob; repeat).")
 ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="KEY", show_default=False,
                           help="Skip campaigns whose key or provider/key matches (glob; repeat).")
-StateDirOpt = typer.Option(".outreach", "--state-dir", metavar="DIR",
-                           help="Where state.json (and the sandbox database) live.")
+StateDirOpt = typer.Option(None, "--state-dir", metavar="DIR", show_default=False,
+                           help="Where state.json (and the sandbox database) live (default: "
+                           "the project's, .outreach at its root).")
 ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=in_range(1, 32),
                               help="Campaigns read and applied at once, 1 to 32.")
 

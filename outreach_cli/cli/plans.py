@@ -32,11 +32,15 @@ def save(plan: Plan, session: Session, path: str, out: Output) -> None:
 
 
 def report_orphans(session: Session, docs: list[Document], out: Output,
-                   targets: list[str] | None, excludes: list[str] | None) -> None:
-    """Campaigns recorded in state whose file is gone: said, never touched."""
+                   targets: list[str] | None, excludes: list[str] | None,
+                   paths: list[str] | None = None) -> None:
+    """Campaigns recorded in state whose file is gone: said, never touched. A plan of a
+    subset of the project says nothing of campaigns outside it (see orphans.orphans)."""
     from ..orphans import Orphan, orphans
 
-    found = orphans(session.state, {d.address for d in docs})
+    claimed = {a for d in docs for a in (d.address, *d.former_addresses)}
+    found = orphans(session.state, claimed, paths,
+                    root=session.project.root)
     for o in c.select(found, targets, excludes):
         assert isinstance(o, Orphan)
         out.warning(f"{o.address} ({o.id}): in state, no file: nothing will be done to it",

@@ -49,7 +49,7 @@ def preview_cmd(
             from ..session import Session
 
             with Session(sandbox=sandbox, state_dir=state_dir) as session:
-                prov = session.provider(doc.provider)
+                prov = session.provider(doc.connection)
                 remote = live_campaign(doc, prov, session.state)
                 result = build(doc, from_campaign(prov, remote), f"live campaign {remote.id}",
                                lead=lead, step=step)

@@ -13,10 +13,10 @@ DbOpt = typer.Option(None, "--db", metavar="PATH", show_default=False,
                      help="SQLite file (default: <state-dir>/sandbox.sqlite3).")
 
 
-def _db(db: str | None, state_dir: str) -> str:
-    import os
+def _db(db: str | None, state_dir: str | None) -> str:
+    from ..project import discover
 
-    return db or os.path.join(state_dir, "sandbox.sqlite3")
+    return db or str(discover(state_dir=state_dir).state_dir / "sandbox.sqlite3")
 
 
 @sandbox_app.command("serve", cls=c.Command)

@@ -312,9 +312,10 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
     if not path:
         raise UsageError("name the campaign: a campaign file, or --provider P --id ID")
     from ..plan import resolve
+    from ..project import discover
     from ..validate import validate_paths
 
-    result = validate_paths([path])
+    result = validate_paths([path], project=discover())
     if result.errors:
         first = result.errors[0]
         more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
@@ -330,7 +331,7 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
         raise UsageError(f"{path} holds {len(docs)} matching campaigns ({keys}); leads "
                          "commands work on one", hint="pick one with --target KEY")
     doc = docs[0]
-    prov = provider_for(doc.provider)
+    prov = provider_for(doc.connection)
     remote, _ = resolve(doc, prov, state)
     if remote is None:
         raise OutreachError(f"{doc.address} has no remote campaign yet",

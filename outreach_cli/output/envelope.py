@@ -114,6 +114,8 @@ def action_word(cp: CampaignPlan) -> str:
         return "failed"
     if cp.action == "create":
         return "create"
+    if cp.adopt:
+        return "adopt"
     return "update" if cp.has_changes else "unchanged"
 
 

@@ -81,6 +81,8 @@ def campaign_diff(cp: CampaignPlan) -> list[str]:
     out: list[str] = []
     if cp.action == "create":
         out.append(f"+ create {cp.doc.provider} campaign {show(cp.name)}")
+    if cp.adopt and cp.remote is not None:
+        out.append(f"+ adopt {cp.doc.provider} campaign {show(cp.name)} ({cp.remote.id})")
     for pc in cp.changes:
         out.extend(change_diff(pc))
     for act in cp.lifecycle.actions:

@@ -192,6 +192,9 @@ def campaign_lines(cp: CampaignPlan) -> list[Text]:
         return lines
     if cp.action == "create":
         lines.append(Text(f"    create {cp.doc.provider} campaign {show(cp.name)}", style="green"))
+    if cp.adopt and cp.remote is not None:
+        lines.append(Text(f"    adopt {cp.doc.provider} campaign {show(cp.name)} "
+                          f"({cp.remote.id})", style="yellow"))
     for pc in cp.changes:
         lines.extend(change_lines(pc))
     for act in cp.lifecycle.actions:

@@ -58,7 +58,7 @@ def test_exit_handlers_still_run() -> None:
 
 
 def test_a_live_thread_gets_a_normal_exit_which_waits_for_it() -> None:
-    out = _probe("threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', "
+    out = _probe("threading.Thread(target=lambda: (time.sleep(2), print('thread done', "
                  "flush=True))).start()")
     assert out.returncode == 0
     assert out.stdout.splitlines() == [f"outreach {__version__}", "thread done"]

@@ -63,8 +63,8 @@ Options:
                        repeat).
   -x, --exclude KEY    Skip campaigns whose key or provider/key matches (glob;
                        repeat).
-  --state-dir DIR      Where state.json (and the sandbox database) live.
-                       [default: .outreach]
+  --state-dir DIR      Where state.json (and the sandbox database) live
+                       (default: the project's, .outreach at its root).
   --concurrency N      Campaigns read and applied at once, 1 to 32.  [default:
                        4]
   --no-color           Plain output (also: NO_COLOR=1).

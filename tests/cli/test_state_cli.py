@@ -53,7 +53,7 @@ def test_new_commands_complete() -> None:
 
     assert complete("outreach im", 1) == ["import"]
     assert complete("outreach sh", 1) == ["show"]
-    assert complete("outreach state ", 2) == ["list", "forget"]
+    assert complete("outreach state ", 2) == ["list", "forget", "mv", "show", "path"]
     assert complete("outreach apply --pl", 2) == ["--plan"]
 
 
