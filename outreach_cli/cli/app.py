@@ -41,7 +41,7 @@ def _root(
     """Campaign-as-code for cold-outreach platforms."""
 
 
-from . import campaigns, imports, leads, plans, preview, sandbox, state  # noqa: E402
+from . import campaigns, doctor, imports, leads, plans, preview, sandbox, state  # noqa: E402
 
 campaigns.register(app)
 plans.register(app)
@@ -50,6 +50,7 @@ state.register(app)
 leads.register(app)
 preview.register(app)
 sandbox.register(app)
+doctor.register(app)
 
 
 def main() -> None:
