@@ -167,3 +167,22 @@ def test_server_text_cannot_drive_the_terminal() -> None:
     from outreach_cli.output.doctor import printable
 
     assert printable("Team\x1b[2J\x07 ok") == "Team\\x1b[2J\\x07 ok"
+
+
+def test_sendkit_platform_key_names_its_workspace(monkeypatch: pytest.MonkeyPatch,
+                                                  sandbox: Any) -> None:
+    _env(monkeypatch, sandbox, SENDKIT_API_KEY="sk_doctor_workspace_key")
+    ws = json.loads(run("doctor", "-f", "json").stdout)["data"]["targets"][0]["workspace"]["id"]
+    monkeypatch.setenv("SENDKIT_API_KEY", "sk_user_doctor_platform")
+    monkeypatch.setenv("SENDKIT_WORKSPACE_ID", ws)
+    from outreach_cli.session import Session
+
+    with Session() as session:  # the platform key uses the workspace once: it is a member
+        session.provider("sendkit").client.get("/tags")
+    doc = json.loads(run("doctor", "-f", "json").stdout)
+    assert doc["exitCode"] == 0 and doc["data"]["targets"][0]["workspace"]["id"] == ws
+    monkeypatch.setenv("SENDKIT_WORKSPACE_ID", "f" * 24)  # a workspace it is not in
+    result = run("doctor")
+    assert result.exit_code == ExitCode.ERROR
+    assert "answered 0 workspaces where outreach expects workspace ffff" in result.stdout
+    _no_secret(result.stdout, result.stderr, keys=("sk_user_doctor_platform",))
