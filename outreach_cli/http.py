@@ -354,6 +354,17 @@ class Api:
     def delete(self, path: str, **kw: Any) -> Reply:
         return self.request("DELETE", path, **kw)
 
+    def header(self, name: str) -> str | None:
+        """A header this client sends with every request (never printed: it may be a key)."""
+        return self._client.headers.get(name)
+
+    def watch(self, on_request: Callable[[httpx.Request], None],
+              on_response: Callable[[httpx.Response], None]) -> None:
+        """Have the callbacks see every request as it leaves and every answer as its
+        headers arrive (`outreach doctor`: timing and rate-limit headers)."""
+        self._client.event_hooks["request"].append(on_request)
+        self._client.event_hooks["response"].append(on_response)
+
     def _note_rate_headers(self, resp: httpx.Response) -> None:
         if self.limiter is None:
             return

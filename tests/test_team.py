@@ -371,3 +371,17 @@ def test_a_refused_create_leaves_no_mark_for_a_later_run_to_misread(env_sandbox:
     assert plan.exit_code == 0, plan.stdout + plan.stderr
     assert "adopt sendkit campaign" in plan.stdout
     assert "interrupted create" not in plan.stdout
+
+
+def test_doctor_checks_every_workspace_of_the_project(tmp_path: Path, sandbox: Any) -> None:
+    env = _agency(tmp_path, sandbox.url)
+    well = _cli(["doctor", "--format", "json"], tmp_path, env)
+    assert well.returncode == 0, well.stdout + well.stderr
+    data = json.loads(well.stdout)["data"]["targets"]
+    assert sorted(t["label"] for t in data) == sorted(AGENCY)
+    assert {t["keyVariable"] for t in data} == {v[1] for v in AGENCY.values()}
+    env["GAMMA_SENDKIT_API_KEY"] = env["BETA_SENDKIT_API_KEY"]
+    wrong = _cli(["doctor"], tmp_path, env)
+    assert wrong.returncode == 1
+    assert "GAMMA_SENDKIT_API_KEY" in wrong.stderr and "not to workspace gamma" in wrong.stderr
+    assert "sk_agency" not in wrong.stdout + wrong.stderr  # never a key

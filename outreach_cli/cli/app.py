@@ -41,7 +41,17 @@ def _root(
     """Campaign-as-code for cold-outreach platforms."""
 
 
-from . import campaigns, imports, leads, plans, preview, project, sandbox, state  # noqa: E402
+from . import (  # noqa: E402
+    campaigns,
+    doctor,
+    imports,
+    leads,
+    plans,
+    preview,
+    project,
+    sandbox,
+    state,
+)
 
 campaigns.register(app)
 plans.register(app)
@@ -51,6 +61,7 @@ project.register(app)
 leads.register(app)
 preview.register(app)
 sandbox.register(app)
+doctor.register(app)
 
 
 def main() -> None:

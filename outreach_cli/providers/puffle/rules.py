@@ -26,6 +26,9 @@ from ..base import FieldRule, Finding, Path, rule_for
 STATUSES = ("draft", "launching", "active", "paused", "completed")
 TYPES = ("email", "linkedin")
 NODE_TYPES = ("connection_request", "message", "email", "delay", "ai", "end")
+# What `outreach doctor` says of the limits (providers.md §3, the API overview page).
+RATE_DOC = ("no global figure: endpoint-specific cooldowns, 429 with Retry-After (launch may "
+            "answer 503: retry after 30 s); no X-RateLimit-* headers documented")
 # Node types each channel can send; delay, ai and end fit both.
 CHANNEL_NODE_TYPES: dict[str, frozenset[str]] = {
     "email": frozenset({"email", "delay", "ai", "end"}),

@@ -313,8 +313,7 @@ class SendKit(Provider):
         which the one it is used with (SENDKIT_WORKSPACE_ID, sent as X-Workspace-Id)."""
         items = _data(self.client.get("/workspaces").data)
         items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-        # httpx keeps the headers connect() set; a workspace key sends none.
-        chosen = self.client._client.headers.get("X-Workspace-Id")
+        chosen = self.client.header("X-Workspace-Id")  # connect()'s; a workspace key: none
         if chosen:
             items = [i for i in items if str(i.get("id") or i.get("_id") or "") == chosen]
         where = "GET /v1/workspaces"

@@ -44,6 +44,9 @@ from .rules_settings import (  # noqa: F401 (re-exported: the schema test and ad
 STEP_TYPES = ("email", "wait")
 TRIGGER_TYPES = ("ai_tag", "reply")
 SUBSEQUENCE_STATUSES = ("active", "archived")
+# What `outreach doctor` says of the limits (providers.md §1: docs silent).
+RATE_DOC = ("not published (docs silent: no figure, header or 429 policy); outreach retries "
+            "429 and 5xx honouring Retry-After")
 CONDITION_OPERATORS = ("has_value", "no_value", "equals", "not_equals", "contains", "not_contains")
 MAX_ACTIVE_SUBSEQUENCES = 15
 MAX_ACTIVE_REPLY_TRIGGERS = 1
