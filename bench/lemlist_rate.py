@@ -105,7 +105,7 @@ def main() -> None:
     from outreach_cli.validate import validate_paths
 
     limit, window = lemlist_rules.RATE_LIMIT
-    running = server.start(":memory:")
+    running = server.start(":memory:", rate_limit=True)  # the limit under test
     emulator: Any = next(e for e in running.sandbox.emulators if e.prefix == PREFIX)
     timed = Timed()
     key = "bench-" + uuid.uuid4().hex[:8]

@@ -12,7 +12,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Any
@@ -49,6 +49,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # POSTs that create (campaigns, steps, schedules, A/B tests, Puffle prospects) are never
 # repeated blindly: apply looks the campaign up by name after an ambiguous failure.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT"})
+# Set to "off", the client's rate limiter is left off, but only for an API root on loopback:
+# outreach's own sandbox, which enforces no limit unless `sandbox serve --rate-limit` asks it
+# to. A real API always gets the limiter. `--sandbox` sets it for the embedded sandbox.
+RATE_LIMIT_VAR = "OUTREACH_RATE_LIMIT"
 # Headers whose values are credentials; `--verbose` logs them as "(redacted)".
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
 
@@ -72,6 +76,12 @@ def check_url(url: str) -> None:
     raise OutreachError(
         f"refusing {url}: API keys are sent only over https:// (plain http only on loopback)"
     )
+
+
+def rate_limit_off(base_url: str, env: Mapping[str, str]) -> bool:
+    """Whether a client for `base_url` goes without its rate limiter (RATE_LIMIT_VAR)."""
+    return (env.get(RATE_LIMIT_VAR, "").strip().lower() == "off"
+            and is_loopback(urlsplit(base_url).hostname or ""))
 
 
 class RateLimiter:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import MissingKeyError, OutreachError
-from .http import Api
+from .http import RATE_LIMIT_VAR, Api
 from .project import Project, ProjectError, Workspace, discover
 from .providers import provider_class
 from .providers.base import Provider
@@ -168,11 +168,15 @@ class Session:
 
     def _api(self, cls: type[Provider], name: str | None = None) -> Api:
         key = self.credential(name or cls.name)
+        env = self.env
         if self.sandbox:
             base = self.sandbox_url() + cls.sandbox_prefix
+            # The embedded sandbox enforces no rate limit, so a client limiter in front of it
+            # protects nobody (it made the README's first command wait ~2.8 s).
+            env = {**env, RATE_LIMIT_VAR: "off"}
         else:
             base = self.env.get(f"OUTREACH_{cls.name.upper()}_URL") or cls.default_url
-        api: Api = cls.connect(base, key, self.env)  # type: ignore[attr-defined]
+        api: Api = cls.connect(base, key, env)  # type: ignore[attr-defined]
         api.identity = hashlib.sha256(
             "\0".join((cls.name, base, self.workspace(name or cls.name))).encode()).hexdigest()
         return api

@@ -26,7 +26,8 @@ except ImportError:  # pragma: no cover
     pass
 
 PROVIDER_VARS = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY", "PUFFLE_API_KEY",
-                 "OUTREACH_SENDKIT_URL", "OUTREACH_LEMLIST_URL", "OUTREACH_PUFFLE_URL", "NO_COLOR")
+                 "OUTREACH_SENDKIT_URL", "OUTREACH_LEMLIST_URL", "OUTREACH_PUFFLE_URL", "NO_COLOR",
+                 "OUTREACH_RATE_LIMIT")
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +44,23 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
 @pytest.fixture
 def sandbox() -> Iterator[object]:
-    """The emulator of all three APIs on a loopback port, in memory."""
+    """The emulator of all three APIs on a loopback port, in memory, with no rate limit."""
     from outreach_cli.sandbox import server
 
     running = server.start(":memory:")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def limited_sandbox() -> Iterator[object]:
+    """The same, enforcing lemlist's rate limit (20 requests per 2 s per key, 429s): for the
+    tests of the limits themselves."""
+    from outreach_cli.sandbox import server
+
+    running = server.start(":memory:", rate_limit=True)
     try:
         yield running
     finally:
@@ -72,6 +86,8 @@ def env_sandbox(sandbox: object, monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.setenv("LEMLIST_API_KEY", "test-lemlist-key")
     monkeypatch.setenv("PUFFLE_API_KEY", "pk_test_key")
     monkeypatch.setenv("COLUMNS", "100")
+    # This sandbox enforces no rate limit: the client's lemlist limiter would protect nobody.
+    monkeypatch.setenv("OUTREACH_RATE_LIMIT", "off")
     return sandbox
 
 

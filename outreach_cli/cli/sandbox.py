@@ -39,6 +39,9 @@ def serve_cmd(
         "dropped), drop (connection dropped, not acted on)."),
     seed: int = typer.Option(None, "--seed", metavar="N", show_default=False,
                              help="Seed for reproducible faults."),
+    rate_limit: bool = typer.Option(
+        False, "--rate-limit", help="Enforce lemlist's rate limit (20 requests per 2 s per "
+        "key, 429 with Retry-After); off by default."),
 ) -> None:
     """Serve the emulator on loopback until Ctrl-C."""
     from ..sandbox import server
@@ -54,7 +57,8 @@ def serve_cmd(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--fault-kinds") from None
     try:
-        server.serve(_db(db, state_dir), host=host, port=port, ready=ready, faults=faults)
+        server.serve(_db(db, state_dir), host=host, port=port, ready=ready, faults=faults,
+                     rate_limit=rate_limit)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
     except KeyboardInterrupt:

@@ -76,9 +76,11 @@ class DropConnection(Exception):
 class Sandbox:
     """All emulators over one store."""
 
-    def __init__(self, store: Store, faults: Faults | None = None) -> None:
+    def __init__(self, store: Store, faults: Faults | None = None, *,
+                 rate_limit: bool = False) -> None:
         self.store = store
         self.faults = faults or Faults()
+        self.rate_limit = rate_limit
         self.emulators: list[Emulator] = []
         for name in EMULATORS:
             try:
@@ -87,7 +89,11 @@ class Sandbox:
                 if exc.name != f"{__package__}.{name}":
                     raise
                 continue
-            self.emulators.append(module.Emulator(store))
+            emu = module.Emulator(store)
+            # A platform's documented rate limit (lemlist's) is enforced only when asked.
+            if hasattr(emu, "enforce_rate_limit"):
+                emu.enforce_rate_limit = rate_limit
+            self.emulators.append(emu)
         self.request_log: list[tuple[str, str, int]] = []
         self._log_lock = threading.Lock()
 
@@ -257,18 +263,22 @@ class Running:
         self.stop()
 
 
-def _make(db_path: str, host: str, port: int, faults: Faults | None) -> _Server:
+def _make(db_path: str, host: str, port: int, faults: Faults | None,
+          rate_limit: bool) -> _Server:
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("the sandbox listens on loopback only")
     server = _Server((host, port), _Handler)
-    server.sandbox = Sandbox(Store(db_path), faults)
+    server.sandbox = Sandbox(Store(db_path), faults, rate_limit=rate_limit)
     return server
 
 
 def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
-          faults: Faults | None = None) -> Running:
-    """Start the sandbox on a background thread; port 0 picks a free port."""
-    server = _make(db_path, host, port, faults)
+          faults: Faults | None = None, rate_limit: bool = False) -> Running:
+    """Start the sandbox on a background thread; port 0 picks a free port.
+
+    `rate_limit`: enforce the platforms' documented rate limits (lemlist's 20 requests per
+    2 s per key, with 429s); off by default, since a loopback sandbox protects no quota."""
+    server = _make(db_path, host, port, faults, rate_limit)
     # A short poll interval: stop() waits for the loop to notice, and the default 0.5 s made
     # every test that starts a sandbox half a second slower.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
@@ -279,9 +289,9 @@ def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
 
 
 def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 8787,
-          faults: Faults | None = None, ready: Any = None) -> None:
-    """Serve in the foreground until interrupted."""
-    server = _make(db_path, host, port, faults)
+          faults: Faults | None = None, ready: Any = None, rate_limit: bool = False) -> None:
+    """Serve in the foreground until interrupted (`rate_limit`: as for `start`)."""
+    server = _make(db_path, host, port, faults, rate_limit)
     if ready is not None:
         h, p = server.server_address[:2]
         ready(f"http://{h!s}:{p}")

@@ -84,6 +84,42 @@ def test_sandbox_serve_over_http(tmp_path: Path) -> None:
             proc.stderr.close()
 
 
+@pytest.mark.parametrize("flag", [[], ["--rate-limit"]], ids=["default", "rate-limit"])
+def test_sandbox_serve_enforces_lemlist_rate_limit_only_when_asked(tmp_path: Path,
+                                                                   flag: list[str]) -> None:
+    script = Path(sys.executable).parent / "outreach"
+    proc = subprocess.Popen([str(script), "sandbox", "serve", "--port", "0", "--db",
+                             str(tmp_path / "sb.sqlite3"), *flag], stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stderr is not None
+        url = proc.stderr.readline().split()[-1]
+        with httpx.Client(base_url=url + "/lemlist/api", auth=("", "serve-rate-key")) as c:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    c.get("/team")  # the first of the 21
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+            # 20 more at once: well inside 2 s on any machine.
+            replies = [c.get("/team") for _ in range(20)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
+    statuses = [r.status_code for r in replies]
+    if flag:
+        assert statuses[:19] == [200] * 19 and statuses[19] == 429, statuses
+        assert replies[19].headers["X-RateLimit-Remaining"] == "0"
+        assert int(replies[19].headers["Retry-After"]) >= 1
+    else:
+        assert statuses == [200] * 20
+        assert not any("X-RateLimit-Limit" in r.headers for r in replies)
+
+
 def test_sandbox_refuses_non_loopback_host() -> None:
     result = run("sandbox", "serve", "--host", "0.0.0.0", "--port", "0")
     assert result.exit_code == ExitCode.USAGE

@@ -107,12 +107,14 @@ class Lemlist(Provider):
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
-        from ...http import Api, RetryPolicy, shared_limiter
+        from ...http import Api, RetryPolicy, rate_limit_off, shared_limiter
 
         limit, window = lemlist_rules.RATE_LIMIT
         # One limiter per key for the whole process: concurrent campaigns share the budget.
-        return Api("lemlist", base_url, auth=("", key),
-                   limiter=shared_limiter("lemlist", key, limit, window), retry=RetryPolicy())
+        # None only for a sandbox on loopback that enforces no limit (http.RATE_LIMIT_VAR).
+        limiter = None if rate_limit_off(base_url, env) else \
+            shared_limiter("lemlist", key, limit, window)
+        return Api("lemlist", base_url, auth=("", key), limiter=limiter, retry=RetryPolicy())
 
     # -- offline ------------------------------------------------------------------------------
 

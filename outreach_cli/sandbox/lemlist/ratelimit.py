@@ -1,5 +1,10 @@
 """The rate limit: 20 requests per 2 seconds per key, and its `X-RateLimit-*` headers.
 
+Enforced only when asked (`outreach sandbox serve --rate-limit`, `server.start(rate_limit=True)`
+set `enforce_rate_limit`): the limiter's own tests and benchmarks turn it on. Off, the emulator
+answers without the headers, as an API with no limit: a sandbox on loopback has no quota to
+protect, and the README's first command and the test suite then wait for nothing.
+
 A *sliding* window (a log of the accepted requests' times). lemlist's own limiter is probably a
 fixed window; a sliding one is stricter, so a client that never sees a 429 here never sees one
 there. Rejected requests do not count, so a client that backs off as told recovers at once.
@@ -34,6 +39,7 @@ class RateLimit:
     """The limiter's state and check, mixed into the Emulator (tests swap its clocks)."""
 
     def _init_rate_limit(self) -> None:
+        self.enforce_rate_limit = False
         self.rate_limited = 0  # 429s sent, for the rate-limit measurements
         self._hits: dict[str, deque[float]] = {}
         self._rl_lock = threading.Lock()

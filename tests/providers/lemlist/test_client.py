@@ -99,11 +99,13 @@ def _check_requests() -> Any:
 
 def _provider(sandbox: Any, key: str | None = None) -> tuple[Lemlist, Recording]:
     """A provider bound to the sandbox as `Lemlist.connect` binds it (Basic auth with an empty
-    user, the per-key shared limiter), plus a recording transport."""
+    user; the per-key shared limiter when the sandbox enforces the rate limit, none when it
+    does not, as with OUTREACH_RATE_LIMIT=off), plus a recording transport."""
     key = key or "k-" + uuid.uuid4().hex[:12]
     rec = Recording()
+    limited = sandbox.sandbox.rate_limit
     api = Api("lemlist", sandbox.url + PREFIX, auth=("", key),
-              limiter=shared_limiter("lemlist", key, 20, 2.0),
+              limiter=shared_limiter("lemlist", key, 20, 2.0) if limited else None,
               retry=RetryPolicy(base=0.001), transport=rec)
     track(api)
     _RECORDERS.append(rec)
@@ -570,9 +572,33 @@ def test_connect_uses_basic_auth_with_an_empty_user_and_one_limiter_per_key(
 
 # -- rate limit ---------------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("url", "env", "limited"), [
+    ("https://api.lemlist.com/api", {"OUTREACH_RATE_LIMIT": "off"}, True),  # a real API: always
+    ("https://10.1.2.3/api", {"OUTREACH_RATE_LIMIT": "off"}, True),
+    ("http://127.0.0.1:9/lemlist/api", {}, True),
+    ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "no"}, True),
+    ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "off"}, False),
+    ("http://localhost:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "OFF"}, False),
+])
+def test_the_client_limiter_is_off_only_for_a_loopback_root_that_says_so(
+        url: str, env: dict[str, str], limited: bool) -> None:
+    api = Lemlist.connect(url, "k-off-" + uuid.uuid4().hex[:6], env)
+    track(api)
+    assert (api.limiter is not None) is limited
+
+
+def test_the_embedded_sandbox_gets_no_client_limiter_and_a_real_key_does(tmp_path: Path) -> None:
+    from outreach_cli.session import Session
+
+    with Session(sandbox=True, state_dir=tmp_path / "a") as session:
+        assert session.provider("lemlist").client.limiter is None
+    with Session(state_dir=tmp_path / "b", environ={"LEMLIST_API_KEY": "k-real"}) as session:
+        assert session.provider("lemlist").client.limiter is not None  # no request is sent
+
 @pytest.mark.slow
 def test_fifty_campaigns_planned_and_applied_concurrently_get_no_429(
-        sandbox: Any, tmp_path: Path) -> None:
+        limited_sandbox: Any, tmp_path: Path) -> None:
+    sandbox = limited_sandbox
     folder = tmp_path / "bulk"
     folder.mkdir()
     for i in range(50):

@@ -12,15 +12,15 @@ from outreach_cli.sandbox.lemlist import Emulator
 from tests.sandbox.lemlist.helpers import FakeClock, Lem
 
 
-# The shared `sandbox` fixture (tests/conftest.py) starts the server; every test uses fresh keys,
-# hence its own team and bucket.
+# The shared `limited_sandbox` fixture (tests/conftest.py) starts the server with lemlist's rate
+# limit on; every test uses fresh keys, hence its own team and bucket.
 @pytest.fixture
-def lem(sandbox: server.Running) -> Lem:
-    emu = next(e for e in sandbox.sandbox.emulators if e.prefix == "/lemlist/api")
+def lem(limited_sandbox: server.Running) -> Lem:
+    emu = next(e for e in limited_sandbox.sandbox.emulators if e.prefix == "/lemlist/api")
     assert isinstance(emu, Emulator)
     clock = FakeClock()
     emu.monotonic = clock
-    return Lem(sandbox.url, emu, clock)
+    return Lem(limited_sandbox.url, emu, clock)
 
 
 @pytest.fixture
