@@ -38,6 +38,9 @@ class Outcome:
 class Report:
     outcomes: tuple[Outcome, ...]
     interrupted: bool = False
+    # Requests the platforms answered 429 during the command, each retried after Retry-After
+    # (another tool on the same key; outreach's own processes share one budget per key).
+    rate_limited: int = 0
 
     def count(self, result: Result) -> int:
         return sum(1 for o in self.outcomes if o.result == result)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -127,16 +127,41 @@ class RateLimiter:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
 
-_LIMITERS: dict[tuple[str, str], RateLimiter] = {}
+class Limiter(Protocol):
+    """What Api needs of a limiter: RateLimiter here, ratebudget.SharedRateLimiter across
+    processes."""
+
+    window: float
+
+    def acquire(self) -> Any: ...
+
+    def release(self, token: Any) -> None: ...
+
+    def pause(self, seconds: float) -> None: ...
+
+
+_LIMITERS: dict[str, Limiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
-def shared_limiter(provider: str, key: str, limit: int, window: float) -> RateLimiter:
-    """One limiter per (provider, key) in this process: limits are per key, not per client."""
+def shared_limiter(provider: str, key: str, limit: int, window: float) -> Limiter:
+    """The rate budget of `key` on `provider`: one per key, shared by every thread of this
+    process and every outreach process of this user on the machine (ratebudget.py); limits
+    are per key, not per client. Where the user's cache folder cannot be written, a limiter
+    for this process alone (and a warning with --verbose)."""
+    from .ratebudget import SharedRateLimiter, budget_path
+
+    path = budget_path(provider, key)
     with _LIMITERS_LOCK:
-        lim = _LIMITERS.get((provider, key))
+        lim = _LIMITERS.get(str(path))
         if lim is None:
-            lim = _LIMITERS[(provider, key)] = RateLimiter(limit, window)
+            try:
+                lim = SharedRateLimiter(path, limit, window)
+            except OSError as exc:
+                log.warning("%s: rate budget not shared with other processes (%s: %s)",
+                            provider, type(exc).__name__, exc.strerror or exc)
+                lim = RateLimiter(limit, window)
+            _LIMITERS[str(path)] = lim
         return lim
 
 
@@ -236,7 +261,7 @@ class Api:
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
         auth: tuple[str, str] | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
         error_parser: ErrorParser = default_error_parser,
@@ -345,7 +370,7 @@ class Api:
             raise ApiError(self.provider, resp.status_code, message, code=code,
                            method=method, url=self._show(path))
 
-    def _release(self, token: list[float | None] | None) -> None:
+    def _release(self, token: Any) -> None:
         if token is not None and self.limiter is not None:
             self.limiter.release(token)
 

@@ -181,6 +181,11 @@ class Session:
             "\0".join((cls.name, base, self.workspace(name or cls.name))).encode()).hexdigest()
         return api
 
+    def rate_limited(self) -> int:
+        """Requests answered 429 so far, on every platform this session talked to."""
+        with self._lock:
+            return sum(api.rate_limited for api in self._apis)
+
     def close(self) -> None:
         for api in self._apis:
             api.close()

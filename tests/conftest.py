@@ -25,6 +25,21 @@ try:  # hypothesis comes with the test extra (pip install -e ".[test]")
 except ImportError:  # pragma: no cover
     pass
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Each test process (each xdist worker) keeps its caches (compiled schemas, the lemlist
+    # rate budgets of ratebudget.py) in a folder of its own, never the user's: no test shares
+    # a budget file with another worker, another person's run, or a real `outreach`.
+    import tempfile
+
+    os.environ["OUTREACH_CACHE_DIR"] = tempfile.mkdtemp(prefix="outreach-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.pop("OUTREACH_CACHE_DIR", "")
+    if "outreach-test-cache-" in folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 PROVIDER_VARS = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY", "PUFFLE_API_KEY",
                  "OUTREACH_SENDKIT_URL", "OUTREACH_LEMLIST_URL", "OUTREACH_PUFFLE_URL", "NO_COLOR",
                  "OUTREACH_RATE_LIMIT")

@@ -142,7 +142,8 @@ def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: b
     c.confirm_and_apply(
         _plan(docs, session, concurrency, out if fmt != "json" else None), out, fmt=fmt, yes=yes,
         run=lambda plan: applier.run(plan, session.provider, session.state,
-                                     concurrency=concurrency, notice=out.warn))
+                                     concurrency=concurrency, notice=out.warn),
+        rate_limited=session.rate_limited)
 
 
 def status_cmd(

@@ -160,9 +160,13 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
 
 
 def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
-                      run: Callable[[Plan], Report], question: str | None = None) -> None:
+                      run: Callable[[Plan], Report], question: str | None = None,
+                      rate_limited: Callable[[], int] | None = None) -> None:
     """Show the plan, ask (unless --yes), run it, print the outcomes, exit with their code.
-    A cancelled apply exits 1: nothing was sent, and that is not a success."""
+    A cancelled apply exits 1: nothing was sent, and that is not a success. `rate_limited`
+    counts the 429s the platforms answered, for the summary."""
+    import dataclasses
+
     from ..errors import UsageError
     from ..output import confirm_question
 
@@ -181,6 +185,8 @@ def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
             raise typer.Exit(int(ExitCode.ERROR))
     # Unchanged, blocked and failed campaigns get their outcome without a request.
     report = run(plan)
+    if rate_limited is not None:
+        report = dataclasses.replace(report, rate_limited=rate_limited())
     out.outcomes(report, plan)
     if report.exit_code() != ExitCode.OK:
         raise typer.Exit(int(report.exit_code()))

@@ -62,7 +62,8 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
     c.confirm_and_apply(
         plan, out, fmt=fmt, yes=yes, question=question,
         run=lambda p: planfile.apply(p, session.provider, session.state,
-                                     concurrency=concurrency, notice=out.warn))
+                                     concurrency=concurrency, notice=out.warn),
+        rate_limited=session.rate_limited)
 
 
 def show_cmd(

@@ -173,7 +173,8 @@ class Output(LeadViews):
             f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
             f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else "")
             + (f", {s['interrupted']} interrupted, {s['skipped']} not started"
-               if getattr(report, "interrupted", False) else ""),
+               if getattr(report, "interrupted", False) else "")
+            + _rate_limited(report),
             style="bold"))
         self.err.print(Text("\n").join(lines))
 
@@ -249,6 +250,12 @@ def table_lines(title: str, columns: list[str], cells: list[list[str]],
         out.extend(Text(f"  {c + ':':<{label + 1}} ") + Text(v)
                    for c, v in zip(columns[1:], r[1:], strict=False) if v)
     return out
+
+
+def _rate_limited(report: Any) -> str:
+    n = getattr(report, "rate_limited", 0)
+    return (f"; {n} request{'s' if n != 1 else ''} answered 429 (rate limit), retried after "
+            "Retry-After" if n else "")
 
 
 def _apply_summary(report: Any) -> dict[str, int]:

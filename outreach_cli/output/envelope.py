@@ -167,4 +167,5 @@ def apply_to_json(plan: Plan, report: Any) -> tuple[dict[str, Any], list[dict[st
             where = _where(cp) if cp else {"campaign": o.address}
             errors.append(error_entry(o.message or o.result, code=f"apply-{o.result}", **where))
     counts = {k: sum(1 for o in report.outcomes if o.result == k) for k in APPLY_RESULTS}
+    counts["rateLimited"] = getattr(report, "rate_limited", 0)
     return {"summary": counts, "outcomes": outcomes}, errors

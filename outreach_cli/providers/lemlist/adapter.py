@@ -21,8 +21,9 @@ Writing follows the platform's grain (providers.md §2):
 lemlist starts a campaign the moment it is created, so `create()` pauses it at once, before
 adding any step; apply then starts it only when the file says `status: active`.
 
-Every request goes through one rate limiter per API key (20 per 2 s), shared by all the
-campaigns a command handles concurrently.
+Every request goes through one rate budget per API key (20 per 2 s), shared by all the
+campaigns a command handles concurrently and by every outreach process on the machine
+(http.shared_limiter, ratebudget.py).
 """
 
 from __future__ import annotations
