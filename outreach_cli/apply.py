@@ -173,8 +173,11 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if cp.moved and state.get(cp.address) is None:
         state.move_now(cp.moved, cp.address)  # the rename the file states (moved_from)
     entry = state.get(cp.address)
+    # `unwritten`: the last read of the whole campaign while nothing has been sent to it since.
+    # The gate and the final read-back use it rather than reading what was just read.
+    unwritten: Remote | None
     if cp.action == "create":
-        remote = _create(cp, provider, state)
+        remote = unwritten = _create(cp, provider, state)
         unfinished = True
         # What the create left to do (all of it after a lost answer): the same diff as a plan.
         left = compare(doc, provider, remote, state)
@@ -192,7 +195,7 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         fresh = provider.fetch(cp.remote.id)
         if fresh is None:
             raise DriftError(f"campaign {cp.remote.id} disappeared since the plan")
-        remote = fresh
+        remote = unwritten = fresh
         if cp.remote.revision is not None and remote.revision != cp.remote.revision:
             raise DriftError(
                 f"the campaign changed on {provider.title} since the plan "
@@ -206,17 +209,19 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     post = [a for a in actions if a not in pre]
     for action in pre:
         provider.transition(remote, action)
+        unwritten = None
     if changes:
         if pre:
             remote = provider.fetch(remote.id) or remote
         provider.update(remote, doc.campaign, changes)
-    gated = _gate(cp, provider, remote, state, post) if post else None
+        unwritten = None
+    gated = _gate(cp, provider, remote, state, post, unwritten) if post else None
     for action in post:
         fresh = gated or provider.fetch(remote.id) or remote
-        gated = None
+        gated = unwritten = None
         provider.transition(fresh, action)
 
-    after = provider.fetch(remote.id)
+    after = unwritten or provider.fetch(remote.id)
     if after is None:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
@@ -239,12 +244,13 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
 
 
 def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
-          post: list[str]) -> Remote | None:
+          post: list[str], unwritten: Remote | None) -> Remote | None:
     """Before a start, launch or resume: the campaign as read back must match the file (a
-    write-only value, never read back, is trusted to the request that set it). The read."""
+    write-only value, never read back, is trusted to the request that set it). The read
+    (`unwritten` when nothing was sent since that one)."""
     if not START_ACTIONS.intersection(post):
         return None
-    now = provider.fetch(remote.id)
+    now = unwritten or provider.fetch(remote.id)
     if now is None:
         raise OutreachError(f"campaign {remote.id} vanished before it could be started")
     write_only = set(provider.write_only())

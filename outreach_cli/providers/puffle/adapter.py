@@ -8,6 +8,7 @@ lets the plan say so before anything is sent.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ READ_FIELDS = ("type", "name", "operating_hours", "daily_limit", "skip_other_cam
 # Sent whole when anything inside changes: Puffle replaces them (sequence_nodes is a "full
 # upsert"; operating_hours is opaque JSONB compared whole; account_limits a list).
 WHOLE_FIELDS = ("sequence_nodes", "operating_hours", "account_limits", "sender_account_ids")
+_CHECKS_LOCK = threading.Lock()
 
 
 class Puffle(Provider):
@@ -70,6 +72,11 @@ class Puffle(Provider):
                                   "remove `status:` from the file; a completed campaign stays "
                                   "completed"),
     }
+
+    def __init__(self, api: Api | None = None) -> None:
+        super().__init__(api)
+        # The launch check per read (launch_check): the Remote itself, and Puffle's answer.
+        self._checks: dict[int, tuple[Remote, dict[str, Any]]] = {}
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
@@ -122,7 +129,7 @@ class Puffle(Provider):
         otherwise the plan shows it blocked with Puffle's reasons, and apply sends nothing."""
         if "launch" not in lifecycle.actions or remote.status != "draft":
             return lifecycle
-        report = self.validate_launch(remote.id)
+        report = self.launch_check(remote)
         problems = [str(e) for e in report.get("errors") or []]
         problems += [str(w) for w in report.get("warnings") or []
                      if any(b in str(w).lower() for b in self.LAUNCH_BLOCKERS)]
@@ -137,7 +144,7 @@ class Puffle(Provider):
               lifecycle: Lifecycle) -> list[str]:
         out: list[str] = []
         if "launch" in lifecycle.actions and remote is not None and remote.status == "draft":
-            report = self.validate_launch(remote.id)  # the gate passed: only warnings left
+            report = self.launch_check(remote)  # the gate passed: only warnings left
             for warning in report.get("warnings") or []:
                 out.append(f"launch: {warning}")
         return out
@@ -203,7 +210,7 @@ class Puffle(Provider):
         """Launch, pause or resume, converging when a previous answer was lost: Puffle's
         pause and resume are not idempotent (a repeat answers 400), nor is launch (409)."""
         if action == "launch":
-            report = self.validate_launch(remote.id)
+            report = self.launch_check(remote)
             if not report.get("ready"):
                 raise OutreachError(
                     f"Puffle will not launch {remote.id}: "
@@ -243,6 +250,21 @@ class Puffle(Provider):
                 if now is None or now.status not in done:
                     raise
                 return  # already where the action leads: an earlier attempt landed
+
+    def launch_check(self, remote: Remote) -> dict[str, Any]:
+        """Puffle's launch check of the campaign as `remote` read it, asked once per read: the
+        plan's gate, its notes and the launch itself (when apply launches what it just read
+        back, with nothing sent since) share one answer, as they share the read."""
+        with _CHECKS_LOCK:
+            hit = self._checks.get(id(remote))
+            if hit is not None and hit[0] is remote:
+                return hit[1]
+        report = self.validate_launch(remote.id)
+        with _CHECKS_LOCK:
+            if len(self._checks) >= 256:
+                self._checks.clear()
+            self._checks[id(remote)] = (remote, report)
+        return report
 
     def validate_launch(self, id: str) -> dict[str, Any]:
         data = self.client.get(f"/campaigns/{seg(id)}/validate").data
