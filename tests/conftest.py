@@ -34,6 +34,13 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["OUTREACH_CACHE_DIR"] = tempfile.mkdtemp(prefix="outreach-test-cache-")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # In parallel (-n), the slow tests start first, spread over the workers, so that no worker
+    # is left alone with a long one at the end. The order is the same in every worker.
+    if getattr(config.option, "numprocesses", None):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     folder = os.environ.pop("OUTREACH_CACHE_DIR", "")
     if "outreach-test-cache-" in folder:

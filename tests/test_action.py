@@ -130,6 +130,7 @@ def _pull_request(repo: Path) -> Runner:
     return pr
 
 
+@pytest.mark.slow
 def test_pull_request_then_merge_then_drift_check(repo: Path) -> None:
     pr = _pull_request(repo)
     assert pr.outputs["plan"]["exit-code"] == "2"  # changes to review
@@ -166,6 +167,7 @@ def test_pull_request_then_merge_then_drift_check(repo: Path) -> None:
     assert "settings.dailySendLimit" in (repo / "outreach-drift.md").read_text()
 
 
+@pytest.mark.slow
 def test_merge_of_a_plan_the_platform_moved_away_from_exits_4(repo: Path) -> None:
     first = Runner(repo, "push")
     # The campaigns exist already; a pull request edits one.

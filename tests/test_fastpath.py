@@ -94,6 +94,7 @@ def test_fast_reader_holds_the_positioned_readers_bounds(tmp_path: Path, name: s
         assert [s.data for s in fast] == [s.data for s in slow]
 
 
+@pytest.mark.slow
 def test_the_densest_file_the_fast_path_takes_is_under_the_values_bound(tmp_path: Path) -> None:
     # fastread counts no values: it relies on FAST_MAX_BYTES holding fewer than MAX_VALUES.
     # The densest form: a flow mapping of distinct bare string keys with no values.

@@ -171,6 +171,7 @@ def test_processes_on_one_key_share_one_budget_and_get_no_429(
     assert len(seen) > 20 * processes  # enough requests that the budget had to be shared
 
 
+@pytest.mark.slow
 def test_a_429_that_still_comes_is_waited_out_and_counted(limited_sandbox: Any,
                                                           env_sandbox: Any,
                                                           monkeypatch: pytest.MonkeyPatch,

@@ -43,6 +43,7 @@ def journal_lines(state_dir: Path) -> int:
     return len({json.loads(line)["address"] for line in lines if line.strip()})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 @pytest.mark.parametrize("kill_after", [1, 15])
 def test_kill_mid_apply_then_apply_again_converges(tmp_path: Path, kill_after: int) -> None:

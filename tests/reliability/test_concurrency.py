@@ -35,6 +35,7 @@ def _env(url: str, tmp: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_two_applies_at_once_create_each_campaign_once(tmp_path: Path) -> None:
     folder = fleet(tmp_path / "campaigns", 10, only=("sendkit/q2-decision-makers",
                                                      "puffle/email-seed-founders"))

@@ -44,6 +44,7 @@ def check(count: int, run: int, plan: object, extra: object) -> None:
     assert stuck == []  # 0 campaigns left unfinished
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_fifteen_campaigns_converge_under_faults(tmp_path: Path, seed: int) -> None:
     run, plan, extra = converge(tmp_path, 15, seed)

@@ -12,6 +12,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,6 +73,7 @@ def test_the_two_tiptap_readings_agree(body: str) -> None:
     assert to_tiptap(body) == to_tiptap_html(body)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(body=BODIES, variant=BODIES)
 def test_generated_bodies_plan_to_no_change_after_apply(sandbox: Any, tmp_path: Path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ SUBJECT = TEXT.map(lambda s: s.replace("\n", " ").replace("\r", " ")).filter(
 BODY = TEXT.filter(lambda s: "\x00" not in s)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(subject=SUBJECT, message=BODY, sms=BODY.filter(lambda s: s != ""))
