@@ -106,7 +106,7 @@ def suite(*extra: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--campaigns", type=int, default=8,
+    parser.add_argument("--campaigns", type=int, default=20,
                         help="lemlist campaigns per process in the shared-key run")
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
     args = parser.parse_args()
