@@ -84,6 +84,13 @@ def rate_limit_off(base_url: str, env: Mapping[str, str]) -> bool:
             and is_loopback(urlsplit(base_url).hostname or ""))
 
 
+def key_limiter(provider: str, key: str, limit: int, window: float, base_url: str,
+                env: Mapping[str, str]) -> Limiter | None:
+    """The rate budget of `key` (shared_limiter), or None for a loopback root that says it
+    enforces no limit (rate_limit_off)."""
+    return None if rate_limit_off(base_url, env) else shared_limiter(provider, key, limit, window)
+
+
 class RateLimiter:
     """At most `limit` requests in any `window` seconds, shared by every thread using it.
 

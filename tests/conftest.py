@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,21 +25,6 @@ try:  # hypothesis comes with the test extra (pip install -e ".[test]")
                                          else "dev"))
 except ImportError:  # pragma: no cover
     pass
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Each test process (each xdist worker) keeps its caches (compiled schemas, the lemlist
-    # rate budgets of ratebudget.py) in a folder of its own, never the user's: no test shares
-    # a budget file with another worker, another person's run, or a real `outreach`.
-    import tempfile
-
-    os.environ["OUTREACH_CACHE_DIR"] = tempfile.mkdtemp(prefix="outreach-test-cache-")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # In parallel (-n), the slow tests start first, spread over the workers, so that no worker
-    # is left alone with a long one at the end. The order is the same in every worker.
-    if getattr(config.option, "numprocesses", None):
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -116,11 +102,20 @@ def env_sandbox(sandbox: object, monkeypatch: pytest.MonkeyPatch) -> object:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "reference: reads the vendors' reference pages (skipped when they are absent)")
+    # Each test process (each xdist worker) keeps its caches (compiled schemas, the lemlist
+    # rate budgets of ratebudget.py) in a folder of its own, never the user's: no test shares
+    # a budget file with another worker, another person's run, or a real `outreach`.
+
+    os.environ["OUTREACH_CACHE_DIR"] = tempfile.mkdtemp(prefix="outreach-test-cache-")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip the quote checks, all under one counted reason, when the reference folder is
-    absent (a contributor's fresh clone); .ci/run refuses to start without it."""
+    absent (a contributor's fresh clone); .ci/run refuses to start without it. In parallel
+    (-n), the slow tests start first, spread over the workers, so that no worker is left alone
+    with a long one at the end (the order is the same in every worker)."""
+    if getattr(config.option, "numprocesses", None):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if HAVE_REFERENCE:
         return
     marked = [item for item in items if item.get_closest_marker("reference")]
@@ -137,6 +132,16 @@ _SKIPPED_REFERENCE = pytest.StashKey[str]()
 def pytest_report_header(config: pytest.Config) -> str:
     return (f"vendor reference pages: {SHARED}" if HAVE_REFERENCE
             else f"vendor reference pages: NOT FOUND at {SHARED} (quote checks will be skipped)")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """In parallel (-n), what each worker found comes back to the controller, which reports it
+    (the skipped quote checks, files read from outside) as one process would."""
+    out = getattr(node, "workeroutput", {})
+    _OUTSIDE.update(out.get("outside") or ())
+    if out.get("skipped_reference"):
+        node.config.stash[_SKIPPED_REFERENCE] = out["skipped_reference"]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -177,6 +182,11 @@ sys.addaudithook(_opened)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    worker = getattr(session.config, "workeroutput", None)
+    if worker is not None:  # an xdist worker: the controller reports (pytest_testnodedown)
+        worker["outside"] = sorted(_OUTSIDE)
+        worker["skipped_reference"] = session.config.stash.get(_SKIPPED_REFERENCE, None)
+        return
     if _OUTSIDE:
         shown = ", ".join(sorted(_OUTSIDE)[:10])
         session.config.get_terminal_writer().line(

@@ -22,8 +22,7 @@ lemlist starts a campaign the moment it is created, so `create()` pauses it at o
 adding any step; apply then starts it only when the file says `status: active`.
 
 Every request goes through one rate budget per API key (20 per 2 s), shared by all the
-campaigns a command handles concurrently and by every outreach process on the machine
-(http.shared_limiter, ratebudget.py).
+campaigns a command handles and every outreach process on the machine (http.key_limiter).
 """
 
 from __future__ import annotations
@@ -108,13 +107,10 @@ class Lemlist(Provider):
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
-        from ...http import Api, RetryPolicy, rate_limit_off, shared_limiter
+        from ...http import Api, RetryPolicy, key_limiter
 
-        limit, window = lemlist_rules.RATE_LIMIT
-        # One limiter per key for the whole process: concurrent campaigns share the budget.
-        # None only for a sandbox on loopback that enforces no limit (http.RATE_LIMIT_VAR).
-        limiter = None if rate_limit_off(base_url, env) else \
-            shared_limiter("lemlist", key, limit, window)
+        # One budget per key: every campaign of the command, every outreach process.
+        limiter = key_limiter("lemlist", key, *lemlist_rules.RATE_LIMIT, base_url, env)
         return Api("lemlist", base_url, auth=("", key), limiter=limiter, retry=RetryPolicy())
 
     # -- offline ------------------------------------------------------------------------------
