@@ -626,7 +626,9 @@ def test_fifty_campaigns_planned_and_applied_concurrently_get_no_429(
     assert _emulator(sandbox).rate_limited == 0
     assert provider.client.rate_limited == 0
     assert all(r[2] != 429 for r in sandbox.sandbox.request_log)
-    assert len(rec.sent) >= 50 * 8
+    # Seven requests a campaign at least (lookup, create, pause, a step, the read-back's three):
+    # well over the limit of a window, many times over.
+    assert len(rec.sent) >= 50 * 7
 
 
 # -- the OpenAPI check ---------------------------------------------------------------------------
