@@ -56,6 +56,7 @@ def test_two_applies_at_once_create_each_campaign_once(tmp_path: Path) -> None:
     assert len(ours) == 10 and set(ours.values()) == {1}
 
 
+@pytest.mark.slow
 def test_a_second_apply_that_cannot_wait_names_the_holder_and_sends_nothing(
         tmp_path: Path) -> None:
     folder = fleet(tmp_path / "campaigns", 2, only=("sendkit/q2-decision-makers",))
@@ -102,6 +103,7 @@ def _interrupt_during(run: object, delays: list[float]) -> object:
         signal.signal(signal.SIGINT, previous)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_reports_what_was_and_was_not_done(tmp_path: Path, presses: int) -> None:
     folder = fleet(tmp_path / "campaigns", 12, only=("sendkit/q2-decision-makers",

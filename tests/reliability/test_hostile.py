@@ -52,6 +52,7 @@ def _cases(tmp: Path) -> dict[str, tuple[str, int]]:
     }
 
 
+@pytest.mark.slow
 def test_every_hostile_file_is_an_error_with_its_line_and_no_request(
         tmp_path: Path, env_sandbox: object) -> None:
     cases = _cases(tmp_path)

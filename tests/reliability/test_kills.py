@@ -24,10 +24,9 @@ def writes_of_a_create(tmp_path: Path, example: str) -> int:
         return sum(1 for m, p, _ in running.sandbox.request_log if m != "GET")
 
 
+@pytest.mark.slow  # a process killed at each write of a create: dozens of processes
 @pytest.mark.parametrize("example", [
-    # lemlist's create is ~20 writes under a 20-per-2-s limit: the slow one.
-    pytest.param("lemlist/heads-of-growth", marks=pytest.mark.slow),
-    "sendkit/q2-decision-makers", "puffle/email-seed-founders"])
+    "lemlist/heads-of-growth", "sendkit/q2-decision-makers", "puffle/email-seed-founders"])
 def test_kill_at_each_write_of_a_create(tmp_path: Path, example: str,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     total = writes_of_a_create(tmp_path, example)
