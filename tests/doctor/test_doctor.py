@@ -58,10 +58,21 @@ def test_sandbox_all_well_in_text(tmp_path: Path) -> None:
     for var in ("SENDKIT_API_KEY", "LEMLIST_API_KEY", "PUFFLE_API_KEY"):
         assert var in out
     assert "GET /v1/workspaces" in out and "GET /team" in out and "user_id" in out
-    assert "20 requests per 2 s" in out and "x-ratelimit-limit: 20" in out.lower()
+    # The embedded sandbox enforces no rate limit (sandbox serve --rate-limit does): the
+    # documented limit is shown, and no rate headers come back.
+    assert "20 requests per 2 s" in out and "x-ratelimit-limit: 20" not in out.lower()
+    assert "headers    no rate-limit headers seen" in out.split("lemlist\n", 1)[1]
     assert str(tmp_path / ".outreach") in out
     assert "doctor: all well" in result.stderr
     _no_secret(out, result.stderr)
+
+
+def test_the_rate_headers_a_limiting_api_sends_are_shown(monkeypatch: pytest.MonkeyPatch,
+                                                         limited_sandbox: Any) -> None:
+    _env(monkeypatch, limited_sandbox, LEMLIST_API_KEY="lemlist-doctor-rate")
+    result = run("doctor")
+    assert result.exit_code == 0, result.stderr
+    assert "x-ratelimit-limit: 20" in result.stdout.lower()
 
 
 def test_json_envelope_names_workspaces_per_key(monkeypatch: pytest.MonkeyPatch,

@@ -41,7 +41,7 @@ RATE_LIMIT: tuple[int, float] = (20, 2.0)
 # What `outreach doctor` says of the limit (providers.md §2, the rate-limits page).
 RATE_DOC = (f"{RATE_LIMIT[0]} requests per {RATE_LIMIT[1]:g} s per API key on every route "
             "(X-RateLimit-Limit/-Remaining/-Reset, Retry-After on 429); outreach keeps under it "
-            "with one limiter per key")
+            "with one budget per key, shared by its processes on this machine")
 # A linkedinInvite/linkedinSend step carries at most this many images and videos together.
 MAX_MEDIA = 6
 
