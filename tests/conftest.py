@@ -45,6 +45,10 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.chdir(tmp_path)
     # The user's cache (create locks, rate budgets) is per test, as if per machine.
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / ".cache-outreach"))
+    # And a home of its own: nothing reads or writes the real user's dotfiles (completion
+    # install reads the shell's rc file).
+    (tmp_path / ".home").mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(tmp_path / ".home"))
     yield
     while OPEN:
         OPEN.pop().close()
