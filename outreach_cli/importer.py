@@ -240,9 +240,10 @@ _Dumper.add_representer(str, _str)
 
 
 def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
-                     force: bool = False) -> list[str]:
+                     force: bool = False, connection: str | None = None) -> list[str]:
     """Read every campaign (all of the workspace when `ids` is empty), then write their files.
-    Nothing is written unless every campaign could be read."""
+    Nothing is written unless every campaign could be read. `connection`: the project
+    workspace they come from (its addresses in state are workspace/key)."""
     ids = ids or list_ids(provider)
     remotes = []
     for cid in dict.fromkeys(ids):
@@ -253,7 +254,7 @@ def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: 
                                      "imports every campaign")
         remotes.append(remote)
     known = {e.id: a.split("/", 1)[1] for a, e in state.entries.items()
-             if a.startswith(provider.name + "/")}
+             if a.startswith((connection or provider.name) + "/")}
     taken = set(known.values())
     rel, schema_path, schema_text = schema_file(out_dir, provider.name)
     items = []

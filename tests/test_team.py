@@ -385,3 +385,18 @@ def test_doctor_checks_every_workspace_of_the_project(tmp_path: Path, sandbox: A
     assert wrong.returncode == 1
     assert "GAMMA_SENDKIT_API_KEY" in wrong.stderr and "not to workspace gamma" in wrong.stderr
     assert "sk_agency" not in wrong.stdout + wrong.stderr  # never a key
+
+
+def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
+        tmp_path: Path, sandbox: Any) -> None:
+    env = _agency(tmp_path, sandbox.url)
+    assert _cli(["apply", "--yes", "clients/acme"], tmp_path, env).returncode == 0
+    (tmp_path / "clients" / "acme" / "playbook.yaml").unlink()
+    assert _cli(["state", "forget", "acme/playbook"], tmp_path, env).returncode == 0
+    imported = _cli(["import", "acme", "--all"], tmp_path, env)
+    assert imported.returncode == 0, imported.stderr
+    written = sorted((tmp_path / "clients" / "acme").glob("*.yaml"))
+    assert len(written) == 1, written
+    again = _cli(["plan", "--detailed-exitcode", "clients/acme"], tmp_path, env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "acme/" in again.stdout

@@ -8,11 +8,13 @@ from . import common as c
 
 ProviderArg = typer.Argument(..., metavar="PROVIDER", show_default=False,
                              autocompletion=c.choices(c.PROVIDER_NAMES),
-                             help="The platform: sendkit, lemlist or puffle.")
+                             help="The platform: sendkit, lemlist or puffle; or a workspace "
+                             "of the project file (its key, and its folder by default).")
 IdsArg = typer.Argument(None, metavar="[ID]...", help="Remote campaign ids (or --all).")
 AllOpt = typer.Option(False, "--all", help="Every campaign of the workspace.")
-OutDirOpt = typer.Option(..., "--out", "-o", metavar="DIR",
-                         help="Folder to write one YAML file per campaign into.")
+OutDirOpt = typer.Option(None, "--out", "-o", metavar="DIR", show_default=False,
+                         help="Folder to write one YAML file per campaign into (default: "
+                         "the workspace's first folder, for a project workspace).")
 ForceOpt = typer.Option(False, "--force", help="Overwrite files that exist.")
 
 
@@ -28,21 +30,31 @@ def import_cmd(
     verbose: bool = c.VerboseOpt,
 ) -> None:
     """Write the YAML of existing remote campaigns; a plan of them shows no change."""
+    import os
+
+    from ..project import discover
     from ..providers import PROVIDERS
 
-    if provider not in PROVIDERS:
-        raise typer.BadParameter(f"unknown provider {provider!r}; one of: "
-                                 + ", ".join(PROVIDERS), param_hint="PROVIDER")
+    project = discover(state_dir=state_dir)
+    ws = project.workspace(provider)
+    if provider not in PROVIDERS and ws is None:
+        names = [*PROVIDERS, *(w.name for w in project.workspaces)]
+        raise typer.BadParameter(f"unknown provider or workspace {provider!r}; one of: "
+                                 + ", ".join(names), param_hint="PROVIDER")
     if bool(ids) == all_:
         raise typer.BadParameter("give campaign IDs, or --all", param_hint="ID / --all")
+    if out_dir is None:
+        if ws is None:
+            raise typer.BadParameter("say where to write the files", param_hint="--out")
+        out_dir = os.path.relpath(ws.paths[0])
     from ..importer import import_campaigns
     from ..session import Session
 
     out = c.make_output("text", no_color, "import")
     c.setup_logging(verbose)
-    with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+    with c.guard(out, verbose), Session(sandbox=sandbox, project=project) as session:
         written = import_campaigns(session.provider(provider), session.state, list(ids or []),
-                                   out_dir, force=force)
+                                   out_dir, force=force, connection=ws.name if ws else None)
         for path in written:
             out.info(f"wrote {path}")
         out.info(f"{len(written)} campaign(s) imported into {out_dir}; check them with: "
