@@ -95,15 +95,18 @@ class Output(LeadViews):
 
     # -- validate ----------------------------------------------------------------------------
 
-    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
+    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int, *,
+                    strict: bool = False) -> None:
+        """`strict` (lint --strict): warnings fail too."""
         n_err = sum(1 for d in diags if d.severity == "error")
+        failing = n_err + (sum(1 for d in diags if d.severity == "warning") if strict else 0)
         if self.format == "json":
             # Another command stopped by invalid files has no result of its own: data null,
             # the diagnostics in errors.
             data = {"files": files, "documents": docs,
                     "diagnostics": [d.__dict__ for d in diags]} \
-                if self.command == "validate" else None
-            self.json(data, exit_code=1 if n_err else 0,
+                if self.command in ("validate", "lint") else None
+            self.json(data, exit_code=1 if failing else 0,
                       errors=[diagnostic_entry(d) for d in diags])
             return
         if diags:
@@ -112,7 +115,7 @@ class Output(LeadViews):
         n_warn = len(diags) - n_err
         summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
         if self.format == "markdown":
-            print(f"**validate**: {summary}", file=self.out.file)
+            print(f"**{self.command}**: {summary}", file=self.out.file)
         else:
             self.err.print(Text(summary, style="bold" if not n_err else "bold red"))
 
