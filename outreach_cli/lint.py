@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
 from .copycheck import check_content, platform
@@ -21,15 +21,19 @@ SPAMASSASSIN = "spamassassin"
 SA_REQUIRED = 5.0
 
 
-def lint_paths(paths: Iterable[str], *, spamassassin: bool = False) -> Result:
+def lint_paths(paths: Iterable[str], *, spamassassin: bool = False,
+               strict: bool = False) -> Result:
     """Every validate diagnostic of `paths` and every copy finding of the documents that passed
-    (with `spamassassin`, one more line per email: its local SpamAssassin score)."""
+    (with `spamassassin`, one more line per email: its local SpamAssassin score). `strict`
+    turns warnings into errors (for CI)."""
     result = validate_paths(paths)
     found = list(result.diagnostics)
     for doc in result.documents:
         found.extend(check_content(doc.source, doc.provider))
         if spamassassin:
             found.extend(spam_scores(doc))
+    if strict:
+        found = [replace(d, severity="error") if d.severity == "warning" else d for d in found]
     found.sort(key=Diagnostic.sort_key)
     return Result([], found, result.count, result.files)
 

@@ -14,7 +14,7 @@ from . import common as c
 def lint_cmd(
     paths: list[str] = c.Paths,
     strict: bool = typer.Option(False, "--strict",
-                                help="Exit 1 on warnings too (for CI)."),
+                                help="Warnings count as errors: exit 1 on any (for CI)."),
     spamassassin: bool = typer.Option(
         False, "--spamassassin",
         help="Score each email with a local SpamAssassin (its network tests off), when "
@@ -31,11 +31,9 @@ def lint_cmd(
         if spamassassin and spamassassin_path() is None:
             out.warn(spamassassin_missing().reason)
             spamassassin = False
-        result = lint_paths(paths, spamassassin=spamassassin)
-        out.diagnostics(result.diagnostics, result.files, result.count, strict=strict)
-        failing = result.errors or (strict and any(
-            d.severity == "warning" for d in result.diagnostics))
-        if failing:
+        result = lint_paths(paths, spamassassin=spamassassin, strict=strict)
+        out.diagnostics(result.diagnostics, result.files, result.count)
+        if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))
 
 

@@ -95,18 +95,15 @@ class Output(LeadViews):
 
     # -- validate ----------------------------------------------------------------------------
 
-    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int, *,
-                    strict: bool = False) -> None:
-        """`strict` (lint --strict): warnings fail too."""
+    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
         n_err = sum(1 for d in diags if d.severity == "error")
-        failing = n_err + (sum(1 for d in diags if d.severity == "warning") if strict else 0)
         if self.format == "json":
             # Another command stopped by invalid files has no result of its own: data null,
             # the diagnostics in errors.
             data = {"files": files, "documents": docs,
                     "diagnostics": [d.__dict__ for d in diags]} \
                 if self.command in ("validate", "lint") else None
-            self.json(data, exit_code=1 if failing else 0,
+            self.json(data, exit_code=1 if n_err else 0,
                       errors=[diagnostic_entry(d) for d in diags])
             return
         if diags:
