@@ -82,8 +82,8 @@ def check_content(src: Source, provider: str) -> list[Diagnostic]:
                                t.Finding(offset, raw, message, "warning"), code))
     mails = mod.emails(campaign)
     for f in r.facts(mails, campaign, copy):
-        for code, check in r.EMAIL_CHECKS.items():
-            for offset, raw, message in check(r.RULES[code], f):
+        for code, echeck in r.EMAIL_CHECKS.items():
+            for offset, raw, message in echeck(r.RULES[code], f):
                 spot = f.email.subject if code == "fake-reply" else f.email.body
                 assert spot is not None
                 out.append(_at(src, ("campaign", *spot.path), spot.text,

@@ -267,7 +267,7 @@ def _unsubscribe(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any
 
 def _tracking(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any],
               mails: Sequence[t.Email]) -> list[CampaignFound]:
-    where = copy.get("tracking_domain")
+    where: tuple[str | int, ...] = tuple(copy.get("tracking_domain") or ())
     domain = dig(campaign, where) if where else None
     if not isinstance(domain, str) or not domain:
         return []
@@ -281,7 +281,7 @@ def _tracking(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any],
     theirs = sorted({registrable(s.rsplit("@", 1)[1]) for s in senders})
     if registrable(domain) in theirs:
         return []
-    return [(tuple(where), _msg(rule, f"tracking domain {domain!r} is not on the senders' "
+    return [(where, _msg(rule, f"tracking domain {domain!r} is not on the senders' "
                                       f"domain ({', '.join(theirs)})"))]
 
 

@@ -142,9 +142,9 @@ def serve(rebuild: Callable[[], Site], root: str, *, port: int = 0,
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", port), partial(handler, directory=root))
     httpd.daemon_threads = True
-    host, bound = httpd.server_address[:2]
+    bound = httpd.server_address[1]
     on_event(f"serving {site.pages:,} email page(s) of {site.campaigns} campaign(s) at "
-             f"http://{host}:{bound}/ (Ctrl-C to stop)")
+             f"http://127.0.0.1:{bound}/ (Ctrl-C to stop)")
     thread = threading.Thread(target=httpd.serve_forever, name="preview-http", daemon=True)
     thread.start()
     stop = stop or threading.Event()

@@ -181,3 +181,10 @@ def test_spamassassin_is_skipped_with_a_message_when_absent(tmp_path: Path,
     r = run("lint", "--spamassassin", "clean.yaml")
     assert r.exit_code == 0
     assert "SpamAssassin is not installed" in r.stderr and "--spamassassin skipped" in r.stderr
+
+
+def test_the_readme_lists_every_rule_of_the_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("### Copy checks"):readme.index("With `--spamassassin`")]
+    for code in RULES:
+        assert f"`{code}`" in table, code

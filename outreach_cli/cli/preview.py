@@ -73,7 +73,7 @@ def preview_cmd(
 
 
 def _site(out: Any, path: str, leads_csv: str | None, target: list[str] | None,
-          lead: str | None, step: int | None, sandbox: bool, state_dir: str | None,
+          lead: str | None, step: int | None, sandbox: bool, state_dir: str,
           html_dir: str | None, serve: bool, port: int) -> None:
     import contextlib
     import tempfile
