@@ -40,8 +40,11 @@ CSP_LIVE = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'se
                                              "connect-src 'self'")
 RELOAD = "_outreach/reload.js"
 
-_MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"
+_MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"  # around a filled variable's value
+_MISS_OPEN, _MISS_CLOSE = "\x03", "\x04"  # around the name of a variable the lead lacks
 _MARKS = re.compile("\x01(.*?)\x02", re.S)
+_MISSES = re.compile("\x03(.*?)\x04", re.S)
+_SENTINELS = re.compile("[\x01\x02]|\x03.*?\x04", re.S)
 _REMOTE_IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 
 STYLE = """
@@ -60,9 +63,12 @@ text-overflow:ellipsis}.inbox .subject{font-weight:600}.inbox .snippet{color:#66
 iframe{width:100%;height:420px;border:1px solid #eee;background:#fff}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0;font:14px/1.45 ui-monospace,monospace}
 mark.var{background:#d6f5d6;border-radius:3px;padding:0 2px}
-.missing,.flag{background:#ffe0e0;color:#8a1010;border-radius:3px;padding:0 4px}
+.missing,.flag{background:#ffe0e0;color:#8a1010;border-radius:3px;padding:0 4px;
+white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #eee;
-padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+.grid th,.grid td{white-space:nowrap}#fields th{white-space:nowrap;width:1%}
+#fields td{overflow-wrap:anywhere}
 tr.used th{color:#0a6b0a}.findings li{margin:4px 0;overflow-wrap:anywhere}
 .warning{color:#7a4b00}.error{color:#8a1010}.note{font-size:13px;color:#555}
 .grid{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:8px}
@@ -142,8 +148,9 @@ def write_site(out: str | os.PathLike[str], campaigns: Sequence[Campaign], *,
                     f"</td><td>{escape(c.file)}</td><td>{c.preview.leads:,}</td>"
                     f"<td>{len(c.findings)}</td><td>{_flag(gaps, 'lead(s) missing a field')}"
                     "</td></tr>")
-    body = ("<h1>outreach preview</h1><table><tr><th>campaign</th><th>file</th><th>leads</th>"
-            "<th>findings</th><th>missing fields</th></tr>" + "".join(rows) + "</table>")
+    body = ("<h1>outreach preview</h1><div class=grid><table><tr><th>campaign</th><th>file</th>"
+            "<th>leads</th><th>findings</th><th>missing fields</th></tr>" + "".join(rows)
+            + "</table></div>")
     _write(root / "index.html", _page("outreach preview", body, live, depth=0))
     return pages
 
@@ -172,6 +179,7 @@ def _campaign(folder: Path, c: Campaign, live: bool) -> int:
     general = [d for d in c.findings if not _email_path(d.path)]
     cells: dict[str, list[str]] = {}
     sender = _sender(c.provider, c.campaign)
+    threads: dict[str, str] = {}  # lead → the subject of its latest email with one
     written = 0
     for m in c.preview.messages:
         e = by_label.get(m.label)
@@ -181,13 +189,17 @@ def _campaign(folder: Path, c: Campaign, live: bool) -> int:
         name = f"l{lead_no[m.lead] + 1}-e{column[m.label] + 1}"
         mine = [d for s in (e.subject, e.body, e.signature) if s is not None
                 for d in by_path.get(format_path(("campaign", *s.path)), ())]
-        html = _email_page(c, e, m, r, table, sender, [*mine, *general], name, live)
+        if m.subject is not None:
+            threads[m.lead] = m.subject
+        thread = threads.get(m.lead) if m.subject is None else None
+        html = _email_page(c, e, m, r, table, sender, [*mine, *general], name, live,
+                           thread=thread)
         _write(folder / f"{name}.html", html)
         written += 1
         if _REMOTE_IMG.search(m.body):
             _write(folder / f"{name}.images.html",
                    _email_page(c, e, m, r, table, sender, [*mine, *general], name, live,
-                               images=True))
+                               thread=thread, images=True))
         flag = " <span class=flag>missing</span>" if m.missing else ""
         cells.setdefault(m.lead, []).append(f"<td><a href=\"{name}.html\">view</a>{flag}</td>")
     head = "".join(f"<th>{escape(label)}</th>" for label in labels)
@@ -244,13 +256,24 @@ def _marked(spot: t.Spot | None, values: Mapping[str, str], table: t.Variables, 
     if spot.conditions or not marks:  # a condition compares the value itself: no marks
         return t.render(spot, values, table).text
     marked = {k: f"{_MARK_OPEN}{v}{_MARK_CLOSE}" for k, v in values.items() if v}
+    for tok in t.scan(spot.text, spot.syntax)[0]:
+        name = table.canonical(tok.name)
+        if not table.is_sender(tok.name) and not values.get(name):
+            marked[name] = f"{_MISS_OPEN}{name}{_MISS_CLOSE}"
     return t.render(spot, marked, table).text
 
 
 def _show(text: str) -> str:
     """Escape `text` and turn its marks into <mark>: the filled variables stand out."""
-    return _MARKS.sub(lambda m: f"<mark class=var>{m.group(1)}</mark>",
-                      escape(text)).replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "")
+    out = _MARKS.sub(lambda m: f"<mark class=var>{m.group(1)}</mark>", escape(text))
+    out = _MISSES.sub(lambda m: f"<span class=missing title=\"no value: renders empty\">"
+                                f"{{{{{m.group(1)}}}}}</span>", out)
+    return _SENTINELS.sub("", out)
+
+
+def _plain(text: str) -> str:
+    """`text` without marks, a missing variable as the nothing the lead gets."""
+    return _SENTINELS.sub("", text)
 
 
 def _used(e: t.Email, table: t.Variables) -> list[str]:
@@ -263,7 +286,7 @@ def _used(e: t.Email, table: t.Variables) -> list[str]:
 
 def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Variables,
                 sender: str, findings: Sequence[Diagnostic], name: str, live: bool, *,
-                images: bool = False) -> str:
+                thread: str | None = None, images: bool = False) -> str:
     from .preview import Message
 
     assert isinstance(m, Message)
@@ -275,10 +298,15 @@ def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Varia
         body_marked += "\n\n" + _marked(e.signature, r.values, table, html=is_html)
         body_html += "\n\n" + _marked(e.signature, r.values, table, html=is_html, marks=False)
     text = html_to_text(body_marked) if is_html else body_marked.strip("\n")
-    plain = text.replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "")
-    snippet = " ".join(plain.split())[:110]
-    shown_subject = (_show(subject) if subject else "<span class=missing>(empty subject)</span>"
-                     ) if subject is not None else "<i>(in the thread, no subject of its own)</i>"
+    snippet = " ".join(_plain(text).split())[:110]
+    if subject is None:  # a reply in the thread: the inbox shows the thread's subject
+        subject = f"Re: {thread}" if thread else ""
+        shown_subject = (escape(subject) + " <span class=note>(sent in the thread)</span>"
+                         if thread else "<i>(in the thread, no subject of its own)</i>")
+    elif _plain(subject).strip():
+        shown_subject = _show(subject)
+    else:
+        shown_subject = f"<span class=missing>(empty subject)</span> {_show(subject)}"
     used = _used(e, table)
     fields = "".join(
         f"<tr class=used><th>{escape(k)}</th><td><mark class=var>{escape(r.values[k])}</mark>"

@@ -79,6 +79,9 @@ def test_the_dom_shows_subject_sender_variables_and_missing_flags(example_site: 
     assert console == []
     subject = re.search(r'<h1 id="subject">(.*?)</h1>', dom)
     assert subject and "Quick question about" in subject.group(1)
+    # The variable the lead lacks stands flagged where it would be, named.
+    assert '<span class="missing" title="no value: renders empty">{{companyName}}</span>' \
+        in subject.group(1)
     inbox = re.search(r'<div class="inbox" id="inbox">(.*?)</div>', dom)
     assert inbox and "a mailbox tagged outreach" in inbox.group(1)
     assert "– Hi Ada, I noticed" in inbox.group(1)

@@ -109,6 +109,10 @@ def test_whatever_came_from_files_and_leads_is_escaped(tmp_path: Path) -> None:
 def test_filled_variables_marked_and_missing_ones_flagged(tmp_path: Path) -> None:
     bob = (next(_site(tmp_path).glob("*/l2-e1.html"))).read_text()
     assert "<mark class=var>Bob</mark>" in bob
+    assert "Plain follow-up" not in bob  # step 1's page
+    assert 'at <span class=missing title="no value: renders empty">{{companyName}}</span>' in bob
+    reply = (next(tmp_path.glob("site/*/l2-e2.html"))).read_text()
+    assert "Plain follow-up for <mark class=var>Bob</mark> at <span class=missing" in reply
     assert '<p id=missing>Missing for this lead: <span class=missing>companyName</span>' in bob
     assert "<th>companyName</th><td><span class=missing>missing</span>" in bob
     # The copy findings stand on the page of the email they are about.
