@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from .copycheck import check_content, platform
 from .documents import Diagnostic, format_path
@@ -64,18 +65,20 @@ def spam_scores(doc: object) -> list[Diagnostic]:
         msg["Subject"] = subject
         msg["From"] = "sender@example.com"
         msg["To"] = "lead@example.com"
+        # A real send has these: without them SpamAssassin scores their absence, not the copy.
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain="example.com")
         msg.set_content(html_to_text(body))
         if looks_like_html(body):
             msg.add_alternative(body, subtype="html")
         run = subprocess.run([exe, "-L", "-t"], input=msg.as_bytes(), capture_output=True,
                              timeout=120, check=False)
-        score = _score(run.stdout.decode("utf-8", "replace"))
+        score, tests = _score(run.stdout.decode("utf-8", "replace"))
         path = ("campaign", *e.body.path)
         line, col = doc.source.pos(path)
-        verdict = "would be marked spam" if score is not None and score >= SA_REQUIRED \
-            else "under the spam mark"
-        text = (f"SpamAssassin (local tests) scores {e.label} {score:.1f} ({verdict} of "
-                f"{SA_REQUIRED})" if score is not None else
+        verdict = "at or over" if score is not None and score >= SA_REQUIRED else "under"
+        text = (f"SpamAssassin (local tests) scores {e.label} {score:.1f}, {verdict} its spam "
+                f"mark of {SA_REQUIRED} (tests: {tests or 'none'})" if score is not None else
                 f"SpamAssassin gave no score for {e.label}")
         severity = "warning" if score is None or score >= SA_REQUIRED else "info"
         out.append(Diagnostic(doc.file, line, col, format_path(path), text, severity,
@@ -83,11 +86,15 @@ def spam_scores(doc: object) -> list[Diagnostic]:
     return out
 
 
-def _score(report: str) -> float | None:
+def _score(report: str) -> tuple[float | None, str]:
+    """The score and the tests hit, from the X-Spam-Status header of SpamAssassin's report."""
     import re
 
-    m = re.search(r"^X-Spam-Status: \w+, score=(-?[0-9.]+)", report, re.M)
-    return float(m.group(1)) if m else None
+    m = re.search(r"^X-Spam-Status: \w+, score=(-?[0-9.]+).*?tests=(.*?)\s+autolearn",
+                  report, re.M | re.S)
+    if not m:
+        return None, ""
+    return float(m.group(1)), ",".join(x.strip() for x in m.group(2).split(",") if x.strip())
 
 
 @dataclass(frozen=True)

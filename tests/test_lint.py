@@ -188,3 +188,17 @@ def test_the_readme_lists_every_rule_of_the_table() -> None:
     table = readme[readme.index("### Copy checks"):readme.index("With `--spamassassin`")]
     for code in RULES:
         assert f"`{code}`" in table, code
+
+
+def test_spamassassin_scores_each_email_when_installed(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("spamassassin") is None:
+        pytest.skip("SpamAssassin is not installed (Debian: apt-get install spamassassin)")
+    (tmp_path / "bad.yaml").write_text(BAD)
+    r = run("lint", "--spamassassin", "bad.yaml")
+    scored = [x for x in r.stderr.splitlines() if "SpamAssassin (local tests) scores" in x]
+    assert len(scored) == 2, r.stderr  # one line per email, at its body
+    assert scored[0].startswith("bad.yaml:8:13: campaign.sequence[0].body: ")
+    assert "step 1" in scored[0] and "SHORT_SHORTNER" in scored[0]  # the bit.ly link
+    assert "its spam mark of 5.0" in scored[1]
