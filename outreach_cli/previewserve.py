@@ -34,6 +34,12 @@ class Site:
     pages: int
     campaigns: int
     watched: tuple[str, ...]
+    gaps: tuple[tuple[str, str], ...] = ()  # (provider/key, "N of M leads have no …")
+
+    def record(self, out: str) -> dict[str, Any]:
+        return {"dir": out, "index": str(Path(out) / "index.html"), "pages": self.pages,
+                "campaigns": self.campaigns,
+                "missing": [{"campaign": c, "message": m} for c, m in self.gaps]}
 
 
 def documents(path: str, targets: Sequence[str] | None = None) -> list[Any]:
@@ -77,7 +83,8 @@ def build_site(path: str, out: str, *, leads_csv: str | None, targets: Sequence[
         p = build(doc, recipients, source, lead=lead, step=step, rejected=rejected)
         parts.append(campaign_of(doc, p, recipients))
     pages = write_site(out, parts, live=live)
-    return Site(pages, len(parts), tuple(watched(docs, leads_csv)))
+    gaps = tuple((c.preview.campaign, g.sentence()) for c in parts for g in c.preview.gaps)
+    return Site(pages, len(parts), tuple(watched(docs, leads_csv)), gaps)
 
 
 def watched(docs: Sequence[Any], leads_csv: str | None) -> list[str]:

@@ -57,7 +57,8 @@ def example_site(tmp_path: Path) -> Path:
     _chromium()
     (tmp_path / "leads.csv").write_text(LEADS)
     r = run("preview", str(REPO / "campaigns"), "--from", "leads.csv", "--html", "site")
-    assert r.exit_code == 0, r.stderr
+    assert r.exit_code == 1, r.stderr  # the lead lacks companyName: flagged, exit 1
+    assert "wrote" in r.stderr
     return tmp_path / "site"
 
 

@@ -5,6 +5,7 @@ when a file changes. The browser's reading of the same pages: tests/test_preview
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 import time
@@ -45,9 +46,21 @@ def _site(tmp_path: Path) -> Path:
     (tmp_path / "c" / "body.html").write_text(BODY)
     (tmp_path / "leads.csv").write_text(CSV)
     r = run("preview", "c", "--from", "leads.csv", "--html", "site")
-    assert r.exit_code == 0, r.stderr
+    # As preview: exit 1 when a lead lacks a field the copy uses (bob has no companyName).
+    assert r.exit_code == 1, r.stderr
+    assert "warning: sendkit/hostile: 1 of 2 leads have no companyName" in r.stderr
     assert "wrote 4 email page(s) of 1 campaign(s)" in r.stderr
     return tmp_path / "site"
+
+
+def test_html_reports_the_site_in_the_json_envelope(tmp_path: Path) -> None:
+    _site(tmp_path)
+    r = run("preview", "c", "--from", "leads.csv", "--html", "site2", "-f", "json")
+    doc = json.loads(r.stdout)  # run() checks it against the envelope's contract
+    assert r.exit_code == 1 and doc["data"]["pages"] == 4 and doc["data"]["campaigns"] == 1
+    assert doc["data"]["index"] == str(Path("site2") / "index.html")
+    assert [e["code"] for e in doc["errors"]] == ["missing-field"]
+    assert doc["errors"][0]["campaign"] == "sendkit/hostile"
 
 
 def _frames(page: str) -> list[str]:

@@ -103,8 +103,19 @@ def _site(out: Any, path: str, leads_csv: str | None, target: list[str] | None,
 
         if not serve:
             site = rebuild()
-            out.info(f"wrote {site.pages:,} email page(s) of {site.campaigns} "
-                     f"campaign(s) to {root}/index.html")
+            if out.format == "json":
+                from ..output.envelope import error_entry
+
+                out.json(site.record(root), exit_code=1 if site.gaps else 0,
+                         errors=[error_entry(m, code="missing-field", campaign=c)
+                                 for c, m in site.gaps])
+            else:
+                for c, m in site.gaps:
+                    out.warn(f"{c}: {m}")
+                out.info(f"wrote {site.pages:,} email page(s) of {site.campaigns} "
+                         f"campaign(s) to {root}/index.html")
+            if site.gaps:  # as preview: a lead lacks a field its copy uses
+                raise typer.Exit(1)
             return
         with contextlib.suppress(KeyboardInterrupt):
             serve_site(rebuild, root, port=port, on_event=out.info)
