@@ -246,14 +246,14 @@ def _sender(provider: str, campaign: Mapping[str, object]) -> str:
 
 
 def _marked(spot: t.Spot | None, values: Mapping[str, str], table: t.Variables, *,
-            html: bool = False, marks: bool = True) -> str:
+            html: bool = False) -> str:
     """The field rendered with each filled variable wrapped in marks (escaped later). In an
     HTML body a value is text: it is escaped as it goes in (`Acme <Labs>` stays words)."""
     if spot is None:
         return ""
     if html:
         values = {k: escape(v, quote=False) for k, v in values.items()}
-    if spot.conditions or not marks:  # a condition compares the value itself: no marks
+    if spot.conditions:  # a condition compares the value itself: no marks
         return t.render(spot, values, table).text
     marked = {k: f"{_MARK_OPEN}{v}{_MARK_CLOSE}" for k, v in values.items() if v}
     for tok in t.scan(spot.text, spot.syntax)[0]:
@@ -293,10 +293,9 @@ def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Varia
     subject = _marked(e.subject, r.values, table) if m.subject is not None else None
     is_html = looks_like_html(m.body)
     body_marked = _marked(e.body, r.values, table, html=is_html)
-    body_html = _marked(e.body, r.values, table, html=is_html, marks=False)
     if e.signature is not None:
         body_marked += "\n\n" + _marked(e.signature, r.values, table, html=is_html)
-        body_html += "\n\n" + _marked(e.signature, r.values, table, html=is_html, marks=False)
+    body_html = _plain(body_marked)  # the marks out: the body as the lead gets it
     text = html_to_text(body_marked) if is_html else body_marked.strip("\n")
     snippet = " ".join(_plain(text).split())[:110]
     if subject is None:  # a reply in the thread: the inbox shows the thread's subject

@@ -114,3 +114,40 @@ def test_a_hostile_body_runs_nothing_in_the_browser(tmp_path: Path) -> None:
     dom, console = load(page)
     assert console == [], console
     assert "Hi Ada" in dom
+
+
+def test_served_pages_load_their_reload_script_with_no_console_message(tmp_path: Path) -> None:
+    """--serve pages allow exactly their own reload script and its version request."""
+    import threading
+    import time
+
+    from outreach_cli.previewserve import build_site, serve
+
+    _chromium()
+    (tmp_path / "leads.csv").write_text(LEADS)
+    events: list[str] = []
+    stop = threading.Event()
+    worker = threading.Thread(target=serve, args=(lambda: build_site(
+        str(REPO / "campaigns" / "sendkit"), "site", leads_csv="leads.csv", targets=None,
+        live=True), "site"), kwargs={"on_event": events.append, "stop": stop})
+    worker.start()
+    try:
+        end = time.monotonic() + 30
+        while not any("serving" in e for e in events) and time.monotonic() < end:
+            time.sleep(0.05)
+        url = re.search(r"http://127\.0\.0\.1:\d+/", events[0])
+        assert url, events
+        page = next(Path("site").glob("*q2*/l1-e1.html")).relative_to("site").as_posix()
+        exe = _chromium()
+        with tempfile.TemporaryDirectory(prefix="outreach-chromium-") as profile:
+            done = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}",
+                                   "--virtual-time-budget=3000", "--dump-dom",
+                                   url.group(0) + page],
+                                  capture_output=True, text=True, timeout=120, check=False)
+        console = [x for x in done.stderr.splitlines() if ":CONSOLE" in x]
+        assert console == [], console
+        assert '<script src="../_outreach/reload.js"></script>' in done.stdout
+        assert "Quick question about" in done.stdout
+    finally:
+        stop.set()
+        worker.join(10)
