@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import templates as t
-from .htmltext import html_to_text, looks_like_html
+from .htmltext import looks_like_html
 
 OUTREACH = "outreach's rule"
 
@@ -103,6 +104,7 @@ _BANG = re.compile(r"!{2,}")
 _URL = re.compile(r"(?:https?://|\bwww\.)[^\s<>\"')]+", re.I)
 _HREF = re.compile(r"<a\b[^>]*\bhref\s*=", re.I)
 _IMG = re.compile(r"<img\b", re.I)
+_TAGS = re.compile(r"<[^>]*>")
 _REPLY = re.compile(r"^\s*(re|fwd?)\s*:", re.I)
 _OPT_OUT = re.compile(r"unsubscribe|opt[- ]?out|not interested|no longer hear|"
                       r"let me know if you'd rather not|%unsubscribe|\{\{\s*unsubscribe", re.I)
@@ -148,11 +150,13 @@ def _bangs(rule: Rule, spot: t.Spot) -> list[Found]:
             for m in _BANG.finditer(text) if len(m.group(0)) >= rule.limit]
 
 
+@lru_cache(maxsize=64)
 def _visible(text: str) -> str:
-    """`text` with its tags and <style> blanked (same length): offsets stay the text's."""
+    """`text` with its tags and <style> blanked (same length): offsets stay the text's.
+    Cached: every text rule of a field reads it."""
     if not looks_like_html(text):
         return text
-    return re.sub(r"<[^>]*>", lambda m: " " * len(m.group(0)), t.blank_styles(text))
+    return _TAGS.sub(lambda m: " " * len(m.group(0)), t.blank_styles(text))
 
 
 TEXT_CHECKS: dict[str, Callable[[Rule, t.Spot], list[Found]]] = {
@@ -202,7 +206,7 @@ def _fake_reply(rule: Rule, f: EmailFacts) -> list[Found]:
 
 def _words(rule: Rule, f: EmailFacts) -> list[Found]:
     body = f.email.body.text if f.email.body else ""
-    n = len(html_to_text(body).split())
+    n = len(_visible(body).split())  # the words a reader reads (tags are not words)
     if n <= rule.limit:
         return []
     return [(0, "", _msg(rule, f"{n} words in {f.email.label}"))]
