@@ -20,6 +20,8 @@ import pytest
 
 from tests.helpers import REPO, run
 
+pytestmark = pytest.mark.slow  # each page is a chromium start (~1-3 s on 2 shared cores)
+
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--enable-logging=stderr", "--v=0")
