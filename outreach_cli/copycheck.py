@@ -62,6 +62,41 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
     return out
 
 
+def check_content(src: Source, provider: str) -> list[Diagnostic]:
+    """The copy rules of `outreach lint` (copyrules.RULES) on one document: warnings naming
+    the exact words and the fix, at file:line:col."""
+    from . import copyrules as r
+
+    campaign = src.data.get("campaign") if isinstance(src.data, dict) else None
+    if not isinstance(campaign, dict):
+        return []
+    mod = platform(provider)
+    copy = getattr(mod, "COPY", {})
+    out: list[Diagnostic] = []
+    for spot in mod.spots(campaign):
+        if spot.kind not in ("subject", "body", "message"):
+            continue
+        for code, check in r.TEXT_CHECKS.items():
+            for offset, raw, message in check(r.RULES[code], spot):
+                out.append(_at(src, ("campaign", *spot.path), spot.text,
+                               t.Finding(offset, raw, message, "warning"), code))
+    mails = mod.emails(campaign)
+    for f in r.facts(mails, campaign, copy):
+        for code, echeck in r.EMAIL_CHECKS.items():
+            for offset, raw, message in echeck(r.RULES[code], f):
+                spot = f.email.subject if code == "fake-reply" else f.email.body
+                assert spot is not None
+                out.append(_at(src, ("campaign", *spot.path), spot.text,
+                               t.Finding(offset, raw, message, "warning"), code))
+    for code, ccheck in r.CAMPAIGN_CHECKS.items():
+        for rel, message in ccheck(r.RULES[code], campaign, copy, mails):
+            path = ("campaign", *rel)
+            line, col = src.pos(path)
+            out.append(Diagnostic(src.file, line, col, format_path(path), message, "warning",
+                                  code=f"copy-{code}"))
+    return out
+
+
 def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
                    table: t.Variables) -> list[Diagnostic]:
     line, col = src.pos(path)
@@ -77,19 +112,21 @@ def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
                        "warning")]
 
 
-def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding) -> Diagnostic:
+def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding,
+        code: str = "") -> Diagnostic:
     where = format_path(path)
+    code = f"copy-{code}" if code else ""
     line, col = src.pos(path)
     included = src.includes.get(path) if hasattr(src, "includes") else None
     if included is not None:
         iline, icol = _line_col(value, f.offset)
         return Diagnostic(src.file, line, col, where,
                           f"{f.message} (in !file {included}, line {iline} col {icol})",
-                          f.severity)
+                          f.severity, code)
     found = _locate(src.file, line, col, value, f)
     if found is not None:
         line, col = found
-    return Diagnostic(src.file, line, col, where, f.message, f.severity)
+    return Diagnostic(src.file, line, col, where, f.message, f.severity, code)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

@@ -48,7 +48,7 @@ def _asks_json(args: tuple[str, ...]) -> bool:
 
 
 COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema", "show",
-            "import", "state", "preview", "doctor"}
+            "import", "state", "preview", "doctor", "lint"}
 
 
 def expected_kind(args: tuple[str, ...]) -> str:

@@ -46,6 +46,7 @@ from . import (  # noqa: E402
     doctor,
     imports,
     leads,
+    lint,
     plans,
     preview,
     project,
@@ -60,6 +61,7 @@ state.register(app)
 project.register(app)
 leads.register(app)
 preview.register(app)
+lint.register(app)
 sandbox.register(app)
 doctor.register(app)
 

@@ -102,7 +102,7 @@ class Output(LeadViews):
             # the diagnostics in errors.
             data = {"files": files, "documents": docs,
                     "diagnostics": [d.__dict__ for d in diags]} \
-                if self.command == "validate" else None
+                if self.command in ("validate", "lint") else None
             self.json(data, exit_code=1 if n_err else 0,
                       errors=[diagnostic_entry(d) for d in diags])
             return
@@ -112,7 +112,7 @@ class Output(LeadViews):
         n_warn = len(diags) - n_err
         summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
         if self.format == "markdown":
-            print(f"**validate**: {summary}", file=self.out.file)
+            print(f"**{self.command}**: {summary}", file=self.out.file)
         else:
             self.err.print(Text(summary, style="bold" if not n_err else "bold red"))
 

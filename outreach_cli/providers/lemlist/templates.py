@@ -35,6 +35,9 @@ VARIABLES = Variables(
 COPY_ROOTS = ("steps",)
 # GET /campaigns/{id}/leads/ answers `[{_id, contactId, state}]`: no field to check copy with.
 LEADS_HAVE_FIELDS = False
+# What `outreach lint`'s campaign rules read (outreach_cli/copyrules.py): lemlist's docs name no
+# unsubscribe setting, tracking domain or text part for a step; the inbox shows a team member.
+COPY = {"senders": (("sendUserIds", "team member"),)}
 MESSAGE_TYPES = ("email", "linkedinInvite", "linkedinSend", "whatsappMessage", "sms", "manual")
 
 

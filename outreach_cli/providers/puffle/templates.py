@@ -42,6 +42,11 @@ VARIABLES = Variables(
 
 LEADS_HAVE_FIELDS = True  # the leads list carries each lead's fields
 COPY_ROOTS = ("sequence_nodes", "signature")
+# What `outreach lint`'s rules read (outreach_cli/copyrules.py): an email node's `body_html`
+# goes with `body` as its text part (providers.md §3, extra email fields on nodes); the inbox
+# shows the node's `from_name`, else the sender account.
+COPY = {"text_part": "body", "from_name": "from_name",
+        "senders": (("sender_account_ids", "sender account"),)}
 _NODE_TEXT = (("subject", "subject"), ("body", "body"), ("body_html", "body"))
 
 

@@ -38,6 +38,18 @@ VARIABLES = Variables(
 LEADS_HAVE_FIELDS = True  # the leads list carries each lead's fields
 COPY_ROOTS = ("sequence", "subsequences")
 
+# What `outreach lint`'s campaign rules read (outreach_cli/copyrules.py): the setting that adds
+# an unsubscribe link (providers.md: `includeUnsubscribeLink`, default false), the CNAME
+# tracking domain and the sender mailboxes it should match, and how the inbox shows the sender.
+COPY = {
+    "unsubscribe_setting": ("settings", "includeUnsubscribeLink"),
+    "unsubscribe_default": "false",
+    "tracking_domain": ("settings", "cnameTracking", "domain"),
+    "sender_emails": (("mailboxEmails",),),
+    "senders": (("mailboxEmails", "mailbox"), ("mailboxTags", "a mailbox tagged"),
+                ("mailboxProvider", "a mailbox on")),
+}
+
 
 def _steps(steps: Any, prefix: tuple[str | int, ...]) -> list[tuple[int, dict[str, Any],
                                                                    tuple[str | int, ...]]]:
