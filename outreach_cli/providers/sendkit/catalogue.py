@@ -255,9 +255,14 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
                     "test_file_with_odd_values_plans_to_no_change_after_apply",)),
     Rule("SK-37", "ai_tag matching is case-insensitive", UPDATE,
          "matches value (case-insensitive)", "documented", "accepted",
-         client="enrollment.py (prediction)", sandbox="sandbox/sendkit/enrollment.py",
+         client="enrollment.py (prediction); rules.py (uniqueness)",
+         sandbox="sandbox/sendkit/enrollment.py",
+         # Issue 21: the prediction also ignored surrounding spaces, which the sandbox and
+         # validate's uniqueness do not; the page says case only, so all three read case only.
          tested_by=("tests/providers/sendkit/test_enrollment.py::"
-                    "test_every_row_prediction_and_sandbox_agree",)),
+                    "test_every_row_prediction_and_sandbox_agree",
+                    "tests/rules/test_sendkit_disagreements.py::"
+                    "test_trigger_value_matches_the_tag_ignoring_case_only_on_all_three_sides")),
     Rule("SK-38", "A trigger is immutable once the subsequence has sent (addedCount > 0 or "
          "stats.sent > 0): 400 TRIGGER_IMMUTABLE", UPDATE,
          "attempting to change it returns 400 TRIGGER_IMMUTABLE", "documented", "blocked",
