@@ -11,11 +11,13 @@ import yaml
 
 from outreach_cli import apply as applier
 from outreach_cli import plan as planner
+from outreach_cli.errors import ApiError
 from outreach_cli.http import Api, RetryPolicy
 from outreach_cli.leads import add_leads, list_leads, update_lead
 from outreach_cli.leads.records import LeadRow
 from outreach_cli.providers.sendkit import SendKit
 from outreach_cli.providers.sendkit.enrollment import matching_subsequence
+from outreach_cli.sandbox.sendkit.ids import workspace_for_key
 from outreach_cli.state import State
 from outreach_cli.validate import validate_paths
 from tests.helpers import track
@@ -133,3 +135,35 @@ def test_trigger_value_matches_the_tag_ignoring_case_only_on_all_three_sides(
     wet = update_lead(sk, cid, lead.id, tag="Interested")
     assert dry.enrollment is not None and wet.enrollment is not None
     assert dry.enrollment.action == wet.enrollment.action == "enrolled"
+
+
+# -- a removed lead set back to active (SK-108) ------------------------------------------------
+
+def test_a_removed_lead_may_be_set_back_to_active_and_a_bounced_one_not(sandbox: Any) -> None:
+    """The lead PATCH page states only the target values ("active" or "paused"): nothing
+    refuses a removed lead going back to active, so neither reading does. A bounced lead is
+    the emulator's own refusal, worded as outreach's rule."""
+    sk = _provider(sandbox)
+    cid = sk.create({"name": "Removed", "sequence": SEQUENCE, "mailboxTags": ["outreach"]})
+    add_leads(sk, cid, [LeadRow(2, {"email": "ann@example.org"}),
+                        LeadRow(3, {"email": "bob@example.org"})])
+    sk.transition(sk.fetch(cid), "start")  # type: ignore[arg-type]
+    sandbox.sandbox.tick(1)  # one email sent: a bulk remove keeps them as `removed`
+    leads = {x.email: x for x in list_leads(sk, cid)}
+    sk.client.post(f"/campaigns/{cid}/leads/action",
+                   json={"action": "remove", "leadIds": [leads["ann@example.org"].id]})
+    assert {x.email: x.status for x in list_leads(sk, cid)}["ann@example.org"] == "removed"
+    back = update_lead(sk, cid, leads["ann@example.org"].id, status="active")
+    assert back.lead.status == "active"
+
+    ws = workspace_for_key(KEY)
+    store = sandbox.sandbox.store
+    row = store.get(ws, "campaign_lead", leads["bob@example.org"].id)
+    assert row is not None
+    store.put(ws, "campaign_lead", row["_id"], {**row, "status": "bounced"})
+    try:
+        update_lead(sk, cid, row["_id"], status="active")
+    except ApiError as exc:
+        assert exc.status == 400 and "outreach's rule" in exc.message
+    else:
+        raise AssertionError("a bounced lead was set back to active")
