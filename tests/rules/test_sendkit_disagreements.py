@@ -167,3 +167,18 @@ def test_a_removed_lead_may_be_set_back_to_active_and_a_bounced_one_not(sandbox:
         assert exc.status == 400 and "outreach's rule" in exc.message
     else:
         raise AssertionError("a bounced lead was set back to active")
+
+
+# -- a setting written where GET reads it back (SK-112) ----------------------------------------
+
+def test_a_read_back_field_at_the_top_level_says_whose_rule_refuses_it(
+        sandbox: Any, tmp_path: Path) -> None:
+    path = _file(tmp_path, {"name": "Top", "sequence": SEQUENCE, "trackOpens": True}, key="top")
+    (err,) = validate_paths([str(path)]).errors
+    assert "unknown field 'trackOpens': outreach's rule: " in err.message
+    assert "write settings.trackOpens" in err.message
+    with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
+        answer = http.post("/campaigns", json={"name": "Top", "sequence": SEQUENCE,
+                                               "trackOpens": True})
+    assert answer.status_code == 400
+    assert "outreach's rule" in answer.text and "settings.trackOpens" in answer.text

@@ -300,6 +300,19 @@ EXTRA_RULES: tuple[Rule, ...] = (
              "(outreach's rule; the sandbox's comment says it is the emulator's choice).",
          probes=(P("typo-in-settings", {"settings.trackOpen": True}, "refuse", "refuse"),
                  P("typo-in-step", {"sequence.0.subjet": "Hi"}, "refuse", "refuse"))),
+    Rule("SK-112", "A setting written at the top level, where GET reads it back, is refused "
+         "saying where to write it", "reference/providers.md",
+         "You write `settings.*`, e.g. `settings.trackOpens`; GET returns those fields flattened "
+         "at the top level", "choice", "error",
+         client="schema.json x-not-writable (validate.py words it)",
+         sandbox="sandbox/sendkit/validation.py _check_keys (READ_BACK_AT_TOP)",
+         why="The pages take these settings under `settings` and read them back at the top "
+             "level; what SendKit does with them written at the top level is not said. Issue "
+             "21: a bare 'unknown field' hid that the field exists; both sides now say it is "
+             "outreach's rule and where the field goes.",
+         probes=(P("track-opens-at-top", {"trackOpens": True}, "refuse", "refuse"),),
+         tested_by=("tests/rules/test_sendkit_disagreements.py::test_a_read_back_field_at_the_"
+                    "top_level_says_whose_rule_refuses_it",)),
     Rule("SK-111", "A subsequence has a name with a visible character", CREATE,
          "Optional list of subsequences (nested follow-up flows).", "choice", "error",
          client="rules.py _subsequences", sandbox=SAND_SUB,
