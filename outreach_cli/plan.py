@@ -297,8 +297,9 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
 
     if remote is None:
         lifecycle = provider.lifecycle(provider.initial_status, doc.status)
-        planned = tuple(PlannedChange(c, Verdict(True), write_only_notes.get(c.field, ""))
-                        for c in changes)
+        planned = tuple(PlannedChange(c, v, write_only_notes.get(c.field, ""))
+                        for c, v in zip(changes, provider.verdicts(changes, None, doc.campaign),
+                                        strict=True))
         notes.extend(provider.notes(doc.campaign, None, lifecycle))
         return CampaignPlan(doc, "create", None, planned, lifecycle, tuple(notes), hashes=hashes)
 
@@ -316,8 +317,8 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     as_seen = Remote(remote.id, remote.name, status, remote.revision, remote.state, remote.raw,
                      remote.ctype)
     planned = tuple(
-        PlannedChange(c, provider.classify(c, as_seen), write_only_notes.get(c.field, ""))
-        for c in changes
+        PlannedChange(c, v, write_only_notes.get(c.field, ""))
+        for c, v in zip(changes, provider.verdicts(changes, as_seen, doc.campaign), strict=True)
     )
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
     if planned:  # the copy changed only if something did: preview's code loads only then

@@ -200,7 +200,9 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
     if spot.wrong is not None:
         for tok in scan(spot.text, spot.wrong)[0]:
             # `%first_name%` in a node, `{{first_name}}` in a signature: the platform's other
-            # syntax (a `%word%` in prose that names no field is left alone).
+            # syntax (a `%word%` in prose that names no field is left alone). A warning, as
+            # the README lists it: the platform stores the text as written, and the lead
+            # reads the variable unfilled.
             fix: str | None = tok.name if tok.name in known or table.is_sender(tok.name) \
                 else suggest(tok.name, known)
             if fix is None and spot.wrong is BRACES:
@@ -208,7 +210,7 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
             if fix is not None:
                 out.append(Finding(tok.start, tok.raw,
                                    f"{tok.raw} is written the wrong way for a {where}: "
-                                   f"write {spot.syntax.write(fix)}"))
+                                   f"write {spot.syntax.write(fix)}", "warning"))
     if spot.syntax is BRACES:
         names = {t.name for t in tokens}
         for m in _SINGLE.finditer(blank_styles(spot.text)):

@@ -393,7 +393,10 @@ def _describe(error: Any) -> list[Described]:
         allowed = list((error.schema.get("properties") or {}).keys())
         extra = [k for k in error.instance if k not in allowed
                  and not _matches_pattern_props(k, error.schema)]
-        return [((*path, k), f"unknown field {k!r}" + _did_you_mean(k, allowed), True,
+        # Fields the platform shows but a file cannot write: said why, as outreach's rule.
+        why = error.schema.get("x-not-writable") or {}
+        return [((*path, k), f"unknown field {k!r}" + (
+            f": outreach's rule: {why[k]}" if k in why else _did_you_mean(k, allowed)), True,
                  "unknown-field") for k in extra]
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

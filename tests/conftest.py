@@ -54,6 +54,34 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
         OPEN.pop().close()
 
 
+@pytest.fixture(autouse=True)
+def _lemlist_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """lemlist's OpenAPI file checks every request the lemlist adapter sends and every answer
+    the lemlist emulator gives, in every test (tests/lemlist_contract.py)."""
+    from outreach_cli.http import Api
+    from outreach_cli.sandbox.lemlist.routes import Emulator
+    from tests import lemlist_contract as contract
+
+    init = Api.__init__
+
+    def checked_init(self: Api, provider: str, *args: Any, **kwargs: Any) -> None:
+        init(self, provider, *args, **kwargs)
+        if provider == "lemlist":  # every client the lemlist adapter talks through
+            hooks = self._client.event_hooks
+            self._client.event_hooks = {
+                "request": [*hooks.get("request", []), contract.request_hook],
+                "response": [*hooks.get("response", []), contract.response_hook]}
+
+    monkeypatch.setattr(Api, "__init__", checked_init)
+    monkeypatch.setattr(Emulator, "handle", contract.emulator_handle(Emulator.handle))
+    contract.take()
+    yield
+    found = contract.take()
+    if found:
+        pytest.fail("lemlist's OpenAPI file disagrees:\n" + "\n".join(found[:20]),
+                    pytrace=False)
+
+
 @pytest.fixture
 def sandbox() -> Iterator[object]:
     """The emulator of all three APIs on a loopback port, in memory, with no rate limit."""

@@ -221,6 +221,8 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
             continue
         groups.setdefault(lid, []).append(i)
 
+    if dry_run and not groups:  # every change refused before any read: nothing to predict
+        return _report(results, rejected, dry_run=True)
     if dry_run:
         remote = campaign if campaign is not None else provider.fetch(campaign_id)
         if remote is None:

@@ -243,6 +243,16 @@ class Provider(ABC):
         return Verdict(False, reason=reason, remedy=rule.remedy,
                        ignored=rule.when_forbidden == "ignored")
 
+    def verdicts(self, changes: list[Change], remote: Remote | None,
+                 campaign: dict[str, Any]) -> list[Verdict]:
+        """One verdict per change. `campaign` is the file's whole `campaign:` block, for rules
+        that depend on several fields at once, judged against the live campaign or, on a
+        create (`remote` None), against what the create would make. By default: `classify`
+        each change of an update; a create's changes are all allowed."""
+        if remote is None:
+            return [Verdict(True) for _ in changes]
+        return [self.classify(c, remote) for c in changes]
+
     def comparable(self, campaign: dict[str, Any]) -> dict[str, Any]:
         """The file's campaign as the server would store it (e.g. text → HTML bodies).
         `campaign` is the caller's own copy: it may be changed and returned."""

@@ -286,3 +286,27 @@ def test_update_needs_a_lead_or_a_file_not_both(sk: SendKit, tmp_path: Path) -> 
     assert both.exit_code == ExitCode.USAGE
     neither = run(*by_id("665a1b2c3d4e5f6a7b8c9d0e", "leads", "update"))
     assert neither.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("change", [["--tag", "No Such Tag"], ["--status", "completed"]],
+                         ids=["unknown-tag", "bad-status"])
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_dry_run_of_a_refused_change_reports_it_and_sends_nothing(
+        sk: SendKit, env_sandbox: Any, change: list[str], form: str) -> None:
+    # Issue 21: the dry run crashed (AssertionError) exactly when the change would be refused.
+    cid = new_campaign(sk, [INTERESTED, MEETING])
+    lead = _lead_in(env_sandbox, sk, cid, "none")
+    env_sandbox.sandbox.request_log.clear()
+    dry = run(*by_id(cid, "leads", "update", lead.id, *change, "--dry-run", "--format", form,
+                     "--no-color"))
+    wet = run(*by_id(cid, "leads", "update", lead.id, *change, "--format", form, "--no-color"))
+    # What the real update answers (a usage error for a bad status, a refusal for a tag
+    # the workspace lacks), the dry run answers too: same exit code, same reason.
+    assert dry.exit_code == wet.exit_code != ExitCode.OK, dry.stderr + dry.stdout
+    assert "Traceback" not in dry.stderr and "AssertionError" not in dry.stderr
+    reason = "status 'completed' refused" if "--status" in change else "No Such Tag"
+    assert reason in dry.stdout + dry.stderr and reason in wet.stdout + wet.stderr
+    if form == "json":
+        assert json.loads(dry.stdout)["ok"] is False
+    writes = [r for r in env_sandbox.sandbox.request_log if r[0] != "GET"]
+    assert not writes  # the real update was refused before its request too

@@ -38,6 +38,7 @@ from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, 
 from ..identity import WorkspaceIdentity
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
+from .senders import judge, not_members, sender_strategy
 from .steps import add_step, update_steps
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
@@ -49,9 +50,6 @@ CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
 # Fields of the file that are not the update page's.
 NOT_PATCHED = ("timezone", "steps", "schedules")
 # A step's content fields (the step request body's), besides `type` and `delay`.
-# Where the campaign object may say how senders are chosen. Docs silent; the sandbox uses
-# `senderStrategy`.
-STRATEGY_KEYS = ("senderStrategy", "sendersStrategy", "senderType")
 
 TYPE_CHANGE_REMEDY = ("pause it first: set `status: paused` in the file (or keep the step's "
                       "type and add the new step elsewhere)")
@@ -88,7 +86,10 @@ class Lemlist(Provider):
     HOLD = {"running": ("pause", "paused")}
     _NO_DRAFT = ("lemlist's API has no way back to draft (new campaigns start running)",
                  "write `status: paused`: a paused campaign sends nothing")
-    _ENDED = ("the campaign has ended: every lead went through the sequence",
+    # Docs silent on starting an ended campaign (catalogue LM-C18).
+    _ENDED = ("outreach's rule: lemlist documents start for a new or paused campaign only "
+              "('Starts or resumes a paused campaign'); what it does to an ended campaign is "
+              "not documented, so outreach does not send it",
               "remove `status:` from the file, or create a new campaign (a new key)")
     _ARCHIVED = ("the campaign is archived; lemlist's API has no unarchive action",
                  "unarchive it in the lemlist app, or create a new campaign (a new key)")
@@ -103,7 +104,7 @@ class Lemlist(Provider):
         ("archived", "draft"): _ARCHIVED,
     }
 
-    _members: frozenset[str] | None = None  # the team's user ids, once read (GET /team)
+    _team: Any = None  # senders.Team, made on first use
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
@@ -144,7 +145,7 @@ class Lemlist(Provider):
         path = change.path
         top = path[0] if path else ""
         if top == "sendUserIds":
-            strategy = _strategy(remote.raw.get("campaign") or {})
+            strategy = sender_strategy(remote.raw.get("campaign") or {})
             if strategy in lemlist_rules.DYNAMIC_SENDER_STRATEGIES:
                 return Verdict(
                     False,
@@ -155,7 +156,7 @@ class Lemlist(Provider):
             new = change.new if len(path) == 1 else [change.new]
             unknown = self.unknown_senders({"sendUserIds": new})
             if unknown:
-                return Verdict(False, reason=_not_members(unknown),
+                return Verdict(False, reason=not_members(unknown),
                                remedy="use the usr_ ids GET /team lists, or add the users to the "
                                       "team in the lemlist app")
             return verdict
@@ -168,6 +169,16 @@ class Lemlist(Provider):
                        "schedule would also take it from every other campaign using it)",
                 remedy="keep the schedule in the file, or detach it in the lemlist app")
         return verdict
+
+    def verdicts(self, changes: list[Change], remote: Remote | None,
+                 campaign: dict[str, Any]) -> list[Verdict]:
+        """classify, then what needs the team's data (senders.py judge)."""
+        out = super().verdicts(changes, remote, campaign)
+        if self.api is None or not changes:
+            return out
+        dynamic = remote is not None and sender_strategy(remote.raw.get("campaign") or {}) in \
+            lemlist_rules.DYNAMIC_SENDER_STRATEGIES
+        return judge(self.team, changes, out, campaign, remote, dynamic)
 
     def _classify_step(self, change: Change, remote: Remote, verdict: Verdict) -> Verdict:
         if not verdict.allowed:
@@ -210,27 +221,28 @@ class Lemlist(Provider):
                                remedy="set `status: paused` in the file for this apply")
         return verdict
 
+    @property
+    def team(self) -> Any:
+        """The key's team (senders.Team): members, users' channels, each read once."""
+        if self._team is None:
+            from .senders import Team
+
+            self._team = Team(self.client)
+        return self._team
+
     def unknown_senders(self, campaign: dict[str, Any]) -> list[str]:
-        """The file's sendUserIds that are not members of the key's team (GET /team `userIds`,
-        read once per adapter); [] offline or when the team does not list its members."""
+        """The file's sendUserIds that are not members of the key's team; [] offline."""
         ids = campaign.get("sendUserIds")
         if self.api is None or not isinstance(ids, list) or not ids:
             return []
-        if self._members is None:
-            team = self.client.get("/team").data
-            members = team.get("userIds") if isinstance(team, dict) else None
-            self._members = frozenset(map(str, members)) if isinstance(members, list) else \
-                frozenset({"*"})
-        if "*" in self._members:
-            return []
-        return [str(i) for i in ids if str(i) not in self._members]
+        return self.team.unknown(ids)  # type: ignore[no-any-return]
 
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
               lifecycle: Lifecycle) -> list[str]:
         out: list[str] = []
         unknown = self.unknown_senders(campaign) if remote is None else []
         if unknown:
-            out.append(f"{_not_members(unknown)}: apply will refuse to create this campaign")
+            out.append(f"{not_members(unknown)}: apply will refuse to create this campaign")
         if remote is None:
             then = "then starts it" if "start" in lifecycle.actions else \
                 "and leaves it paused (write `status: active` to start it)"
@@ -239,7 +251,7 @@ class Lemlist(Provider):
         if "start" in lifecycle.actions:
             camp = (remote.raw.get("campaign") or {}) if remote is not None else {}
             if not campaign.get("sendUserIds") and not camp.get("senders") \
-                    and not _strategy(camp):
+                    and not sender_strategy(camp):
                 out.append("start: the campaign has no senders; set sendUserIds")
         return out
 
@@ -331,7 +343,7 @@ class Lemlist(Provider):
         # channels); one lemlist would not take must stop the create before its first call.
         unknown = self.unknown_senders(campaign)
         if unknown:
-            raise OutreachError(f"{_not_members(unknown)}; nothing was created")
+            raise OutreachError(f"{not_members(unknown)}; nothing was created")
         body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
         # Not retried on 5xx or a lost answer: apply looks the campaign up by name instead.
         data = self.client.post("/campaigns", json=body, retry=False).data
@@ -474,20 +486,6 @@ class Lemlist(Provider):
 
 def _schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
-
-
-def _not_members(ids: list[str]) -> str:
-    return (f"outreach's rule: sendUserIds names {', '.join(ids)}, not a member of this lemlist "
-            f"team (GET /team lists its userIds); lemlist's docs do not say what it does with "
-            f"such an id (it refuses or drops it, and the campaign then has no such sender)")
-
-
-def _strategy(camp: dict[str, Any]) -> str | None:
-    for key in STRATEGY_KEYS:
-        value = camp.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def _dig(data: Any, keys: list[str]) -> tuple[bool, Any]:

@@ -19,6 +19,7 @@ REF = "reference/providers.md"
 
 CLIENT_T = "tests/providers/lemlist/test_client.py::"
 RULES_T = "tests/providers/lemlist/test_catalogue_lemlist.py::"
+DIS_T = "tests/providers/lemlist/test_disagreements.py::"
 SANDBOX_T = "tests/sandbox/lemlist/"
 
 # The smallest campaign lemlist's create accepts; probes change one thing in it.
@@ -109,6 +110,16 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
              "never made; the docs do not say what lemlist does with an unknown field",
          probes=(Probe("unknown-field", {"sendUsers": []}, "refuse", "refuse"),
                  Probe("unknown-section-key", {"tracking.trackOpen": True}, "refuse", "refuse"))),
+    Rule("LM-C16", "emoji, shown on the campaign read back, cannot be written", OPENAPI,
+         "Emoji shown next to the campaign name", "choice", "error",
+         client="schema.json x-not-writable (validate.py words it)",
+         sandbox="sandbox/lemlist/validation.py no_unknown",
+         why="the Campaign object lemlist answers has emoji, but neither the create nor the "
+             "update body lists it; what lemlist does with it is not said, so it is refused "
+             "like any unlisted field (LM-C2), and issue 21 asked the message to say so: "
+             "both sides now say it is outreach's rule",
+         probes=(Probe("emoji", {"emoji": "x"}, "refuse", "refuse"),),
+         tested_by=(DIS_T + "test_emoji_is_refused_as_outreachs_rule_on_both_sides",)),
     Rule("LM-9", "sendUserIds are user ids of the usr_xxx form", UPDATE,
          "Array of user IDs (usr_xxx format) to assign as campaign senders.", "documented",
          "error", client="schema.json (^usr_ pattern)",
@@ -147,19 +158,33 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
                     "_sender_campaign")),
     Rule("LM-11", "Senders must cover every channel the steps use", UPDATE,
          "senders without capabilities for at least one channel are excluded, and all channels "
-         "must be covered by at least one sender", "documented", "error", client="",
+         "must be covered by at least one sender", "documented", "blocked",
+         client="senders.py Team.sender_problem (plan: each sender's channels from GET "
+                "/users/{userId}; blocked on a create and an update alike)",
          sandbox="sandbox/lemlist/campaigns.py _check_senders",
-         why_not="client: a sender's channels are the team's data (mailboxes, LinkedIn, phone "
-                 "numbers), which the file does not hold: validate cannot know them offline. "
-                 "apply sends the senders after the steps and reports lemlist's 400 with the "
-                 "campaign it leaves behind, paused",
+         why_not="",
+         # Issue 21: the client left this to lemlist's 400 at apply, after the campaign was
+         # made; the plan reads each sender's mailboxes and LinkedIn account and blocks it.
          probes=(Probe("sender-cannot-cover-linkedin", {
                      "sendUserIds": [EMAIL_ONLY], "steps.1": {"type": "linkedinVisit"}},
                      "accept", "refuse"),
                  Probe("sender-covers-both", {
                      "sendUserIds": [MEMBER], "steps.1": {"type": "linkedinVisit"}},
                      "accept", "accept")),
-         tested_by=(RULES_T + "test_senders_that_cannot_cover_a_channel_fail_apply_clearly",)),
+         tested_by=(RULES_T + "test_senders_that_cannot_cover_a_channel_are_blocked_in_the_plan",
+                    DIS_T + "test_a_linkedin_step_the_senders_cannot_cover_is_blocked_in_the_"
+                    "plan_of_an_update")),
+    Rule("LM-C17", "A sender with none of the steps' channels, which lemlist would drop, is "
+         "blocked", UPDATE, "senders without capabilities for at least one channel are "
+         "excluded", "choice", "ignored",
+         client="senders.py Team.sender_problem (plan: blocked, ignored)",
+         sandbox="sandbox/lemlist/campaigns.py _check_senders (drops it)",
+         why="lemlist accepts the senders and silently excludes the one without capabilities: "
+             "the read-back lacks it and the file would show the same change on every plan "
+             "(issue 21). Refusing it before anything is sent is outreach's rule; the plan "
+             "says lemlist would drop it",
+         tested_by=(DIS_T + "test_a_sender_lemlist_would_exclude_is_blocked_so_the_file_"
+                    "converges",)),
     Rule("LM-12", "The update answers sendUsers only when sendUserIds was sent", UPDATE,
          "Only present when sendUserIds was provided in the request.", "documented",
          "accepted", client="",
@@ -224,17 +249,27 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
              "disableTrackOpen": True, "tracking.trackOpens": True}, "refuse", "accept"),
                  Probe("legacy-agrees-with-tracking", {
              "disableTrackOpen": True, "tracking.trackOpens": False}, "accept", "accept"))),
-    Rule("LM-C5", "A legacy flag that may contradict a structured key outreach pairs it with "
-         "only warns", UPDATE, "the preferred way is to send the structured sections", "choice",
-         "warning", client="rules.py _legacy_contradictions (pairs marked assumption)",
-         sandbox="",
+    Rule("LM-C5", "A stopOn* flag that contradicts campaignProgress is refused; other "
+         "pairings outreach guesses only warn", UPDATE,
+         "the preferred way is to send the structured sections", "choice", "error",
+         client="rules.py _legacy_contradictions (pairs marked assumption)",
+         sandbox="sandbox/lemlist/settings.py TWINS (pairs them as one setting)",
          why="the docs do not pair stopOn* with campaignProgress nor autoLeadInterest with "
-             "scoreReplies: a guess must not block a file lemlist accepts, but a real "
-             "contradiction would drop one setting, so it is worth a warning",
-         why_not="sandbox: lemlist accepts both",
-         probes=(Probe("legacy-may-contradict-progress", {
+             "scoreReplies. The emulator reads stopOnEmailReplied and "
+             "onReplied.campaignProgress as one setting, and if lemlist does too, a file "
+             "holding both contradicting flips them on every apply and never converges "
+             "(issue 21): refused as outreach's rule whichever reading is right. "
+             "autoLeadInterest/scoreReplies only warns: neither reading pairs them",
+         probes=(Probe("legacy-contradicts-progress", {
              "stopOnEmailReplied": True, "onReplied.campaignProgress": "continue"},
-             "warn", "accept"),)),
+             "refuse", "accept"),
+                 Probe("legacy-agrees-with-progress", {
+             "stopOnEmailReplied": True, "onReplied.campaignProgress": "stop"},
+             "accept", "accept"),
+                 Probe("legacy-may-contradict-scoring", {
+             "autoLeadInterest": True, "aiFeatures.scoreReplies": False}, "warn", "accept")),
+         tested_by=(DIS_T + "test_a_legacy_flag_and_its_structured_twin_no_longer_flip_each_"
+                    "other",)),
     Rule("LM-19", "The update cannot change the campaign's timezone", REF,
          "It cannot change timezone or schedule.", "documented", "blocked",
          client="rules.py RULES (timezone: refused in every status)",
@@ -262,6 +297,14 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
          client="leads.py LemlistLeads", sandbox="sandbox/lemlist/leads.py",
          tested_by=("tests/leads/test_leads.py::test_lemlist_leads_are_added_one_per_call_and_"
                     "listed", SANDBOX_T + "test_schedules_and_leads.py::test_campaign_leads")),
+    Rule("LM-C18", "status: active is not sent to an ended campaign", REF,
+         "\"Starts or resumes a paused campaign\"", "choice", "blocked",
+         client="adapter.py LIFECYCLE_BLOCKED (_ENDED)", sandbox="",
+         why="start is documented for a new or paused campaign; what it does to an ended one "
+             "(every lead through the sequence) is not said. The plan blocks it as outreach's "
+             "rule, worded so (issue 21: it read as lemlist's fact)",
+         why_not="sandbox: no source says lemlist refuses it; the emulator starts it",
+         tested_by=(DIS_T + "test_status_active_on_an_ended_campaign_is_outreachs_rule",)),
     Rule("LM-42", "No API deletes a campaign or detaches a schedule", REF,
          "No `DELETE /campaigns/{id}` and no archive action in the OpenAPI copy.",
          "documented", "blocked",

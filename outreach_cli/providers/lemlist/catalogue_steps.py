@@ -124,15 +124,18 @@ STEP_RULES: tuple[Rule, ...] = (
                        "refuse", "refuse"),)),
     Rule("LM-27", "sendToAnotherCampaign: campaignId must exist and not be archived", OPENAPI,
          "The campaign must exist and not be archived", "documented", "error",
-         client="schema.json (campaignId required, cam_ pattern)",
+         client="schema.json (campaignId required, cam_ pattern); senders.py judge (plan: "
+                "the target read with GET /campaigns/{id}, blocked when missing or archived)",
          sandbox="sandbox/lemlist/validation.py check_step_fields",
-         why_not="client: whether the target exists or is archived is the server's state, "
-                 "unknown offline; apply reports lemlist's 400",
+         # Issue 21: validate cannot know the target; the plan now reads it (it planned OK
+         # and failed at apply).
          probes=(Probe("send-to-no-campaign", _step(type="sendToAnotherCampaign"),
                        "refuse", "refuse"),
                  Probe("send-to-unknown-campaign", _step(type="sendToAnotherCampaign",
                                                          campaignId="cam_ABC123XYZ456"),
-                       "accept", "refuse"))),
+                       "accept", "refuse")),
+         tested_by=("tests/providers/lemlist/test_disagreements.py::test_a_step_sending_to_an_"
+                    "archived_campaign_is_blocked_in_the_plan",)),
     Rule("LM-28", "images/videos: HTTPS URLs, at most 6 combined (png/jpeg/gif, mp4/quicktime, "
          "≤ 20 MB)", OPENAPI, "Up to 20 MB per file, and up to 6 items total combined with "
          "`videos`.", "documented", "error",

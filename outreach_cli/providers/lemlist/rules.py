@@ -199,6 +199,19 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
         else:
             why = f"`{flag}: {_yaml(value)}` and `{eq.key}: {_yaml(other)}` disagree"
         section = eq.key.split(".")[0]
+        if eq.assumption and eq.relation == "stop":
+            # The docs do not pair these two; the sandbox reads them as one setting, and if
+            # lemlist does too, a file holding both contradicting would never converge: each
+            # apply sends the changed one, which turns the other (issue 21). Refused whichever
+            # reading is right: one of the two must be dropped from the file either way.
+            yield Finding(
+                ("campaign", flag),
+                f"{OURS}{flag} contradicts {eq.key}: {why}; lemlist's docs do not say whether "
+                f"the two are one setting, but if they are, every apply would set one and turn "
+                f"the other, and the file would never match the campaign: set only one of them "
+                f"(lemlist calls the structured {section} section the preferred way)",
+                related=(("campaign", *eq.key.split(".")),))
+            continue
         if eq.assumption:
             # The docs do not pair these two: a guess must not block a file lemlist accepts.
             yield Finding(

@@ -239,6 +239,10 @@ CATALOGUE: tuple[Rule, ...] = (
                  # A custom field the file does not declare under `variables:` is a warning
                  # (issue 14: it may be a typo); the platform takes it as written.
                  Probe("undeclared-custom-field", {"signature": "%custom_fields.team%"},
+                       "warn", "accept"),
+                 # Issue 21: the node syntax in a signature was an error, though the README
+                 # lists the wrong syntax as a warning and Puffle stores the text as written.
+                 Probe("node-syntax-in-signature", {"signature": "Best, {{first_name}}"},
                        "warn", "accept"))),
     Rule("PF-22", "operating_hours is a per-weekday JSON object (shape undocumented) or null",
          UPDATE, "Per-weekday schedule (JSONB).", "documented", "error",

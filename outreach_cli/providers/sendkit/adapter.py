@@ -129,6 +129,17 @@ class SendKit(Provider):
                                       "one with the new trigger")
         return verdict
 
+    def verdicts(self, changes: list[Change], remote: Remote | None,
+                 campaign: dict[str, Any]) -> list[Verdict]:
+        out = super().verdicts(changes, remote, campaign)
+        problem = window_problem(campaign.get("schedule"), remote)
+        if not problem:
+            return out
+        return [Verdict(False, reason=problem,
+                        remedy="write both startTime and endTime in the file's schedule")
+                if c.path and c.path[0] == "schedule" and (len(c.path) == 1 or c.path[1] in (
+                    "startTime", "endTime")) else v for c, v in zip(changes, out, strict=True)]
+
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         """Pair subsequences by `_id`, else by name, and A/B variants by letter; unmatched
         remote ones go last."""
@@ -349,6 +360,26 @@ def normalize(raw: dict[str, Any]) -> dict[str, Any]:
             settings[key] = raw[key]
     out["settings"] = settings
     return out
+
+
+def window_problem(schedule: Any, remote: Remote | None) -> str:
+    """Why the schedule a file writes one time of leaves an empty daily window: SendKit merges
+    an update "into existing", so the other time is the live one; a create takes the
+    documented default (catalogue SK-45). "" when fine or when the file writes both times
+    (validate checks those)."""
+    if not isinstance(schedule, dict) or ("startTime" in schedule) == ("endTime" in schedule):
+        return ""
+    start, end = schedule.get("startTime"), schedule.get("endTime")
+    live = (remote.state.get("schedule") or {}) if remote is not None else {}
+    if start is None:
+        start, whence = live.get("startTime") or sendkit_rules.DEFAULT_START, "startTime"
+    else:
+        end, whence = live.get("endTime") or sendkit_rules.DEFAULT_END, "endTime"
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return ""
+    source = "the campaign's live" if live.get(whence) else "the default"
+    return sendkit_rules.window_problem(start, end, f" ({source} {whence}: the file sets only "
+                                                    "the other)")
 
 
 def _normalise_sequence(steps: Any) -> None:

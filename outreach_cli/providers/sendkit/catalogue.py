@@ -255,9 +255,14 @@ SEQUENCE_RULES: tuple[Rule, ...] = (
                     "test_file_with_odd_values_plans_to_no_change_after_apply",)),
     Rule("SK-37", "ai_tag matching is case-insensitive", UPDATE,
          "matches value (case-insensitive)", "documented", "accepted",
-         client="enrollment.py (prediction)", sandbox="sandbox/sendkit/enrollment.py",
+         client="enrollment.py (prediction); rules.py (uniqueness)",
+         sandbox="sandbox/sendkit/enrollment.py",
+         # Issue 21: the prediction also ignored surrounding spaces, which the sandbox and
+         # validate's uniqueness do not; the page says case only, so all three read case only.
          tested_by=("tests/providers/sendkit/test_enrollment.py::"
-                    "test_every_row_prediction_and_sandbox_agree",)),
+                    "test_every_row_prediction_and_sandbox_agree",
+                    "tests/rules/test_sendkit_disagreements.py::"
+                    "test_trigger_value_matches_the_tag_ignoring_case_only_on_all_three_sides")),
     Rule("SK-38", "A trigger is immutable once the subsequence has sent (addedCount > 0 or "
          "stats.sent > 0): 400 TRIGGER_IMMUTABLE", UPDATE,
          "attempting to change it returns 400 TRIGGER_IMMUTABLE", "documented", "blocked",
@@ -295,6 +300,19 @@ EXTRA_RULES: tuple[Rule, ...] = (
              "(outreach's rule; the sandbox's comment says it is the emulator's choice).",
          probes=(P("typo-in-settings", {"settings.trackOpen": True}, "refuse", "refuse"),
                  P("typo-in-step", {"sequence.0.subjet": "Hi"}, "refuse", "refuse"))),
+    Rule("SK-112", "A setting written at the top level, where GET reads it back, is refused "
+         "saying where to write it", "reference/providers.md",
+         "You write `settings.*`, e.g. `settings.trackOpens`; GET returns those fields flattened "
+         "at the top level", "choice", "error",
+         client="schema.json x-not-writable (validate.py words it)",
+         sandbox="sandbox/sendkit/validation.py _check_keys (READ_BACK_AT_TOP)",
+         why="The pages take these settings under `settings` and read them back at the top "
+             "level; what SendKit does with them written at the top level is not said. Issue "
+             "21: a bare 'unknown field' hid that the field exists; both sides now say it is "
+             "outreach's rule and where the field goes.",
+         probes=(P("track-opens-at-top", {"trackOpens": True}, "refuse", "refuse"),),
+         tested_by=("tests/rules/test_sendkit_disagreements.py::test_a_read_back_field_at_the_"
+                    "top_level_says_whose_rule_refuses_it",)),
     Rule("SK-111", "A subsequence has a name with a visible character", CREATE,
          "Optional list of subsequences (nested follow-up flows).", "choice", "error",
          client="rules.py _subsequences", sandbox=SAND_SUB,

@@ -183,11 +183,15 @@ API_RULES: tuple[Rule, ...] = (
          "documented", "accepted", client="", sandbox=SAND_LEADS,
          why_not="outreach has no bulk lead action (nothing to enforce client side)",
          tested_by=(T_ROUTES + "test_lead_actions",)),
-    Rule("SK-108", "A bounced, unsubscribed or removed lead cannot be set active or paused",
-         LEAD, 'Status can only be changed to "active" or "paused".', "choice", "error",
-         client="", sandbox="sandbox/sendkit/constants.py LEAD_TERMINAL_STATUSES",
-         why="The sandbox's reading: those statuses end a lead's run; the page is silent, so "
-             "the sandbox's message says it is the emulator's rule.",
+    Rule("SK-108", "A bounced or unsubscribed lead cannot be set active or paused; a removed "
+         "one can", LEAD, 'Status can only be changed to "active" or "paused".', "choice",
+         "error", client="", sandbox="sandbox/sendkit/constants.py LEAD_TERMINAL_STATUSES",
+         why="The page states only the target values. The emulator refuses resuming mail to a "
+             "bounced address or to a person who unsubscribed, and says in its message that "
+             "it is outreach's rule; a removed lead set back to active was refused too until "
+             "issue 21, with no reason the docs give: now both readings let it through.",
          why_not="the lead's status is server state; the client sends and reports the answer",
-         tested_by=(T_ROUTES + "test_lead_patch_validation",)),
+         tested_by=(T_ROUTES + "test_lead_actions",
+                    "tests/rules/test_sendkit_disagreements.py::test_a_removed_lead_may_be_set_"
+                    "back_to_active_and_a_bounced_one_not")),
 )

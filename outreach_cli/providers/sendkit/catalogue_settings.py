@@ -11,6 +11,7 @@ P = Probe
 SCHEMA = "schema.json settings."
 SAND = "sandbox/sendkit/validation.py SETTINGS_SCHEMA"
 SAND_SCHED = "sandbox/sendkit/validation.py _validate_schedule"
+T_DIS = "tests/rules/test_sendkit_disagreements.py::"
 T_RULES = "tests/providers/sendkit/test_schema_rules.py::"
 T_SAND = "tests/sandbox/sendkit/test_validation.py::"
 NEVER_SENDS = ("The pages give no bound; a value that would never send is refused on both "
@@ -48,20 +49,29 @@ SETTINGS_RULES: tuple[Rule, ...] = (
                    "refuse", "refuse"),
                  P("bounds", {"schedule": {"startTime": "00:00", "endTime": "23:59"}},
                    "accept", "accept"))),
-    Rule("SK-45", "endTime is later than startTime (a time left out is its default)", CREATE,
-         'Daily end time in HH:MM format (default "17:00")', "choice", "error",
-         client="rules_settings.py _schedule", sandbox=SAND_SCHED,
+    Rule("SK-45", "endTime is later than startTime (a time left out is the live one on an "
+         "update, the default on a create)", UPDATE,
+         "Update sending schedule (merged into existing)", "choice", "error",
+         client="rules_settings.py _schedule (both times written); adapter.py window_problem "
+                "(plan: one time written, against the live schedule or the create's default)",
+         sandbox=SAND_SCHED,
          why="Docs silent; an empty window never sends, so both sides refuse it as "
-             "outreach's rule. The audit found the client checking only when both times are "
-             "written: it now holds a lone time to the documented default of the other.",
+             "outreach's rule. The create page's defaults (09:00, 17:00) fill a time a create "
+             "leaves out; an update is merged into the live schedule, so a lone time is held "
+             "to the live value of the other, which only plan knows (issue 21: validate held "
+             "it to the default and refused a file the live schedule made valid).",
          probes=(P("start-after-end", {"schedule": {"startTime": "18:00", "endTime": "09:00"}},
                    "refuse", "refuse"),
                  P("equal", {"schedule": {"startTime": "10:00", "endTime": "10:00"}},
                    "refuse", "refuse"),
+                 # Offline the live endTime is unknown: plan judges it (tested_by).
                  P("start-only-after-default-end", {"schedule": {"startTime": "18:00"}},
-                   "refuse", "refuse"),
+                   "accept", "refuse"),
                  P("start-only-before-default-end", {"schedule": {"startTime": "16:59"}},
-                   "accept", "accept"))),
+                   "accept", "accept")),
+         tested_by=(T_DIS + "test_a_lone_start_time_is_held_to_the_live_end_time_not_the_"
+                    "default", T_DIS + "test_a_lone_start_time_on_a_create_is_held_to_the_"
+                    "default_end_time")),
     Rule("SK-46", "workingDays are integers 0 (Sun) to 6 (Sat)", CREATE,
          "Days of week to send (0=Sun, 6=Sat). Default [1,2,3,4,5]", "documented", "error",
          client="schema.json schedule.workingDays", sandbox=SAND_SCHED,

@@ -83,13 +83,15 @@ def matching_subsequence(campaign_raw: dict[str, Any],
     none."""
     if tag is None:
         return None
-    folded = tag.strip().casefold()
+    # "equals the tag (case-insensitive)": case only, spaces count (validate's uniqueness
+    # and the sandbox read it the same way; catalogue SK-37).
+    folded = tag.casefold()
     for sub in campaign_raw.get("subsequences") or []:
         if not isinstance(sub, dict) or (sub.get("status") or "active") == "archived":
             continue
         trigger = sub.get("trigger") or {}
         if trigger.get("type") == "ai_tag" and \
-                str(trigger.get("value") or "").strip().casefold() == folded:
+                str(trigger.get("value") or "").casefold() == folded:
             return sub
     return None
 

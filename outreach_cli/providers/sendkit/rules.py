@@ -37,6 +37,7 @@ from .rules_settings import (  # noqa: F401 (re-exported: the schema test and ad
     _schedule,
     _settings,
     timezone_problem,
+    window_problem,
 )
 
 # -- rules as data --------------------------------------------------------------------------

@@ -74,6 +74,15 @@ def _minimums(settings: dict[str, Any], here: Path) -> list[Finding]:
 # -- schedule -------------------------------------------------------------------------------
 
 
+def window_problem(start: str, end: str, whence: str = "") -> str:
+    """Why the daily window from `start` to `end` cannot send ("" when it can). `whence`
+    says where a time the file leaves out came from (the live schedule, the default)."""
+    if end > start:
+        return ""
+    return (OURS + f"endTime {end} must be later than startTime {start}{whence}: the daily "
+            "sending window would be empty")
+
+
 def _schedule(campaign: dict[str, Any]) -> list[Finding]:
     schedule = campaign.get("schedule")
     if not isinstance(schedule, dict):
@@ -86,22 +95,14 @@ def _schedule(campaign: dict[str, Any]) -> list[Finding]:
         if problem:
             findings.append(Finding((*here, "timezone"), problem))
     start, end = schedule.get("startTime"), schedule.get("endTime")
-    if (start is not None or end is not None) and (start is None or _is_hhmm(start)) \
-            and (end is None or _is_hhmm(end)):
-        # A time the file leaves out is the documented default (on create; an update merges
-        # into the live schedule). Zero-padded HH:MM strings order like the times they name.
-        first, last = start or DEFAULT_START, end or DEFAULT_END
-        if last <= first:
-            at = "endTime" if end is not None else "startTime"
-            findings.append(
-                Finding(
-                    (*here, at),
-                    OURS + f"endTime {last} must be later than startTime {first}"
-                    + ("" if start is not None and end is not None else " (the default)")
-                    + ": the daily sending window would be empty",
-                    related=((*here, "startTime"),) if at == "endTime" and start else (),
-                )
-            )
+    # Only when the file writes both: a time it leaves out is the live one on an update
+    # ("merged into existing") and the default on a create, which only plan knows
+    # (adapter.py window_problem). Zero-padded HH:MM strings order like the times they name.
+    if _is_hhmm(start) and _is_hhmm(end):
+        problem = window_problem(start, end)
+        if problem:
+            findings.append(Finding((*here, "endTime"), problem,
+                                    related=((*here, "startTime"),)))
     days = schedule.get("workingDays")
     if isinstance(days, list):
         if not days:

@@ -55,7 +55,8 @@ def no_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
     known = set(allowed)
     for key in body:
         if key not in known:
-            raise bad(f"Unknown parameter {key!r}")
+            raise bad(f"Unknown parameter {key!r} (outreach's rule: the docs do not say what "
+                      "lemlist does with a parameter they do not list)")
 
 
 def want_bool(body: dict[str, Any], key: str) -> bool:

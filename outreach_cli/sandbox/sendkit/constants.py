@@ -12,8 +12,11 @@ LEAD_STATUSES = ("pending", "active", "paused", "completed", "bounced", "unsubsc
                  "removed")
 # The lead PATCH page: "Status can only be changed to active or paused".
 LEAD_SETTABLE_STATUSES = ("active", "paused")
-# Statuses a lead never leaves through the API; asking to move one is a lifecycle error.
-LEAD_TERMINAL_STATUSES = ("bounced", "unsubscribed", "removed")
+# Statuses a lead never leaves through the API: the emulator's reading where the page is
+# silent (it states only the target values). Mail to a bounced address or to a person who
+# unsubscribed must not resume; a `removed` lead is not here: the page gives no reason to
+# refuse setting it back to active or paused, so the emulator does not (issue 21).
+LEAD_TERMINAL_STATUSES = ("bounced", "unsubscribed")
 # Statuses in which a lead still has work ahead; a campaign with none left is completed.
 LEAD_OPEN_STATUSES = ("pending", "active", "paused")
 STEP_TYPES = ("email", "wait")

@@ -173,7 +173,9 @@ class LeadHandlers(Enrollment, Sending):
                 raise _invalid("status", "can only be set to 'active' or 'paused'")
             if cl["status"] in LEAD_TERMINAL_STATUSES and status != cl["status"]:
                 raise ApiError(400, INVALID_STATUS,
-                               f"A {cl['status']} campaign lead cannot be set to {status}")
+                               f"outreach's rule (the docs are silent): a {cl['status']} "
+                               f"campaign lead cannot be set to {status}: mail to a bounced "
+                               "address or to a person who unsubscribed must not resume")
         tag: str | None = None
         if "aiTag" in body and body["aiTag"] is not None:
             wanted = body["aiTag"]

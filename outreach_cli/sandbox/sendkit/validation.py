@@ -251,7 +251,18 @@ def _json_object(req: Request) -> dict[str, Any]:
     return body
 
 
+# Settings GET reads back at the top level (providers.md §1, "Diff gotcha") but the create and
+# update pages take under `settings` only.
+READ_BACK_AT_TOP = frozenset({"trackOpens", "trackClicks", "stopOnReply",
+                              "emailIntervalMinutes", "includeUnsubscribeLink"})
+
+
 def _check_keys(body: dict[str, Any], allowed: frozenset[str], prefix: str = "") -> None:
     for key in body:
         if key not in allowed:
-            raise _invalid(f"{prefix}{key}", "unknown field")
+            # Docs silent on unknown fields: refused (outreach's rule) so a typo shows.
+            where = (f"; it is read back at the top level but written as settings.{key}"
+                     if not prefix and key in READ_BACK_AT_TOP and "settings" in allowed
+                     else "")
+            raise _invalid(f"{prefix}{key}", "unknown field (outreach's rule: the docs do not "
+                                             f"say what SendKit does with it{where})")
