@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -291,7 +292,8 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     current = remote.state if remote is not None else {}
     if remote is not None:
         current = provider.align(desired, json_copy(current))
-    changes.extend(diff(desired, current, atomic=frozenset(provider.atomic())))
+    changes.extend(diff(desired, current, atomic=frozenset(provider.atomic()),
+                        keys=provider.LIST_KEYS))
     changes = [c for c in changes if not ignored(c, doc.ignore)]
     changes = [_mark_sensitive(c, secret) for c in changes]
 
@@ -362,7 +364,7 @@ def _mark_sensitive(change: Change, secret: tuple[str, ...]) -> Change:
     name = change.field
     secret = tuple(_strip(s) for s in secret)
     if any(name == s or name.startswith(s + ".") or s.startswith(name + ".") for s in secret):
-        return Change(change.path, change.op, change.old, change.new, sensitive=True)
+        return dataclasses.replace(change, sensitive=True)
     return change
 
 

@@ -151,6 +151,7 @@ def _dump_one(cp: CampaignPlan, provider: Provider, key: str) -> dict[str, Any]:
         hidden = c.sensitive or any(_related(c.path, p) for p in secrets)
         changes.append({
             "path": list(c.path), "op": c.op, "sensitive": hidden,
+            "source": None if c.source is None else list(c.source), "how": c.how,
             "old": ({SECRET: keyed_hash(key, c.old)} if c.old is not None else None)
             if hidden else c.old,
             "new": ({SECRET: keyed_hash(key, c.new)} if c.new is not None else None)
@@ -305,7 +306,10 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
         v = c["verdict"]
         verdict = Verdict(bool(v["allowed"]), v["reason"], v["remedy"], v["note"],
                           bool(v["ignored"]))
-        changes.append(PlannedChange(Change(path, c["op"], old, new, bool(c["sensitive"])),
+        source = c.get("source")
+        changes.append(PlannedChange(Change(path, c["op"], old, new, bool(c["sensitive"]),
+                                            None if source is None else tuple(source),
+                                            c.get("how") or ""),
                                      verdict, c["note"]))
     r = entry["remote"]
     remote = None if r is None else Remote(r["id"], r["name"], r["status"], r["revision"], {},

@@ -29,9 +29,11 @@ def _words(plan: Plan) -> str:
 def change_diff(pc: PlannedChange) -> list[str]:
     """One change as diff lines: "-" the platform's value, "+" the file's, "!" blocked."""
     c = pc.change
-    name = c.dotted
+    name = c.shown
     out: list[str] = []
-    if not pc.verdict.allowed and not (_nested(c.old) or _nested(c.new) or is_long_text(pc)):
+    if c.how == "moved":
+        out.append(f"~ {name}")
+    elif not pc.verdict.allowed and not (_nested(c.old) or _nested(c.new) or is_long_text(pc)):
         out.append(f"! {name}: {show(c.old, c.sensitive)} → {show(c.new, c.sensitive)}")
     elif is_long_text(pc):
         assert isinstance(c.old, str) and isinstance(c.new, str)
@@ -117,8 +119,8 @@ def brief_diff(cp: CampaignPlan) -> list[str]:
     """A campaign whose diff alone would crowd out the others: the fields only."""
     sign = {"add": "+", "change": " ", "remove": "-"}
     word = {"add": "added", "change": "changed", "remove": "removed"}
-    out = [f"! {pc.change.dotted} (blocked)" if not pc.verdict.allowed else
-           f"{sign[pc.change.op]} {pc.change.dotted} ({word[pc.change.op]})"
+    out = [f"! {pc.change.shown} (blocked)" if not pc.verdict.allowed else
+           f"{sign[pc.change.op]} {pc.change.shown} ({word[pc.change.op]})"
            for pc in cp.changes]
     out += [f"+ status ({act})" for act in cp.lifecycle.actions]
     if cp.lifecycle.blocked:

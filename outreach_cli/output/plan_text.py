@@ -148,9 +148,11 @@ def change_lines(pc: PlannedChange) -> list[Text]:
     style = {"add": "green", "change": "yellow", "remove": "red"}[c.op]
     if not pc.verdict.allowed:
         mark, style = "!", "bold red"
-    head = Text(f"    {mark} ", style=style) + Text(c.dotted, style="bold")
+    head = Text(f"    {mark} ", style=style) + Text(c.shown, style="bold")
     lines: list[Text] = []
-    if is_long_text(pc):
+    if c.how == "moved":
+        lines.append(head)
+    elif is_long_text(pc):
         assert isinstance(c.old, str) and isinstance(c.new, str)
         lines.append(head + Text(":"))
         lines.extend(text_diff_lines(c.old, c.new))

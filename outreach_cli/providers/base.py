@@ -143,18 +143,64 @@ class Change:
     old: Any = None
     new: Any = None
     sensitive: bool = False
+    # Where the element is in the read-back when a list's pairing (by identity, see ListKey)
+    # put it at another index than the file's: the remote step a change edits.
+    source: Path | None = None
+    # "inserted": an add before items that stay; "moved": the item changes position (its
+    # old position is `source`).
+    how: Literal["", "inserted", "moved"] = ""
+
+    @property
+    def at(self) -> Path:
+        """The path in the read-back (remote indexes)."""
+        return self.source if self.source is not None else self.path
 
     @property
     def dotted(self) -> str:
-        out = ""
-        for p in self.path:
-            out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-        return out
+        return _dotted(self.path)
+
+    @property
+    def shown(self) -> str:
+        """The path as a plan prints it, saying where a list item moves or goes in."""
+        if self.how == "moved" and self.source is not None:
+            return f"{self.dotted} (moved from {_dotted(self.source)})"
+        if self.how == "inserted":
+            return f"{self.dotted} (inserted)"
+        if self.op == "add" and self.source not in (None, self.path):
+            return f"{self.dotted} (replaces {_dotted(self.source)})"
+        return self.dotted
 
     @property
     def field(self) -> str:
         """The path without list indexes, as rules name fields: `sequence.subject`."""
         return ".".join(str(p) for p in self.path if not isinstance(p, int))
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+@dataclass(frozen=True)
+class ListKey:
+    """How the items of one list are identified (kubectl's patchMergeKey), as data.
+
+    `ids`: fields naming the item's remote id, aliases of one another (`_id` / `id`): a file
+    item with one pairs with the remote item holding the same value in any of them, and is
+    not compared as content. `names`: fields that identify an item when it has no id (a
+    subsequence's name, a variant's letter). Items with neither are aligned by content (a
+    longest common subsequence), the rest paired in place. `fixed`: fields an item cannot
+    change (a lemlist step's type): items differing in one are never paired. `ordered`:
+    whether an item's position means something (steps); if not, a reordered list is no
+    change (variants by letter, subsequences by trigger).
+    """
+
+    ids: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    ordered: bool = True
 
 
 @dataclass(frozen=True)
@@ -188,6 +234,9 @@ class Provider(ABC):
     statuses: tuple[str, ...]
     TABLE_STATUSES: tuple[str, ...] = ()  # the statuses the README's rules table shows
     RULES: tuple[FieldRule, ...] = ()
+    # How the items of each list are identified, by dotted field without indexes
+    # (`subsequences.sequence`); a list not named here is compared by position.
+    LIST_KEYS: dict[str, ListKey] = {}
 
     initial_status: str = "draft"  # the status a campaign has right after create()
     # The form of a campaign id (a regex, fullmatch): `id:` in a file is checked against it.

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, rule_for
+from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict, rule_for
 from ..identity import WorkspaceIdentity
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
@@ -119,25 +119,19 @@ class Lemlist(Provider):
     def check(self, campaign: dict[str, Any]) -> list[Finding]:
         return lemlist_rules.check(campaign)
 
-    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        """Sets read back in the file's order; a step whose type changes becomes a hole.
+    # Steps: the file names no step id (lemlist's `_id`, which apply uses to address the
+    # step), so the diff aligns them by content; a step's type cannot change (LM-31), so a
+    # step whose type differs replaces the one at its place (one `add` whose `source` is the
+    # step deleted), and `classify` says why.
+    LIST_KEYS = {"steps": ListKey(fixed=("type",))}
 
-        lemlist cannot change a step's type, so such a step is not edited: it is replaced. With
-        the remote step at that position blanked out, the positional diff reports the file's
-        step whole, as an `add` at the same index (with its full content in the plan), and
-        `classify` explains that the old step is deleted first and why.
-        """
+    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Sets (sender ids, review conditions) read back in the file's order."""
         for key in ("sendUserIds", "autoReviewConditions"):
             want, have = desired.get(key), state.get(key)
             if isinstance(want, list) and isinstance(have, list) and \
                     sorted(map(str, want)) == sorted(map(str, have)):
                 state[key] = list(want)
-        want_steps, have_steps = desired.get("steps"), state.get("steps")
-        if isinstance(want_steps, list) and isinstance(have_steps, list):
-            for i, (new, old) in enumerate(zip(want_steps, have_steps, strict=False)):
-                if isinstance(new, dict) and isinstance(old, dict) \
-                        and new.get("type") != old.get("type"):
-                    have_steps[i] = None
         return state
 
     def classify(self, change: Change, remote: Remote) -> Verdict:
@@ -183,12 +177,26 @@ class Lemlist(Provider):
     def _classify_step(self, change: Change, remote: Remote, verdict: Verdict) -> Verdict:
         if not verdict.allowed:
             return verdict
-        i = change.path[1]
-        assert isinstance(i, int)
+        i, j = change.path[1], change.at[1]
+        assert isinstance(i, int) and isinstance(j, int)
         have = remote.state.get("steps") or []
-        old = have[i] if i < len(have) and isinstance(have[i], dict) else None
+        old = have[j] if j < len(have) and isinstance(have[j], dict) else None
         running = remote.status == "running"
+        if len(change.path) == 2 and change.how == "moved":
+            # lemlist has no call that moves a step: it is added at its new place and the
+            # old one deleted (a new step id), which a running campaign refuses.
+            rule = rule_for(self.RULES, "steps", "remove")
+            if rule is not None and remote.status not in rule.allowed_in:
+                return Verdict(False, reason=f"step {j + 1} moves to position {i + 1}; lemlist "
+                               f"has no way to move a step, so it must be deleted and re-added, "
+                               f"and lemlist refuses to delete a step while the campaign is "
+                               f"{remote.status}", remedy=TYPE_CHANGE_REMEDY)
+            return Verdict(True, note=f"delete + add: lemlist has no way to move a step, so "
+                           f"apply adds it at position {i + 1} and deletes it at position "
+                           f"{j + 1} (it gets a new step id)")
         if len(change.path) == 2 and change.op == "add":
+            if change.source is None:
+                old = None  # inserted or appended: no step is replaced
             new = change.new if isinstance(change.new, dict) else {}
             note = ""
             if old is not None:  # the type changed (see align)

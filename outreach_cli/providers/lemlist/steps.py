@@ -16,56 +16,82 @@ if TYPE_CHECKING:
 
 def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
                  changes: list[Change]) -> None:
-    """Patch in place, then add (type changes are added before the step they replace),
-    then delete: the sequence never has fewer steps than the smaller of old and new."""
+    """Realise the plan's step changes, each on the remote step the plan paired it with
+    (`Change.at`): patch in place, add at the file's position (after the step that precedes
+    it in the file), then delete. A step that is moved or changes type is added at its new
+    place before the old one is deleted: the sequence never has fewer steps than the smaller
+    of old and new, and no other step is touched."""
     raw_steps: list[dict[str, Any]] = remote.raw.get("steps") or []
     old_state: list[dict[str, Any]] = remote.state.get("steps") or []
     want: list[dict[str, Any]] = campaign.get("steps") or []
     seq = str((remote.raw.get("campaign") or {}).get("sequenceId"))
-    patched: dict[int, set[str]] = {}
-    ab: set[int] = set()
-    replaced: set[int] = set()
+    patched: dict[tuple[int, int], set[str]] = {}
+    ab: set[tuple[int, int]] = set()
     added: set[int] = set()
-    removed: set[int] = set()
+    gone: list[int] = []  # remote positions to delete
     for c in changes:
         if len(c.path) == 1:  # the remote had no steps at all
-            added.update(range(len(raw_steps), len(want)))
+            added.update(range(len(want)))
             continue
-        i = c.path[1]
-        assert isinstance(i, int)
+        i, j = c.path[1], c.at[1]
+        assert isinstance(i, int) and isinstance(j, int)
         if len(c.path) == 2:
             if c.op == "remove":
-                removed.add(i)
-            elif i < len(raw_steps):
-                replaced.add(i)
-            else:
+                gone.append(j)
+            elif c.op == "add" or c.how == "moved":
                 added.add(i)
+                if c.source is not None:  # it replaces (type change) or moves a remote step
+                    gone.append(j)
         elif c.path[2] == "abTest":
-            ab.add(i)
+            ab.add((i, j))
         else:
-            patched.setdefault(i, set()).add(str(c.path[2]))
+            patched.setdefault((i, j), set()).add(str(c.path[2]))
 
-    for i in sorted(patched):
-        old = raw_steps[i]
+    for (i, j), keys in sorted(patched.items()):
+        old = raw_steps[j]
         body = {"type": old["type"]}
-        body.update({k: copy.deepcopy(want[i][k]) for k in sorted(patched[i])
+        body.update({k: copy.deepcopy(want[i][k]) for k in sorted(keys)
                      if k in want[i] and k not in ("type", "abTest")})
         client.patch(f"/sequences/{seg(seq)}/steps/{seg(old['_id'])}", json=body, retry=True)
-    for i in sorted(ab):
-        sync_ab(client, seq, str(raw_steps[i]["_id"]),
-                      old_state[i].get("abTest") if i < len(old_state) else None,
-                      want[i].get("abTest"))
-    order = [str(s["_id"]) for s in raw_steps]  # the sequence as it stands, by step id
-    for i in sorted(replaced):
-        pos = order.index(str(raw_steps[i]["_id"]))
-        order.insert(pos, add_step(client, seq, want[i], pos, remote.id))
-    for i in sorted(added):
-        order.append(add_step(client, seq, want[i], len(order), remote.id))
-    gone = [str(raw_steps[i]["_id"]) for i in sorted(replaced)] + \
-           [str(raw_steps[i]["_id"]) for i in sorted(removed, reverse=True)]
-    for step_id in gone:
-        client.delete(f"/sequences/{seg(seq)}/steps/{seg(step_id)}", retry=True, ok=(404,))
-        order.remove(step_id)
+    for i, j in sorted(ab):
+        sync_ab(client, seq, str(raw_steps[j]["_id"]),
+                old_state[j].get("abTest") if j < len(old_state) else None,
+                want[i].get("abTest"))
+    if added:
+        # Which remote step each file step is (None: a step to add), from the plan's pairing.
+        ids: list[str | None] = _paired_ids(want, raw_steps, changes, added)
+        order = [str(s["_id"]) for s in raw_steps]  # the sequence as it stands, by step id
+        for i in sorted(added):
+            pos = 0 if i == 0 else order.index(str(ids[i - 1])) + 1
+            ids[i] = add_step(client, seq, want[i], pos, remote.id)
+            order.insert(pos, str(ids[i]))
+    for j in sorted(set(gone), reverse=True):
+        client.delete(f"/sequences/{seg(seq)}/steps/{seg(str(raw_steps[j]['_id']))}",
+                      retry=True, ok=(404,))
+
+
+def _paired_ids(want: list[dict[str, Any]], raw_steps: list[dict[str, Any]],
+                changes: list[Change], added: set[int]) -> list[str | None]:
+    """The remote step id of each file step that stays, by the plan's pairing: steps the
+    plan does not mention keep their order relative to one another (the plan's diff
+    reports every step that moves), so they take the remote steps not removed, moved or
+    replaced, in order."""
+    claimed = {c.at[1] for c in changes if len(c.path) == 2 and isinstance(c.at[1], int)
+               and (c.op == "remove" or c.source is not None)}
+    explicit: dict[int, int] = {int(c.path[1]): int(c.at[1]) for c in changes
+                                if len(c.path) > 2}
+    claimed |= set(explicit.values())
+    free = iter(j for j in range(len(raw_steps)) if j not in claimed)
+    out: list[str | None] = []
+    for i in range(len(want)):
+        if i in added:
+            out.append(None)
+            continue
+        j = explicit.get(i)
+        if j is None:
+            j = next(free, None)
+        out.append(None if j is None else str(raw_steps[int(j)]["_id"]))
+    return out
 
 def add_step(client: Api, seq: str, step: dict[str, Any], index: int,
              campaign_id: str | None = None) -> str:

@@ -12,9 +12,10 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...diff import pairing
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lazy, Lifecycle, Provider, Remote, Verdict
+from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict, json_copy
 from ..identity import WorkspaceIdentity
 from . import rules as puffle_rules
 
@@ -106,6 +107,10 @@ class Puffle(Provider):
         # whole rather than guess which keys are ours.
         return ("operating_hours",)
 
+    # Nodes by their `id` where the file gives one, else aligned by content; a node's type
+    # cannot change, so a node of another type is a new node.
+    LIST_KEYS = {"sequence_nodes": ListKey(ids=("id",), fixed=("type",))}
+
     def classify(self, change: Change, remote: Remote) -> Verdict:
         verdict = super().classify(change, remote)
         if verdict.allowed:
@@ -190,8 +195,8 @@ class Puffle(Provider):
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:
-        """Only the top-level fields that changed; nodes whole, keeping the ids of nodes
-        that stay at their position with their type (a node's type cannot change)."""
+        """Only the top-level fields that changed; nodes whole, each keeping the id of the
+        node the plan's diff pairs it with (LIST_KEYS)."""
         body: dict[str, Any] = {}
         campaign = _without_positions(campaign)
         for top in dict.fromkeys(str(c.path[0]) for c in changes):
@@ -200,10 +205,13 @@ class Puffle(Provider):
             body[top] = copy.deepcopy(campaign[top])
         if "sequence_nodes" in body:
             have = remote.raw.get("sequence_nodes") or []
+            pairs = pairing("sequence_nodes", self.comparable(json_copy(campaign)).get(
+                "sequence_nodes"), remote.state.get("sequence_nodes"), self.LIST_KEYS)
             for i, node in enumerate(body["sequence_nodes"]):
-                if i < len(have) and have[i].get("type") == node.get("type") \
-                        and "id" not in node and have[i].get("id"):
-                    node["id"] = have[i]["id"]
+                j = pairs.get(i)
+                if j is not None and isinstance(node, dict) and "id" not in node \
+                        and have[j].get("id"):
+                    node["id"] = have[j]["id"]
         return body
 
     def transition(self, remote: Remote, action: str) -> None:

@@ -6,9 +6,21 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...diff import pairing
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, FieldRule, Finding, Lazy, Lifecycle, Provider, Remote, Verdict, json_copy
+from ..base import (
+    Change,
+    FieldRule,
+    Finding,
+    Lazy,
+    Lifecycle,
+    ListKey,
+    Provider,
+    Remote,
+    Verdict,
+    json_copy,
+)
 from ..identity import WorkspaceIdentity
 from . import rules as sendkit_rules
 from .tiptap import to_tiptap
@@ -63,6 +75,19 @@ class SendKit(Provider):
                               "write `status: paused` to stop sending"),
         ("paused", "draft"): ("SendKit has no way back to draft once a campaign has started",
                               "keep `status: paused`"),
+    }
+
+    # Items keep their `_id` (or its documented alias `id`) to retain identity (providers.md
+    # §1); without one a subsequence is its name, a variant its letter, a step its content.
+    # Only steps are ordered: variants are letters, and a subsequence runs on its trigger,
+    # not its place in the list.
+    _VARIANTS = ListKey(ids=("_id", "id"), names=("label",), ordered=False)
+    LIST_KEYS = {
+        "sequence": ListKey(ids=("_id", "id")),
+        "sequence.variants": _VARIANTS,
+        "subsequences": ListKey(ids=("_id", "id"), names=("name",), ordered=False),
+        "subsequences.sequence": ListKey(ids=("_id", "id")),
+        "subsequences.sequence.variants": _VARIANTS,
     }
 
     @classmethod
@@ -122,7 +147,7 @@ class SendKit(Provider):
         path = change.path
         if len(path) >= 3 and path[0] == "subsequences" and path[2] == "trigger":
             subs = remote.state.get("subsequences") or []
-            idx = path[1]
+            idx = change.at[1]  # the remote subsequence the diff paired with the file's
             if isinstance(idx, int) and idx < len(subs) and _has_sent(subs[idx]):
                 return Verdict(False, reason=TRIGGER_IMMUTABLE,
                                remedy="archive this subsequence (status: archived) and add a new "
@@ -139,40 +164,6 @@ class SendKit(Provider):
                         remedy="write both startTime and endTime in the file's schedule")
                 if c.path and c.path[0] == "schedule" and (len(c.path) == 1 or c.path[1] in (
                     "startTime", "endTime")) else v for c, v in zip(changes, out, strict=True)]
-
-    def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        """Pair subsequences by `_id`, else by name, and A/B variants by letter; unmatched
-        remote ones go last."""
-        _align_variants(desired.get("sequence"), state.get("sequence"))
-        want = desired.get("subsequences")
-        have = state.get("subsequences")
-        if not isinstance(want, list) or not isinstance(have, list):
-            return state
-        pool = list(have)
-        ordered: list[Any] = []
-        for sub in want:
-            match = None
-            for cand in pool:
-                if (sub.get("_id") and cand.get("_id") == sub.get("_id")) or (
-                    not sub.get("_id") and cand.get("name") == sub.get("name")
-                ):
-                    match = cand
-                    break
-            if match is None:
-                ordered.append(None)
-            else:
-                pool.remove(match)
-                ordered.append(match)
-        # Unmatched desired entries take the positions of unmatched remote ones, so a renamed
-        # subsequence reads as a change rather than as remove + add.
-        rest = iter(pool)
-        filled = [m if m is not None else next(rest, {}) for m in ordered]
-        filled.extend(rest)
-        state["subsequences"] = [m for m in filled]
-        for sub_want, sub_have in zip(want, state["subsequences"], strict=False):
-            if isinstance(sub_want, dict) and isinstance(sub_have, dict):
-                _align_variants(sub_want.get("sequence"), sub_have.get("sequence"))
-        return state
 
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
               lifecycle: Lifecycle) -> list[str]:
@@ -228,22 +219,13 @@ class SendKit(Provider):
         body: dict[str, Any] = {}
         if "name" in touched:
             body["name"] = campaign["name"]
-        if "sequence" in touched:
-            have = remote.raw.get("sequence") or []
-            body["sequence"] = [_keep_id(s, have[i] if i < len(have) else None)
-                                for i, s in enumerate(campaign.get("sequence") or [])]
-        if "subsequences" in touched:
-            aligned = self.align(campaign, {"subsequences": copy.deepcopy(
-                remote.raw.get("subsequences") or [])})["subsequences"]
-            subs = []
-            for i, sub in enumerate(campaign.get("subsequences") or []):
-                old = aligned[i] if i < len(aligned) else None
-                new = _keep_id(sub, old)
-                old_steps = (old or {}).get("sequence") or []
-                new["sequence"] = [_keep_id(s, old_steps[j] if j < len(old_steps) else None)
-                                   for j, s in enumerate(sub.get("sequence") or [])]
-                subs.append(new)
-            body["subsequences"] = subs
+        # Every item sent keeps the `_id` of the remote item the plan's diff pairs it with
+        # (variants too: SendKit re-creates an item sent without one, with new stats).
+        compared = self.comparable(json_copy(campaign))
+        for top in ("sequence", "subsequences"):
+            if top in touched:
+                body[top] = self._with_ids(top, campaign.get(top) or [], compared.get(top),
+                                           remote.state.get(top))
         for section in ("schedule", "settings"):
             if section in touched:
                 body[section] = _changed_subtree(campaign.get(section) or {}, [
@@ -252,6 +234,26 @@ class SendKit(Provider):
             if sel in touched:
                 body[sel] = campaign[sel]
         return body
+
+    def _with_ids(self, field: str, items: list[Any], compared: Any,
+                  have: Any) -> list[Any]:
+        """`items` (the file's list at dotted `field`) with the remote ids of their pairs."""
+        pairs = pairing(field, compared, have, self.LIST_KEYS)
+        out = []
+        for i, item in enumerate(items):
+            j = pairs.get(i)
+            old = have[j] if j is not None and isinstance(have[j], dict) else None
+            new = _keep_id(item, old) if isinstance(item, dict) else copy.deepcopy(item)
+            for sub in ("sequence", "variants"):
+                inner = f"{field}.{sub}"
+                if inner in self.LIST_KEYS and isinstance(new, dict) \
+                        and isinstance(new.get(sub), list):
+                    mine = compared[i] if isinstance(compared, list) and i < len(compared) \
+                        and isinstance(compared[i], dict) else {}
+                    new[sub] = self._with_ids(inner, new[sub], mine.get(sub),
+                                              (old or {}).get(sub) or [])
+            out.append(new)
+        return out
 
     def transition(self, remote: Remote, action: str) -> None:
         if action not in ("start", "pause", "resume"):
@@ -397,22 +399,6 @@ def _normalise_sequence(steps: Any) -> None:
                 var["body"] = to_tiptap(var["body"])
 
 
-def _align_variants(want: Any, have: Any) -> None:
-    """Reorder each remote step's variants to the file's letters (variants are by letter)."""
-    if not isinstance(want, list) or not isinstance(have, list):
-        return
-    for w, h in zip(want, have, strict=False):
-        wv = w.get("variants") if isinstance(w, dict) else None
-        hv = h.get("variants") if isinstance(h, dict) else None
-        if not isinstance(wv, list) or not isinstance(hv, list):
-            continue
-        by_label = {v.get("label"): v for v in hv if isinstance(v, dict)}
-        ordered = [by_label.pop(v.get("label"), {}) if isinstance(v, dict) else {} for v in wv]
-        rest = [v for v in hv if isinstance(v, dict) and v.get("label") in by_label]
-        # A letter the remote lacks reads as an add; remote letters the file dropped follow.
-        h["variants"] = ordered + rest
-
-
 def _has_sent(sub: dict[str, Any]) -> bool:
     stats = sub.get("stats") or {}
     return bool((sub.get("addedCount") or 0) > 0 or (stats.get("sent") or 0) > 0)
@@ -420,7 +406,7 @@ def _has_sent(sub: dict[str, Any]) -> bool:
 
 def _keep_id(item: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
     new = copy.deepcopy(item)
-    if old and "_id" in old and "_id" not in new:
+    if old and "_id" in old and "_id" not in new and "id" not in new:
         new["_id"] = old["_id"]
     return new
 
