@@ -15,7 +15,7 @@ from typing import Literal
 
 from .errors import ApiError, DriftError, ExitCode, NetworkError, OutreachError
 from .lock import create_lock
-from .plan import CampaignPlan, Plan, ProviderFor, compare, write_only_hashes
+from .plan import CampaignPlan, Plan, ProviderFor, compare, differences, write_only_hashes
 from .providers.base import Provider, Remote
 from .state import State
 
@@ -221,17 +221,18 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         gated = unwritten = None
         provider.transition(fresh, action)
 
+    # The read-back the README promises: what was written must read back as the file says.
     after = unwritten or provider.fetch(remote.id)
     if after is None:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
     state.record_now(cp.address, after.id, after.revision,
                      write_only_hashes(doc, provider, state), file=state.relative(doc.file))
-    check = compare(doc, provider, after, state, hold=False)
-    leftover = [pc.change.dotted for pc in check.changes]
-    if leftover or (check.lifecycle.actions and not cp.adopt):
+    leftover = [c.dotted for c in differences(doc, provider, after)]
+    status = provider.lifecycle(after.status, doc.status)  # the status table, read only
+    if leftover or (status.actions and not cp.adopt):
         what = ", ".join(leftover[:5]) + (" …" if len(leftover) > 5 else "")
-        if check.lifecycle.actions and not cp.adopt:
+        if status.actions and not cp.adopt:
             what = (what + "; " if what else "") + f"status is still {after.status}"
         raise OutreachError(
             f"applied, but reading it back still differs: {what}",
@@ -239,7 +240,7 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if unfinished:
         state.record_now(cp.address, after.id, after.revision, complete=True)
     # E.g. a Puffle resume that lands in `completed`: reported, not a failure.
-    message = f"now {after.status}: {check.lifecycle.blocked}" if check.lifecycle.blocked else ""
+    message = f"now {after.status}: {status.blocked}" if status.blocked else ""
     return Outcome(cp.address, "applied", after.id, message, tuple(actions))
 
 
@@ -253,9 +254,7 @@ def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
     now = unwritten or provider.fetch(remote.id)
     if now is None:
         raise OutreachError(f"campaign {remote.id} vanished before it could be started")
-    write_only = set(provider.write_only())
-    differ = [pc.change.dotted for pc in compare(cp.doc, provider, now, state).changes
-              if pc.change.field not in write_only]
+    differ = [c.dotted for c in differences(cp.doc, provider, now)]
     if differ:
         what = ", ".join(differ[:5]) + (" …" if len(differ) > 5 else "")
         raise OutreachError(

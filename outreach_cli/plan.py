@@ -333,6 +333,22 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
                         finish=unfinished)
 
 
+def differences(doc: Document, provider: Provider, remote: Remote) -> list[Change]:
+    """What of the file a read-back `remote` still lacks: the diff alone, with no rule, no
+    lifecycle and no note (apply's verification of what it wrote, never a new decision).
+    Write-only values are left out: the API never reads them back."""
+    desired = provider.comparable(json_copy(doc.campaign))
+    for dotted in provider.write_only():
+        pop_path(desired, dotted)
+    for parent in {d.rsplit(".", 1)[0] for d in provider.write_only() if "." in d}:
+        found, value = pop_path(desired, parent)
+        if found and value:
+            _put(desired, parent, value)
+    current = provider.align(desired, json_copy(remote.state))
+    return [c for c in diff(desired, current, atomic=frozenset(provider.atomic()),
+                            keys=provider.LIST_KEYS) if not ignored(c, doc.ignore)]
+
+
 def write_only_hashes(doc: Document, provider: Provider, state: State) -> dict[str, str]:
     """The keyed hashes of the file's write-only values, as state records them."""
     desired = provider.comparable(copy.deepcopy(doc.campaign))
