@@ -190,14 +190,64 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
         if hit is not None:
             out[i] = hit
             used.add(hit)
-    for i in [i for i in rest_d if i not in out]:  # edited in place, between its neighbours
-        lo, hi = _between(out, i, len(actual))
-        hit = next((j for j in rest_a if lo < j < hi and j not in used
-                    and compatible(desired[i], actual[j])), None)
-        if hit is not None:
-            out[i] = hit
-            used.add(hit)
+    # Edited items: those left between the same two pairs are paired in order, the most
+    # alike together (an alignment that maximises likeness), so an edit is an edit in place.
+    anchors = dict(out)
+    left_d = [i for i in rest_d if i not in out]
+    left_a = [j for j in rest_a if j not in used]
+
+    def weight(i: int, j: int) -> float | None:
+        lo, hi = _between(anchors, i, len(actual))
+        if not lo < j < hi or not compatible(desired[i], actual[j]):
+            return None
+        return _likeness(desired[i], actual[j], content) + 1e-3  # any pair beats none
+
+    for i, j in _align(left_d, left_a, weight):
+        out[i] = j
+        used.add(j)
+    # Items alike enough elsewhere: moved, and edited.
+    for i in [i for i in rest_d if i not in out]:
+        best = max(((_likeness(desired[i], actual[j], content), j) for j in rest_a
+                    if j not in used and compatible(desired[i], actual[j])), default=None)
+        if best is not None and best[0] >= 0.5:
+            out[i] = best[1]
+            used.add(best[1])
     return sorted(out.items())
+
+
+def _likeness(d: Any, a: Any, content: Callable[[Any, Any], bool]) -> float:
+    """The share of the file item's fields the remote item has as they are (0 to 1)."""
+    if not isinstance(d, dict) or not isinstance(a, dict):
+        return 1.0 if content(d, a) else 0.0
+    if not d:
+        return 1.0
+    return sum(1 for k, v in d.items() if k in a and not diff(v, a[k])) / len(d)
+
+
+def _align(xs: list[int], ys: list[int],
+           weight: Callable[[int, int], float | None]) -> list[tuple[int, int]]:
+    """Order-keeping pairs of `xs` and `ys` with the largest total weight (None: no pair)."""
+    n, m = len(xs), len(ys)
+    if not n or not m:
+        return []
+    w = [[weight(x, y) for y in ys] for x in xs]
+    table = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            here = w[a][b]
+            table[a][b] = max(table[a + 1][b], table[a][b + 1],
+                              table[a + 1][b + 1] + here if here is not None else 0.0)
+    out, a, b = [], 0, 0
+    while a < n and b < m:
+        here = w[a][b]
+        if here is not None and table[a][b] == table[a + 1][b + 1] + here:
+            out.append((xs[a], ys[b]))
+            a, b = a + 1, b + 1
+        elif table[a + 1][b] >= table[a][b + 1]:
+            a += 1
+        else:
+            b += 1
+    return out
 
 
 def _between(pairs: dict[int, int], i: int, n: int) -> tuple[int, int]:

@@ -47,6 +47,9 @@ def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
         else:
             patched.setdefault((i, j), set()).add(str(c.path[2]))
 
+    # A step that moves is added whole at its new place: its old one is not edited first.
+    patched = {ij: keys for ij, keys in patched.items() if ij[0] not in added}
+    ab = {ij for ij in ab if ij[0] not in added}
     for (i, j), keys in sorted(patched.items()):
         old = raw_steps[j]
         body = {"type": old["type"]}
