@@ -639,3 +639,24 @@ def test_a_failed_request_gives_its_limiter_slot_back():
         assert done.wait(timeout=5), "the limiter slot of the failed request was never released"
     finally:
         api.close()
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_beyond_the_cap_is_an_error_not_a_sleep(server, make_api, monkeypatch,
+                                                              status):
+    # A server asking for an hour gets an error now (MAX_RETRY_AFTER), not a silent wait.
+    from outreach_cli import http as http_module
+
+    slept: list[float] = []
+    monkeypatch.setattr(http_module.time, "sleep", slept.append)
+    wait = http_module.MAX_RETRY_AFTER + 1
+    server.reply("/campaigns", status, "come back later", headers={"Retry-After": str(wait)})
+    server.reply("/campaigns", 200, {"ok": True})  # must never be reached
+    api = make_api()
+
+    with pytest.raises(ApiError) as info:
+        api.get("/campaigns")
+
+    assert info.value.status == status
+    assert len(server.seen("/campaigns")) == 1
+    assert not any(s >= wait for s in slept)

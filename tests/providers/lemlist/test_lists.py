@@ -63,7 +63,8 @@ def test_inserting_a_first_step_posts_index_0(sandbox: Any, tmp_path: Path) -> N
     env.edit(lambda d: d["campaign"]["steps"].insert(0, {**MIDDLE, "delay": 0}))
     env.edit(lambda d: d["campaign"]["steps"][1].__setitem__("delay", 1))
     plan = env.plan()
-    ops = sorted((pc.change.dotted, pc.change.op, pc.change.how) for pc in plan.campaigns[0].changes)
+    ops = sorted((pc.change.dotted, pc.change.op, pc.change.how)
+                 for pc in plan.campaigns[0].changes)
     assert ops == [("steps[0]", "add", "inserted"), ("steps[1].delay", "change", "")]
     (moved,) = [pc for pc in plan.campaigns[0].changes if pc.change.op == "change"]
     assert moved.change.source == ("steps", 0, "delay")  # the remote's first step, now second
