@@ -106,7 +106,7 @@ def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
             r = replaces.get(i)
             if r is None:
                 out.append(_change((*path, i), (*path, i), "add", None, d,
-                                   "inserted" if i < last_kept else ""))
+                                   "inserted" if key.ordered and i < last_kept else ""))
             else:  # `source` set even at the same index: it names the item replaced
                 out.append(Change((*path, i), "add", None, d, source=(*src, r)))
             continue
