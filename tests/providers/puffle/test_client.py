@@ -3,6 +3,7 @@ launch/pause/resume converging, and the example campaigns."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,42 @@ def test_prospects_are_read_a_page_at_a_time() -> None:
     records = iter(Puffle(canned).leads.list_records("c1", None))  # type: ignore[arg-type]
     assert next(records)["id"] == "p0" and canned.calls == 1  # one page read, not all three
     assert len(list(records)) == 449 and canned.calls == 3  # and it stops at `total`
+
+
+def test_a_node_inserted_in_the_middle_keeps_the_other_nodes_ids(
+        sandbox: Any, campaigns_dir: Path) -> None:
+    """Nodes are matched by identity (LIST_KEYS): the PATCH, sent whole, carries each other
+    node's id, so Puffle keeps them; the plan shows one insertion."""
+    sent: list[Any] = []
+
+    class Record(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            body = request.read()
+            if request.method == "PATCH":
+                sent.append(json.loads(body))
+            return super().handle_request(request)
+
+    provider = _provider(sandbox, Record())
+    f = campaigns_dir / "puffle" / "linkedin-heads-of-sales.yaml"
+    _, report = _apply(f, provider)
+    assert report.outcomes[0].result == "applied", report.outcomes[0].message
+    before = provider.fetch(report.outcomes[0].id)
+    assert before is not None
+    ids = [n["id"] for n in before.raw["sequence_nodes"]]
+    f.write_text(f.read_text().replace(
+        "    - {type: delay, delay_days: 2}\n",
+        "    - {type: delay, delay_days: 2}\n    - {type: message, body: \"One more, "
+        "{{first_name}}.\"}\n    - {type: delay, delay_days: 1}\n", 1))
+    cp = _replan(f, provider)
+    assert [(pc.change.dotted, pc.change.how) for pc in cp.changes] == [
+        ("sequence_nodes[2]", "inserted"), ("sequence_nodes[3]", "inserted")]
+    del sent[:]
+    _, report = _apply(f, provider)
+    assert report.outcomes[0].result == "applied", report.outcomes[0].message
+    (body,) = sent
+    assert [n.get("id") for n in body["sequence_nodes"]] == [ids[0], ids[1], None, None, *ids[2:]]
+    after = provider.fetch(report.outcomes[0].id)
+    assert after is not None
+    assert [n["id"] for n in after.raw["sequence_nodes"]][:2] == ids[:2]
+    assert [n["id"] for n in after.raw["sequence_nodes"]][4:] == ids[2:]
+    assert not _replan(f, provider).has_changes
