@@ -338,8 +338,8 @@ class Provider(ABC):
         return lifecycle
 
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        """Reorder lists of the remote state whose identity is not their position (e.g.
-        subsequences by id or name) so that the positional diff pairs the right elements."""
+        """Read back, in the file's order, lists that are sets (sender ids) when they hold the
+        same values. Lists of items are paired by LIST_KEYS in diff.py, never here."""
         return state
 
     def notes(self, campaign: dict[str, Any], remote: Remote | None,
