@@ -136,3 +136,29 @@ def test_moving_a_step_is_shown_as_a_move_and_done_as_add_then_delete(
     after = _step_ids(env)
     assert after[1:] == before[:2]  # the two steps that did not move keep their ids
     assert env.plan().campaigns[0].action == "noop"
+
+
+def test_a_saved_plan_keeps_the_pairing_apply_needs(sandbox: Any, tmp_path: Path) -> None:
+    """`apply --plan` makes no new decision: the move and the remote step each change edits
+    travel in the plan file (`source`, `how`), and apply does the same as from a fresh plan."""
+    import json
+
+    from outreach_cli import planfile
+
+    env = Env(sandbox, tmp_path, _doc())
+    _applied(env.apply())
+    before = _step_ids(env)
+    env.edit(lambda d: d["campaign"]["steps"].insert(0, {**MIDDLE, "delay": 0}))
+    env.edit(lambda d: d["campaign"]["steps"][1].__setitem__("delay", 1))
+    body = planfile.dump(env.plan(), lambda _: env.provider, lambda _: "k")
+    saved = json.loads(json.dumps(body))
+    plan = planfile.to_plan(saved, key_for=lambda _: "k", environ={})
+    edit = next(pc.change for pc in plan.campaigns[0].changes if pc.change.op == "change")
+    assert edit.source == ("steps", 0, "delay") and edit.path == ("steps", 1, "delay")
+    assert {pc.change.how for pc in plan.campaigns[0].changes} == {"inserted", ""}
+    mark = env.rec.mark()
+    _applied(env.apply(plan))
+    patch = next(s for s in env.rec.sent[mark:] if s.method == "PATCH")
+    assert patch.path.endswith(before[0])
+    assert _step_ids(env)[1:] == before
+    assert env.plan().campaigns[0].action == "noop"
