@@ -35,7 +35,8 @@ def diff(desired: Any, actual: Any, path: Path = (),
     """
     keys = keys or {}
     src = path if src is None else src
-    name = ".".join(str(p) for p in path if not isinstance(p, int))
+    name = ".".join(str(p) for p in path if not isinstance(p, int)) \
+        if atomic or isinstance(desired, list) else ""
     if atomic and path and name in atomic:
         if _same_deep(desired, actual):
             return []
@@ -81,10 +82,16 @@ def _change(path: Path, src: Path, op: Literal["add", "change", "remove"], old: 
 
 def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
            atomic: frozenset[str], keys: Keys, key: ListKey) -> list[Change]:
-    def content(d: Any, a: Any) -> bool:
-        return not diff(_without(d, key.ids), a, (*path, 0), atomic, keys)
+    inner: dict[tuple[int, int], list[Change]] = {}
 
-    pairs = pair(desired, actual, key, content)
+    def changes_at(i: int, j: int) -> list[Change]:
+        # Computed once per pair: pairing asks whether it is empty, the plan reports it.
+        if (i, j) not in inner:
+            inner[i, j] = diff(_without(desired[i], key.ids), actual[j], (*path, i), atomic,
+                               keys, (*src, j))
+        return inner[i, j]
+
+    pairs = pair(desired, actual, key, lambda i, j: not changes_at(i, j))
     by_desired = dict(pairs)
     moved = _moved(pairs) if key.ordered else set()
     last_kept = max((i for i, _ in pairs), default=-1)
@@ -112,7 +119,7 @@ def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
             continue
         if i in moved:
             out.append(_change((*path, i), (*src, j), "change", None, None, "moved"))
-        out.extend(diff(_without(d, key.ids), actual[j], (*path, i), atomic, keys, (*src, j)))
+        out.extend(changes_at(i, j))
     kept = set(by_desired.values()) | set(replaces.values())
     out.extend(_change((*path, j), (*src, j), "remove", a, None)
                for j, a in enumerate(actual) if j not in kept)
@@ -130,18 +137,18 @@ def pairing(field: str, desired: Any, actual: Any, keys: Keys,
         return {i: i for i in range(min(len(desired), len(actual)))}
     path: Path = tuple(p for part in field.split(".") for p in (part, 0))[:-1]
 
-    def content(d: Any, a: Any) -> bool:
-        return not diff(_without(d, key.ids), a, (*path, 0), atomic, keys)
+    def content(i: int, j: int) -> bool:
+        return not diff(_without(desired[i], key.ids), actual[j], (*path, i), atomic, keys)
 
     return dict(pair(desired, actual, key, content))
 
 
 def pair(desired: list[Any], actual: list[Any], key: ListKey,
-         content: Callable[[Any, Any], bool]) -> list[tuple[int, int]]:
+         content: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Which remote item each file item is: (file index, remote index), in file order.
 
     By id (an id the remote lacks is a new item), then by name, then a longest common
-    subsequence of the rest on content (`content(file item, remote item)`: the file's item
+    subsequence of the rest on content (`content(file index, remote index)`: the file's item
     states nothing the remote's lacks), then equal items that moved, and last the items
     left between two pairs, in place (an edited item). Items whose `fixed` fields differ
     are never paired.
@@ -154,6 +161,19 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
         if not isinstance(d, dict) or not isinstance(a, dict):
             return True
         return all(f not in d or same(d.get(f), a.get(f)) for f in key.fixed)
+
+    def as_it_stands(i: int) -> bool:
+        d, a = desired[i], actual[i]
+        if isinstance(d, dict) and isinstance(a, dict):
+            for fields in (key.ids, key.names):
+                mine = next((str(d[f]) for f in fields if d.get(f) not in (None, "")), None)
+                if mine is not None:
+                    return mine in {str(a.get(f)) for f in fields} and compatible(d, a) \
+                        and content(i, i)
+        return compatible(d, a) and content(i, i)
+
+    if len(desired) == len(actual) and all(as_it_stands(i) for i in range(len(desired))):
+        return [(i, i) for i in range(len(desired))]  # the usual case: nothing changed
 
     for fields, explicit in ((key.ids, True), (key.names, False)):
         if not fields:
@@ -180,9 +200,21 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
     rest_a = [j for j in range(len(actual)) if j not in used]
 
     def equal(i: int, j: int) -> bool:
-        return compatible(desired[i], actual[j]) and content(desired[i], actual[j])
+        return compatible(desired[i], actual[j]) and content(i, j)
 
-    for i, j in _lcs(rest_d, rest_a, equal):
+    # Equal items at both ends pair as they stand (the usual case: nothing or little moved),
+    # so the quadratic alignment runs on the middle only.
+    head = 0
+    while head < min(len(rest_d), len(rest_a)) and equal(rest_d[head], rest_a[head]):
+        head += 1
+    tail = 0
+    while tail < min(len(rest_d), len(rest_a)) - head and \
+            equal(rest_d[-1 - tail], rest_a[-1 - tail]):
+        tail += 1
+    ends = list(zip(rest_d[:head], rest_a[:head], strict=True)) + \
+        list(zip(rest_d[len(rest_d) - tail:], rest_a[len(rest_a) - tail:], strict=True))
+    middle = _lcs(rest_d[head:len(rest_d) - tail], rest_a[head:len(rest_a) - tail], equal)
+    for i, j in ends + middle:
         out[i] = j
         used.add(j)
     for i in [i for i in rest_d if i not in out]:  # equal items in another place: moved
@@ -200,14 +232,14 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
         lo, hi = _between(anchors, i, len(actual))
         if not lo < j < hi or not compatible(desired[i], actual[j]):
             return None
-        return _likeness(desired[i], actual[j], content) + 1e-3  # any pair beats none
+        return _likeness(desired[i], actual[j]) + 1e-3  # any pair beats none
 
     for i, j in _align(left_d, left_a, weight):
         out[i] = j
         used.add(j)
     # Items alike enough elsewhere: moved, and edited.
     for i in [i for i in rest_d if i not in out]:
-        best = max(((_likeness(desired[i], actual[j], content), j) for j in rest_a
+        best = max(((_likeness(desired[i], actual[j]), j) for j in rest_a
                     if j not in used and compatible(desired[i], actual[j])), default=None)
         if best is not None and best[0] >= 0.5:
             out[i] = best[1]
@@ -215,10 +247,10 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
     return sorted(out.items())
 
 
-def _likeness(d: Any, a: Any, content: Callable[[Any, Any], bool]) -> float:
+def _likeness(d: Any, a: Any) -> float:
     """The share of the file item's fields the remote item has as they are (0 to 1)."""
     if not isinstance(d, dict) or not isinstance(a, dict):
-        return 1.0 if content(d, a) else 0.0
+        return 1.0 if not diff(d, a) else 0.0
     if not d:
         return 1.0
     return sum(1 for k, v in d.items() if k in a and not diff(v, a[k])) / len(d)
@@ -285,6 +317,8 @@ def _moved(pairs: list[tuple[int, int]]) -> set[int]:
     """The file indexes of paired items outside a longest run kept in order: the ones that
     moved (the others only shifted by an insertion or removal)."""
     js = [j for _, j in pairs]
+    if all(a < b for a, b in zip(js, js[1:], strict=False)):
+        return set()  # the usual case: nothing moved
     best: list[list[int]] = []  # best[k]: positions of an increasing run ending at k
     for k, j in enumerate(js):
         runs = [best[p] for p in range(k) if js[p] < j]
