@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any
 from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict, rule_for
+from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict
 from ..identity import WorkspaceIdentity
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
 from .senders import judge, not_members, sender_strategy
-from .steps import add_step, update_steps
+from .steps import add_step, classify_step, update_steps
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
     from ...http import Api
@@ -50,10 +50,6 @@ CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
 # Fields of the file that are not the update page's.
 NOT_PATCHED = ("timezone", "steps", "schedules")
 # A step's content fields (the step request body's), besides `type` and `delay`.
-
-TYPE_CHANGE_REMEDY = ("pause it first: set `status: paused` in the file (or keep the step's "
-                      "type and add the new step elsewhere)")
-AB_RUNNING = "lemlist creates and ends an A/B test only while the campaign is not running"
 
 
 class Lemlist(Provider):
@@ -155,7 +151,7 @@ class Lemlist(Provider):
                                       "team in the lemlist app")
             return verdict
         if top == "steps" and len(path) >= 2 and isinstance(path[1], int):
-            return self._classify_step(change, remote, verdict)
+            return classify_step(self.RULES, change, remote, verdict)
         if top == "schedules" and len(path) == 2 and change.op == "remove":
             return Verdict(
                 False,
@@ -173,61 +169,6 @@ class Lemlist(Provider):
         dynamic = remote is not None and sender_strategy(remote.raw.get("campaign") or {}) in \
             lemlist_rules.DYNAMIC_SENDER_STRATEGIES
         return judge(self.team, changes, out, campaign, remote, dynamic)
-
-    def _classify_step(self, change: Change, remote: Remote, verdict: Verdict) -> Verdict:
-        if not verdict.allowed:
-            return verdict
-        i, j = change.path[1], change.at[1]
-        assert isinstance(i, int) and isinstance(j, int)
-        have = remote.state.get("steps") or []
-        old = have[j] if j < len(have) and isinstance(have[j], dict) else None
-        running = remote.status == "running"
-        if len(change.path) == 2 and change.how == "moved":
-            # lemlist has no call that moves a step: it is added at its new place and the
-            # old one deleted (a new step id), which a running campaign refuses.
-            rule = rule_for(self.RULES, "steps", "remove")
-            if rule is not None and remote.status not in rule.allowed_in:
-                return Verdict(False, reason=f"step {j + 1} moves to position {i + 1}; lemlist "
-                               f"has no way to move a step, so it must be deleted and re-added, "
-                               f"and lemlist refuses to delete a step while the campaign is "
-                               f"{remote.status}", remedy=TYPE_CHANGE_REMEDY)
-            return Verdict(True, note=f"delete + add: lemlist has no way to move a step, so "
-                           f"apply adds it at position {i + 1} and deletes it at position "
-                           f"{j + 1} (it gets a new step id)")
-        if len(change.path) == 2 and change.op == "add":
-            if change.source is None:
-                old = None  # inserted or appended: no step is replaced
-            new = change.new if isinstance(change.new, dict) else {}
-            note = ""
-            if old is not None:  # the type changed (see align)
-                old_t, new_t = old.get("type"), new.get("type")
-                rule = rule_for(self.RULES, "steps", "remove")
-                if rule is not None and remote.status not in rule.allowed_in:
-                    refusal = ("lemlist refuses to delete a step while the campaign is running"
-                               if running else f"lemlist refuses to delete a step of a "
-                               f"campaign that is {remote.status}")
-                    return Verdict(
-                        False,
-                        reason=f"step {i + 1} changes type ({old_t} → {new_t}); lemlist cannot "
-                               f"change a step's type, so the step must be deleted and "
-                               f"re-added, and {refusal}",
-                        remedy=TYPE_CHANGE_REMEDY if running else rule.remedy)
-                note = (f"delete + add: lemlist cannot change a step's type ({old_t} → "
-                        f"{new_t}), so apply deletes the {old_t} step at position {i + 1} and "
-                        f"adds this {new_t} step in its place")
-            if running and new.get("abTest"):
-                return Verdict(False, reason=f"the new step has an abTest; {AB_RUNNING}",
-                               remedy="set `status: paused` in the file for this apply")
-            return Verdict(True, note=note or verdict.note)
-        if len(change.path) >= 3 and change.path[2] == "abTest" and old is not None:
-            had = old.get("abTest") is not None
-            creating = not had and change.new is not None
-            ending = had and len(change.path) == 3 and change.new is None
-            if running and (creating or ending):
-                what = "adding an A/B test" if creating else "ending the A/B test"
-                return Verdict(False, reason=f"{what}: {AB_RUNNING}",
-                               remedy="set `status: paused` in the file for this apply")
-        return verdict
 
     @property
     def team(self) -> Any:

@@ -163,8 +163,8 @@ STEP_RULES: tuple[Rule, ...] = (
     Rule("LM-31", "A step's type is required on update and cannot change", OPENAPI,
          "The type of step (required but cannot be changed - must match the existing step "
          "type)", "documented", "blocked",
-         client="adapter.py LIST_KEYS (type fixed), classify (delete + add; blocked while "
-                "running)",
+         client="adapter.py LIST_KEYS (type fixed), steps.py classify_step (delete + add; "
+                "blocked while running)",
          sandbox="sandbox/lemlist/steps.py _patch_step",
          tested_by=(CLIENT_T + "test_step_type_change_is_delete_plus_add_and_the_plan_says_why",
                     CLIENT_T + "test_type_change_on_a_running_campaign_is_blocked")),

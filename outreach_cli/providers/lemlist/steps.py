@@ -1,4 +1,5 @@
-"""lemlist's step endpoints: a step patched in place, added at its index, deleted; A/B tests."""
+"""lemlist's steps: how a change of one is judged, and its endpoints (a step patched in place,
+added at its index, deleted; A/B tests)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,74 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, NetworkError, OutreachError
 from ...urlpath import seg
-from ..base import Change, Remote
+from ..base import Change, FieldRule, Remote, Verdict, rule_for
 from .normalize import AB_FIELDS, STEP_FIELDS
 
 if TYPE_CHECKING:
     from ...http import Api
+
+TYPE_CHANGE_REMEDY = ("pause it first: set `status: paused` in the file (or keep the step's "
+                      "type and add the new step elsewhere)")
+AB_RUNNING = "lemlist creates and ends an A/B test only while the campaign is not running"
+
+
+def classify_step(rules: tuple[FieldRule, ...], change: Change, remote: Remote,
+                  verdict: Verdict) -> Verdict:
+    """The verdict on a change of one step (`steps[i]…`): lemlist has no call that moves a
+    step or changes its type, so those are delete + add; A/B tests only while not running."""
+    if not verdict.allowed:
+        return verdict
+    i, j = change.path[1], change.at[1]
+    assert isinstance(i, int) and isinstance(j, int)
+    have = remote.state.get("steps") or []
+    old = have[j] if j < len(have) and isinstance(have[j], dict) else None
+    running = remote.status == "running"
+    if len(change.path) == 2 and change.how == "moved":
+        # lemlist has no call that moves a step: it is added at its new place and the
+        # old one deleted (a new step id), which a running campaign refuses.
+        rule = rule_for(rules, "steps", "remove")
+        if rule is not None and remote.status not in rule.allowed_in:
+            return Verdict(False, reason=f"step {j + 1} moves to position {i + 1}; lemlist "
+                           f"has no way to move a step, so it must be deleted and re-added, "
+                           f"and lemlist refuses to delete a step while the campaign is "
+                           f"{remote.status}", remedy=TYPE_CHANGE_REMEDY)
+        return Verdict(True, note=f"delete + add: lemlist has no way to move a step, so "
+                       f"apply adds it at position {i + 1} and deletes it at position "
+                       f"{j + 1} (it gets a new step id)")
+    if len(change.path) == 2 and change.op == "add":
+        if change.source is None:
+            old = None  # inserted or appended: no step is replaced
+        new = change.new if isinstance(change.new, dict) else {}
+        note = ""
+        if old is not None:  # the type changed (see align)
+            old_t, new_t = old.get("type"), new.get("type")
+            rule = rule_for(rules, "steps", "remove")
+            if rule is not None and remote.status not in rule.allowed_in:
+                refusal = ("lemlist refuses to delete a step while the campaign is running"
+                           if running else f"lemlist refuses to delete a step of a "
+                           f"campaign that is {remote.status}")
+                return Verdict(
+                    False,
+                    reason=f"step {i + 1} changes type ({old_t} → {new_t}); lemlist cannot "
+                           f"change a step's type, so the step must be deleted and "
+                           f"re-added, and {refusal}",
+                    remedy=TYPE_CHANGE_REMEDY if running else rule.remedy)
+            note = (f"delete + add: lemlist cannot change a step's type ({old_t} → "
+                    f"{new_t}), so apply deletes the {old_t} step at position {i + 1} and "
+                    f"adds this {new_t} step in its place")
+        if running and new.get("abTest"):
+            return Verdict(False, reason=f"the new step has an abTest; {AB_RUNNING}",
+                           remedy="set `status: paused` in the file for this apply")
+        return Verdict(True, note=note or verdict.note)
+    if len(change.path) >= 3 and change.path[2] == "abTest" and old is not None:
+        had = old.get("abTest") is not None
+        creating = not had and change.new is not None
+        ending = had and len(change.path) == 3 and change.new is None
+        if running and (creating or ending):
+            what = "adding an A/B test" if creating else "ending the A/B test"
+            return Verdict(False, reason=f"{what}: {AB_RUNNING}",
+                           remedy="set `status: paused` in the file for this apply")
+    return verdict
 
 
 def update_steps(client: Api, remote: Remote, campaign: dict[str, Any],
