@@ -33,6 +33,7 @@ MAX_INT = 2**53  # |integer|: what a JSON number carries exactly
 
 _ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 YAML_SUFFIXES = (".yaml", ".yml")
+NO_SUCH_PATH = "no-such-path"  # a PATH argument naming nothing: a usage error (exit 64)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         elif p.is_file():
             found = [str(p)]
         else:
-            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder"))
+            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder",
+                                       code=NO_SUCH_PATH))
             found = []
         for f in found:
             if f not in seen:

@@ -25,15 +25,25 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 
     result = validate_paths(paths, project=project)
     if result.errors:
-        out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
-                        len(result.documents))
-        raise typer.Exit(int(ExitCode.ERROR))
+        # Counted as validate counts them: files read, campaigns that passed.
+        code = _diagnostics_code(result.diagnostics)
+        out.diagnostics(result.diagnostics, result.files, result.count, code)
+        raise typer.Exit(code)
     for w in result.warnings:
         out.file_warning(w)
     docs = c.select(result.documents, targets, excludes)
     if not docs:
         out.warn("no campaign matched")
     return docs
+
+
+def _diagnostics_code(diagnostics: list[Any]) -> int:
+    """1 for an invalid file; 64 when a PATH argument names nothing (a usage error)."""
+    from ..documents import NO_SUCH_PATH
+
+    if any(d.code == NO_SUCH_PATH for d in diagnostics):
+        return int(ExitCode.USAGE)
+    return int(ExitCode.ERROR)
 
 
 def _plan(docs: list[Document], session: Session, concurrency: int,
@@ -50,21 +60,28 @@ def _plan(docs: list[Document], session: Session, concurrency: int,
                          on_plan=prepare)
 
 
+VALIDATE_FORMATS = (*c.FORMATS, "github")
+
+
 def validate_cmd(
     paths: list[str] = c.Paths,
-    fmt: str = c.FormatOpt,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(VALIDATE_FORMATS),
+                            help="Output format: text, json, markdown or github (annotations "
+                            "on the pull request's lines, as GitHub Actions reads them)."),
     no_color: bool = c.NoColorOpt,
 ) -> None:
     """Check campaign files offline: schema and each platform's rules, every problem at once."""
-    out = c.make_output(fmt, no_color, "validate")
+    out = c.make_output(fmt, no_color, "validate", VALIDATE_FORMATS)
     with c.guard(out):
         from ..project import discover
         from ..validate import validate_paths
 
         result = validate_paths(paths, keep=False, project=discover())
-        out.diagnostics(result.diagnostics, result.files, result.count)
-        if result.errors:
-            raise typer.Exit(int(ExitCode.ERROR))
+        code = _diagnostics_code(result.diagnostics) if result.errors else 0
+        out.diagnostics(result.diagnostics, result.files, result.count, code)
+        if code:
+            raise typer.Exit(code)
 
 
 def plan_cmd(

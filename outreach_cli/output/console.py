@@ -25,7 +25,7 @@ from .envelope import (
     plan_to_json,
 )
 from .leads import LeadViews
-from .markdown import plan_markdown
+from .markdown import diagnostics_markdown, github_annotation, plan_markdown
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 
 
@@ -73,7 +73,8 @@ class Output(LeadViews):
 
     def file_warning(self, diagnostic: Diagnostic) -> None:
         """A file's warning diagnostic, on stderr and in the envelope's `errors` (warning)."""
-        self.warn(str(diagnostic))
+        # Its text already says "warning:" after the place (`file:line:col: path: warning: …`).
+        self.err.print(Text(str(diagnostic), style="yellow"))
         self._warnings.append(diagnostic_entry(diagnostic))
 
     def info(self, message: str) -> None:
@@ -93,26 +94,42 @@ class Output(LeadViews):
         else:
             self.error(exc.message, exc.hint)
 
+    def stopped(self, exit_code: int, word: str) -> None:
+        """Ctrl-C or SIGTERM stopped the command before it had a result."""
+        if self.format == "json":
+            self.json(None, exit_code=exit_code, errors=[error_entry(word, code="interrupted")])
+        else:
+            self.err.print(Text(word, style="red"))
+
     # -- validate ----------------------------------------------------------------------------
 
-    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int) -> None:
+    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int,
+                    exit_code: int | None = None) -> None:
         n_err = sum(1 for d in diags if d.severity == "error")
+        if exit_code is None:
+            exit_code = 1 if n_err else 0
         if self.format == "json":
             # Another command stopped by invalid files has no result of its own: data null,
             # the diagnostics in errors.
             data = {"files": files, "documents": docs,
                     "diagnostics": [d.__dict__ for d in diags]} \
                 if self.command in ("validate", "lint") else None
-            self.json(data, exit_code=1 if n_err else 0,
-                      errors=[diagnostic_entry(d) for d in diags])
+            self.json(data, exit_code=exit_code, errors=[diagnostic_entry(d) for d in diags])
+            return
+        n_warn = len(diags) - n_err
+        summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
+        if self.format == "github":
+            # GitHub's workflow commands: each becomes an annotation on the file's line.
+            for d in diags:
+                print(github_annotation(d), file=self.out.file)
+            print(summary, file=self.out.file)
             return
         if diags:
             self.err.print(Text("\n").join(
                 Text(str(d), style="red" if d.severity == "error" else "yellow") for d in diags))
-        n_warn = len(diags) - n_err
-        summary = f"{docs} campaign(s) in {files} file(s): {n_err} error(s), {n_warn} warning(s)"
         if self.format == "markdown":
-            print(f"**{self.command}**: {summary}", file=self.out.file)
+            # The pull-request comment names each problem where it is, not only a count.
+            print(diagnostics_markdown(self.command, summary, diags), file=self.out.file)
         else:
             self.err.print(Text(summary, style="bold" if not n_err else "bold red"))
 
@@ -150,10 +167,15 @@ class Output(LeadViews):
         for line in confirm_lines(plan):
             self.err.print(line)
 
-    def outcomes(self, report: Any, plan: Plan | None = None) -> None:
+    def outcomes(self, report: Any, plan: Plan | None = None,
+                 exit_code: int | None = None) -> None:
         if self.format == "json":
             data, errors = apply_to_json(plan or Plan(()), report)
-            self.json(data, exit_code=int(report.exit_code()), errors=errors)
+            code = int(report.exit_code()) if exit_code is None else exit_code
+            if code in (130, 143):  # cut short: said as an error, as the text summary says it
+                errors.append(error_entry("interrupted" if code == 130 else "terminated",
+                                          code="interrupted"))
+            self.json(data, exit_code=code, errors=errors)
             return
         lines = []
         for o in report.outcomes:
