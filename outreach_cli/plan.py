@@ -114,13 +114,22 @@ ProviderFor = Callable[[str], Provider]
 
 def build(docs: list[Document], provider_for: ProviderFor, state: State,
           *, concurrency: int = 4,
-          on_plan: Callable[[CampaignPlan], None] | None = None) -> Plan:
+          on_plan: Callable[[CampaignPlan], None] | None = None,
+          on_read: Callable[[], None] | None = None) -> Plan:
     """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
     campaign's plan in file order on the calling thread, while later reads are in flight (the
-    output renders it there, instead of after the last answer)."""
+    output renders it there, instead of after the last answer); `on_read` is called on the
+    reading thread as each campaign's plan is done, in any order (a live counter)."""
+
+    def one(doc: Document) -> CampaignPlan:
+        cp = plan_one(doc, provider_for, state)
+        if on_read is not None:
+            on_read()
+        return cp
+
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         plans = []
-        results = pool.map(lambda d: plan_one(d, provider_for, state), docs)
+        results = pool.map(one, docs)
         try:
             for cp in results:
                 plans.append(cp)

@@ -47,17 +47,25 @@ def _diagnostics_code(diagnostics: list[Any]) -> int:
 
 
 def _plan(docs: list[Document], session: Session, concurrency: int,
-          out: Output | None = None) -> Plan:
+          out: Output | None = None, render: bool = True) -> Plan:
     from .. import plan as planner
 
     # Every missing key, and every key of the wrong workspace, stops here, before a campaign
     # is read.
     session.connections([d.connection for d in docs])
     # Each campaign is rendered as it is planned, while the rest are read (a lambda: the
-    # Output, and rich with it, loads at the first campaign, not here).
-    prepare = (lambda cp: out.prepare(cp)) if out is not None else None
-    return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                         on_plan=prepare)
+    # Output, and rich with it, loads at the first campaign, not here, unless the live
+    # counter needs it: only on a terminal).
+    prepare = (lambda cp: out.prepare(cp)) if out is not None and render else None
+    if out is None or not c.terminal_stderr():
+        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
+                             on_plan=prepare)
+    out.start_counter(len(docs), "read")
+    try:
+        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
+                             on_plan=prepare, on_read=out.count)
+    finally:
+        out.stop_counter()
 
 
 VALIDATE_FORMATS = (*c.FORMATS, "github")
@@ -157,9 +165,10 @@ def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: b
     from .. import apply as applier
 
     c.confirm_and_apply(
-        _plan(docs, session, concurrency, out if fmt != "json" else None), out, fmt=fmt, yes=yes,
-        run=lambda plan: applier.run(plan, session.provider, session.state,
-                                     concurrency=concurrency, notice=out.warn),
+        _plan(docs, session, concurrency, out, render=fmt != "json"), out, fmt=fmt, yes=yes,
+        run=lambda plan, progress: applier.run(plan, session.provider, session.state,
+                                               concurrency=concurrency, notice=out.warn,
+                                               progress=progress),
         rate_limited=session.rate_limited)
 
 

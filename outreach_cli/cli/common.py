@@ -292,8 +292,17 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
         raise typer.Exit(int(code)) from None
 
 
+def terminal_stderr() -> bool:
+    """Whether a person watches stderr (a live counter is worth drawing there)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
-                      run: Callable[[Plan], Report], question: str | None = None,
+                      run: Callable[[Plan, Callable[[Any], None]], Report],
+                      question: str | None = None,
                       rate_limited: Callable[[], int] | None = None) -> None:
     """Show the plan, ask (unless --yes), run it, print the outcomes, exit with their code.
     A cancelled apply exits 1: nothing was sent, and that is not a success. `rate_limited`
@@ -316,8 +325,14 @@ def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
         if not _ask(question or confirm_question(plan)):
             out.info("Apply cancelled: nothing was sent.")
             raise typer.Exit(int(ExitCode.ERROR))
-    # Unchanged, blocked and failed campaigns get their outcome without a request.
-    report = run(plan)
+    # Unchanged, blocked and failed campaigns get their outcome without a request. Each
+    # outcome is shown as it is known, under a live counter on a terminal.
+    if terminal_stderr():
+        out.start_counter(len(plan.campaigns), "done")
+    try:
+        report = run(plan, out.applied)
+    finally:
+        out.stop_counter()
     if rate_limited is not None:
         report = dataclasses.replace(report, rate_limited=rate_limited())
     code = final_code(report.exit_code())

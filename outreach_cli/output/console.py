@@ -27,6 +27,7 @@ from .envelope import (
 from .leads import LeadViews
 from .markdown import diagnostics_markdown, github_annotation, plan_markdown
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
+from .progress import Ticker
 
 
 class Output(LeadViews):
@@ -50,6 +51,9 @@ class Output(LeadViews):
         # cut mid-word at 80 columns); piped or in a CI log, each message stays one line.
         self.err.soft_wrap = not self.err.is_terminal
         self._ready: dict[int, Any] = {}  # id(campaign plan) → its part, rendered by prepare()
+        self._printed: set[int] = set()  # id(campaign plan) of the blocks already on stdout
+        self._shown: set[str] = set()  # addresses whose apply outcome is already on stderr
+        self._ticker: Ticker | None = None
         self._warnings: list[dict[str, Any]] = []  # for the envelope's errors (warning())
 
     # -- generic ------------------------------------------------------------------------------
@@ -135,16 +139,53 @@ class Output(LeadViews):
 
     # -- plan -------------------------------------------------------------------------------------
 
+    # -- progress ---------------------------------------------------------------------------
+
+    def start_counter(self, total: int, verb: str) -> None:
+        """A live "12/200 read, 9 s" on stderr while a long run waits, on a terminal only."""
+        self.stop_counter()
+        stream = self.err.file if self.err.is_terminal else None
+        self._ticker = Ticker(stream, total, verb).start()
+
+    def count(self, n: int = 1) -> None:
+        if self._ticker is not None:
+            self._ticker.advance(n)
+
+    def stop_counter(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def _emit(self, emit: Any) -> None:
+        """Write whole lines (`emit()`), the counter out of their way, and flush them."""
+        def go() -> None:
+            emit()
+            self.out.file.flush()
+            self.err.file.flush()
+
+        if self._ticker is not None:
+            self._ticker.write(go)
+        else:
+            go()
+
+    # -- plan -------------------------------------------------------------------------------------
+
     def prepare(self, cp: CampaignPlan) -> None:
-        """Render one campaign's part of the plan now: plan.build calls this as each campaign
-        is planned, while the later ones are still being read, so that plan() has only to
-        write the parts out (the markdown comment needs the whole plan: rendered at the end)."""
+        """One campaign's part of the plan, now: plan.build calls this, in file order, as each
+        campaign is planned, while the later ones are still being read. Text goes to stdout at
+        once (a person sees the first campaign within one read of it); the JSON part waits
+        for the envelope; the markdown comment needs the whole plan (rendered at the end)."""
         if self.format == "json":
             self._ready[id(cp)] = campaign_json(cp)
         elif self.format == "text":
-            with self.out.capture() as captured:  # exactly what print() would have written
-                self.out.print(Text("\n").join([*campaign_lines(cp), Text("")]))
-            self._ready[id(cp)] = captured.get()
+            part = self._campaign_text(cp)
+            self._emit(lambda: self.out.file.write(part))
+            self._printed.add(id(cp))
+
+    def _campaign_text(self, cp: CampaignPlan) -> str:
+        with self.out.capture() as captured:  # exactly what print() would have written
+            self.out.print(Text("\n").join([*campaign_lines(cp), Text("")]))
+        return captured.get()
 
     def plan(self, plan: Plan, exit_code: int | None = None) -> None:
         ready = [self._ready.get(id(cp)) for cp in plan.campaigns]
@@ -155,8 +196,10 @@ class Output(LeadViews):
             self.json(data, exit_code=code, errors=plan_errors(plan))
         elif self.format == "markdown":
             print(plan_markdown(plan, warnings=self._warnings), file=self.out.file)
-        elif prepared and plan.campaigns:
-            self.out.file.write("".join(str(r) for r in ready))
+        elif any(id(cp) in self._printed for cp in plan.campaigns):
+            # Streamed by prepare(): what is left (if any), then the tally.
+            self.out.file.write("".join(self._campaign_text(cp) for cp in plan.campaigns
+                                        if id(cp) not in self._printed))
             self.out.print(Text(tally_line(plan), style="bold"))
         else:
             # One print for the whole plan: rich's per-call overhead was most of the rendering.
@@ -177,19 +220,7 @@ class Output(LeadViews):
                                           code="interrupted"))
             self.json(data, exit_code=code, errors=errors)
             return
-        lines = []
-        for o in report.outcomes:
-            style = {"applied": "green", "unchanged": "dim", "blocked": "yellow",
-                     "failed": "red", "drifted": "red", "interrupted": "red",
-                     "skipped": "yellow"}.get(o.result, "")
-            line = Text(f"{o.result:>9} ", style=style) + Text(o.address)
-            if o.id:
-                line += Text(f" ({o.id})", style="dim")
-            if o.actions:
-                line += Text(" " + ", ".join(o.actions))
-            if o.message:
-                line += Text(f": {o.message}")
-            lines.append(line)
+        lines = [outcome_line(o) for o in report.outcomes if o.address not in self._shown]
         s = _apply_summary(report)
         lines.append(Text(
             f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
@@ -199,6 +230,16 @@ class Output(LeadViews):
             + _rate_limited(report),
             style="bold"))
         self.err.print(Text("\n").join(lines))
+
+    def applied(self, outcome: Any) -> None:
+        """One campaign's apply outcome the moment it is known (any thread): on stderr, the
+        counter moved; outcomes() then prints only the ones not shown and the summary."""
+        if self.format == "json":
+            return
+        line = outcome_line(outcome)
+        self._emit(lambda: self.err.print(line))
+        self._shown.add(outcome.address)
+        self.count()
 
     def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
               keep: tuple[str, ...] = ("campaign", "id", "status")) -> None:
@@ -278,6 +319,19 @@ def _rate_limited(report: Any) -> str:
     n = getattr(report, "rate_limited", 0)
     return (f"; {n} request{'s' if n != 1 else ''} answered 429 (rate limit), retried after "
             "Retry-After" if n else "")
+
+
+def outcome_line(o: Any) -> Text:
+    style = {"applied": "green", "unchanged": "dim", "blocked": "yellow", "failed": "red",
+             "drifted": "red", "interrupted": "red", "skipped": "yellow"}.get(o.result, "")
+    line = Text(f"{o.result:>9} ", style=style) + Text(o.address)
+    if o.id:
+        line += Text(f" ({o.id})", style="dim")
+    if o.actions:
+        line += Text(" " + ", ".join(o.actions))
+    if o.message:
+        line += Text(f": {o.message}")
+    return line
 
 
 def _apply_summary(report: Any) -> dict[str, int]:
