@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..documents import Diagnostic
 from ..plan import CampaignPlan, Plan
+from ..yamlerrors import excerpt
 from .envelope import (
     apply_to_json,
     campaign_json,
@@ -129,8 +130,12 @@ class Output(LeadViews):
             print(summary, file=self.out.file)
             return
         if diags:
-            self.err.print(Text("\n").join(
-                Text(str(d), style="red" if d.severity == "error" else "yellow") for d in diags))
+            lines: list[Text] = []
+            for d in diags:
+                lines.append(Text(str(d), style="red" if d.severity == "error" else "yellow"))
+                if d.code == "yaml-syntax":  # the line itself, a caret under the column
+                    lines.extend(Text(x, style="dim") for x in excerpt(d.file, d.line, d.col))
+            self.err.print(Text("\n").join(lines))
         if self.format == "markdown":
             # The pull-request comment names each problem where it is, not only a count.
             print(diagnostics_markdown(self.command, summary, diags), file=self.out.file)
