@@ -106,6 +106,22 @@ class ApiError(OutreachError):
         self.provider, self.status, self.code, self.detail = provider, status, code, message
 
 
+class KeyRefusedError(OutreachError):
+    """A platform answered 401: the key is wrong for every campaign, so the run stops once,
+    naming the campaigns it stopped (not one identical 401 per campaign)."""
+
+    error_code = "bad-key"
+
+    def __init__(self, title: str, env_var: str, detail: str, stopped: list[str]) -> None:
+        shown = ", ".join(stopped[:10]) + (f" and {len(stopped) - 10} more"
+                                           if len(stopped) > 10 else "")
+        super().__init__(
+            f"{title} refused the API key ({detail}); {len(stopped)} campaign(s) not "
+            f"planned: {shown}",
+            hint=f"check {env_var} (a key of the right workspace), or run with --sandbox")
+        self.stopped = stopped
+
+
 class NetworkError(OutreachError):
     pass
 

@@ -211,7 +211,7 @@ def interactive() -> bool:
 def setup_logging(verbose: bool) -> None:
     if verbose:
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
-                            format="%(name)s: %(message)s")
+                            format="%(message)s")
         logging.getLogger("outreach").setLevel(logging.DEBUG)
 
 

@@ -76,18 +76,19 @@ def tick_cmd(
                                      "Neither given: one day."),
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(("text", "json")),
+                            help="Output format: text or json."),
 ) -> None:
     """Advance simulated time: leads move through steps, mail is 'sent'."""
-    import json
-
     from ..sandbox import server
     from ..sandbox.store import Store
 
+    out = c.make_output(fmt, False, "sandbox tick", ("text", "json"))
     seconds = (days or 0) * 86400 + (hours or 0) * 3600 if days is not None or \
         hours is not None else 86400.0
     summary = server.Sandbox(Store(_db(db, state_dir))).tick(seconds)
-    typer.echo(json.dumps({"advancedSeconds": seconds, "providers": summary}, indent=2,
-                          sort_keys=True, default=str))
+    out.tick(seconds, summary)
 
 
 @sandbox_app.command("events", cls=c.Command)

@@ -294,7 +294,20 @@ class Output(LeadViews):
         writer = csvmod.writer(self.out.file, lineterminator="\n")
         writer.writerow(columns)
         for r in rows:
-            writer.writerow(["" if c is None else c for c in r])
+            # true/false as JSON and the platforms write them, not Python's True/False.
+            writer.writerow(["" if c is None else ("true" if c else "false")
+                             if isinstance(c, bool) else c for c in r])
+
+    def tick(self, seconds: float, summary: dict[str, Any]) -> None:
+        """What `sandbox tick` did: the time advanced in words, then each platform's counts."""
+        if self.format == "json":
+            self.json({"advancedSeconds": seconds, "providers": summary})
+            return
+        self.out.print(Text(f"Advanced the sandbox's time by {duration(seconds)}."))
+        for name, counts in sorted(summary.items()):
+            said = [f"{words(k)}: {v}" for k, v in counts.items()
+                    if k not in ("now", "seconds", "advanced", "provider")]
+            self.out.print(Text(f"  {name}: " + (", ".join(said) or "nothing to do")))
 
 
 def table_lines(title: str, columns: list[str], cells: list[list[str]],
@@ -324,6 +337,24 @@ def _rate_limited(report: Any) -> str:
     n = getattr(report, "rate_limited", 0)
     return (f"; {n} request{'s' if n != 1 else ''} answered 429 (rate limit), retried after "
             "Retry-After" if n else "")
+
+
+def duration(seconds: float) -> str:
+    """`3 days`, `1 day 6 hours`, `45 minutes`: the largest units, no decimals."""
+    left = int(round(seconds))
+    parts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        n, left = divmod(left, size)
+        if n:
+            parts.append(f"{n} {unit}{'s' if n != 1 else ''}")
+    return " ".join(parts[:2]) or "0 seconds"
+
+
+def words(name: str) -> str:
+    """`emailsSent` → `emails sent`."""
+    import re
+
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
 
 
 def outcome_line(o: Any) -> Text:

@@ -355,10 +355,13 @@ class Lemlist(Provider):
         try:
             self._fill(cid, data, campaign)
         except ApiError as exc:
-            # Keep the status (a 4xx is lemlist's refusal) and say what is left behind.
+            # Keep the status and say what is left behind. A 4xx is lemlist's refusal of the
+            # file; a 5xx or 429 is lemlist's own failure, and the same file completes it.
+            todo = ("fix the file and apply again" if 400 <= exc.status < 500
+                    and exc.status != 429 else "apply again with the file unchanged")
             raise ApiError(exc.provider, exc.status, exc.message.split(": ", 1)[-1] + (
                 f"; the new campaign {cid} exists, paused, with what was sent before this "
-                f"refusal: fix the file and apply again (apply finds it by its name)"),
+                f"failure: {todo} (apply finds it by its name)"),
                 code=exc.code) from exc
         return cid
 
