@@ -27,6 +27,9 @@ def list_cmd(
         if fmt == "json":
             out.json(rows)
             return
+        if not rows:
+            out.info(f"No state in {state_dir}: no campaign has been applied from here yet.")
+            return
         out.table("state", ["campaign", "id", "revision", "applied at"],
                   [[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]
                    for r in rows])

@@ -298,6 +298,21 @@ class Output(LeadViews):
             writer.writerow(["" if c is None else ("true" if c else "false")
                              if isinstance(c, bool) else c for c in r])
 
+    def events(self, events: list[dict[str, Any]]) -> None:
+        """The sandbox's event log: one line each (time, platform, event, campaign, details),
+        or the envelope; none found is said, on stderr."""
+        if self.format == "json":
+            self.json(events)
+            return
+        if not events:
+            self.info("No events (mail is sent and leads move on with `outreach sandbox tick`).")
+            return
+        for e in events:
+            detail = " ".join(f"{k}={v}" for k, v in sorted(e["data"].items())
+                              if v is not None and k not in ("campaignId", "campaign_id"))
+            self.out.print(Text(f"{e['at'] or '-'}  {e['provider']:<7}  {e['event']}  "
+                                f"campaign {e['campaign'] or '-'}  {detail}".rstrip()))
+
     def tick(self, seconds: float, summary: dict[str, Any]) -> None:
         """What `sandbox tick` did: the time advanced in words, then each platform's counts."""
         if self.format == "json":
