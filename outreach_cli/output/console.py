@@ -30,6 +30,8 @@ from .markdown import diagnostics_markdown, github_annotation, plan_markdown
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 from .progress import Ticker
 
+UNLIMITED = 1_000_000  # columns of a pipe: no table is cut, no line wrapped
+
 
 class Output(LeadViews):
     """Two consoles (stdout for data, stderr for the rest) and the chosen format."""
@@ -47,6 +49,13 @@ class Output(LeadViews):
         if color is True:
             kw["force_terminal"] = True
         self.out = Console(file=stdout or sys.stdout, **kw)
+        # Laid out for a width only when there is one: a terminal's, or one given. Piped or
+        # redirected with no COLUMNS (cron, CI, `| grep`), nothing is cut or wrapped: tables
+        # keep full rows and each message stays one line.
+        self.wrap: int | None = width if width is not None else (
+            self.out.width if self.out.is_terminal else None)
+        if width is None and not self.out.is_terminal and "COLUMNS" not in os.environ:
+            self.out.width = UNLIMITED
         self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
         # Messages on a terminal wrap between words (left to the terminal, a long warning was
         # cut mid-word at 80 columns); piped or in a CI log, each message stays one line.
@@ -189,7 +198,7 @@ class Output(LeadViews):
 
     def _campaign_text(self, cp: CampaignPlan) -> str:
         with self.out.capture() as captured:  # exactly what print() would have written
-            self.out.print(Text("\n").join([*campaign_lines(cp), Text("")]))
+            self.out.print(Text("\n").join([*campaign_lines(cp, self.wrap), Text("")]))
         return captured.get()
 
     def plan(self, plan: Plan, exit_code: int | None = None) -> None:
@@ -208,7 +217,7 @@ class Output(LeadViews):
             self.out.print(Text(tally_line(plan), style="bold"))
         else:
             # One print for the whole plan: rich's per-call overhead was most of the rendering.
-            self.out.print(Text("\n").join(plan_lines(plan)))
+            self.out.print(Text("\n").join(plan_lines(plan, self.wrap)))
 
     def confirm_lines(self, plan: Plan) -> None:
         """What apply is about to do, before the question (stderr)."""
