@@ -56,7 +56,7 @@ def at_least(lo: float, hi: float | None = None) -> Any:
 
 
 # Typer 0.26+ carries its own click: its usage error is BadParameter's base, whatever its module.
-USAGE_ERROR: type[Exception] = next(
+USAGE_ERROR: Any = next(
     k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
 
 
