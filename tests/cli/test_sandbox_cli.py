@@ -52,7 +52,8 @@ def test_reset_deletes_the_sandbox_data(tmp_path: Path, campaigns_dir: Path) -> 
     assert DB.exists()
     result = run("sandbox", "reset")
     assert result.exit_code == ExitCode.OK and not DB.exists()
-    assert "Removed .outreach/sandbox.sqlite3" in result.stderr
+    assert result.stderr.startswith("Removed ") and "sandbox.sqlite3: the next use seeds" \
+        in result.stderr
     again = run("sandbox", "reset")
     assert again.exit_code == ExitCode.OK and "nothing to reset" in again.stderr
 
