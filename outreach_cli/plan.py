@@ -126,7 +126,7 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
     refused: dict[str, ApiError] = {}
 
     def one(doc: Document) -> CampaignPlan:
-        if doc.connection in refused:
+        if refused and doc.connection in refused:
             cp = CampaignPlan(doc, "error", error="not read: the key was refused")
         else:
             try:
@@ -144,7 +144,7 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
         try:
             for cp in results:
                 plans.append(cp)
-                if on_plan is not None and cp.doc.connection not in refused:
+                if on_plan is not None and not (refused and cp.doc.connection in refused):
                     on_plan(cp)
         finally:
             # If on_plan failed, the reads not yet started are cancelled (map's generator
