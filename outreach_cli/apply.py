@@ -58,7 +58,7 @@ class Report:
         return ExitCode.OK
 
 
-Progress = Callable[[str, str], None]
+Progress = Callable[["Outcome"], None]
 Notice = Callable[[str], None]
 
 
@@ -66,6 +66,7 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
         progress: Progress | None = None, notice: Notice | None = None) -> Report:
     """Apply every campaign of `plan` independently; one failing does not stop the others.
 
+    `progress` gets each campaign's outcome the moment it is known (on a worker's thread).
     A first Ctrl-C starts no further campaign and lets those in flight finish (`notice` says
     which); a second stops now: what was in flight is reported `interrupted` (state holds
     every campaign that exists, marked unfinished), what never began `skipped`.
@@ -88,7 +89,7 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
         except Exception as exc:  # a bug in one campaign must not lose the others' report
             outcome = Outcome(cp.address, "failed", message=f"internal error: {exc!r}")
         if progress is not None:
-            progress(cp.address, outcome.result)
+            progress(outcome)  # from the worker's thread, as soon as it is known
         return outcome
 
     def worker() -> None:

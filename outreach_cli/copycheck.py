@@ -17,6 +17,8 @@ from typing import Any
 from . import templates as t
 from .documents import Diagnostic, Source, format_path
 
+TEMPLATE = "template"  # the envelope's code of every copy finding, warning or error
+
 
 def platform(provider: str) -> ModuleType:
     """The `templates` module of `provider`'s package."""
@@ -47,7 +49,8 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
     for rel, message, severity in mod.findings(campaign):
         path = ("campaign", *rel)
         line, col = src.pos(path, key=True)
-        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity))
+        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity,
+                              code=TEMPLATE))
     known = table.known(names)
     for rel, name in mod.variable_refs(campaign):
         path = ("campaign", *rel)
@@ -58,7 +61,7 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
         msg = (f"unknown variable {name!r}: not a {table.platform} lead field"
                + (f"; did you mean {close!r}?" if close else " nor a declared custom field"))
         out.append(Diagnostic(src.file, line, col, format_path(path), msg,
-                              "error" if close else "warning"))
+                              "error" if close else "warning", code=TEMPLATE))
     return out
 
 
@@ -102,20 +105,20 @@ def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
     line, col = src.pos(path)
     where = format_path(path)
     if not spot.text.strip():
-        return [Diagnostic(src.file, line, col, where, "the subject is empty")]
+        return [Diagnostic(src.file, line, col, where, "the subject is empty", code=TEMPLATE)]
     rendered = t.render(spot, {}, table)
     if rendered.text.strip():
         return []
     fields = ", ".join(rendered.missing)
     return [Diagnostic(src.file, line, col, where,
                        f"the subject is empty for a lead without {fields} (no fallback)",
-                       "warning")]
+                       "warning", code=TEMPLATE)]
 
 
 def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding,
         code: str = "") -> Diagnostic:
     where = format_path(path)
-    code = f"copy-{code}" if code else ""
+    code = f"copy-{code}" if code else TEMPLATE
     line, col = src.pos(path)
     included = src.includes.get(path) if hasattr(src, "includes") else None
     if included is not None:

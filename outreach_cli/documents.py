@@ -33,6 +33,7 @@ MAX_INT = 2**53  # |integer|: what a JSON number carries exactly
 
 _ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 YAML_SUFFIXES = (".yaml", ".yml")
+NO_SUCH_PATH = "no-such-path"  # a PATH argument naming nothing: a usage error (exit 64)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         elif p.is_file():
             found = [str(p)]
         else:
-            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder"))
+            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder",
+                                       code=NO_SUCH_PATH))
             found = []
         for f in found:
             if f not in seen:
@@ -152,7 +154,9 @@ def load_file(file: str, environ: Mapping[str, str] | None = None
                  if n is not None and not (isinstance(n, yaml.ScalarNode)
                                            and n.tag == "tag:yaml.org,2002:null" and not n.value)]
     except yaml.MarkedYAMLError as exc:
-        line, col, msg = yaml_error_position(exc)
+        from .yamlerrors import explain
+
+        line, col, msg = explain(exc, text)
         return [], [Diagnostic(file, line, col, "", f"invalid YAML: {msg}", code="yaml-syntax")]
     except yaml.YAMLError as exc:
         return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: {exc}", code="yaml-syntax")]
@@ -173,35 +177,6 @@ def load_file(file: str, environ: Mapping[str, str] | None = None
         sources.append(src)
         problems.extend(builder.problems)
     return sources, problems
-
-
-def yaml_error_position(exc: Any) -> tuple[int, int, str]:
-    """(line, column, message) of a YAML syntax error, 1-based, at the place to fix.
-
-    PyYAML marks where it gave up (`problem_mark`): for a quote or bracket never closed that
-    is the end of the file or the next line, so the line and column that opened it
-    (`context_mark`) are reported instead, and the message names both places.
-    """
-    problem, context = exc.problem_mark, exc.context_mark
-    text = str(exc.problem or "").strip()
-    where = str(exc.context or "").strip()
-    unclosed = context is not None and problem is not None and (
-        "end of stream" in text
-        or (problem.line > context.line and where.startswith(("while scanning a quoted",
-                                                               "while parsing a flow",
-                                                               "while scanning a block"))))
-    if unclosed:
-        opened = where.replace("while scanning ", "").replace("while parsing ", "")
-        return (context.line + 1, context.column + 1,
-                f"{opened} starting here is not closed ({text} at line {problem.line + 1}, "
-                f"column {problem.column + 1})")
-    mark = problem or context
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    msg = text
-    if where and context is not None and problem is not None and (
-            (context.line, context.column) != (problem.line, problem.column)):
-        msg = f"{text} ({where} at line {context.line + 1}, column {context.column + 1})"
-    return line, col, msg
 
 
 def bounds_problem(file: str, root: yaml.Node) -> Diagnostic | None:

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     DRIFT = 4
     USAGE = 64
     INTERRUPTED = 130
+    TERMINATED = 143
 
     @property
     def meaning(self) -> str:
@@ -28,14 +29,22 @@ EXIT_MEANINGS = {
     ExitCode.BLOCKED: "the plan holds changes the campaign's status forbids",
     ExitCode.DRIFT: "the remote campaign changed since the plan was made",
     ExitCode.USAGE: "usage error (bad option or argument)",
-    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C), the summary printed first",
+    ExitCode.TERMINATED: "terminated (SIGTERM), the summary printed first",
 }
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as a Ctrl-C is: the same orderly stop (what is in
+    flight finishes, the summary is printed), then exit 143 (128 + SIGTERM, as shells report
+    it) instead of 130."""
 
 
 class OutreachError(Exception):
     """An error the user can act on: a message, an optional hint, and an exit code."""
 
     exit_code: ExitCode = ExitCode.ERROR
+    error_code = ""  # the JSON envelope's `code` when the class name does not say it
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -58,6 +67,10 @@ class DocumentError(OutreachError):
 
 
 class MissingKeyError(OutreachError):
+    """No key for one platform, or (`several`) for each of several: one message either way."""
+
+    error_code = "missing-key"
+
     def __init__(self, provider: str, env_var: str) -> None:
         super().__init__(
             f"no API key for {provider}: set {env_var}",
@@ -91,6 +104,22 @@ class ApiError(OutreachError):
         where = f" ({method} {url})" if method else ""
         super().__init__(f"{label}: {message}{where}")
         self.provider, self.status, self.code, self.detail = provider, status, code, message
+
+
+class KeyRefusedError(OutreachError):
+    """A platform answered 401: the key is wrong for every campaign, so the run stops once,
+    naming the campaigns it stopped (not one identical 401 per campaign)."""
+
+    error_code = "bad-key"
+
+    def __init__(self, title: str, env_var: str, detail: str, stopped: list[str]) -> None:
+        shown = ", ".join(stopped[:10]) + (f" and {len(stopped) - 10} more"
+                                           if len(stopped) > 10 else "")
+        super().__init__(
+            f"{title} refused the API key ({detail}); {len(stopped)} campaign(s) not "
+            f"planned: {shown}",
+            hint=f"check {env_var} (a key of the right workspace), or run with --sandbox")
+        self.stopped = stopped
 
 
 class NetworkError(OutreachError):

@@ -326,17 +326,20 @@ class Api:
             token = self.limiter.acquire() if self.limiter is not None else None
             with self._count_lock:
                 self.requests_sent += 1
+            started = time.monotonic()
             try:
                 resp = self._client.request(method, path, json=json, params=params)
             except httpx.TransportError as exc:
                 self._release(token)
+                self._log(method, path, None, started, transport_words(exc))
                 # A 429-style wait does not apply: the server never answered. A request that
                 # may have been received is repeated only when it is idempotent.
                 if may_retry and attempt < self.retry.attempts:
                     time.sleep(self.retry.backoff(attempt))
                     continue
                 raise NetworkError(
-                    f"{self.provider}: {method} {self._show(path)} failed: {type(exc).__name__}",
+                    f"{self.provider}: {method} {self._show(path)} failed: "
+                    f"{transport_words(exc)}",
                     hint="check the network, or the API URL override "
                     f"OUTREACH_{self.provider.upper()}_URL",
                 ) from exc
@@ -351,7 +354,7 @@ class Api:
                 self._release(token)
                 raise
             self._release(token)
-            self._log(method, path, resp)
+            self._log(method, path, resp, started)
             self._note_rate_headers(resp)
             if resp.status_code in RETRY_STATUSES:
                 if resp.status_code == 429:
@@ -420,14 +423,32 @@ class Api:
         """The path as it may be printed (no query string: it can carry access tokens)."""
         return path.split("?", 1)[0]
 
-    def _log(self, method: str, path: str, resp: httpx.Response) -> None:
+    def _log(self, method: str, path: str, resp: httpx.Response | None, started: float,
+             failure: str = "") -> None:
+        """--verbose: one line per request, `GET https://…/campaigns → 200, 312 ms` (no
+        query string, no header: nothing that can carry a credential)."""
         if not log.isEnabledFor(logging.DEBUG):
             return
-        sent = {
-            k: ("(redacted)" if k.lower() in SECRET_HEADERS else v)
-            for k, v in resp.request.headers.items()
-        }
-        log.debug("%s %s → %s %s", method, self._show(path), resp.status_code, sent)
+        ms = (time.monotonic() - started) * 1000
+        url = self._show(str(resp.request.url) if resp is not None
+                         else str(self._client.base_url).rstrip("/") + "/" + path.lstrip("/"))
+        answer = str(resp.status_code) if resp is not None else failure
+        log.debug("%s %s → %s, %.0f ms", method, url, answer, ms)
+
+
+def transport_words(exc: Exception) -> str:
+    """A failure with no answer, as a person words it (never the exception's class name)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "no answer in time (timed out)"
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect (refused, unreachable or a name that does not resolve)"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection closed without an answer"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        return "the connection was lost mid-request"
+    if isinstance(exc, httpx.ProxyError):
+        return "the proxy refused the request"
+    return "a network failure"
 
 
 def _decode(resp: httpx.Response) -> Any:

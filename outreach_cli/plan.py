@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .diff import diff, ignored, pop_path
-from .errors import ExitCode, OutreachError
+from .errors import ApiError, ExitCode, KeyRefusedError, OutreachError
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict, json_copy
 from .state import State
 from .validate import Document
@@ -115,22 +115,49 @@ ProviderFor = Callable[[str], Provider]
 
 def build(docs: list[Document], provider_for: ProviderFor, state: State,
           *, concurrency: int = 4,
-          on_plan: Callable[[CampaignPlan], None] | None = None) -> Plan:
+          on_plan: Callable[[CampaignPlan], None] | None = None,
+          on_read: Callable[[], None] | None = None) -> Plan:
     """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
     campaign's plan in file order on the calling thread, while later reads are in flight (the
-    output renders it there, instead of after the last answer)."""
+    output renders it there, instead of after the last answer); `on_read` is called on the
+    reading thread as each campaign's plan is done, in any order (a live counter)."""
+
+    # A platform that refuses the key (401) refuses it for every campaign: once it has, its
+    # other campaigns are not read, and the run stops with one error naming them.
+    refused: dict[str, ApiError] = {}
+
+    def one(doc: Document) -> CampaignPlan:
+        if refused and doc.connection in refused:
+            cp = CampaignPlan(doc, "error", error="not read: the key was refused")
+        else:
+            try:
+                cp = plan_one(doc, provider_for, state)
+            except ApiError as exc:  # only a 401 comes out of plan_one
+                refused.setdefault(doc.connection, exc)
+                cp = CampaignPlan(doc, "error", error="not read: the key was refused")
+        if on_read is not None:
+            on_read()
+        return cp
+
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         plans = []
-        results = pool.map(lambda d: plan_one(d, provider_for, state), docs)
+        results = pool.map(one, docs)
         try:
             for cp in results:
                 plans.append(cp)
-                if on_plan is not None:
+                if on_plan is not None and not (refused and cp.doc.connection in refused):
                     on_plan(cp)
         finally:
             # If on_plan failed, the reads not yet started are cancelled (map's generator
             # cancels them when closed) rather than all waited for.
             getattr(results, "close", lambda: None)()
+    for name, exc in sorted(refused.items()):
+        provider = provider_for(name)
+        stopped = [d for d in docs if d.connection == name]
+        var = provider.key_env_var if name == stopped[0].provider else \
+            f"the key variable of workspace {name} (the project file names it)"
+        raise KeyRefusedError(provider.title, var, f"{exc.status}: {exc.detail}",
+                              [d.address for d in stopped])
     return Plan(tuple(plans))
 
 
@@ -149,6 +176,11 @@ def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> Campaign
                 f"moved from {moved} (moved_from in the file): apply moves state's record "
                 f"to {doc.address}", *cp.notes))
         return cp
+    except ApiError as exc:
+        if exc.status == 401:
+            raise  # the key, not this campaign: build() says it once
+        hint = f" ({exc.hint})" if exc.hint else ""
+        return CampaignPlan(doc, "error", error=exc.message + hint)
     except OutreachError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return CampaignPlan(doc, "error", error=exc.message + hint)

@@ -323,7 +323,8 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
 
 
 def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
-          notice: Callable[[str], None] | None = None) -> Report:
+          notice: Callable[[str], None] | None = None,
+          progress: Callable[[Outcome], None] | None = None) -> Report:
     """Apply a saved plan through apply.run. A campaign the plan creates is refused as drift
     (exit 4) when the state or the platform now has one for it: creating it anyway would make
     a duplicate, and adopting it would be a decision the plan did not show."""
@@ -344,7 +345,11 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
                 cp.address, "drifted", found[0],
                 f"the plan creates it, but {provider.title} now has {found[0]} for it; plan again")
     rest = Plan(tuple(cp for cp in plan.campaigns if cp.address not in drifted))
-    report = applier.run(rest, provider_for, state, concurrency=concurrency, notice=notice)
+    for outcome in drifted.values():
+        if progress is not None:
+            progress(outcome)
+    report = applier.run(rest, provider_for, state, concurrency=concurrency, notice=notice,
+                         progress=progress)
     done = {o.address: o for o in report.outcomes}
     return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
                   interrupted=report.interrupted)

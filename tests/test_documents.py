@@ -237,7 +237,7 @@ def test_unclosed_flow_reports_where_it_opened(tmp_path: Path):
     _, problems = load_file(f, {})
     assert len(problems) == 1
     assert (problems[0].line, problems[0].col) == (2, 4)  # the `[` never closed
-    assert "flow sequence starting here is not closed" in problems[0].message
+    assert "a '[' opened here is never closed: add the closing ']'" in problems[0].message
     assert "line 3, column 2" in problems[0].message  # where PyYAML gave up
     assert problems[0].code == "yaml-syntax"
 
@@ -247,7 +247,7 @@ def test_unclosed_quote_points_at_the_quote_not_the_end_of_the_file(tmp_path: Pa
     _, problems = load_file(f, {})
     [p] = problems
     assert (p.line, p.col) == (3, 9)
-    assert "quoted scalar starting here is not closed" in p.message
+    assert "a double quote (\") opened here is never closed" in p.message
 
 
 def test_a_mistake_on_its_own_line_keeps_its_position(tmp_path: Path):

@@ -25,9 +25,10 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
 
     result = validate_paths(paths, project=project)
     if result.errors:
-        out.diagnostics(result.diagnostics, len({d.file for d in result.documents}),
-                        len(result.documents))
-        raise typer.Exit(int(ExitCode.ERROR))
+        # Counted as validate counts them: files read, campaigns that passed.
+        code = _diagnostics_code(result.diagnostics)
+        out.diagnostics(result.diagnostics, result.files, result.count, code)
+        raise typer.Exit(code)
     for w in result.warnings:
         out.file_warning(w)
     docs = c.select(result.documents, targets, excludes)
@@ -36,35 +37,59 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
     return docs
 
 
+def _diagnostics_code(diagnostics: list[Any]) -> int:
+    """1 for an invalid file; 64 when a PATH argument names nothing (a usage error)."""
+    from ..documents import NO_SUCH_PATH
+
+    if any(d.code == NO_SUCH_PATH for d in diagnostics):
+        return int(ExitCode.USAGE)
+    return int(ExitCode.ERROR)
+
+
 def _plan(docs: list[Document], session: Session, concurrency: int,
-          out: Output | None = None) -> Plan:
+          out: Output | None = None, render: bool = True) -> Plan:
     from .. import plan as planner
 
     # Every missing key, and every key of the wrong workspace, stops here, before a campaign
     # is read.
     session.connections([d.connection for d in docs])
     # Each campaign is rendered as it is planned, while the rest are read (a lambda: the
-    # Output, and rich with it, loads at the first campaign, not here).
-    prepare = (lambda cp: out.prepare(cp)) if out is not None else None
-    return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                         on_plan=prepare)
+    # Output, and rich with it, loads at the first campaign, not here, unless the live
+    # counter needs it: only on a terminal).
+    prepare = (lambda cp: out.prepare(cp)) if out is not None and render else None
+    if out is None or not c.terminal_stderr():
+        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
+                             on_plan=prepare)
+    out.start_counter(len(docs), "read")
+    try:
+        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
+                             on_plan=prepare, on_read=out.count)
+    finally:
+        out.stop_counter()
+
+
+VALIDATE_FORMATS = (*c.FORMATS, "github")
 
 
 def validate_cmd(
     paths: list[str] = c.Paths,
-    fmt: str = c.FormatOpt,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(VALIDATE_FORMATS),
+                            help="Output format: text, json, markdown or github (annotations "
+                            "on the pull request's lines, as GitHub Actions reads them)."),
     no_color: bool = c.NoColorOpt,
 ) -> None:
     """Check campaign files offline: schema and each platform's rules, every problem at once."""
-    out = c.make_output(fmt, no_color, "validate")
+    out = c.make_output(fmt, no_color, "validate", VALIDATE_FORMATS)
     with c.guard(out):
         from ..project import discover
         from ..validate import validate_paths
 
         result = validate_paths(paths, keep=False, project=discover())
-        out.diagnostics(result.diagnostics, result.files, result.count)
-        if result.errors:
-            raise typer.Exit(int(ExitCode.ERROR))
+        code = _diagnostics_code(result.diagnostics) if result.errors else 0
+        out.diagnostics(result.diagnostics, result.files, result.count, code)
+        if code:
+            raise typer.Exit(code)
 
 
 def plan_cmd(
@@ -140,9 +165,10 @@ def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: b
     from .. import apply as applier
 
     c.confirm_and_apply(
-        _plan(docs, session, concurrency, out if fmt != "json" else None), out, fmt=fmt, yes=yes,
-        run=lambda plan: applier.run(plan, session.provider, session.state,
-                                     concurrency=concurrency, notice=out.warn),
+        _plan(docs, session, concurrency, out, render=fmt != "json"), out, fmt=fmt, yes=yes,
+        run=lambda plan, progress: applier.run(plan, session.provider, session.state,
+                                               concurrency=concurrency, notice=out.warn,
+                                               progress=progress),
         rate_limited=session.rate_limited)
 
 

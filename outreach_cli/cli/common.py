@@ -55,10 +55,95 @@ def at_least(lo: float, hi: float | None = None) -> Any:
     return check
 
 
+# Typer 0.26+ carries its own click: its usage error is BadParameter's base, whatever its module.
+USAGE_ERROR: Any = next(
+    k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+
+
+def wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for `--format json` (read before click parses it, so
+    that a usage error can answer in JSON too)."""
+    for i, a in enumerate(args):
+        if a == "--":
+            return False
+        if a in ("-f", "--format") and i + 1 < len(args) and args[i + 1] == "json":
+            return True
+        if a in ("--format=json", "-fjson"):
+            return True
+    return False
+
+
+def _kind(info_name: str | None, parent: Any) -> str:
+    """The envelope's kind: the command's words below the root (`leads list`; diff is plan)."""
+    words = [info_name or ""]
+    while parent is not None and parent.parent is not None:
+        words.insert(0, parent.info_name or "")
+        parent = parent.parent
+    kind = " ".join(w for w in words if w)
+    return "plan" if kind == "diff" else kind
+
+
+def envelopes_printed() -> int:
+    """How many envelopes this process has printed (none when the envelope module was never
+    loaded, which keeps --help and usage errors free of its imports)."""
+    module = sys.modules.get("outreach_cli.output.envelope")
+    return int(getattr(module, "printed", 0)) if module is not None else 0
+
+
+def _fallback_envelope(kind: str, code: int, message: str, error_code: str) -> None:
+    """The one envelope of a --format json run that ended before its command printed one."""
+    from ..output.envelope import dumps, envelope, error_entry
+
+    errors = [] if code in (0, 2) else [error_entry(message, code=error_code)]
+    sys.stderr.flush()
+    print(dumps(envelope(kind, None, code, errors)), file=sys.stdout, flush=True)
+
+
 class Command(TyperCommand):
     """A command whose usage line reads the same under every supported Typer: `[OPTIONS]`,
     then each argument's metavar, bracketed when optional (Typer 0.26+ braces required
-    ones)."""
+    ones).
+
+    Under `--format json` every way out prints exactly one envelope on stdout: a usage error
+    (exit 64), an interrupt before the command had its output ready, an exit with nothing
+    printed; CI reads stdout as JSON whatever happened."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        as_json = wants_json(list(args))
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except USAGE_ERROR as exc:
+            if as_json:
+                _fallback_envelope(_kind(info_name, parent), int(ExitCode.USAGE),
+                                   exc.format_message(), "usage")
+            raise
+        ctx.meta["outreach.json"] = as_json
+        return ctx
+
+    def invoke(self, ctx: Any) -> Any:
+        if not ctx.meta.get("outreach.json"):
+            return super().invoke(ctx)
+        kind, before = _kind(ctx.info_name, ctx.parent), envelopes_printed()
+
+        def last_word(code: int, message: str, error_code: str) -> None:
+            if envelopes_printed() == before:
+                _fallback_envelope(kind, code, message, error_code)
+
+        try:
+            result = super().invoke(ctx)
+        except USAGE_ERROR as exc:
+            last_word(int(ExitCode.USAGE), exc.format_message(), "usage")
+            raise
+        except typer.Exit as exc:
+            last_word(exc.exit_code, "stopped", "outreach")
+            raise
+        except KeyboardInterrupt as exc:
+            code = _interrupt_code(exc)
+            last_word(int(code), _interrupt_word(exc), "interrupted")
+            raise typer.Exit(int(code)) from None
+        last_word(0, "", "outreach")
+        return result
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -126,7 +211,7 @@ def interactive() -> bool:
 def setup_logging(verbose: bool) -> None:
     if verbose:
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
-                            format="%(name)s: %(message)s")
+                            format="%(message)s")
         logging.getLogger("outreach").setLevel(logging.DEBUG)
 
 
@@ -139,11 +224,55 @@ def select(docs: list[Any], targets: list[str] | None, excludes: list[str] | Non
     return [d for d in out if not excludes or not hit(d, excludes)]
 
 
+_TERM = {"seen": False}  # set by the SIGTERM handler: an interrupted run then exits 143
+
+
+def _interrupt_code(exc: BaseException | None = None) -> ExitCode:
+    from ..errors import Terminated
+
+    term = isinstance(exc, Terminated) or _TERM["seen"]
+    return ExitCode.TERMINATED if term else ExitCode.INTERRUPTED
+
+
+def _interrupt_word(exc: BaseException | None = None) -> str:
+    return "terminated" if _interrupt_code(exc) == ExitCode.TERMINATED else "interrupted"
+
+
+def final_code(code: int) -> int:
+    """An interrupted run's code, 143 instead of 130 when SIGTERM was the interrupt."""
+    return int(_interrupt_code()) if code == ExitCode.INTERRUPTED else int(code)
+
+
+@contextlib.contextmanager
+def on_sigterm() -> Iterator[None]:
+    """SIGTERM (a CI runner cancelling, `kill`, a container stopping) stops the command the
+    way Ctrl-C does, so the summary is printed; only the main thread may set a handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        from ..errors import Terminated
+
+        _TERM["seen"] = True
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
     """Translate errors into a message on stderr and a documented exit code."""
     try:
-        yield
+        with on_sigterm():
+            yield
     except OutreachError as exc:
         if verbose:
             import traceback
@@ -154,13 +283,26 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
         else:
             typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as exc:
+        code = _interrupt_code(exc)
+        if out is not None:
+            out.stopped(int(code), _interrupt_word(exc))
+        else:
+            typer.echo(_interrupt_word(exc), err=True)
+        raise typer.Exit(int(code)) from None
+
+
+def terminal_stderr() -> bool:
+    """Whether a person watches stderr (a live counter is worth drawing there)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
-                      run: Callable[[Plan], Report], question: str | None = None,
+                      run: Callable[[Plan, Callable[[Any], None]], Report],
+                      question: str | None = None,
                       rate_limited: Callable[[], int] | None = None) -> None:
     """Show the plan, ask (unless --yes), run it, print the outcomes, exit with their code.
     A cancelled apply exits 1: nothing was sent, and that is not a success. `rate_limited`
@@ -180,13 +322,32 @@ def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
             raise UsageError("refusing to apply without confirmation on a non-interactive "
                              "input", hint="pass --yes")
         out.confirm_lines(plan)
-        if not typer.confirm(question or confirm_question(plan), default=False, err=True):
+        if not _ask(question or confirm_question(plan)):
             out.info("Apply cancelled: nothing was sent.")
             raise typer.Exit(int(ExitCode.ERROR))
-    # Unchanged, blocked and failed campaigns get their outcome without a request.
-    report = run(plan)
+    # Unchanged, blocked and failed campaigns get their outcome without a request. Each
+    # outcome is shown as it is known, under a live counter on a terminal.
+    if terminal_stderr():
+        out.start_counter(len(plan.campaigns), "done")
+    try:
+        report = run(plan, out.applied)
+    finally:
+        out.stop_counter()
     if rate_limited is not None:
         report = dataclasses.replace(report, rate_limited=rate_limited())
-    out.outcomes(report, plan)
-    if report.exit_code() != ExitCode.OK:
-        raise typer.Exit(int(report.exit_code()))
+    code = final_code(report.exit_code())
+    out.outcomes(report, plan, exit_code=code)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+
+
+def _ask(question: str) -> bool:
+    """The [y/N] question. Ctrl-C there is an interrupt (130, as everywhere), not click's
+    "Aborted!" and 1; end of input is a no."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        typer.echo("", err=True)
+        return False

@@ -61,8 +61,9 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
                                               1)
     c.confirm_and_apply(
         plan, out, fmt=fmt, yes=yes, question=question,
-        run=lambda p: planfile.apply(p, session.provider, session.state,
-                                     concurrency=concurrency, notice=out.warn),
+        run=lambda p, progress: planfile.apply(p, session.provider, session.state,
+                                               concurrency=concurrency, notice=out.warn,
+                                               progress=progress),
         rate_limited=session.rate_limited)
 
 

@@ -45,11 +45,21 @@ def serve_cmd(
 ) -> None:
     """Serve the emulator on loopback until Ctrl-C."""
     from ..sandbox import server
+    from ..session import SANDBOX_KEYS
+
+    path = _db(db, state_dir)
 
     def ready(url: str) -> None:
+        # What a person needs to talk to it: the roots, and the demo workspace's keys (the
+        # data `--sandbox` made lives under them), as lines to paste into another shell.
         typer.echo(f"sandbox listening on {url}", err=True)
-        for prefix in ("/sendkit/v1", "/lemlist/api", "/puffle/api"):
-            typer.echo(f"  {url}{prefix}", err=True)
+        typer.echo(f"data in {path}, Ctrl-C stops it; to use it from another shell (the "
+                   "demo workspace that --sandbox uses):", err=True)
+        for name, prefix, var in (("sendkit", "/sendkit/v1", "SENDKIT_API_KEY"),
+                                  ("lemlist", "/lemlist/api", "LEMLIST_API_KEY"),
+                                  ("puffle", "/puffle/api", "PUFFLE_API_KEY")):
+            typer.echo(f"  export OUTREACH_{name.upper()}_URL={url}{prefix} "
+                       f"{var}={SANDBOX_KEYS[name]}", err=True)
 
     kinds = tuple(k.strip() for k in fault_kinds.split(",") if k.strip())
     try:
@@ -57,7 +67,7 @@ def serve_cmd(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--fault-kinds") from None
     try:
-        server.serve(_db(db, state_dir), host=host, port=port, ready=ready, faults=faults,
+        server.serve(path, host=host, port=port, ready=ready, faults=faults,
                      rate_limit=rate_limit)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
@@ -76,33 +86,73 @@ def tick_cmd(
                                      "Neither given: one day."),
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(("text", "json")),
+                            help="Output format: text or json."),
 ) -> None:
     """Advance simulated time: leads move through steps, mail is 'sent'."""
-    import json
-
     from ..sandbox import server
     from ..sandbox.store import Store
 
+    out = c.make_output(fmt, False, "sandbox tick", ("text", "json"))
     seconds = (days or 0) * 86400 + (hours or 0) * 3600 if days is not None or \
         hours is not None else 86400.0
     summary = server.Sandbox(Store(_db(db, state_dir))).tick(seconds)
-    typer.echo(json.dumps({"advancedSeconds": seconds, "providers": summary}, indent=2,
-                          sort_keys=True, default=str))
+    out.tick(seconds, summary)
 
 
 @sandbox_app.command("events", cls=c.Command)
 def events_cmd(
+    provider: str = typer.Option(None, "--provider", metavar="PROVIDER", show_default=False,
+                                 autocompletion=c.choices(c.PROVIDER_NAMES),
+                                 help="Only this platform's events: sendkit, lemlist or puffle."),
+    campaign: str = typer.Option(None, "--campaign", metavar="ID", show_default=False,
+                                 help="Only the events of the campaign with this remote id."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            autocompletion=c.choices(("text", "json")),
+                            help="Output format: text (one line each) or json."),
     db: str = DbOpt,
     state_dir: str = c.StateDirOpt,
 ) -> None:
-    """Print the emulators' event log (webhook events such as lead.tag_changed)."""
-    import json
-
+    """Print the emulators' event log (mail sent, tags changed, prospects moved), oldest
+    first, in one shape for every platform."""
     from ..sandbox import server
     from ..sandbox.store import Store
 
-    for ev in server.Sandbox(Store(_db(db, state_dir))).events():
-        typer.echo(json.dumps(ev, sort_keys=True))
+    out = c.make_output(fmt, False, "sandbox events", ("text", "json"))
+    if provider is not None and provider not in c.PROVIDER_NAMES:
+        raise typer.BadParameter(f"{provider!r} is not one of: {', '.join(c.PROVIDER_NAMES)}",
+                                 param_hint="--provider")
+    found = [e for e in server.Sandbox(Store(_db(db, state_dir))).events()
+             if (provider is None or e["provider"] == provider)
+             and (campaign is None or e["campaign"] == campaign)]
+    out.events(found)
+
+
+@sandbox_app.command("reset", cls=c.Command)
+def reset_cmd(
+    db: str = DbOpt,
+    state_dir: str = c.StateDirOpt,
+) -> None:
+    """Delete the sandbox's data: the next use seeds a fresh demo workspace."""
+    import os
+
+    path = _db(db, state_dir)
+    gone = []
+    for f in (path, path + "-wal", path + "-shm", path + "-journal"):
+        try:
+            os.remove(f)
+            gone.append(f)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            typer.echo(f"error: cannot remove {f}: {exc.strerror}", err=True)
+            raise typer.Exit(1) from None
+    if not gone:
+        typer.echo(f"No sandbox data at {path}: nothing to reset.", err=True)
+        return
+    typer.echo(f"Removed {path}: the next use seeds a fresh demo workspace. State that "
+               "recorded sandbox campaigns still does (`outreach state list`).", err=True)
 
 
 def register(app: typer.Typer) -> None:

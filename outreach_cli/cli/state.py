@@ -23,9 +23,13 @@ def list_cmd(
 
     out = c.make_output(fmt, no_color, "state list")
     with c.guard(out):
-        rows = entries(State(discover(state_dir=state_dir).state_dir))
+        where = discover(state_dir=state_dir).state_dir
+        rows = entries(State(where))
         if fmt == "json":
             out.json(rows)
+            return
+        if not rows:
+            out.info(f"No state in {where}: no campaign has been applied from here yet.")
             return
         out.table("state", ["campaign", "id", "revision", "applied at"],
                   [[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]

@@ -24,8 +24,13 @@ SUMMARY_WORDS = {"create": "create", "update": "update", "noop": "unchanged",
                  "blocked": "blocked", "error": "failed"}
 
 
+printed = 0  # envelopes made (each is printed): the CLI prints one itself only when none was
+
+
 def envelope(kind: str, data: Any, exit_code: int,
              errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    global printed
+    printed += 1
     return {"version": ENVELOPE_VERSION, "kind": kind, "ok": int(exit_code) in (0, 2),
             "exitCode": int(exit_code), "data": data, "errors": list(errors or [])}
 
@@ -75,7 +80,7 @@ def exception_entry(exc: Any) -> dict[str, Any]:
     """An OutreachError that stopped a command: its class as the code (MissingKeyError →
     missing-key), its own file and line when it has them (DocumentError)."""
     name = type(exc).__name__.removesuffix("Error") or "Outreach"
-    code = re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+    code = getattr(exc, "error_code", "") or re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
     return error_entry(exc.message, code=code, file=getattr(exc, "file", None),
                        line=getattr(exc, "line", None), column=getattr(exc, "col", None),
                        field=getattr(exc, "path", None), hint=exc.hint)

@@ -85,8 +85,10 @@ class LeadViews:
             else:
                 t = Table(title=title, title_justify="left")
                 for col in LEAD_COLUMNS:
-                    # ids and emails are copied from here: never cut or folded
-                    t.add_column(col, no_wrap=col in ("id", "email"))
+                    # ids and emails are copied from here, status, tag and step are short
+                    # words read at a glance: none is cut; the subsequence name, the least
+                    # useful here, folds first.
+                    t.add_column(col, no_wrap=col != "subsequence", overflow="fold")
                 for row in rows:
                     t.add_row(*[Text(v) for v in row])
                 self.out.print(t)

@@ -203,3 +203,43 @@ def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT,
                      f"would pass GitHub's {GITHUB_LIMIT:,}-character limit. The full plan: "
                      f"{FULL_PLAN}.\n")
     return "".join(parts).rstrip("\n") + "\n"
+
+
+def _md_cell(text: str) -> str:
+    """Text inside a markdown list item: no markup, no HTML, one line."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch
+                   for ch in " ".join(str(text).split()))
+
+
+def diagnostics_markdown(command: str, summary: str, diags: Sequence[Any]) -> str:
+    """Invalid files as a pull-request comment: the count, then each problem at file:line."""
+    lines = [f"**{command}**: {summary}"]
+    if diags:
+        lines.append("")
+    size = len(lines[0])
+    for shown, d in enumerate(diags):
+        where = f"{d.file}:{d.line}:{d.col}"
+        item = (f"- {'❌' if d.severity == 'error' else '⚠️'} `{where.replace('`', '')}` "
+                + (f"`{d.path.replace('`', '')}`: " if d.path else "") + _md_cell(d.message))
+        if size + len(item) > MARKDOWN_LIMIT:
+            lines.append(f"- … {len(diags) - shown} more, not shown (`outreach validate` "
+                         "lists every one)")
+            break
+        lines.append(item)
+        size += len(item) + 1
+    return "\n".join(lines)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_annotation(d: Any) -> str:
+    """A diagnostic as a GitHub Actions workflow command (`::error file=…,line=…::message`)."""
+    level = "error" if d.severity == "error" else "warning"
+    props = f"file={_gh_escape(d.file, True)},line={d.line},col={d.col}"
+    if getattr(d, "code", ""):
+        props += f",title={_gh_escape('outreach ' + d.code, True)}"
+    message = (f"{d.path}: " if d.path else "") + d.message
+    return f"::{level} {props}::{_gh_escape(message)}"

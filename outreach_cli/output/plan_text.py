@@ -127,22 +127,37 @@ def text_diff_lines(old: str, new: str, indent: int = 8) -> list[Text]:
     return out
 
 
-def verdict_lines(pc: PlannedChange, indent: int = 8) -> list[Text]:
+def prose(head: str, text: str, style: str, width: int | None) -> list[Text]:
+    """`head` + `text`, wrapped between words to `width` with the later lines hanging under
+    the text (never inside a word: an id or URL longer than the room stays whole); one line
+    when no width is given (a pipe: a line per message, for grep)."""
+    if width is None or len(head) + len(text) <= width:
+        return [Text(head + text, style=style)]
+    import textwrap
+
+    parts = textwrap.wrap(text, width=max(20, width - len(head)), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    pad = " " * len(head)
+    return [Text(head + parts[0], style=style)] + [Text(pad + p, style=style)
+                                                   for p in parts[1:]]
+
+
+def verdict_lines(pc: PlannedChange, indent: int = 8, width: int | None = None) -> list[Text]:
     """The notes and the blocked reason under one change."""
     pad = " " * indent
     lines: list[Text] = []
     if pc.note:
-        lines.append(Text(f"{pad}note: {pc.note}", style="dim"))
+        lines.extend(prose(f"{pad}note: ", pc.note, "dim", width))
     if pc.verdict.note and pc.verdict.allowed:
-        lines.append(Text(f"{pad}note: {pc.verdict.note}", style="cyan"))
+        lines.extend(prose(f"{pad}note: ", pc.verdict.note, "cyan", width))
     if not pc.verdict.allowed:
-        lines.append(Text(f"{pad}blocked: {pc.verdict.reason}", style="red"))
+        lines.extend(prose(f"{pad}blocked: ", pc.verdict.reason, "red", width))
         if pc.verdict.remedy:
-            lines.append(Text(f"{pad}instead: {pc.verdict.remedy}", style="yellow"))
+            lines.extend(prose(f"{pad}instead: ", pc.verdict.remedy, "yellow", width))
     return lines
 
 
-def change_lines(pc: PlannedChange) -> list[Text]:
+def change_lines(pc: PlannedChange, width: int | None = None) -> list[Text]:
     c = pc.change
     mark = {"add": "+", "change": "~", "remove": "-"}[c.op]
     style = {"add": "green", "change": "yellow", "remove": "red"}[c.op]
@@ -177,20 +192,25 @@ def change_lines(pc: PlannedChange) -> list[Text]:
         lines.append(head + Text(": " + show(c.old) + " (removed)"))
     else:
         lines.append(head + Text(f": {show(c.old)} → {show(c.new)}" + human_duration(pc)))
-    lines.extend(verdict_lines(pc))
+    lines.extend(verdict_lines(pc, width=width))
     return lines
 
 
-def campaign_lines(cp: CampaignPlan) -> list[Text]:
+def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
+    """One campaign's block; prose (notes, reasons, errors) wrapped to `width` when given."""
     sym = _symbol(cp)
     style = {"+": "green", "~": "yellow", "=": "dim", "!": "bold red", "x": "bold red"}[sym]
     head = Text(f"{sym} ", style=style) + Text(cp.address, style="bold")
     where = f"  {cp.doc.file}"
-    if cp.remote is not None:
-        where += f"  [{cp.remote.id}, {cp.remote.status}]"
+    remote = f"[{cp.remote.id}, {cp.remote.status}]" if cp.remote is not None else ""
+    if remote and (width is None or len(head) + len(where) + 2 + len(remote) <= width):
+        where += f"  {remote}"
+        remote = ""
     lines = [head + Text(where, style="dim")]
+    if remote:  # on its own line rather than cut by the terminal: an id is copied from here
+        lines.append(Text(f"    {remote}", style="dim"))
     if cp.action == "error":
-        lines.append(Text(f"    error: {cp.error}", style="red"))
+        lines.extend(prose("    error: ", str(cp.error), "red", width))
         return lines
     if cp.action == "create":
         lines.append(Text(f"    create {cp.doc.provider} campaign {show(cp.name)}", style="green"))
@@ -198,15 +218,16 @@ def campaign_lines(cp: CampaignPlan) -> list[Text]:
         lines.append(Text(f"    adopt {cp.doc.provider} campaign {show(cp.name)} "
                           f"({cp.remote.id})", style="yellow"))
     for pc in cp.changes:
-        lines.extend(change_lines(pc))
+        lines.extend(change_lines(pc, width))
     for act in cp.lifecycle.actions:
         lines.append(Text(f"    > {act}", style="cyan"))
     if cp.lifecycle.blocked:
-        lines.append(Text(f"    ! status: {cp.doc.status}: {cp.lifecycle.blocked}", style="red"))
+        lines.extend(prose(f"    ! status: {cp.doc.status}: ", cp.lifecycle.blocked, "red",
+                           width))
         if cp.lifecycle.remedy:
-            lines.append(Text(f"        instead: {cp.lifecycle.remedy}", style="yellow"))
+            lines.extend(prose("        instead: ", cp.lifecycle.remedy, "yellow", width))
     for note in cp.notes:
-        lines.append(Text(f"    note: {note}", style="dim"))
+        lines.extend(prose("    note: ", note, "dim", width))
     return lines
 
 
@@ -216,10 +237,10 @@ def tally_line(plan: Plan) -> str:
             f"{t['blocked']} blocked" + (f", {t['error']} failed" if t["error"] else "") + ".")
 
 
-def plan_lines(plan: Plan) -> list[Text]:
+def plan_lines(plan: Plan, width: int | None = None) -> list[Text]:
     out: list[Text] = []
     for cp in plan.campaigns:
-        out.extend(campaign_lines(cp))
+        out.extend(campaign_lines(cp, width))
         out.append(Text(""))
     out.append(Text(tally_line(plan), style="bold"))
     return out

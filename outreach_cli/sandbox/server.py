@@ -108,10 +108,13 @@ class Sandbox:
         return summary
 
     def events(self) -> list[dict[str, Any]]:
+        """Every platform's event log in one shape: provider, at, event, campaign, data (each
+        platform's own record under data), oldest first within a platform."""
         out: list[dict[str, Any]] = []
         for emu in self.emulators:
             events = getattr(emu, "events", None)
-            out.extend(events() if events else [])
+            name = emu.prefix.split("/")[1]
+            out.extend(_one_shape(name, e) for e in (events() if events else []))
         return out
 
     def dispatch(self, request: Request) -> Response:
@@ -261,6 +264,18 @@ class Running:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _one_shape(provider: str, event: dict[str, Any]) -> dict[str, Any]:
+    inner = event.get("data")
+    data: dict[str, Any] = inner if isinstance(inner, dict) else event
+    at = event.get("timestamp") or event.get("at") or event.get("createdAt")
+    kind = event.get("event") or event.get("type") or "event"
+    if provider == "puffle" and "event" not in event:
+        kind = f"prospect.{kind}"  # Puffle's log records a prospect's new status
+    campaign = data.get("campaignId") or data.get("campaign_id") or event.get("campaign_id")
+    return {"provider": provider, "at": at, "event": kind,
+            "campaign": None if campaign is None else str(campaign), "data": data}
 
 
 def _make(db_path: str, host: str, port: int, faults: Faults | None,

@@ -46,9 +46,9 @@ def test_status_table(campaigns_dir: Path) -> None:
 
 def test_sandbox_tick_and_events(campaigns_dir: Path) -> None:
     assert run("apply", "--sandbox", "--yes", str(campaigns_dir / "sendkit")).exit_code == 0
-    ticked = run("sandbox", "tick", "--days", "1")
+    ticked = run("sandbox", "tick", "--days", "1", "--format", "json")
     assert ticked.exit_code == ExitCode.OK
-    summary = json.loads(ticked.stdout)
+    summary = json.loads(ticked.stdout)["data"]
     assert summary["advancedSeconds"] == 86400
     assert set(summary["providers"]) >= {"sendkit", "puffle"}
     assert run("sandbox", "events").exit_code == ExitCode.OK

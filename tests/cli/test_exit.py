@@ -30,7 +30,7 @@ def _run(args: list[str], normal: bool) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("args,code", [
     (["--version"], 0),
     (["validate", "campaigns"], 0),
-    (["validate", "no/such/folder"], 1),
+    (["validate", "no/such/folder"], 64),
     (["validate", "campaigns", "--format", "json"], 0),
     (["schema", "sendkit"], 0),
     (["plan", "--bogus-option"], 64),

@@ -303,12 +303,12 @@ class Lemlist(Provider):
             on_created(cid)  # recorded before anything else is sent
         try:
             self._fill(cid, data, campaign)
-        except ApiError as exc:
-            # Keep the status (a 4xx is lemlist's refusal) and say what is left behind.
+        except ApiError as exc:  # a 4xx refuses the file; a 5xx or 429 is lemlist's failure
+            todo = "fix the file and apply again" if exc.status < 500 and exc.status != 429 \
+                else "apply again with the file unchanged"
             raise ApiError(exc.provider, exc.status, exc.message.split(": ", 1)[-1] + (
                 f"; the new campaign {cid} exists, paused, with what was sent before this "
-                f"refusal: fix the file and apply again (apply finds it by its name)"),
-                code=exc.code) from exc
+                f"failure: {todo} (apply finds it by its name)"), code=exc.code) from exc
         return cid
 
     def _fill(self, cid: str, data: dict[str, Any], campaign: dict[str, Any]) -> None:

@@ -198,3 +198,19 @@ def test_refusals_say_whose_rule_they_are(rule: Any, tmp_path: Path) -> None:
             assert ours, f"{rule.id} {probe.name}: {messages}"
         elif rule.kind == "documented":
             assert not ours, f"{rule.id} {probe.name}: {messages}"
+
+
+def test_a_lemlist_failure_after_the_create_does_not_blame_the_file(
+        sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from outreach_cli.errors import ApiError
+    from outreach_cli.providers.lemlist.adapter import Lemlist
+
+    def busy(self: Any, *a: Any) -> None:
+        raise ApiError("lemlist", 503, "Service Unavailable")
+
+    monkeypatch.setattr(Lemlist, "_fill", busy)
+    env = Env(sandbox, tmp_path, _doc("busy", steps=[{"type": "email", "subject": "Hi"}]))
+    (outcome,) = env.apply().outcomes
+    assert outcome.result == "failed"
+    assert "apply again with the file unchanged" in outcome.message, outcome.message
+    assert "fix the file" not in outcome.message
