@@ -117,7 +117,7 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         if p.is_dir():
             found = sorted(
                 str(f) for f in p.rglob("*")
-                if f.suffix in YAML_SUFFIXES and f.is_file()
+                if f.suffix in YAML_SUFFIXES and f.is_file() and f.name != "outreach.yaml"
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:

@@ -400,3 +400,20 @@ def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
     again = _cli(["plan", "--detailed-exitcode", "clients/acme"], tmp_path, env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "acme/" in again.stdout
+
+
+def test_with_no_path_a_command_works_on_the_whole_project(tmp_path: Path,
+                                                          sandbox: Any) -> None:
+    env = _agency(tmp_path, sandbox.url)
+    sub = tmp_path / "clients" / "beta"
+    applied = _cli(["apply", "--yes", "."], tmp_path, env)  # apply names its PATHs
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    for args in (["validate"], ["plan", "--detailed-exitcode"]):
+        result = _cli(args, sub, env)  # from a subfolder: the root, not the folder
+        assert result.returncode == 0, result.stdout + result.stderr
+    plan = _cli(["plan", "--format", "json"], sub, env)
+    assert len(json.loads(plan.stdout)["data"]["campaigns"]) == len(AGENCY)
+    bare = tmp_path / "elsewhere"
+    bare.mkdir()
+    lost = _cli(["plan"], bare.parent.parent, env)
+    assert lost.returncode == 64 and "outreach.yaml" in lost.stderr

@@ -85,7 +85,7 @@ def validate_cmd(
         from ..project import discover
         from ..validate import validate_paths
 
-        result = validate_paths(paths, keep=False, project=discover())
+        result = validate_paths(c.project_paths(paths), keep=False, project=discover())
         code = _diagnostics_code(result.diagnostics) if result.errors else 0
         out.diagnostics(result.diagnostics, result.files, result.count, code)
         if code:
@@ -113,6 +113,7 @@ def plan_cmd(
     out = c.make_output(fmt, no_color, "plan")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        paths = c.project_paths(paths)
         docs = _load(paths, out, target, exclude, session.project)
         plans.report_orphans(session, docs, out, target, exclude, paths)
         plan = _plan(docs, session, concurrency, out)
@@ -153,6 +154,7 @@ def apply_cmd(
                 plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
                                   concurrency=concurrency)
             return
+        paths = c.project_paths(paths)
         docs = _load(paths, out, target, exclude, session.project)
         # One apply at a time per state dir, from the plan to the last record.
         with apply_lock(session.state_dir, timeout_from(os.environ)):
@@ -192,6 +194,7 @@ def status_cmd(
     out = c.make_output(fmt, no_color, "status")
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
+        paths = c.project_paths(paths)
         docs = _load(paths, out, target, exclude, session.project)
 
         def row(doc: Document) -> list[Any]:

@@ -157,8 +157,28 @@ class Command(TyperCommand):
 
 # Every option that takes a value names it (FORMAT, KEY, N, PATH…) and lists its choices:
 # the help reads the same whatever the installed Typer (whose own type names change).
-Paths = typer.Argument(..., metavar="PATH...", show_default=False,
-                       help="Campaign files or folders (every *.yaml / *.yml below).")
+Paths = typer.Argument(None, metavar="[PATH]...", show_default=False,
+                       help="Campaign files or folders (every *.yaml / *.yml below); "
+                       "default: the project's root (the folder of outreach.yaml).")
+
+
+def project_paths(paths: list[str] | None) -> list[str]:
+    """The PATHs given, else the project's root (found as git finds .git): with no PATH a
+    command works on the whole project. Without a project file, naming them is required."""
+    if paths:
+        return paths
+    import os
+
+    from ..errors import UsageError
+    from ..project import PROJECT_FILE, find
+
+    root = find()
+    if root is None:
+        raise UsageError(f"name the campaign files or folders (no {PROJECT_FILE} here or above "
+                         "to take the project from)",
+                         hint="e.g. `outreach plan campaigns/`, or `outreach init` to make "
+                         "this folder a project")
+    return [os.path.relpath(root)]
 SandboxOpt = typer.Option(False, "--sandbox",
                           help="Run against the embedded emulator (no account, no network).")
 FormatOpt = typer.Option("text", "--format", "-f", metavar="FORMAT",

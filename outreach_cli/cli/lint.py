@@ -31,7 +31,7 @@ def lint_cmd(
         if spamassassin and spamassassin_path() is None:
             out.warn(spamassassin_missing().reason)
             spamassassin = False
-        result = lint_paths(paths, spamassassin=spamassassin, strict=strict)
+        result = lint_paths(c.project_paths(paths), spamassassin=spamassassin, strict=strict)
         out.diagnostics(result.diagnostics, result.files, result.count)
         if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))

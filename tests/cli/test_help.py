@@ -46,12 +46,13 @@ def test_no_raw_type_names(cmd: list[str]) -> None:
 
 def test_plan_help_exact() -> None:
     assert _help("plan") == """\
-Usage: outreach plan [OPTIONS] PATH...
+Usage: outreach plan [OPTIONS] [PATH]...
 
   Show what apply would change on each platform (reads only).
 
 Arguments:
-  PATH...  Campaign files or folders (every *.yaml / *.yml below).  [required]
+  [PATH]...  Campaign files or folders (every *.yaml / *.yml below); default:
+             the project's root (the folder of outreach.yaml).
 
 Options:
   --sandbox            Run against the embedded emulator (no account, no
