@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from .environment import DEFAULT_POLICY, EnvPolicy, reveal
+
 try:  # the C composer is several times faster on large files
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -137,9 +139,10 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
     return files, problems
 
 
-def load_file(file: str, environ: Mapping[str, str] | None = None
-              ) -> tuple[list[Source], list[Diagnostic]]:
-    """Every document of one YAML file, with the problems found reading them."""
+def load_file(file: str, environ: Mapping[str, str] | None = None,
+              policy: EnvPolicy = DEFAULT_POLICY) -> tuple[list[Source], list[Diagnostic]]:
+    """Every document of one YAML file, with the problems found reading them; `${VAR}` reads
+    `environ` as `policy` lets it."""
     env = os.environ if environ is None else environ
     try:
         size = os.stat(file).st_size
@@ -170,7 +173,7 @@ def load_file(file: str, environ: Mapping[str, str] | None = None
         if bound is not None:
             return [], [bound]
     for i, node in enumerate(nodes):
-        builder = _Builder(file, env)
+        builder = _Builder(file, env, policy)
         data = builder.build(node, ())
         src = Source(file, i, len(nodes), data, builder.positions, builder.key_positions,
                      builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1),
@@ -236,9 +239,10 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 class _Builder:
     """Turn a composed YAML node tree into plain Python values, recording positions."""
 
-    def __init__(self, file: str, env: Mapping[str, str]) -> None:
+    def __init__(self, file: str, env: Mapping[str, str], policy: EnvPolicy) -> None:
         self.file = file
         self.env = env
+        self.policy = policy
         self.base = FsPath(file).parent
         self.positions: dict[DocPath, Pos] = {}
         self.key_positions: dict[DocPath, Pos] = {}
@@ -314,13 +318,15 @@ class _Builder:
         return text
 
     def _expand(self, value: str, node: yaml.Node, path: DocPath) -> str:
-        out, used, missing = expand_vars(value, self.env)
+        out, used, missing, refused = expand_vars(value, self.env, self.policy)
         if used:
             self.env_paths.add(path)
             self.env_templates[path] = value
         for name in missing:
             self._problem(node, path, f"environment variable {name} is not set "
                                       f"(write ${{{name}:-default}} for a default)")
+        for reason in refused:
+            self._problem(node, path, reason)
         return out
 
 
@@ -353,18 +359,15 @@ def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
         return None, f"!file {rel}: cannot read: {exc}"
 
 
-def expand_env(template: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
-    """`${VAR}`, `${VAR:-default}` and `$$` in `template` as loading expands them; the names
-    of unset variables without a default are returned beside the text."""
-    text, _, missing = expand_vars(template, env)
-    return text, missing
-
-
-def expand_vars(value: str, env: Mapping[str, str]) -> tuple[str, bool, list[str]]:
+def expand_vars(value: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+                ) -> tuple[str, bool, list[str], list[str]]:
     """`${VAR}`, `${VAR:-default}` and `$$` in `value`: the result, whether a variable was
-    used, and the names of the unset variables without a default (replaced by "")."""
+    used, the names of the unset variables without a default (replaced by ""), and why each
+    variable `policy` refuses was not read (replaced by "", its value never looked at). Each
+    value read is remembered, so that every output masks it (environment.reveal)."""
     used = False
     missing: list[str] = []
+    refused: list[str] = []
 
     def sub(m: re.Match[str]) -> str:
         nonlocal used
@@ -372,14 +375,19 @@ def expand_vars(value: str, env: Mapping[str, str]) -> tuple[str, bool, list[str
             return "$"
         name, default = m.group(1), m.group(2)
         used = True
+        refusal = policy.refusal(name)
+        if refusal:
+            refused.append(refusal)
+            return ""
         if name in env:
+            reveal(env[name])
             return env[name]
         if default is not None:
             return default
         missing.append(name)
         return ""
 
-    return _ENV.sub(sub, value), used, missing
+    return _ENV.sub(sub, value), used, missing, refused
 
 
 def campaign_tree(base: FsPath) -> FsPath:

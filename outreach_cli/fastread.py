@@ -18,6 +18,7 @@ from yaml.constructor import SafeConstructor
 
 from . import documents as _docs
 from .documents import DocPath, Source, expand_vars, read_include
+from .environment import DEFAULT_POLICY, EnvPolicy
 
 try:
     from yaml import CSafeLoader as _Base
@@ -58,6 +59,7 @@ class _IncStr(str):
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     env: Mapping[str, str]
+    policy: EnvPolicy
     base: FsPath
     expanded: bool  # a value of this document came from ${VAR} or !file
     seen: set[int] | None  # ids of the nodes built so far (None: the text has no anchor)
@@ -140,9 +142,9 @@ def _str(loader: _Loader, node: yaml.Node) -> str:
         raise _Slow("tag")
     value = str(node.value)
     if "$" in value:
-        expanded, used, missing = expand_vars(value, loader.env)
-        if missing:
-            raise _Slow("unset variable")
+        expanded, used, missing, refused = expand_vars(value, loader.env, loader.policy)
+        if missing or refused:
+            raise _Slow("unset or refused variable")
         if used:
             loader.expanded = True
             out = _EnvStr(expanded)
@@ -202,7 +204,8 @@ _BUILDERS: dict[str, Any] = {
 }
 
 
-def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
+def load_fast(file: str, environ: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+              ) -> list[Source] | None:
     """Every document of `file` without positions, or None: read it with `load_file`."""
     try:
         with open(file, "rb") as fh:
@@ -214,6 +217,7 @@ def load_fast(file: str, environ: Mapping[str, str]) -> list[Source] | None:
         return None
     loader = _Loader(text)
     loader.env, loader.base, loader.expanded = environ, FsPath(file).parent, False
+    loader.policy = policy
     # The bounds load_file enforces, checked while building: nesting and list length here,
     # integer size in _int. The count of values needs no check: without aliases (refused
     # below) a file under FAST_MAX_BYTES holds fewer than MAX_VALUES (see FAST_MAX_BYTES).

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .apply import Outcome, Report
-from .documents import Source, expand_env
+from .documents import Source, expand_vars
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
 from .providers import provider_class
@@ -276,7 +276,10 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
             continue
         if s["env"] is None:
             raise PlanFileError(f"{name}: {address}: {_dotted(path)} has no source to re-read")
-        value, missing = expand_env(s["env"], env)
+        value, _, missing, refused = expand_vars(s["env"], env)
+        if refused:
+            raise PlanFileError(f"{name}: {address}: {_dotted(path)}: {refused[0]}; nothing "
+                                "was sent")
         if missing:
             raise PlanFileError(f"{name}: {address}: {_dotted(path)} comes from "
                                 f"{', '.join(missing)}, which is not set; nothing was sent",

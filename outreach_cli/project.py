@@ -31,14 +31,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .environment import OUTREACH_OWN, EnvPolicy
 from .errors import OutreachError
 
 PROJECT_FILE = "outreach.yaml"
 STATE_DIR = ".outreach"
 PROVIDERS = ("sendkit", "lemlist", "puffle")
 # The variables outreach reads for itself, never expandable into a campaign by `${VAR}`.
-OWN_VARIABLES = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY",
-                 "PUFFLE_API_KEY", "OUTREACH_*", "GITHUB_TOKEN", "ACTIONS_*")
+OWN_VARIABLES = OUTREACH_OWN
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -115,6 +115,11 @@ class Project:
     def denied_variables(self) -> tuple[str, ...]:
         """`${VAR}` names no campaign may read: outreach's own and every workspace's key."""
         return OWN_VARIABLES + tuple(w.key_env for w in self.workspaces)
+
+    def env_policy(self) -> EnvPolicy:
+        """What `${VAR}` in this project's campaign files may read: `env.allow` (none: any),
+        never outreach's own variables nor a workspace's key variable."""
+        return EnvPolicy(allow=self.env_allow, deny=tuple(w.key_env for w in self.workspaces))
 
     def env_allowed(self, name: str) -> bool:
         if any(fnmatch.fnmatchcase(name, p) for p in self.denied_variables()):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
+from .environment import DEFAULT_POLICY, EnvPolicy
 from .fastread import load_fast
 from .fastschema import compiled
 from .providers import PROVIDERS, provider_class
@@ -137,7 +138,8 @@ def _validator(provider: str) -> Any:
 
 
 def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None, *,
-                   keep: bool = True, project: Project | None = None) -> Result:
+                   keep: bool = True, project: Project | None = None,
+                   policy: EnvPolicy | None = None) -> Result:
     """Load and check every campaign document under `paths`.
 
     Each file is first read on the fast path (C loader, no positions); only a file with a
@@ -147,8 +149,12 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     With a `project` that binds folders to workspaces, each document gets its workspace (a
     file outside every bound folder is an error at its first line), and two documents of one
     workspace naming the same campaign are an error naming both files and lines.
+    `${VAR}` reads `environ` as `policy` lets it; by default as the project's file says
+    (`Project.env_policy`), else only outreach's own variables refused.
     """
     env = os.environ if environ is None else environ
+    if policy is None:
+        policy = project.env_policy() if project is not None else DEFAULT_POLICY
     files, diagnostics = expand_paths(paths)
     documents: list[Document] = []
     count = 0
@@ -158,9 +164,9 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     named: dict[tuple[str, str], Document] = {}  # (workspace, name) → the first to name it
     for file in files:
         before = len(diagnostics)
-        docs = _check_fast(file, env)
+        docs = _check_fast(file, env, policy)
         if docs is None:
-            docs, problems = _check_positioned(file, env)
+            docs, problems = _check_positioned(file, env, policy)
             diagnostics.extend(problems)
         if project is not None and project.bound:
             docs = _bind(docs, project, diagnostics)
@@ -232,9 +238,10 @@ def _same_name(doc: Document, named: dict[tuple[str, str], Document],
         code="duplicate-name"))
 
 
-def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
+def _check_fast(file: str, env: Mapping[str, str],
+                policy: EnvPolicy) -> list[Document] | None:
     """The file's documents if every one passes without a single diagnostic, else None."""
-    sources = load_fast(file, env)
+    sources = load_fast(file, env, policy)
     if sources is None:
         return None
     docs = []
@@ -251,11 +258,11 @@ def _check_fast(file: str, env: Mapping[str, str]) -> list[Document] | None:
     return docs
 
 
-def _check_positioned(file: str,
-                      env: Mapping[str, str]) -> tuple[list[Document], list[Diagnostic]]:
+def _check_positioned(file: str, env: Mapping[str, str],
+                      policy: EnvPolicy) -> tuple[list[Document], list[Diagnostic]]:
     docs: list[Document] = []
     out: list[Diagnostic] = []
-    sources, problems = load_file(file, env)
+    sources, problems = load_file(file, env, policy)
     out.extend(problems)
     if problems and any(d.severity == "error" and d.path == "" for d in problems):
         return docs, out

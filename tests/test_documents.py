@@ -171,8 +171,8 @@ def test_missing_variable_is_a_diagnostic_naming_it(tmp_path: Path):
 
 
 def test_os_environ_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OUTREACH_TEST_SECRET", "from-env")
-    f = write(tmp_path / "c.yaml", "secret: ${OUTREACH_TEST_SECRET}\n")
+    monkeypatch.setenv("TEST_SECRET_FROM_ENV", "from-env")
+    f = write(tmp_path / "c.yaml", "secret: ${TEST_SECRET_FROM_ENV}\n")
     sources, problems = load_file(f)
     assert problems == []
     assert sources[0].data == {"secret": "from-env"}
