@@ -230,7 +230,9 @@ def interactive() -> bool:
 
 def setup_logging(verbose: bool) -> None:
     if verbose:
-        logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
+        from ..output.sanitize import safe
+
+        logging.basicConfig(stream=safe(sys.stderr), level=logging.WARNING,
                             format="%(message)s")
         logging.getLogger("outreach").setLevel(logging.DEBUG)
 
@@ -297,11 +299,15 @@ def guard(out: Output | None, verbose: bool = False) -> Iterator[None]:
         if verbose:
             import traceback
 
-            traceback.print_exc()
+            from ..output.sanitize import safe
+
+            traceback.print_exc(file=safe(sys.stderr))
         if out is not None:
             out.failure(exc)
         else:
-            typer.echo(f"error: {exc.message}", err=True)
+            from ..output.sanitize import safe
+
+            print(f"error: {exc.message}", file=safe(sys.stderr))
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt as exc:
         code = _interrupt_code(exc)

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +28,7 @@ from .leads import LeadViews
 from .markdown import diagnostics_markdown, github_annotation, plan_markdown
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 from .progress import Ticker
+from .sanitize import SafeConsole, Trusted, csv_cell, safe
 
 UNLIMITED = 1_000_000  # columns of a pipe: no table is cut, no line wrapped
 
@@ -48,7 +48,9 @@ class Output(LeadViews):
             kw["color_system"] = None
         if color is True:
             kw["force_terminal"] = True
-        self.out = Console(file=stdout or sys.stdout, **kw)
+        # Every byte goes through a SafeStream: text that did not come from outreach never
+        # drives the terminal, and no value read from the environment is shown (sanitize.py).
+        self.out = SafeConsole(file=safe(stdout or sys.stdout), **kw)
         # Laid out for a width only when there is one: a terminal's, or one given. Piped or
         # redirected with no COLUMNS (cron, CI, `| grep`), nothing is cut or wrapped: tables
         # keep full rows and each message stays one line.
@@ -56,7 +58,7 @@ class Output(LeadViews):
             self.out.width if self.out.is_terminal else None)
         if width is None and not self.out.is_terminal and "COLUMNS" not in os.environ:
             self.out.width = UNLIMITED
-        self.err = Console(file=stderr or sys.stderr, stderr=stderr is None, **kw)
+        self.err = SafeConsole(file=safe(stderr or sys.stderr), stderr=stderr is None, **kw)
         # Messages on a terminal wrap between words (left to the terminal, a long warning was
         # cut mid-word at 80 columns); piped or in a CI log, each message stays one line.
         self.err.soft_wrap = not self.err.is_terminal
@@ -158,7 +160,10 @@ class Output(LeadViews):
     def start_counter(self, total: int, verb: str) -> None:
         """A live "12/200 read, 9 s" on stderr while a long run waits, on a terminal only."""
         self.stop_counter()
-        stream = self.err.file if self.err.is_terminal else None
+        # The ticker writes only its own count and codes: the terminal itself, not the
+        # SafeStream (which would show its carriage return and erase code escaped).
+        raw = getattr(self.err.file, "stream", self.err.file)
+        stream = raw if self.err.is_terminal else None
         self._ticker = Ticker(stream, total, verb).start()
 
     def count(self, n: int = 1) -> None:
@@ -212,8 +217,8 @@ class Output(LeadViews):
             print(plan_markdown(plan, warnings=self._warnings), file=self.out.file)
         elif any(id(cp) in self._printed for cp in plan.campaigns):
             # Streamed by prepare(): what is left (if any), then the tally.
-            self.out.file.write("".join(self._campaign_text(cp) for cp in plan.campaigns
-                                        if id(cp) not in self._printed))
+            self.out.file.write(Trusted("".join(  # rendered by rich (SafeConsole)
+                self._campaign_text(cp) for cp in plan.campaigns if id(cp) not in self._printed)))
             self.out.print(Text(tally_line(plan), style="bold"))
         else:
             # One print for the whole plan: rich's per-call overhead was most of the rendering.
@@ -297,15 +302,16 @@ class Output(LeadViews):
         return bar()
 
     def csv(self, columns: list[str], rows: Iterable[list[Any]]) -> None:
-        """Rows as CSV on stdout (None as an empty cell)."""
+        """Rows as CSV on stdout (None as an empty cell; a cell a spreadsheet would run as a
+        formula made text, sanitize.csv_cell)."""
         import csv as csvmod
 
         writer = csvmod.writer(self.out.file, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([csv_cell(c) for c in columns])
         for r in rows:
             # true/false as JSON and the platforms write them, not Python's True/False.
             writer.writerow(["" if c is None else ("true" if c else "false")
-                             if isinstance(c, bool) else c for c in r])
+                             if isinstance(c, bool) else csv_cell(c) for c in r])
 
     def events(self, events: list[dict[str, Any]]) -> None:
         """The sandbox's event log: one line each (time, platform, event, campaign, details),

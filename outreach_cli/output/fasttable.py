@@ -17,6 +17,8 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from .sanitize import Trusted, escape, unsafe
+
 # The escape codes rich writes for its table theme's title (italic) and header (bold) styles.
 _ITALIC, _BOLD, _RESET = "\x1b[3m", "\x1b[1m", "\x1b[0m"
 _STYLED_SYSTEMS = ("standard", "256", "truecolor")  # not "windows": rich's legacy console
@@ -39,11 +41,12 @@ def styled(console: Any) -> bool:
 def measure(columns: Sequence[str], rows: Iterable[Sequence[str]],
             widths: list[int] | None = None) -> list[int] | None:
     """The columns' widths over `rows` (added to `widths` when given, for rows read in
-    parts), or None when a cell needs rich (a line break, tab or escape in it)."""
+    parts), or None when a cell needs rich (a line break, tab, or a character the sanitiser
+    escapes: rich's output is escaped by SafeConsole)."""
     widths = widths if widths is not None else [cell_len(c) for c in columns]
     for row in rows:
         for i, cell in enumerate(row):
-            if "\n" in cell or "\t" in cell or "\r" in cell or "\x1b" in cell:
+            if "\n" in cell or "\t" in cell or unsafe(cell):
                 return None
             n = len(cell) if cell.isascii() else cell_len(cell)
             if n > widths[i]:
@@ -59,21 +62,23 @@ def fits(console: Any, title: str, widths: Sequence[int]) -> bool:
             or not console.encoding.lower().startswith("utf"):
         return False  # a legacy Windows console, or an ASCII box: rich's job
     total = sum(widths) + 3 * len(widths) + 1
-    return bool(widths) and total <= console.width and cell_len(title) <= total
+    return bool(widths) and total <= console.width and cell_len(escape(title)) <= total
 
 
 def draw(title: str, columns: Sequence[str], widths: list[int],
          rows: Iterable[Sequence[str]], *, styled: bool = False) -> Iterator[str]:
     """The table's lines (each with its newline), a row at a time; `styled`: as on a
-    terminal."""
+    terminal. The cells are those `measure` passed; the title is escaped here, and the lines
+    that carry a style code are `Trusted` (written as they are by the SafeStream)."""
     bars = ["━" * (w + 2) for w in widths]
+    title = escape(title)
     if title:
-        yield (_ITALIC + title + _RESET if styled else title) + "\n"
+        yield Trusted(_ITALIC + title + _RESET + "\n") if styled else title + "\n"
     yield "┏" + "┳".join(bars) + "┓\n"
     if styled:
-        yield "┃" + "┃".join(
+        yield Trusted("┃" + "┃".join(
             _bold(" ") + _bold(c + " " * (w - cell_len(c))) + _bold(" ")
-            for c, w in zip(columns, widths, strict=True)) + "┃\n"
+            for c, w in zip(columns, widths, strict=True)) + "┃\n")
     else:
         yield _row(columns, widths, "┃") + "\n"
     yield "┡" + "╇".join(bars) + "┩\n"
