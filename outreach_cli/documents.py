@@ -77,6 +77,24 @@ class Source:
     positioned: bool = True  # False: read on the fast path, `positions` left empty
     reread: bool = False  # not positioned: read the positions from the file when asked
 
+    @property
+    def env_values(self) -> tuple[str, ...]:
+        """The values read (in whole or part) from the environment, each scalar and each
+        variable's part of it: masked in every message and output that could show them."""
+        out: list[str] = []
+        for path in self.env_paths:
+            cur = self.data
+            for p in path:
+                try:
+                    cur = cur[p]
+                except (KeyError, IndexError, TypeError):
+                    cur = None
+                    break
+            if isinstance(cur, str) and cur:
+                out.append(cur)
+                out.extend(_env_parts(self.env_templates.get(path, ""), cur))
+        return tuple(dict.fromkeys(out))
+
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
         if not self.positioned and self.reread:
@@ -101,6 +119,17 @@ class Source:
             self.positions, self.key_positions, self.start = (
                 again.positions, again.key_positions, again.start)
         self.positioned = True
+
+
+def _env_parts(template: str, value: str) -> list[str]:
+    """What each `${VAR}` of `template` stands for in `value`, its expansion."""
+    pattern, pos = "", 0
+    for m in _ENV.finditer(template):
+        pattern += re.escape(template[pos:m.start()])
+        pattern += re.escape("$") if m.group(0) == "$$" else "(.*?)"
+        pos = m.end()
+    found = re.fullmatch(pattern + re.escape(template[pos:]), value, re.S) if pattern else None
+    return [g for g in found.groups() if g] if found else []
 
 
 def format_path(path: Iterable[str | int]) -> str:

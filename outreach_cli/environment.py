@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # The variables outreach itself reads (its keys, its settings, the CI runner's token): never
@@ -102,3 +103,41 @@ def forget_all() -> None:
     with _lock:
         _revealed.clear()
         _pattern = None
+
+
+# -- import: a value the platform holds that is a variable's value ------------------------------
+
+# Variables no campaign takes its values from: their values (paths, a locale, the terminal) are
+# not looked for in what import writes.
+NOT_SECRETS = ("PATH", "HOME", "PWD", "OLDPWD", "SHELL", "TERM", "TERM_*", "COLORTERM", "LANG",
+               "LANGUAGE", "LC_*", "USER", "LOGNAME", "HOSTNAME", "MAIL", "TMPDIR", "TEMP", "TMP",
+               "EDITOR", "VISUAL", "PAGER", "SHLVL", "_", "PS1", "TZ", "DISPLAY", "XDG_*",
+               "SSH_*", "PYTHON*", "PYTEST_*", "VIRTUAL_ENV", "PIP_*", "COLUMNS", "LINES")
+
+
+def references(environ: Mapping[str, str],
+               policy: EnvPolicy = DEFAULT_POLICY) -> dict[str, tuple[str, bool]]:
+    """Each value of `environ` worth looking for (at least MIN_MASKED characters, not one of
+    NOT_SECRETS) → (the variable holding it, whether `policy` lets a campaign file read it)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for name, value in sorted(environ.items()):
+        if len(value) >= MIN_MASKED and not _first(name, NOT_SECRETS) and value not in out:
+            out[value] = (name, not policy.refusal(name))
+    return out
+
+
+def hide(text: str, values: tuple[str, ...]) -> str:
+    """`text` with each of `values` (a document's values from the environment) replaced by
+    MASK: a long one wherever it stands, a short one (under MIN_MASKED) only quoted, as
+    messages quote values ('1', "1")."""
+    if not text:
+        return text
+    for value in sorted(values, key=len, reverse=True):
+        if not value:
+            continue
+        if len(value) >= MIN_MASKED:
+            text = text.replace(value, MASK)
+        else:
+            for quoted in (repr(value), '"' + value + '"'):
+                text = text.replace(quoted, MASK)
+    return text

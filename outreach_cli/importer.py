@@ -11,7 +11,9 @@ import copy
 import fnmatch
 import importlib
 import json
+import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from types import ModuleType
@@ -19,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .environment import DEFAULT_POLICY, MASK, EnvPolicy, references
 from .errors import OutreachError
 from .providers.base import Provider, Remote
 from .state import State
@@ -67,11 +70,16 @@ def campaign_of(provider: Provider, remote: Remote) -> dict[str, Any]:
     return dict(pruned)
 
 
-def render(provider: Provider, remote: Remote, key: str, schema_ref: str) -> Imported:
-    """The campaign file of `remote`, its long bodies as `!file` includes."""
+def render(provider: Provider, remote: Remote, key: str, schema_ref: str,
+           secrets: Secrets | None = None) -> Imported:
+    """The campaign file of `remote`, its long bodies as `!file` includes; a value that is an
+    environment variable's value (`secrets`) written as its `${VAR}`, never in clear."""
     info = knowledge(provider)
     campaign = campaign_of(provider, remote)
     files: dict[str, str] = {}
+    found: list[tuple[str, str, bool]] = []
+    if secrets is not None:
+        campaign = secrets.hide(campaign, (), found)
     campaign = _externalise(campaign, (), info.LONG_BODIES, key, files)
     doc: dict[str, Any] = {"provider": provider.name, "key": key, "id": remote.id}
     status = file_status(provider, remote.status)
@@ -89,9 +97,53 @@ def render(provider: Provider, remote: Remote, key: str, schema_ref: str) -> Imp
         lines.append("# Add the ones you manage here (secrets as \"${VAR}\"); until then they "
                      "are left as they are.")
     lines.extend(f"# {n}" for n in info.notes(remote))
+    for dotted, name, allowed in found:
+        if not allowed:
+            lines.append(f"# {dotted} held the value of {name}, which a campaign file may not "
+                         f"read: written as \"{MASK}\"; set it before you apply.")
     body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
     return Imported(key, f"{key}.yaml", "\n".join(lines) + "\n" + body, files)
+
+
+class EnvTemplate(str):
+    """A value written as a `${VAR}` template (its literal `$` already doubled)."""
+
+
+class Secrets:
+    """The values of the environment's variables (environment.references), to be written as
+    their `${VAR}` (outreach's rule: import never writes a value the environment holds in
+    clear), or as MASK when the variable is one a campaign file may not read."""
+
+    def __init__(self, environ: Mapping[str, str], policy: EnvPolicy) -> None:
+        self.refs = references(environ, policy)
+        self.pattern = re.compile("|".join(
+            re.escape(v) for v in sorted(self.refs, key=len, reverse=True))) if self.refs else None
+
+    def strip(self, text: str) -> str:
+        """`text` without any of the values (for a key made from a name)."""
+        return self.pattern.sub(" ", text) if self.pattern else text
+
+    def hide(self, value: Any, path: tuple[str | int, ...],
+             found: list[tuple[str, str, bool]]) -> Any:
+        if isinstance(value, dict):
+            return {k: self.hide(v, (*path, k), found) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.hide(v, (*path, i), found) for i, v in enumerate(value)]
+        if not isinstance(value, str) or self.pattern is None or \
+                self.pattern.search(value) is None:
+            return value
+        parts, pos, denied = [], 0, False
+        dotted = "campaign." + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                                       for p in path).lstrip(".")
+        for m in self.pattern.finditer(value):
+            name, allowed = self.refs[m.group(0)]
+            found.append((dotted, name, allowed))
+            denied = denied or not allowed
+            parts += [value[pos:m.start()].replace("$", "$$"), "${" + name + "}"]
+            pos = m.end()
+        parts.append(value[pos:].replace("$", "$$"))
+        return MASK if denied else EnvTemplate("".join(parts))
 
 
 def slug(name: str, taken: set[str]) -> str:
@@ -209,7 +261,7 @@ def _externalise(value: Any, path: tuple[str | int, ...], patterns: tuple[str, .
     if isinstance(value, list):
         return [_externalise(v, (*path, i), patterns, key, files) for i, v in enumerate(value)]
     dotted = ".".join(str(p) for p in path if not isinstance(p, int))
-    if isinstance(value, str) and value.strip() and \
+    if isinstance(value, str) and value.strip() and not isinstance(value, EnvTemplate) and \
             any(fnmatch.fnmatchcase(dotted, p) for p in patterns):
         where = "-".join(str(p) for p in path)
         ext = "html" if re.search(r"<[a-zA-Z][^>]*>", value) else "txt"
@@ -235,15 +287,26 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _template(dumper: yaml.SafeDumper, value: EnvTemplate) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"')
+
+
 _Dumper.add_representer(FileRef, _file_ref)
+_Dumper.add_representer(EnvTemplate, _template)
 _Dumper.add_representer(str, _str)
 
 
 def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
-                     force: bool = False, connection: str | None = None) -> list[str]:
+                     force: bool = False, connection: str | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     policy: EnvPolicy = DEFAULT_POLICY,
+                     warn: Callable[[str], None] | None = None) -> list[str]:
     """Read every campaign (all of the workspace when `ids` is empty), then write their files.
     Nothing is written unless every campaign could be read. `connection`: the project
-    workspace they come from (its addresses in state are workspace/key)."""
+    workspace they come from (its addresses in state are workspace/key). A value of one of
+    `environ`'s variables is written as its `${VAR}`, or as MASK with a warning when `policy`
+    refuses it."""
+    secrets = Secrets(os.environ if environ is None else environ, policy)
     ids = ids or list_ids(provider)
     remotes = []
     for cid in dict.fromkeys(ids):
@@ -259,8 +322,12 @@ def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: 
     rel, schema_path, schema_text = schema_file(out_dir, provider.name)
     items = []
     for remote in remotes:
-        key = known.get(remote.id) or slug(remote.name, taken)
-        items.append(render(provider, remote, key, rel))
+        key = known.get(remote.id) or slug(secrets.strip(remote.name), taken)
+        item = render(provider, remote, key, rel, secrets)
+        if warn is not None and f"\"{MASK}\"; set it" in item.text:
+            warn(f"{item.path}: a value the platform holds is a variable outreach may not "
+                 f"write into a campaign: written as \"{MASK}\" (see the file's comments)")
+        items.append(item)
     written = write(out_dir, items, force=force)
     target = FsPath(schema_path)
     if not target.exists() or target.read_text("utf-8") != schema_text:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .diff import diff, ignored, pop_path
+from .environment import MASK
 from .errors import ApiError, ExitCode, KeyRefusedError, OutreachError
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict, json_copy
 from .state import State
@@ -60,6 +61,11 @@ class CampaignPlan:
     @property
     def name(self) -> str:
         return str(self.doc.campaign.get("name") or (self.remote.name if self.remote else ""))
+
+    @property
+    def name_sensitive(self) -> bool:
+        """Whether the name came from the environment (shown as "(sensitive)")."""
+        return self.doc.campaign.get("name") is not None and "name" in self.doc.env_fields
 
 
 @dataclass(frozen=True)
@@ -175,15 +181,31 @@ def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> Campaign
             cp = replace(cp, moved=moved, notes=(
                 f"moved from {moved} (moved_from in the file): apply moves state's record "
                 f"to {doc.address}", *cp.notes))
-        return cp
+        return hide_values(cp)
     except ApiError as exc:
         if exc.status == 401:
             raise  # the key, not this campaign: build() says it once
         hint = f" ({exc.hint})" if exc.hint else ""
-        return CampaignPlan(doc, "error", error=exc.message + hint)
+        return CampaignPlan(doc, "error", error=doc.hide(exc.message + hint))
     except OutreachError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
-        return CampaignPlan(doc, "error", error=exc.message + hint)
+        return CampaignPlan(doc, "error", error=doc.hide(exc.message + hint))
+
+
+def hide_values(cp: CampaignPlan) -> CampaignPlan:
+    """The plan with the document's values from the environment masked in its free text:
+    notes, the error, the verdicts' reasons, remedies and notes."""
+    doc = cp.doc
+    if not doc.env_values:
+        return cp
+    changes = tuple(replace(pc, note=doc.hide(pc.note), verdict=replace(
+        pc.verdict, reason=doc.hide(pc.verdict.reason), remedy=doc.hide(pc.verdict.remedy),
+        note=doc.hide(pc.verdict.note))) for pc in cp.changes)
+    lifecycle = replace(cp.lifecycle, blocked=doc.hide(cp.lifecycle.blocked),
+                        remedy=doc.hide(cp.lifecycle.remedy))
+    return replace(cp, changes=changes, lifecycle=lifecycle,
+                   notes=tuple(doc.hide(n) for n in cp.notes),
+                   error=doc.hide(cp.error) if cp.error else cp.error)
 
 
 def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | None, list[str]]:
@@ -205,15 +227,16 @@ def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | N
     if not name:
         return None, notes
     found = provider.find_by_name(str(name))
+    shown = MASK if "name" in doc.env_fields else repr(name)
     if len(found) > 1:
         ids = ", ".join(r.id for r in found)
         raise OutreachError(f"{doc.address}: {len(found)} {provider.title} campaigns are named "
-                            f"{name!r} ({ids})", hint="pin the right one with `id:` in the file")
+                            f"{shown} ({ids})", hint="pin the right one with `id:` in the file")
     if found:
         owner = bound_elsewhere(state, doc, found[0].id)
         if owner is not None:
             raise OutreachError(
-                f"{doc.address}: the {provider.title} campaign named {name!r} ({found[0].id}) "
+                f"{doc.address}: the {provider.title} campaign named {shown} ({found[0].id}) "
                 f"is managed by {owner} (state records it); a second file never takes it over",
                 hint="give this file's campaign its own name, or move the key with "
                 f"`outreach state mv {owner} {doc.address}` if this file replaces that one")

@@ -7,7 +7,7 @@ list). No terminal code: `output/preview.py` renders the `Preview`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import templates as t
@@ -197,6 +197,11 @@ def build(doc: Document, recipients: Sequence[Recipient], source: str, *,
     messages = [_render(r, e, table) for r in chosen for e in mails]
     gaps = _gaps(messages, mails, chosen, table)
     problems = check_copy(doc.source, doc.provider, custom_columns(doc.provider, recipients))
+    if doc.env_values:  # copy from the environment is shown as "(sensitive)", as plans show it
+        messages = [replace(m, subject=doc.hide(m.subject) if m.subject else m.subject,
+                            body=doc.hide(m.body), text=doc.hide(m.text)) for m in messages]
+        gaps = [replace(g, example=doc.hide(g.example)) for g in gaps]
+        problems = [replace(d, message=doc.hide(d.message)) for d in problems]
     return Preview(doc.address, source, len(chosen), tuple(messages), tuple(gaps),
                    tuple(rejected), tuple(sorted(problems, key=Diagnostic.sort_key)))
 

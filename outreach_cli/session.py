@@ -8,6 +8,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from .environment import reveal
 from .errors import MissingKeyError, OutreachError
 from .http import RATE_LIMIT_VAR, Api
 from .project import Project, ProjectError, Workspace, discover
@@ -154,6 +155,7 @@ class Session:
         key = self.env.get(var, "")
         if not key:
             raise MissingKeyError(cls.title, var)
+        reveal(key)  # a server that echoes it back is masked like any value from the environment
         return key
 
     def workspace(self, name: str) -> str:

@@ -6,14 +6,14 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
-from .environment import DEFAULT_POLICY, EnvPolicy
+from .environment import DEFAULT_POLICY, EnvPolicy, hide
 from .fastread import load_fast
 from .fastschema import compiled
 from .providers import PROVIDERS, provider_class
@@ -58,6 +58,15 @@ class Document:
     def connection(self) -> str:
         """What the session connects with: the workspace's name, or the platform's."""
         return self.workspace or self.provider
+
+    @property
+    def env_values(self) -> tuple[str, ...]:
+        """The document's values from the environment (Source.env_values)."""
+        return self.source.env_values
+
+    def hide(self, text: str) -> str:
+        """`text` with the document's values from the environment masked."""
+        return hide(text, self.env_values)
 
     @property
     def env_fields(self) -> frozenset[str]:
@@ -284,7 +293,16 @@ def _stub(file: str, index: int) -> Source:
 
 
 def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
-    """Schema + provider rules for one document."""
+    """Schema + provider rules for one document; no message shows a value that came from the
+    environment (the schema's messages quote the value they refuse)."""
+    doc, out = _check_source(src)
+    values = src.env_values if src.env_paths else ()
+    if values:
+        out = [replace(d, message=hide(d.message, values)) for d in out]
+    return doc, out
+
+
+def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     out: list[Diagnostic] = []
 
     def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False,

@@ -49,6 +49,9 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     # install reads the shell's rc file).
     (tmp_path / ".home").mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(tmp_path / ".home"))
+    from outreach_cli.environment import forget_all
+
+    forget_all()  # the values a previous test read from the environment are not masked here
     yield
     while OPEN:
         OPEN.pop().close()

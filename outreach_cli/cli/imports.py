@@ -54,7 +54,9 @@ def import_cmd(
     c.setup_logging(verbose)
     with c.guard(out, verbose), Session(sandbox=sandbox, project=project) as session:
         written = import_campaigns(session.provider(provider), session.state, list(ids or []),
-                                   out_dir, force=force, connection=ws.name if ws else None)
+                                   out_dir, force=force, connection=ws.name if ws else None,
+                                   environ=session.env, policy=session.project.env_policy(),
+                                   warn=out.warn)
         for path in written:
             out.info(f"wrote {path}")
         out.info(f"{len(written)} campaign(s) imported into {out_dir}; check them with: "

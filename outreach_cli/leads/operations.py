@@ -338,4 +338,6 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
     if remote is None:
         raise OutreachError(f"{doc.address} has no remote campaign yet",
                             hint=f"create it first: outreach apply {path}")
+    if doc.env_values:  # a name from the environment is shown as "(sensitive)"
+        remote = replace(remote, name=doc.hide(remote.name))
     return prov, remote

@@ -82,9 +82,10 @@ def campaign_diff(cp: CampaignPlan) -> list[str]:
         return [f"! error: {cp.error}"]
     out: list[str] = []
     if cp.action == "create":
-        out.append(f"+ create {cp.doc.provider} campaign {show(cp.name)}")
+        out.append(f"+ create {cp.doc.provider} campaign {show(cp.name, cp.name_sensitive)}")
     if cp.adopt and cp.remote is not None:
-        out.append(f"+ adopt {cp.doc.provider} campaign {show(cp.name)} ({cp.remote.id})")
+        out.append(f"+ adopt {cp.doc.provider} campaign {show(cp.name, cp.name_sensitive)} "
+                   f"({cp.remote.id})")
     for pc in cp.changes:
         out.extend(change_diff(pc))
     for act in cp.lifecycle.actions:

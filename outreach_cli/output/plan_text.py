@@ -212,10 +212,11 @@ def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
     if cp.action == "error":
         lines.extend(prose("    error: ", str(cp.error), "red", width))
         return lines
+    name = show(cp.name, cp.name_sensitive)
     if cp.action == "create":
-        lines.append(Text(f"    create {cp.doc.provider} campaign {show(cp.name)}", style="green"))
+        lines.append(Text(f"    create {cp.doc.provider} campaign {name}", style="green"))
     if cp.adopt and cp.remote is not None:
-        lines.append(Text(f"    adopt {cp.doc.provider} campaign {show(cp.name)} "
+        lines.append(Text(f"    adopt {cp.doc.provider} campaign {name} "
                           f"({cp.remote.id})", style="yellow"))
     for pc in cp.changes:
         lines.extend(change_lines(pc, width))
