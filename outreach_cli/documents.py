@@ -7,7 +7,6 @@ Loading never stops at the first problem: every unreadable document is reported 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .environment import DEFAULT_POLICY, EnvPolicy, reveal
+from .environment import DEFAULT_POLICY, EnvPolicy, env_parts, expand_vars
 
 try:  # the C composer is several times faster on large files
     from yaml import CSafeLoader as _Loader
@@ -34,7 +33,6 @@ MAX_DEPTH = 64  # nesting of mappings and lists
 MAX_LIST = 2_000  # items of one list
 MAX_INT = 2**53  # |integer|: what a JSON number carries exactly
 
-_ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 YAML_SUFFIXES = (".yaml", ".yml")
 NO_SUCH_PATH = "no-such-path"  # a PATH argument naming nothing: a usage error (exit 64)
 
@@ -92,7 +90,7 @@ class Source:
                     break
             if isinstance(cur, str) and cur:
                 out.append(cur)
-                out.extend(_env_parts(self.env_templates.get(path, ""), cur))
+                out.extend(env_parts(self.env_templates.get(path, ""), cur))
         return tuple(dict.fromkeys(out))
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
@@ -119,17 +117,6 @@ class Source:
             self.positions, self.key_positions, self.start = (
                 again.positions, again.key_positions, again.start)
         self.positioned = True
-
-
-def _env_parts(template: str, value: str) -> list[str]:
-    """What each `${VAR}` of `template` stands for in `value`, its expansion."""
-    pattern, pos = "", 0
-    for m in _ENV.finditer(template):
-        pattern += re.escape(template[pos:m.start()])
-        pattern += re.escape("$") if m.group(0) == "$$" else "(.*?)"
-        pos = m.end()
-    found = re.fullmatch(pattern + re.escape(template[pos:]), value, re.S) if pattern else None
-    return [g for g in found.groups() if g] if found else []
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -359,7 +346,7 @@ class _Builder:
         return out
 
 
-# -- `!file` and `${VAR}`: the one place both readers (positioned and fast) resolve them ---------
+# -- `!file`: the one place both readers (positioned and fast) resolve it (`${VAR}`: environment.py)
 
 def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
     """The text of `!file raw` relative to `base`, or None and the problem."""
@@ -386,37 +373,6 @@ def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
                       f"{base.as_posix() or '.'})")
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"!file {rel}: cannot read: {exc}"
-
-
-def expand_vars(value: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
-                ) -> tuple[str, bool, list[str], list[str]]:
-    """`${VAR}`, `${VAR:-default}` and `$$` in `value`: the result, whether a variable was
-    used, the names of the unset variables without a default (replaced by ""), and why each
-    variable `policy` refuses was not read (replaced by "", its value never looked at). Each
-    value read is remembered, so that every output masks it (environment.reveal)."""
-    used = False
-    missing: list[str] = []
-    refused: list[str] = []
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal used
-        if m.group(0) == "$$":
-            return "$"
-        name, default = m.group(1), m.group(2)
-        used = True
-        refusal = policy.refusal(name)
-        if refusal:
-            refused.append(refusal)
-            return ""
-        if name in env:
-            reveal(env[name])
-            return env[name]
-        if default is not None:
-            return default
-        missing.append(name)
-        return ""
-
-    return _ENV.sub(sub, value), used, missing, refused
 
 
 def campaign_tree(base: FsPath) -> FsPath:

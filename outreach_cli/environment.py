@@ -1,4 +1,4 @@
-"""What a campaign file may read from the environment, and the values it read.
+"""What a campaign file may read from the environment (`${VAR}`), and the values it read.
 
 `${VAR}` reads a variable only if the `EnvPolicy` given to the reader lets it: the keys outreach
 itself reads are never expandable into a campaign (a pull request's file could otherwise send
@@ -59,6 +59,50 @@ class EnvPolicy:
 
 
 DEFAULT_POLICY = EnvPolicy()
+
+_ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_vars(value: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+                ) -> tuple[str, bool, list[str], list[str]]:
+    """`${VAR}`, `${VAR:-default}` and `$$` in `value`: the result, whether a variable was
+    used, the names of the unset variables without a default (replaced by ""), and why each
+    variable `policy` refuses was not read (replaced by "", its value never looked at). Each
+    value read is remembered, so that every output masks it (environment.reveal)."""
+    used = False
+    missing: list[str] = []
+    refused: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal used
+        if m.group(0) == "$$":
+            return "$"
+        name, default = m.group(1), m.group(2)
+        used = True
+        refusal = policy.refusal(name)
+        if refusal:
+            refused.append(refusal)
+            return ""
+        if name in env:
+            reveal(env[name])
+            return env[name]
+        if default is not None:
+            return default
+        missing.append(name)
+        return ""
+
+    return _ENV.sub(sub, value), used, missing, refused
+
+
+def env_parts(template: str, value: str) -> list[str]:
+    """What each `${VAR}` of `template` stands for in `value`, its expansion."""
+    pattern, pos = "", 0
+    for m in _ENV.finditer(template):
+        pattern += re.escape(template[pos:m.start()])
+        pattern += re.escape("$") if m.group(0) == "$$" else "(.*?)"
+        pos = m.end()
+    found = re.fullmatch(pattern + re.escape(template[pos:]), value, re.S) if pattern else None
+    return [g for g in found.groups() if g] if found else []
 
 
 def _first(name: str, patterns: tuple[str, ...]) -> str:

@@ -17,8 +17,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from . import documents as _docs
-from .documents import DocPath, Source, expand_vars, read_include
-from .environment import DEFAULT_POLICY, EnvPolicy
+from .documents import DocPath, Source, read_include
+from .environment import DEFAULT_POLICY, EnvPolicy, expand_vars
 
 try:
     from yaml import CSafeLoader as _Base

@@ -16,7 +16,8 @@ from typing import Any
 
 from . import __version__
 from .apply import Outcome, Report
-from .documents import Source, expand_vars
+from .documents import Source
+from .environment import expand_vars
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
 from .providers import provider_class

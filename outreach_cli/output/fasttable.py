@@ -17,7 +17,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from .sanitize import Trusted, escape, unsafe
+from .sanitize import Trusted, escape
 
 # The escape codes rich writes for its table theme's title (italic) and header (bold) styles.
 _ITALIC, _BOLD, _RESET = "\x1b[3m", "\x1b[1m", "\x1b[0m"
@@ -46,7 +46,7 @@ def measure(columns: Sequence[str], rows: Iterable[Sequence[str]],
     widths = widths if widths is not None else [cell_len(c) for c in columns]
     for row in rows:
         for i, cell in enumerate(row):
-            if "\n" in cell or "\t" in cell or unsafe(cell):
+            if not cell.isprintable():  # a line break, tab, control or bidi character
                 return None
             n = len(cell) if cell.isascii() else cell_len(cell)
             if n > widths[i]:
