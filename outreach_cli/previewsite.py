@@ -26,6 +26,7 @@ from . import templates as t
 from .copycheck import check_content, platform
 from .copyrules import dig
 from .documents import Diagnostic, format_path
+from .environment import mask
 from .htmltext import html_to_text, looks_like_html
 from .preview import Preview, Recipient
 
@@ -355,7 +356,8 @@ def _page(title: str, body: str, live: bool, *, depth: int, images: bool = False
 
 
 def _write(path: Path, text: str) -> None:
-    path.write_text(text, "utf-8")
+    # A value the campaign file read from the environment is masked, as in every output.
+    path.write_text(mask(text), "utf-8")
 
 
 def fingerprint(files: Sequence[str]) -> str:

@@ -107,6 +107,8 @@ def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sand
     for fmt in fmts:
         assert sweep.cli("show", "-f", fmt, "again.json").exit_code == 0
     assert sweep.cli("apply", "--plan", "again.json", "--yes", "-f", "json").exit_code == 0
+    assert sweep.cli("preview", "c/swept.yaml", "--from", "leads.csv", "--html", "site"
+                     ).exit_code == 0
     for fmt in ("text", "json", "csv"):
         assert sweep.cli("leads", "list", "-f", fmt, "c/swept.yaml").exit_code == 0
     for fmt in ("text", "json"):
