@@ -87,8 +87,9 @@ def exception_entry(exc: Any) -> dict[str, Any]:
 
 
 def _where(cp: CampaignPlan, path: tuple[Any, ...] = ()) -> dict[str, Any]:
-    line, col = cp.doc.source.pos(path) if path else cp.doc.source.start
-    return {"file": cp.doc.file, "line": line, "column": col, "campaign": cp.address}
+    file, line, col = cp.doc.source.where(path) if path else (cp.doc.file,
+                                                              *cp.doc.source.start)
+    return {"file": file, "line": line, "column": col, "campaign": cp.address}
 
 
 def plan_errors(plan: Plan) -> list[dict[str, Any]]:

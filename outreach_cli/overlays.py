@@ -1,0 +1,466 @@
+"""Bases, overlays and values: one campaign written once, run for many clients.
+
+A campaign file may name a base (`base: ../../bases/playbook.yaml`) and state only what
+differs. The base is a file marked `kind: base` (it is never planned on its own: folder scans
+skip it); a base may name a base of its own. Merging:
+
+- mappings merge key by key, the overlay's value winning;
+- lists are replaced whole, except the lists with an identity (`LIST_KEYS`): there the
+  overlay's list is a patch, each item naming a base item by its identity key and merged into
+  it; an item with `$remove: true` removes that base item, one with `$add: true` is appended,
+  and `{$replace: [...]}` in place of the list replaces the list whole;
+- `${values.NAME}` placeholders are filled after merging, from (the first that has NAME) the
+  campaign file's `values:` block, its `values_file:`, its workspace's `values:` in the project
+  file, then the bases' `values:` blocks (nearest base first). `values.` is never a variable
+  name, so `${VAR}` (read from the environment while each file is loaded) never matches one.
+
+Every value of the merged document keeps the file, line and column it was written at
+(`MergedSource.where`), so diagnostics and plans name the file to edit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .documents import Diagnostic, DocPath, Source, campaign_tree, format_path, load_file
+from .values import Spot, Value, add_block, fill, has_placeholder
+
+if TYPE_CHECKING:
+    from .project import Project
+
+# Lists whose items have an identity the platform documents, per provider: the campaign field
+# (list items as `[]`) → the item keys that name an item, in the order they are tried. Every
+# other list is replaced whole by an overlay. lemlist's steps carry no documented identity in
+# a campaign file (their `_id` is the API's, never written), so they are replaced whole.
+LIST_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sendkit": {
+        "sequence": ("name", "_id"),
+        "sequence[].variants": ("label",),
+        "subsequences": ("name", "_id", "id"),
+        "subsequences[].sequence": ("name", "_id"),
+        "subsequences[].sequence[].variants": ("label",),
+    },
+    "lemlist": {
+        "schedules": ("name",),
+    },
+    "puffle": {
+        "sequence_nodes": ("id",),
+        "account_limits": ("account_id",),
+    },
+}
+
+META_KEYS = ("base", "kind", "values", "values_file")  # never part of the merged campaign
+BASE_REFUSED = ("key", "id", "moved_from", "values_file")  # a campaign's own, never a base's
+
+
+@dataclass
+class MergedSource(Source):
+    """A campaign document merged from its bases, its overlay and its values: `spots` holds
+    where each value was written (file, line, column), `bases` the base files it read."""
+
+    spots: dict[DocPath, Spot] = field(default_factory=dict)
+    key_spots: dict[DocPath, Spot] = field(default_factory=dict)
+    bases: tuple[str, ...] = ()
+
+    def where(self, path: DocPath, *, key: bool = False) -> tuple[str, int, int]:
+        p = tuple(path)
+        while p:
+            if key and p in self.key_spots:
+                return self.key_spots[p]
+            if p in self.spots:
+                return self.spots[p]
+            p = p[:-1]
+        return self.file, *self.start
+
+
+def is_base(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("kind") == "base"
+
+
+def is_part(data: Any) -> bool:
+    """A base (`kind: base`) or a values file (`kind: values`): read through the campaign
+    files that name it, never planned on its own (a folder scan skips it)."""
+    return isinstance(data, dict) and data.get("kind") in ("base", "values")
+
+
+def involved(sources: list[Source]) -> bool:
+    """Whether a file's documents need this module (a base, an overlay, values)."""
+    for src in sources:
+        data = src.data
+        if isinstance(data, dict) and any(k in data for k in META_KEYS):
+            return True
+        if has_placeholder(data):
+            return True
+    return False
+
+
+def resolve(sources: list[Source], problems: list[Diagnostic], env: Mapping[str, str],
+            project: Project | None = None) -> tuple[list[Source], list[Diagnostic]]:
+    """The documents of one file as the platform gets them: bases dropped (never planned on
+    their own), overlays merged onto their bases, values filled. Problems are added."""
+    out: list[Source] = []
+    problems = list(problems)
+    for src in sources:
+        if is_part(src.data):
+            continue  # read through the campaign files that name it
+        if not involved([src]):
+            out.append(src)
+            continue
+        merged = _Resolver(env, project, problems).document(src)
+        if merged is not None:
+            out.append(merged)
+    return out, problems
+
+
+# -- one document ------------------------------------------------------------------------------
+
+def _spot(src: Source, path: DocPath, *, key: bool = False) -> Spot | None:
+    """Where exactly `path` was written, or None (no ancestor fallback)."""
+    if isinstance(src, MergedSource):
+        return (src.key_spots if key else src.spots).get(path)
+    pos = (src.key_positions if key else src.positions).get(path)
+    return (src.file, *pos) if pos else None
+
+
+def _near(src: Source, path: DocPath) -> Spot:
+    """Where `path` was written, or its nearest ancestor."""
+    return src.where(path)
+
+
+def _pattern(path: DocPath) -> str:
+    """A campaign path as a `LIST_KEYS` key: list indexes as `[]`."""
+    out = ""
+    for p in path:
+        out += "[]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+@dataclass
+class _Layer:
+    """A document as read or merged so far, with its `values:` defaults (nearest first)."""
+
+    src: Source
+    data: dict[str, Any]
+    defaults: list[tuple[Source, dict[str, Any]]]
+    bases: tuple[str, ...] = ()
+    below: _Layer | None = None  # its base, merged the same way
+
+
+class _Resolver:
+    def __init__(self, env: Mapping[str, str], project: Project | None,
+                 problems: list[Diagnostic]) -> None:
+        self.env = env
+        self.project = project
+        self.problems = problems
+        self.failed = False
+        self.keys: dict[str, tuple[str, ...]] = {}
+
+    def error(self, spot: Spot, path: DocPath, message: str, code: str = "overlay",
+              severity: str = "error") -> None:
+        if severity == "error":
+            self.failed = True
+        self.problems.append(Diagnostic(spot[0], spot[1], spot[2], format_path(path), message,
+                                        severity, code))
+
+    # -- the chain of bases --
+
+    def document(self, src: Source) -> MergedSource | None:
+        data = src.data if isinstance(src.data, dict) else {}
+        layer = self.layer(src, (str(Path(src.file).resolve()),))
+        if layer is None or self.failed:
+            return None
+        out = _Out()
+        merged = self.merge_top(layer, out)
+        values = self.values(src, data, layer, merged)
+        if values is None:
+            return None
+        fill(merged, (), values, out, src, self.error)
+        if self.failed:
+            return None
+        return MergedSource(src.file, src.index, src.count, merged, {}, {}, out.env_paths,
+                            src.start, out.env_templates, out.includes,
+                            spots=out.spots, key_spots=out.key_spots, bases=layer.bases)
+
+    def layer(self, src: Source, chain: tuple[str, ...]) -> _Layer | None:
+        """`src` with every base under it merged (the bases' own data, not yet filled)."""
+        data = src.data if isinstance(src.data, dict) else {}
+        own = {k: v for k, v in data.items() if k not in META_KEYS}
+        defaults = [(src, data["values"])] if is_base(data) and isinstance(
+            data.get("values"), dict) else []
+        rel = data.get("base")
+        if rel is None:
+            return _Layer(src, own, defaults)
+        target = self.project_path(src, "base", rel)
+        if target is None:
+            return None
+        key = str(target.resolve())
+        if key in chain:
+            names = [os.path.relpath(p) for p in (*chain, key)]
+            self.error(_near(src, ("base",)), ("base",),
+                       "bases form a cycle: " + " → ".join(names))
+            return None
+        sources, problems = load_file(str(target), self.env)
+        self.problems.extend(problems)
+        if any(p.severity == "error" for p in problems):
+            self.failed = True
+            return None
+        shown = os.path.relpath(target)
+        if len(sources) != 1 or not is_base(sources[0].data):
+            self.error(_near(src, ("base",)), ("base",),
+                       f"{shown} is not a base: a base file holds one document marked "
+                       "`kind: base` (outreach's rule: without the mark it would also be "
+                       "planned as a campaign of its own)")
+            return None
+        base_src = sources[0]
+        for refused in BASE_REFUSED:
+            if refused in base_src.data:
+                self.error(_near(base_src, (refused,)), (refused,),
+                           f"a base cannot set {refused}: it belongs to each campaign file "
+                           "(outreach's rule)")
+        if self.failed:
+            return None
+        parent = self.layer(base_src, (*chain, key))
+        if parent is None:
+            return None
+        return _Layer(src, own, defaults + parent.defaults, (shown, *parent.bases), parent)
+
+    def project_path(self, src: Source, name: str, rel: Any) -> Path | None:
+        """The file `rel` (the value of field `name`) names, relative to `src`'s file and
+        inside the project, or None (reported)."""
+        spot = _near(src, (name,))
+        if not isinstance(rel, str) or not rel.strip():
+            self.error(spot, (name,), "needs the path of a file, relative to this "
+                                      "file")
+            return None
+        rel = rel.strip()
+        here = Path(src.file).parent
+        if Path(rel).is_absolute() or rel.startswith("~") or "\x00" in rel:
+            self.error(spot, (name,), f"{rel[:200]}: absolute paths are refused: "
+                                      "give a path relative to this file")
+            return None
+        root = (self.project.root if self.project is not None and self.project.file
+                else campaign_tree(here)).resolve()
+        try:
+            target = (here / rel).resolve()
+        except (OSError, RuntimeError) as exc:
+            self.error(spot, (name,), f"{rel}: cannot resolve: {exc}")
+            return None
+        if target != root and root not in target.parents:
+            self.error(spot, (name,), f"{rel}: points outside the project ({root}), "
+                                      "through .. or a symlink (outreach's rule: bases and "
+                                      "values files are files of the project)")
+            return None
+        if not target.is_file():
+            self.error(spot, (name,), f"{rel}: no such file (paths are relative to "
+                                      f"{here.as_posix() or '.'})")
+            return None
+        return Path(os.path.normpath(here / rel))
+
+    # -- merging --
+
+    def merge_top(self, layer: _Layer, out: _Out) -> dict[str, Any]:
+        """`layer` merged onto its bases, flattened: its bases are layers too."""
+        chain: list[_Layer] = [layer]
+        while chain[-1].below is not None:
+            chain.append(chain[-1].below)  # type: ignore[arg-type]
+        provider = next((c.data["provider"] for c in chain
+                         if isinstance(c.data.get("provider"), str)), "")
+        self.keys = LIST_KEYS.get(provider, {})
+        bottom = chain[-1]
+        value: Any = bottom.data
+        vsrc: Source = bottom.src
+        scratch = _Out()
+        scratch.graft(value, vsrc, (), ())
+        for upper in reversed(chain[:-1]):
+            step = _Out()
+            value = self.merge(value, _Frozen(scratch, vsrc), (), upper.data, upper.src, (),
+                               (), step)
+            scratch, vsrc = step, upper.src
+        out.absorb(scratch)
+        return value if isinstance(value, dict) else {}
+
+    def merge(self, b: Any, bsrc: Source, bpath: DocPath, o: Any, osrc: Source,
+              opath: DocPath, tpath: DocPath, out: _Out) -> Any:
+        if isinstance(o, dict) and set(o) == {"$replace"}:
+            out.take(osrc, opath, tpath)
+            out.graft(o["$replace"], osrc, (*opath, "$replace"), tpath)
+            return o["$replace"]
+        if isinstance(b, dict) and isinstance(o, dict):
+            out.take(osrc, opath, tpath)
+            merged: dict[str, Any] = {}
+            for k, v in b.items():
+                if k in o:
+                    merged[k] = self.merge(v, bsrc, (*bpath, k), o[k], osrc, (*opath, k),
+                                           (*tpath, k), out)
+                else:
+                    merged[k] = v
+                    out.graft(v, bsrc, (*bpath, k), (*tpath, k))
+            for k, v in o.items():
+                if k not in b:
+                    merged[k] = v
+                    out.graft(v, osrc, (*opath, k), (*tpath, k))
+            return merged
+        ids = self.keys.get(_pattern(tpath[1:])) if tpath[:1] == ("campaign",) else None
+        if ids and isinstance(b, list) and isinstance(o, list):
+            return self.patch(b, bsrc, bpath, o, osrc, opath, tpath, out, ids)
+        out.graft(o, osrc, opath, tpath)
+        return o
+
+    def patch(self, b: list[Any], bsrc: Source, bpath: DocPath, o: list[Any], osrc: Source,
+              opath: DocPath, tpath: DocPath, out: _Out, ids: tuple[str, ...]) -> list[Any]:
+        """An identity list: each overlay item patches, removes or adds one base item."""
+        field_name = format_path(tpath[1:])
+        # (value, its source, its path there, the overlay's patch or None)
+        items: list[tuple[Any, Source, DocPath, tuple[dict[str, Any], DocPath] | None]] = [
+            (v, bsrc, (*bpath, i), None) for i, v in enumerate(b)]
+        named = " or ".join(ids)
+        for j, item in enumerate(o):
+            ip = (*opath, j)
+            spot = _near(osrc, ip)
+            if not isinstance(item, dict) or not any(k in item for k in ids):
+                self.error(spot, (*tpath, j),
+                           f"an overlay patches the base's {field_name} item by item: this "
+                           f"item names none by its {named} (to replace the whole list, "
+                           f"write {field_name}: {{$replace: [...]}})")
+                continue
+            idk = next(k for k in ids if k in item)
+            body = {k: v for k, v in item.items() if k not in ("$remove", "$add")}
+            at = next((n for n, (v, *_rest) in enumerate(items)
+                       if isinstance(v, dict) and v.get(idk) == item[idk]), None)
+            if item.get("$add") is True:
+                if at is not None:
+                    self.error(spot, (*tpath, j), f"$add: the base already has a "
+                                                  f"{field_name} item with {idk} "
+                                                  f"{item[idk]!r}; patch it instead")
+                else:
+                    items.append((body, osrc, ip, None))
+                continue
+            if at is None:
+                known = [str(v.get(idk)) for v, *_rest in items
+                         if isinstance(v, dict) and idk in v]
+                self.error(spot, (*tpath, j, idk),
+                           f"unknown {idk} {item[idk]!r}: the base has no {field_name} item "
+                           f"of that {idk} (it has: {', '.join(known) or 'none named'}); to "
+                           "add one, give it `$add: true`")
+                continue
+            if item.get("$remove") is True:
+                del items[at]
+                continue
+            v, vsrc, vpath, _ = items[at]
+            items[at] = (v, vsrc, vpath, (body, ip))
+        out.take(osrc, opath, tpath)
+        result = []
+        for n, (v, vsrc, vpath, patch) in enumerate(items):
+            if patch is None:
+                out.graft(v, vsrc, vpath, (*tpath, n))
+                result.append(v)
+            else:
+                result.append(self.merge(v, vsrc, vpath, patch[0], osrc, patch[1],
+                                         (*tpath, n), out))
+        return result
+
+    # -- values --
+
+    def values(self, src: Source, data: dict[str, Any], layer: _Layer,
+               merged: dict[str, Any]) -> dict[str, Value] | None:
+        """NAME → (value, where it was written, its `${VAR}` template when it came from the
+        environment): the campaign file's block, its values file, its workspace, its bases."""
+        table: dict[str, Value] = {}
+
+        if "values" in data:
+            add_block(table, data["values"], src, ("values",), "values", self.error)
+        if "values_file" in data:
+            vsrc = self.values_file(src, data["values_file"])
+            if vsrc is not None:
+                add_block(table, vsrc.data.get("values") or {}, vsrc, ("values",),
+                          f"values in {vsrc.file}", self.error)
+        ws = self.workspace(src.file, merged.get("provider"))
+        if ws is not None and self.project is not None and self.project.file is not None:
+            pf = str(self.project.file)
+            for name, value, line in ws.values:
+                table.setdefault(name, (value, (pf, line, 1), None))
+        for dsrc, block in layer.defaults:
+            add_block(table, block, dsrc, ("values",), "values", self.error)
+        return None if self.failed else table
+
+    def values_file(self, src: Source, rel: Any) -> Source | None:
+        spot = _near(src, ("values_file",))
+        target = self.project_path(src, "values_file", rel)
+        if target is None:
+            return None
+        sources, problems = load_file(str(target), self.env)
+        self.problems.extend(problems)
+        if any(p.severity == "error" for p in problems):
+            self.failed = True
+            return None
+        if len(sources) != 1 or not isinstance(sources[0].data, dict) or \
+                sources[0].data.get("kind") != "values" or set(sources[0].data) - {
+                    "kind", "values"}:
+            self.error(spot, ("values_file",), f"{rel}: a values file holds one "
+                                               "document: `kind: values` and `values:` "
+                                               "(a mapping of NAME: value)")
+            return None
+        return sources[0]
+
+    def workspace(self, file: str, provider: Any) -> Any:
+        if self.project is None or not self.project.bound:
+            return None
+        path = Path(os.path.abspath(file))
+        ranked = sorted(((w.holds(path), w) for w in self.project.workspaces
+                         if w.provider == provider), key=lambda t: -t[0])
+        return ranked[0][1] if ranked and ranked[0][0] else None
+
+class _Out:
+    """Where each value of a merged document was written, and what it carries."""
+
+    def __init__(self) -> None:
+        self.spots: dict[DocPath, Spot] = {}
+        self.key_spots: dict[DocPath, Spot] = {}
+        self.env_paths: set[DocPath] = set()
+        self.env_templates: dict[DocPath, str] = {}
+        self.includes: dict[DocPath, str] = {}
+
+    def absorb(self, other: _Out) -> None:
+        self.spots.update(other.spots)
+        self.key_spots.update(other.key_spots)
+        self.env_paths |= other.env_paths
+        self.env_templates.update(other.env_templates)
+        self.includes.update(other.includes)
+
+    def take(self, src: Source, spath: DocPath, tpath: DocPath) -> None:
+        """One value's position and marks (not its children's)."""
+        spot = _spot(src, spath)
+        if spot:
+            self.spots[tpath] = spot
+        kspot = _spot(src, spath, key=True)
+        if kspot:
+            self.key_spots[tpath] = kspot
+        if spath in src.env_paths:
+            self.env_paths.add(tpath)
+            if spath in src.env_templates:
+                self.env_templates[tpath] = src.env_templates[spath]
+        if spath in src.includes:
+            self.includes[tpath] = src.includes[spath]
+
+    def graft(self, value: Any, src: Source, spath: DocPath, tpath: DocPath) -> None:
+        """A whole value taken from `src` at `spath`, placed at `tpath`."""
+        self.take(src, spath, tpath)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self.graft(v, src, (*spath, k), (*tpath, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.graft(v, src, (*spath, i), (*tpath, i))
+
+
+class _Frozen(MergedSource):
+    """A merged-so-far value's positions, read as a source by the next merge."""
+
+    def __init__(self, out: _Out, src: Source) -> None:
+        super().__init__(src.file, src.index, src.count, None, {}, {}, out.env_paths,
+                         src.start, out.env_templates, out.includes, spots=out.spots,
+                         key_spots=out.key_spots)
