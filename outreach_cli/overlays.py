@@ -226,7 +226,7 @@ class _Resolver:
         parent = self.layer(base_src, (*chain, key))
         if parent is None:
             return None
-        return _Layer(src, own, defaults + parent.defaults, (shown, *parent.bases), parent)
+        return _Layer(src, own, defaults + parent.defaults, (str(target), *parent.bases), parent)
 
     def project_path(self, src: Source, name: str, rel: Any) -> Path | None:
         """The file `rel` (the value of field `name`) names, relative to `src`'s file and
@@ -380,7 +380,8 @@ class _Resolver:
                           f"values in {vsrc.file}", self.error)
         ws = self.workspace(src.file, merged.get("provider"))
         if ws is not None and self.project is not None and self.project.file is not None:
-            pf = str(self.project.file)
+            pf = os.path.relpath(self.project.file)
+            pf = str(self.project.file) if pf.startswith("..") else pf
             for name, value, line in ws.values:
                 table.setdefault(name, (value, (pf, line, 1), None))
         for dsrc, block in layer.defaults:
@@ -443,8 +444,10 @@ class _Out:
             self.env_paths.add(tpath)
             if spath in src.env_templates:
                 self.env_templates[tpath] = src.env_templates[spath]
-        if spath in src.includes:
-            self.includes[tpath] = src.includes[spath]
+        if spath in src.includes:  # kept relative to the working directory, not to a file
+            rel = src.includes[spath]
+            self.includes[tpath] = rel if isinstance(src, MergedSource) else \
+                os.path.normpath(Path(src.file).parent / rel)
 
     def graft(self, value: Any, src: Source, spath: DocPath, tpath: DocPath) -> None:
         """A whole value taken from `src` at `spath`, placed at `tpath`."""
@@ -464,3 +467,20 @@ class _Frozen(MergedSource):
         super().__init__(src.file, src.index, src.count, None, {}, {}, out.env_paths,
                          src.start, out.env_templates, out.includes, spots=out.spots,
                          key_spots=out.key_spots)
+
+
+def origin(source: Source, path: DocPath) -> Spot | None:
+    """Where a merged document's value at `path` was written, when another file than the
+    campaign file wrote it (a base, a values file, the project file); else None."""
+    if not isinstance(source, MergedSource):
+        return None
+    spot = source.where(path)
+    return None if spot[0] == source.file else spot
+
+
+def from_base(source: Source, path: DocPath) -> str | None:
+    """The base file that wrote the value at `path`, if one did."""
+    spot = origin(source, path)
+    if spot is None or not isinstance(source, MergedSource):
+        return None
+    return spot[0] if spot[0] in source.bases else None

@@ -33,8 +33,9 @@ def rendered(doc: Any, sensitive: tuple[str, ...] = (), *, inline: bool = True) 
     here = Path(doc.file).parent
     if not inline:
         for path, rel in src.includes.items():
-            origin = Path(src.where(path)[0]).parent
-            target = os.path.relpath(origin / rel, here)
+            # A merged document's includes are relative to the working directory.
+            target = os.path.relpath(rel, here) if type(src).__name__ == "MergedSource" \
+                else os.path.normpath(rel)
             _put(data, path, _Include(Path(target).as_posix()))
     for path in src.env_paths:
         _put(data, path, MASK)
@@ -44,9 +45,16 @@ def rendered(doc: Any, sensitive: tuple[str, ...] = (), *, inline: bool = True) 
     class Dumper(yaml.SafeDumper):
         pass
 
+    Dumper.add_representer(str, _text)
     Dumper.add_representer(_Include, lambda d, v: d.represent_scalar("!file", str(v)))
     return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
+
+
+def _text(dumper: Any, value: str) -> Any:
+    """Text with line breaks as a literal block, the way a person writes a body."""
+    style = "|" if "\n" in value.rstrip("\n") or len(value) > 100 and "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 class _Include(str):

@@ -26,9 +26,9 @@ def render_cmd(
 ) -> None:
     """Print the campaign as the platform will get it: bases merged, values filled, secrets
     from the environment masked."""
-    from ..render import rendered
     from ..preview import one_document
     from ..providers import provider_class
+    from ..render import rendered
 
     out = c.make_output("text", no_color, "render")
     with c.guard(out):
