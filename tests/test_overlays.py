@@ -277,3 +277,23 @@ def test_folder_scans_skip_bases_values_files_and_the_project_file(in_tmp: Path)
     result = run("validate", "--format", "json", ".")
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["data"]["documents"] == 1
+
+
+def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(
+        in_tmp: Path) -> None:
+    (in_tmp / "outside.yaml").write_text(BASE)
+    (in_tmp / "outside-values.yaml").write_text("kind: values\nvalues: {client: X}\n")
+    root = in_tmp / "project"
+    _tree(root, "base: ../bases/link.yaml\n")
+    (root / "bases" / "link.yaml").symlink_to(in_tmp / "outside.yaml")
+    os.chdir(root)
+    result = run("validate", "clients")
+    assert result.exit_code == 1
+    assert "clients/one.yaml:1:7: base: ../bases/link.yaml: points outside the project" \
+        in result.stderr
+    (root / "clients" / "one.yaml").write_text(
+        "base: ../bases/playbook.yaml\nvalues_file: ../../outside-values.yaml\n")
+    result = run("validate", "clients")
+    assert result.exit_code == 1
+    assert ("clients/one.yaml:2:14: values_file: ../../outside-values.yaml: points outside "
+            "the project") in result.stderr
