@@ -328,7 +328,8 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         msg = finding.message
         if finding.related:
             others = ", ".join(
-                f"{format_path(r)} ({_line_of(src, r)})" for r in finding.related
+                f"{format_path(r)} ({_line_of(src, r, finding.path)})"
+                for r in finding.related
             )
             msg = f"{msg} [see {others}]"
         diag(finding.path, msg, finding.severity, code="rule")
@@ -355,10 +356,11 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     return doc, out
 
 
-def _line_of(src: Source, path: DocPath) -> str:
-    """`line N` of a related value, with its file when another file wrote it (a base)."""
+def _line_of(src: Source, path: DocPath, beside: DocPath) -> str:
+    """`line N` of a value related to the one at `beside`, with its file when another file
+    wrote it (a base and its overlay)."""
     file, line, _ = src.where(path)
-    return f"line {line}" if file == src.file else f"{file}:{line}"
+    return f"line {line}" if file == src.where(beside)[0] else f"{file}:{line}"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

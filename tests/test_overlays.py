@@ -297,3 +297,29 @@ def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(
     assert result.exit_code == 1
     assert ("clients/one.yaml:2:14: values_file: ../../outside-values.yaml: points outside "
             "the project") in result.stderr
+
+
+def test_import_as_overlays_writes_one_base_and_overlays_that_plan_to_no_change(
+        tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "campaigns" / "sendkit" / "emails", src / "emails")
+    text = (REPO / "campaigns" / "sendkit" / "q2-decision-makers.yaml").read_text("utf-8")
+    for i in (1, 2, 3):
+        (src / f"q{i}.yaml").write_text(
+            text.replace("key: q2-decision-makers", f"key: q{i}")
+            .replace("Q2 Outbound - Decision Makers", f"Client {i}")
+            .replace("dailySendLimit: 50", f"dailySendLimit: {50 + i}"), "utf-8")
+    env = {"NO_COLOR": "1", "SENDKIT_WEBHOOK_SECRET": "whsec_test"}
+    assert _cli(["apply", "--sandbox", "--yes", "src"], tmp_path, env).returncode == 0
+    done = _cli(["import", "sendkit", "--all", "--as-overlays", "--sandbox", "--out", "imp"],
+                tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    assert "3 campaign(s) imported" in done.stderr
+    base = (tmp_path / "imp" / "base.yaml").read_text("utf-8")
+    assert "kind: base" in base and "dailySendLimit" not in base and "Client" not in base
+    one = (tmp_path / "imp" / "q1.yaml").read_text("utf-8")
+    assert "base: base.yaml" in one and "dailySendLimit: 51" in one
+    assert "timezone" not in one  # shared: in the base only
+    plan = _cli(["plan", "--sandbox", "--detailed-exitcode", "imp"], tmp_path, env)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert "3 unchanged" in plan.stdout
