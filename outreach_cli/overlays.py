@@ -20,14 +20,16 @@ Every value of the merged document keeps the file, line and column it was writte
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .documents import Diagnostic, DocPath, Source, campaign_tree, format_path, load_file
-from .values import Spot, Value, add_block, fill, has_placeholder
+from .origins import MergedSource, Origins, Spot, as_source
+from .values import Value, add_block, fill, has_placeholder
 
 if TYPE_CHECKING:
     from .project import Project
@@ -55,26 +57,6 @@ LIST_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
 
 META_KEYS = ("base", "kind", "values", "values_file")  # never part of the merged campaign
 BASE_REFUSED = ("key", "id", "moved_from", "values_file")  # a campaign's own, never a base's
-
-
-@dataclass
-class MergedSource(Source):
-    """A campaign document merged from its bases, its overlay and its values: `spots` holds
-    where each value was written (file, line, column), `bases` the base files it read."""
-
-    spots: dict[DocPath, Spot] = field(default_factory=dict)
-    key_spots: dict[DocPath, Spot] = field(default_factory=dict)
-    bases: tuple[str, ...] = ()
-
-    def where(self, path: DocPath, *, key: bool = False) -> tuple[str, int, int]:
-        p = tuple(path)
-        while p:
-            if key and p in self.key_spots:
-                return self.key_spots[p]
-            if p in self.spots:
-                return self.spots[p]
-            p = p[:-1]
-        return self.file, *self.start
 
 
 def is_base(data: Any) -> bool:
@@ -116,15 +98,42 @@ def resolve(sources: list[Source], problems: list[Diagnostic], env: Mapping[str,
     return out, problems
 
 
+# -- reading bases and values files, each once per run ----------------------------------------
+
+_READ: dict[tuple[str, str, int], tuple[tuple[Any, ...], list[Source], list[Diagnostic]]] = {}
+_READ_MAX = 256
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _read(path: str, env: Mapping[str, str]) -> tuple[list[Source], list[Diagnostic]]:
+    """`load_file`, remembered while the file, its `!file` bodies and the environment are
+    unchanged: fifty overlays of one base read the base once. Callers never change what it
+    returns (a merged document is a copy)."""
+    key = (path, os.path.abspath(path), hash(tuple(sorted(env.items()))))
+    hit = _READ.get(key)
+    if hit is not None and hit[0] == _stamps(path, hit[1]):
+        return hit[1], hit[2]
+    sources, problems = load_file(path, env)
+    if len(_READ) >= _READ_MAX:
+        _READ.clear()
+    _READ[key] = (_stamps(path, sources), sources, problems)
+    return sources, problems
+
+
+def _stamps(path: str, sources: list[Source]) -> tuple[Any, ...]:
+    here = Path(path).parent
+    bodies = sorted({str(here / rel) for src in sources for rel in src.includes.values()})
+    return (_stamp(path), *(_stamp(b) for b in bodies))
+
+
 # -- one document ------------------------------------------------------------------------------
-
-def _spot(src: Source, path: DocPath, *, key: bool = False) -> Spot | None:
-    """Where exactly `path` was written, or None (no ancestor fallback)."""
-    if isinstance(src, MergedSource):
-        return (src.key_spots if key else src.spots).get(path)
-    pos = (src.key_positions if key else src.positions).get(path)
-    return (src.file, *pos) if pos else None
-
 
 def _near(src: Source, path: DocPath) -> Spot:
     """Where `path` was written, or its nearest ancestor."""
@@ -173,11 +182,12 @@ class _Resolver:
         layer = self.layer(src, (str(Path(src.file).resolve()),))
         if layer is None or self.failed:
             return None
-        out = _Out()
+        out = Origins()
         merged = self.merge_top(layer, out)
         values = self.values(src, data, layer, merged)
         if values is None:
             return None
+        merged = copy.deepcopy(merged)  # shares values with the bases read (cached)
         fill(merged, (), values, out, src, self.error)
         if self.failed:
             return None
@@ -203,7 +213,7 @@ class _Resolver:
             self.error(_near(src, ("base",)), ("base",),
                        "bases form a cycle: " + " → ".join(names))
             return None
-        sources, problems = load_file(str(target), self.env)
+        sources, problems = _read(str(target), self.env)
         self.problems.extend(problems)
         if any(p.severity == "error" for p in problems):
             self.failed = True
@@ -262,7 +272,7 @@ class _Resolver:
 
     # -- merging --
 
-    def merge_top(self, layer: _Layer, out: _Out) -> dict[str, Any]:
+    def merge_top(self, layer: _Layer, out: Origins) -> dict[str, Any]:
         """`layer` merged onto its bases, flattened: its bases are layers too."""
         chain: list[_Layer] = [layer]
         while chain[-1].below is not None:
@@ -273,18 +283,18 @@ class _Resolver:
         bottom = chain[-1]
         value: Any = bottom.data
         vsrc: Source = bottom.src
-        scratch = _Out()
+        scratch = Origins()
         scratch.graft(value, vsrc, (), ())
         for upper in reversed(chain[:-1]):
-            step = _Out()
-            value = self.merge(value, _Frozen(scratch, vsrc), (), upper.data, upper.src, (),
+            step = Origins()
+            value = self.merge(value, as_source(scratch, vsrc), (), upper.data, upper.src, (),
                                (), step)
             scratch, vsrc = step, upper.src
         out.absorb(scratch)
         return value if isinstance(value, dict) else {}
 
     def merge(self, b: Any, bsrc: Source, bpath: DocPath, o: Any, osrc: Source,
-              opath: DocPath, tpath: DocPath, out: _Out) -> Any:
+              opath: DocPath, tpath: DocPath, out: Origins) -> Any:
         if isinstance(o, dict) and set(o) == {"$replace"}:
             out.take(osrc, opath, tpath)
             out.graft(o["$replace"], osrc, (*opath, "$replace"), tpath)
@@ -311,7 +321,7 @@ class _Resolver:
         return o
 
     def patch(self, b: list[Any], bsrc: Source, bpath: DocPath, o: list[Any], osrc: Source,
-              opath: DocPath, tpath: DocPath, out: _Out, ids: tuple[str, ...]) -> list[Any]:
+              opath: DocPath, tpath: DocPath, out: Origins, ids: tuple[str, ...]) -> list[Any]:
         """An identity list: each overlay item patches, removes or adds one base item."""
         field_name = format_path(tpath[1:])
         # (value, its source, its path there, the overlay's patch or None)
@@ -393,7 +403,7 @@ class _Resolver:
         target = self.project_path(src, "values_file", rel)
         if target is None:
             return None
-        sources, problems = load_file(str(target), self.env)
+        sources, problems = _read(str(target), self.env)
         self.problems.extend(problems)
         if any(p.severity == "error" for p in problems):
             self.failed = True
@@ -414,73 +424,3 @@ class _Resolver:
         ranked = sorted(((w.holds(path), w) for w in self.project.workspaces
                          if w.provider == provider), key=lambda t: -t[0])
         return ranked[0][1] if ranked and ranked[0][0] else None
-
-class _Out:
-    """Where each value of a merged document was written, and what it carries."""
-
-    def __init__(self) -> None:
-        self.spots: dict[DocPath, Spot] = {}
-        self.key_spots: dict[DocPath, Spot] = {}
-        self.env_paths: set[DocPath] = set()
-        self.env_templates: dict[DocPath, str] = {}
-        self.includes: dict[DocPath, str] = {}
-
-    def absorb(self, other: _Out) -> None:
-        self.spots.update(other.spots)
-        self.key_spots.update(other.key_spots)
-        self.env_paths |= other.env_paths
-        self.env_templates.update(other.env_templates)
-        self.includes.update(other.includes)
-
-    def take(self, src: Source, spath: DocPath, tpath: DocPath) -> None:
-        """One value's position and marks (not its children's)."""
-        spot = _spot(src, spath)
-        if spot:
-            self.spots[tpath] = spot
-        kspot = _spot(src, spath, key=True)
-        if kspot:
-            self.key_spots[tpath] = kspot
-        if spath in src.env_paths:
-            self.env_paths.add(tpath)
-            if spath in src.env_templates:
-                self.env_templates[tpath] = src.env_templates[spath]
-        if spath in src.includes:  # kept relative to the working directory, not to a file
-            rel = src.includes[spath]
-            self.includes[tpath] = rel if isinstance(src, MergedSource) else \
-                os.path.normpath(Path(src.file).parent / rel)
-
-    def graft(self, value: Any, src: Source, spath: DocPath, tpath: DocPath) -> None:
-        """A whole value taken from `src` at `spath`, placed at `tpath`."""
-        self.take(src, spath, tpath)
-        if isinstance(value, dict):
-            for k, v in value.items():
-                self.graft(v, src, (*spath, k), (*tpath, k))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                self.graft(v, src, (*spath, i), (*tpath, i))
-
-
-class _Frozen(MergedSource):
-    """A merged-so-far value's positions, read as a source by the next merge."""
-
-    def __init__(self, out: _Out, src: Source) -> None:
-        super().__init__(src.file, src.index, src.count, None, {}, {}, out.env_paths,
-                         src.start, out.env_templates, out.includes, spots=out.spots,
-                         key_spots=out.key_spots)
-
-
-def origin(source: Source, path: DocPath) -> Spot | None:
-    """Where a merged document's value at `path` was written, when another file than the
-    campaign file wrote it (a base, a values file, the project file); else None."""
-    if not isinstance(source, MergedSource):
-        return None
-    spot = source.where(path)
-    return None if spot[0] == source.file else spot
-
-
-def from_base(source: Source, path: DocPath) -> str | None:
-    """The base file that wrote the value at `path`, if one did."""
-    spot = origin(source, path)
-    if spot is None or not isinstance(source, MergedSource):
-        return None
-    return spot[0] if spot[0] in source.bases else None

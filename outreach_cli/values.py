@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from .documents import DocPath, Source
+from .origins import Spot
 
-Spot = tuple[str, int, int]  # file, line, column
 Value = tuple[Any, Spot, "str | None"]  # value, where written, its ${VAR} template if secret
 Report = Callable[..., None]  # (spot, path, message, code=...)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..overlays import from_base, origin
+from ..origins import from_base, origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE, _nested, _symbol, block, human_duration, is_long_text, show
 from .textdiff import plain, text_rows

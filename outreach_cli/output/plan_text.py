@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
-from ..overlays import origin
+from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .textdiff import plain, text_rows
 
