@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .documents import Diagnostic, DocPath, Source, campaign_tree, format_path, load_file
 from .origins import MergedSource, Origins, Spot, as_source
-from .values import Value, add_block, fill, has_placeholder
+from .values import Value, add_block, fill, has_placeholder, placeholders
 
 if TYPE_CHECKING:
     from .project import Project
@@ -56,6 +56,7 @@ LIST_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 META_KEYS = ("base", "kind", "values", "values_file")  # never part of the merged campaign
+MAX_BASES = 16  # a base of a base of …: outreach's bound
 BASE_REFUSED = ("key", "id", "moved_from", "values_file")  # a campaign's own, never a base's
 
 
@@ -188,7 +189,14 @@ class _Resolver:
         if values is None:
             return None
         merged = copy.deepcopy(merged)  # shares values with the bases read (cached)
+        used = set(placeholders(merged))
         fill(merged, (), values, out, src, self.error)
+        own = data.get("values")
+        for name in own if isinstance(own, dict) else ():
+            if name not in used:  # a typo would leave the base's default in place unseen
+                self.error(_near(src, ("values", name)), ("values", name),
+                           f"no ${{values.{name}}} in this campaign or its bases uses this "
+                           "value", code="unused-value", severity="warning")
         if self.failed:
             return None
         return MergedSource(src.file, src.index, src.count, merged, {}, {}, out.env_paths,
@@ -212,6 +220,11 @@ class _Resolver:
             names = [os.path.relpath(p) for p in (*chain, key)]
             self.error(_near(src, ("base",)), ("base",),
                        "bases form a cycle: " + " → ".join(names))
+            return None
+        if len(chain) > MAX_BASES:
+            self.error(_near(src, ("base",)), ("base",),
+                       f"more than {MAX_BASES} bases deep (outreach's rule: far beyond any "
+                       "playbook, and a bound on what one file makes outreach read)")
             return None
         sources, problems = _read(str(target), self.env)
         self.problems.extend(problems)

@@ -42,6 +42,17 @@ def has_placeholder(value: Any) -> bool:
     return False
 
 
+def placeholders(value: Any) -> list[str]:
+    """The names of every `${values.NAME}` in `value`, in order."""
+    if isinstance(value, str):
+        return PLACEHOLDER.findall(value) if "${values." in value else []
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in placeholders(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in placeholders(v)]
+    return []
+
+
 def add_block(table: dict[str, Value], block: Any, src: Source, bpath: DocPath, origin: str,
               error: Report) -> None:
     """The values of a `values:` block (of `src`, at `bpath`) not already in `table`."""

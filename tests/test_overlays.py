@@ -323,3 +323,23 @@ def test_import_as_overlays_writes_one_base_and_overlays_that_plan_to_no_change(
     plan = _cli(["plan", "--sandbox", "--detailed-exitcode", "imp"], tmp_path, env)
     assert plan.returncode == 0, plan.stdout + plan.stderr
     assert "3 unchanged" in plan.stdout
+
+
+def test_a_value_no_placeholder_uses_is_a_warning_at_its_line(in_tmp: Path) -> None:
+    _tree(in_tmp, "base: ../bases/playbook.yaml\nvalues:\n  client: X\n  subjet: Hi\n")
+    result = run("validate", "clients")
+    assert result.exit_code == 0, result.stderr
+    assert ("clients/one.yaml:4:11: values.subjet: warning: no ${values.subjet} in this "
+            "campaign or its bases uses this value") in result.stderr
+
+
+def test_a_chain_of_bases_is_bounded(in_tmp: Path) -> None:
+    from outreach_cli.overlays import MAX_BASES
+
+    _tree(in_tmp, "base: ../bases/b0.yaml\nvalues: {client: X}\n")
+    for i in range(MAX_BASES + 2):
+        (in_tmp / "bases" / f"b{i}.yaml").write_text(f"kind: base\nbase: b{i + 1}.yaml\n")
+    (in_tmp / "bases" / f"b{MAX_BASES + 2}.yaml").write_text(BASE)
+    result = run("validate", "clients")
+    assert result.exit_code == 1
+    assert f"more than {MAX_BASES} bases deep" in result.stderr
