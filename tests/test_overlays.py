@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from outreach_cli.validate import validate_paths
 from tests.helpers import REPO, run
@@ -84,6 +85,11 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
     md = _cli(["plan", "--format", "markdown", "clients"], tmp_path, env)
     assert "base <code>bases/playbook.yaml</code>: 5 campaigns change" in md.stdout
     assert md.stdout.count(f"  from bases/playbook.yaml:{line}") == 5
+    data = json.loads(_cli(["plan", "--format", "json", "clients"], tmp_path, env).stdout)
+    Draft202012Validator(json.loads((REPO / "outreach_cli" / "output" /
+                                     "envelope.schema.json").read_text())).validate(data)
+    froms = [c.get("written") for cp in data["data"]["campaigns"] for c in cp["changes"]]
+    assert froms == [{"file": "bases/playbook.yaml", "line": line, "column": 17}] * 5
 
     # A saved plan of overlays (three workspaces of one platform) applies as it was
     # planned, from another process.
