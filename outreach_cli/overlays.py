@@ -180,6 +180,11 @@ class _Resolver:
 
     def document(self, src: Source) -> MergedSource | None:
         data = src.data if isinstance(src.data, dict) else {}
+        if "kind" in data:  # not base nor values: resolve() skips those
+            self.error(_near(src, ("kind",)), ("kind",),
+                       f"kind: {str(data['kind'])[:60]!r}: `kind: base` marks a base and "
+                       "`kind: values` a values file; a campaign file has no kind")
+            return None
         layer = self.layer(src, (str(Path(src.file).resolve()),))
         if layer is None or self.failed:
             return None

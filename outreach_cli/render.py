@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .documents import DocPath
+from .origins import MergedSource
 
 MASK = "(sensitive)"
 
@@ -34,7 +35,7 @@ def rendered(doc: Any, sensitive: tuple[str, ...] = (), *, inline: bool = True) 
     if not inline:
         for path, rel in src.includes.items():
             # A merged document's includes are relative to the working directory.
-            target = os.path.relpath(rel, here) if type(src).__name__ == "MergedSource" \
+            target = os.path.relpath(rel, here) if isinstance(src, MergedSource) \
                 else os.path.normpath(rel)
             _put(data, path, _Include(Path(target).as_posix()))
     for path in src.env_paths:

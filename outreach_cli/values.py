@@ -5,7 +5,9 @@
 and `values.` is never a variable name: its `.` is not allowed in one). Placeholders are
 filled after bases and overlays are merged (overlays.py), from the first table that has the
 name; a value is a string, number or boolean, and is secret only when it came from the
-environment (written `${VAR}` in a values block).
+environment (written `${VAR}` in a values block). Because `$$` (a literal `$`) is read when
+the file is loaded, before filling, a literal `${values.x}` cannot be written in a campaign
+that is filled (no platform's copy uses that form).
 """
 
 from __future__ import annotations

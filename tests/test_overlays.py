@@ -236,6 +236,7 @@ def test_render_prints_the_merged_campaign_with_file_bodies_inlined_or_reference
     ("base: ../bases/playbook.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
      "    - waitDays: 2\n", "5:7: .*names none by its name or _id"),
     ("base: ../outreach.yaml\n", "not a base"),
+    ("kind: bsae\nbase: ../bases/playbook.yaml\n", "kind: 'bsae': `kind: base` marks"),
     ("base: one.yaml\n", "bases form a cycle: clients/one.yaml → clients/one.yaml"),
 ])
 def test_each_overlay_error_names_the_overlay_line(in_tmp: Path, overlay: str,
