@@ -350,3 +350,28 @@ def test_a_chain_of_bases_is_bounded(in_tmp: Path) -> None:
     result = run("validate", "clients")
     assert result.exit_code == 1
     assert f"more than {MAX_BASES} bases deep" in result.stderr
+
+
+def test_a_blocked_change_written_in_a_base_names_the_base_line(tmp_path: Path) -> None:
+    (tmp_path / "bases").mkdir()
+    shutil.copytree(REPO / "campaigns" / "lemlist" / "emails", tmp_path / "bases" / "emails")
+    text = (REPO / "campaigns" / "lemlist" / "heads-of-growth.yaml").read_text("utf-8")
+    base = tmp_path / "bases" / "growth.yaml"
+    base.write_text(text.replace("key: heads-of-growth", "kind: base"), "utf-8")
+    (tmp_path / "clients").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "clients" / f"{name}.yaml").write_text(
+            f"base: ../bases/growth.yaml\ncampaign:\n  name: Growth {name}\n", "utf-8")
+    env = {"NO_COLOR": "1"}
+    applied = _cli(["apply", "--sandbox", "--yes", "clients"], tmp_path, env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    line = text[:text.index("timezone: Europe/Paris")].count("\n") + 1
+    base.write_text(base.read_text("utf-8").replace("timezone: Europe/Paris  ",
+                                                    "timezone: Europe/Berlin "), "utf-8")
+    plan = _cli(["plan", "--sandbox", "--format", "json", "clients"], tmp_path, env)
+    assert plan.returncode == 3, plan.stdout + plan.stderr
+    blocked = [e for e in json.loads(plan.stdout)["errors"] if e["code"] == "blocked"]
+    assert [(e["file"], e["line"], e["field"]) for e in blocked] == [
+        ("bases/growth.yaml", line, "timezone")] * 2
+    text_plan = _cli(["plan", "--sandbox", "clients"], tmp_path, env)
+    assert text_plan.stdout.count(f"from bases/growth.yaml:{line}") == 2
