@@ -318,7 +318,9 @@ class _Resolver:
             out.graft(o["$replace"], osrc, (*opath, "$replace"), tpath)
             return o["$replace"]
         if isinstance(b, dict) and isinstance(o, dict):
+            # The mapping itself (a finding on a key it lacks): where the base wrote it.
             out.take(osrc, opath, tpath)
+            out.take(bsrc, bpath, tpath)
             merged: dict[str, Any] = {}
             for k, v in b.items():
                 if k in o:
