@@ -157,10 +157,7 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     seen: dict[str, tuple[str, int]] = {}  # address → (file, index) where it was first defined
     keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
     named: dict[tuple[str, str], Document] = {}  # (workspace, name) → the first to name it
-    own = str(project.file.resolve()) if project is not None and project.file else None
     for file in files:
-        if own is not None and str(FsPath(file).resolve()) == own:
-            continue  # the project file, found by a folder scan, is not a campaign file
         before = len(diagnostics)
         docs = _check_fast(file, env)
         if docs is None:
