@@ -48,8 +48,8 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
             out.extend(_empty_subject(src, path, spot, table))
     for rel, message, severity in mod.findings(campaign):
         path = ("campaign", *rel)
-        line, col = src.pos(path, key=True)
-        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity,
+        file, line, col = src.where(path, key=True)
+        out.append(Diagnostic(file, line, col, format_path(path), message, severity,
                               code=TEMPLATE))
     known = table.known(names)
     for rel, name in mod.variable_refs(campaign):
@@ -57,10 +57,10 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
         if name in known:
             continue
         close = t.suggest(name, known)
-        line, col = src.pos(path)
+        file, line, col = src.where(path)
         msg = (f"unknown variable {name!r}: not a {table.platform} lead field"
                + (f"; did you mean {close!r}?" if close else " nor a declared custom field"))
-        out.append(Diagnostic(src.file, line, col, format_path(path), msg,
+        out.append(Diagnostic(file, line, col, format_path(path), msg,
                               "error" if close else "warning", code=TEMPLATE))
     return out
 
@@ -94,23 +94,23 @@ def check_content(src: Source, provider: str) -> list[Diagnostic]:
     for code, ccheck in r.CAMPAIGN_CHECKS.items():
         for rel, message in ccheck(r.RULES[code], campaign, copy, mails):
             path = ("campaign", *rel)
-            line, col = src.pos(path)
-            out.append(Diagnostic(src.file, line, col, format_path(path), message, "warning",
+            file, line, col = src.where(path)
+            out.append(Diagnostic(file, line, col, format_path(path), message, "warning",
                                   code=f"copy-{code}"))
     return out
 
 
 def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
                    table: t.Variables) -> list[Diagnostic]:
-    line, col = src.pos(path)
+    file, line, col = src.where(path)
     where = format_path(path)
     if not spot.text.strip():
-        return [Diagnostic(src.file, line, col, where, "the subject is empty", code=TEMPLATE)]
+        return [Diagnostic(file, line, col, where, "the subject is empty", code=TEMPLATE)]
     rendered = t.render(spot, {}, table)
     if rendered.text.strip():
         return []
     fields = ", ".join(rendered.missing)
-    return [Diagnostic(src.file, line, col, where,
+    return [Diagnostic(file, line, col, where,
                        f"the subject is empty for a lead without {fields} (no fallback)",
                        "warning", code=TEMPLATE)]
 
@@ -119,17 +119,17 @@ def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding,
         code: str = "") -> Diagnostic:
     where = format_path(path)
     code = f"copy-{code}" if code else TEMPLATE
-    line, col = src.pos(path)
+    file, line, col = src.where(path)
     included = src.includes.get(path) if hasattr(src, "includes") else None
     if included is not None:
         iline, icol = _line_col(value, f.offset)
-        return Diagnostic(src.file, line, col, where,
+        return Diagnostic(file, line, col, where,
                           f"{f.message} (in !file {included}, line {iline} col {icol})",
                           f.severity, code)
-    found = _locate(src.file, line, col, value, f)
+    found = _locate(file, line, col, value, f)
     if found is not None:
         line, col = found
-    return Diagnostic(src.file, line, col, where, f.message, f.severity, code)
+    return Diagnostic(file, line, col, where, f.message, f.severity, code)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

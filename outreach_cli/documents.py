@@ -108,6 +108,12 @@ class Source:
         return self.start
 
 
+    def where(self, path: DocPath, *, key: bool = False) -> tuple[str, int, int]:
+        """The file, line and column where `path` was written (a document merged from a base
+        and an overlay has values from several files: overlays.MergedSource)."""
+        line, col = self.pos(path, key=key)
+        return self.file, line, col
+
     def _read_positions(self) -> None:
         """Read on the fast path: the positions, read when first asked for (a plan that names
         a line, a duplicate key), from the file as it is now."""

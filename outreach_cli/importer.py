@@ -296,11 +296,130 @@ _Dumper.add_representer(EnvTemplate, _template)
 _Dumper.add_representer(str, _str)
 
 
+# -- a set of similar campaigns as one base plus overlays (overlays.py) ------------------------
+
+BASE_FILE = "base.yaml"
+
+
+def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
+               schema_ref: str, secrets: Secrets | None = None) -> list[Imported]:
+    """`remotes` as one base (what they all share) and one overlay each (what differs): the
+    overlays merge onto the base into exactly the campaigns `render` would write."""
+    from .overlays import LIST_KEYS
+
+    info = knowledge(provider)
+    ids = LIST_KEYS.get(provider.name, {})
+    campaigns = [campaign_of(provider, r) for r in remotes]
+    if secrets is not None:  # as render does: an environment value only as its ${VAR}
+        campaigns = [secrets.hide(c, (), []) for c in campaigns]
+    statuses = [file_status(provider, r.status) for r in remotes]
+    _, common = _common(campaigns, (), ids)
+    files: dict[str, str] = {}
+    base: dict[str, Any] = {"kind": "base", "provider": provider.name}
+    if len(set(statuses)) == 1 and statuses[0] is not None:
+        base["status"] = statuses[0]
+    base["campaign"] = _externalise(common or {}, (), info.LONG_BODIES, "base", files)
+    head = [f"# yaml-language-server: $schema={schema_ref}",
+            f"# What {len(remotes)} {provider.title} campaigns share, written by `outreach "
+            "import --as-overlays`;", "# each campaign file names it with `base:` and states "
+            "only what differs."]
+    out = [Imported("base", BASE_FILE, "\n".join(head) + "\n" + _yaml(base), files)]
+    for remote, key, campaign, status in zip(remotes, keys, campaigns, statuses, strict=True):
+        own: dict[str, str] = {}
+        doc: dict[str, Any] = {"base": BASE_FILE, "key": key, "id": remote.id}
+        if status is not None and "status" not in base:
+            doc["status"] = status
+        _, differs = _diff(campaign, common or {}, (), ids)
+        if differs:
+            doc["campaign"] = _externalise(differs, (), info.LONG_BODIES, key, own)
+        text = (f"# Imported from {provider.title} campaign {remote.id} by `outreach import "
+                "--as-overlays`.\n" + _yaml(doc))
+        out.append(Imported(key, f"{key}.yaml", text, own))
+    return out
+
+
+def _yaml(doc: dict[str, Any]) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
+
+
+def _pattern(path: tuple[Any, ...]) -> str:
+    return "".join("[]" if isinstance(p, int) else (f".{p}" if i else str(p))
+                   for i, p in enumerate(path))
+
+
+def _identities(items: list[Any], keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
+    """The identity key every item carries and the identities in order (None: not all do)."""
+    for k in keys:
+        if items and all(isinstance(i, dict) and k in i for i in items):
+            return k, [i[k] for i in items]
+    return None
+
+
+def _common(values: list[Any], path: tuple[Any, ...],
+            ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
+    """What every value shares: equal values whole, mappings key by key, identity lists
+    item by item when they list the same items in the same order."""
+    if all(v == values[0] and type(v) is type(values[0]) for v in values):
+        return True, copy.deepcopy(values[0])
+    if all(isinstance(v, dict) for v in values):
+        out = {}
+        for k in values[0]:
+            if all(k in v for v in values):
+                has, c = _common([v[k] for v in values], (*path, k), ids)
+                if has:
+                    out[k] = c
+        return bool(out), out
+    keys = ids.get(_pattern(path))
+    if keys and all(isinstance(v, list) for v in values):
+        found = [_identities(v, keys) for v in values]
+        if all(f is not None and f == found[0] for f in found):
+            k = found[0][0]  # type: ignore[index]
+            items = []
+            for i in range(len(values[0])):
+                _, c = _common([v[i] for v in values], (*path, i), ids)
+                items.append({k: values[0][i][k], **{a: b for a, b in (c or {}).items()
+                                                     if a != k}})
+            return True, items
+    return False, None
+
+
+def _diff(value: Any, base: Any, path: tuple[Any, ...],
+          ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
+    """What an overlay states so that `base` merged with it is `value`."""
+    if value == base and type(value) is type(base):
+        return False, None
+    if isinstance(value, dict) and isinstance(base, dict):
+        out = {}
+        for k, v in value.items():
+            if k not in base:
+                out[k] = v
+                continue
+            has, d = _diff(v, base[k], (*path, k), ids)
+            if has:
+                out[k] = d
+        return bool(out), out
+    keys = ids.get(_pattern(path))
+    if keys and isinstance(value, list) and isinstance(base, list):
+        mine, theirs = _identities(value, keys), _identities(base, keys)
+        if mine is not None and mine == theirs:
+            k = mine[0]
+            patches = []
+            for v, b in zip(value, base, strict=True):
+                has, d = _diff(v, b, (*path, 0), ids)
+                if has:
+                    patches.append({k: v[k], **d})
+            return bool(patches), patches
+        return True, {"$replace": value}
+    return True, value
+
+
 def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
                      force: bool = False, connection: str | None = None,
                      environ: Mapping[str, str] | None = None,
                      policy: EnvPolicy = DEFAULT_POLICY,
-                     warn: Callable[[str], None] | None = None) -> list[str]:
+                     warn: Callable[[str], None] | None = None,
+                     as_overlays: bool = False) -> list[str]:
     """Read every campaign (all of the workspace when `ids` is empty), then write their files.
     Nothing is written unless every campaign could be read. `connection`: the project
     workspace they come from (its addresses in state are workspace/key). A value of one of
@@ -320,14 +439,20 @@ def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: 
              if a.startswith((connection or provider.name) + "/")}
     taken = set(known.values())
     rel, schema_path, schema_text = schema_file(out_dir, provider.name)
-    items = []
-    for remote in remotes:
-        key = known.get(remote.id) or slug(secrets.strip(remote.name), taken)
-        item = render(provider, remote, key, rel, secrets)
-        if warn is not None and f"\"{MASK}\"; set it" in item.text:
-            warn(f"{item.path}: a value the platform holds is a variable outreach may not "
-                 f"write into a campaign: written as \"{MASK}\" (see the file's comments)")
-        items.append(item)
+    keys = [known.get(r.id) or slug(secrets.strip(r.name), taken) for r in remotes]
+    if as_overlays:
+        if len(remotes) < 2:
+            raise OutreachError("--as-overlays needs two campaigns or more; nothing was written",
+                                hint="name several campaign ids, or --all")
+        items = render_set(provider, remotes, keys, rel, secrets)
+    else:
+        items = []
+        for remote, key in zip(remotes, keys, strict=True):
+            item = render(provider, remote, key, rel, secrets)
+            if warn is not None and f"\"{MASK}\"; set it" in item.text:
+                warn(f"{item.path}: a value the platform holds is a variable outreach may not "
+                     f"write into a campaign: written as \"{MASK}\" (see the file's comments)")
+            items.append(item)
     written = write(out_dir, items, force=force)
     target = FsPath(schema_path)
     if not target.exists() or target.read_text("utf-8") != schema_text:

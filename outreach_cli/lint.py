@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from .copycheck import check_content, platform
 from .documents import Diagnostic, format_path
@@ -23,11 +24,11 @@ SA_REQUIRED = 5.0
 
 
 def lint_paths(paths: Iterable[str], *, spamassassin: bool = False,
-               strict: bool = False) -> Result:
+               strict: bool = False, project: Any = None) -> Result:
     """Every validate diagnostic of `paths` and every copy finding of the documents that passed
     (with `spamassassin`, one more line per email: its local SpamAssassin score). `strict`
     turns warnings into errors (for CI)."""
-    result = validate_paths(paths)
+    result = validate_paths(paths, project=project)  # a project: workspaces and their values
     found = list(result.diagnostics)
     for doc in result.documents:
         found.extend(check_content(doc.source, doc.provider))
@@ -75,13 +76,13 @@ def spam_scores(doc: object) -> list[Diagnostic]:
                              timeout=120, check=False)
         score, tests = _score(run.stdout.decode("utf-8", "replace"))
         path = ("campaign", *e.body.path)
-        line, col = doc.source.pos(path)
+        file, line, col = doc.source.where(path)  # a base's body: the base's line
         verdict = "at or over" if score is not None and score >= SA_REQUIRED else "under"
         text = (f"SpamAssassin (local tests) scores {e.label} {score:.1f}, {verdict} its spam "
                 f"mark of {SA_REQUIRED} (tests: {tests or 'none'})" if score is not None else
                 f"SpamAssassin gave no score for {e.label}")
         severity = "warning" if score is None or score >= SA_REQUIRED else "info"
-        out.append(Diagnostic(doc.file, line, col, format_path(path), text, severity,
+        out.append(Diagnostic(file, line, col, format_path(path), text, severity,
                               "spamassassin"))
     return out
 

@@ -118,7 +118,8 @@ def _secret_paths(doc: Document, provider: Provider) -> dict[Path, str | None]:
 
 def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> dict[str, Any]:
     """The plan as a saved-plan object (see `write`)."""
-    names = sorted({cp.doc.provider for cp in plan.campaigns})
+    # One key per workspace (a project may bind several workspaces of one platform).
+    names = sorted({cp.doc.connection for cp in plan.campaigns})
     keys = {n: key_for(n) for n in names}
     body: dict[str, Any] = {
         "format": FORMAT,
@@ -126,7 +127,7 @@ def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> d
         "toolVersion": __version__,
         "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "workspaces": {n: workspace_fingerprint(n, keys[n]) for n in names},
-        "campaigns": [_dump_one(cp, providers(cp.doc.provider), keys[cp.doc.provider])
+        "campaigns": [_dump_one(cp, providers(cp.doc.connection), keys[cp.doc.connection])
                       for cp in plan.campaigns],
     }
     body["seal"] = seal(body, keys)

@@ -17,6 +17,7 @@ The project file says what a reader and CI need and nothing secret:
         key_env: ACME_SENDKIT_API_KEY   # the variable holding this workspace's key
         workspace: 665a1b2c3d4e5f6a7b8c9d0e   # the workspace that key must belong to
         paths: [clients/acme]        # folders (or files) whose campaigns go there
+        values: {client: Acme}       # ${values.client} in its campaign files (overlays.py)
 
 Without workspaces (or without a project file) each platform has one workspace, reached with
 its usual variable (SENDKIT_API_KEY, …), as before project files existed.
@@ -64,6 +65,11 @@ SCHEMA: dict[str, Any] = {
                     "workspace": {"type": "string", "minLength": 1},
                     "paths": {"type": "array", "minItems": 1,
                               "items": {"type": "string", "minLength": 1}},
+                    # `${values.NAME}` in this workspace's campaign files (see overlays.py)
+                    "values": {"type": "object",
+                               "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"},
+                               "additionalProperties": {
+                                   "type": ["string", "number", "boolean"]}},
                 },
             },
         },
@@ -85,6 +91,7 @@ class Workspace:
     workspace: str | None  # the id its key must belong to; None: not bound yet (refused)
     paths: tuple[Path, ...]
     line: int = 0  # where the project file defines it
+    values: tuple[tuple[str, Any, int], ...] = ()  # `${values.NAME}`: (NAME, value, line)
 
     def holds(self, file: Path) -> int:
         """How deep a bound path contains `file` (0: not at all), for the nearest binding."""
@@ -216,8 +223,10 @@ def load(path: Path) -> Project:
             if root != p and root not in p.parents:
                 raise ProjectError(f"{path}:{_line(node, ['workspaces', name, 'paths'])}: "
                                    f"workspaces.{name}.paths: {raw} is outside the project")
+        values = tuple((k, v, _line(node, ["workspaces", name, "values", k]))
+                       for k, v in (ws.get("values") or {}).items())
         workspaces.append(Workspace(name, ws["provider"], ws["key_env"], ws.get("workspace"),
-                                    paths, _line(node, ["workspaces", name])))
+                                    paths, _line(node, ["workspaces", name]), values))
     allow = (data.get("env") or {}).get("allow")
     state = root / data.get("state", STATE_DIR)
     if root != state.resolve() and root not in state.resolve().parents:

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
+from . import overlays
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
 from .environment import DEFAULT_POLICY, EnvPolicy, hide
@@ -175,7 +176,7 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
         before = len(diagnostics)
         docs = _check_fast(file, env, policy)
         if docs is None:
-            docs, problems = _check_positioned(file, env, policy)
+            docs, problems = _check_positioned(file, env, policy, project)
             diagnostics.extend(problems)
         if project is not None and project.bound:
             docs = _bind(docs, project, diagnostics)
@@ -200,7 +201,8 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
         # A file whose key is wrong or taken keeps none of its documents.
         documents = [d for d in documents if d.file not in keyed]
         count -= sum(keyed.values())
-    diagnostics.sort(key=Diagnostic.sort_key)
+    # A base's problem is reported once, however many overlays read it.
+    diagnostics = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
     return Result(documents, diagnostics, count, touched)
 
 
@@ -236,12 +238,12 @@ def _same_name(doc: Document, named: dict[tuple[str, str], Document],
         return
     if doc.id and first.id and doc.id != first.id:
         return
-    line, col = doc.source.pos(("campaign", "name"))
-    first_line = first.source.pos(("campaign", "name"))[0]
+    file, line, col = doc.source.where(("campaign", "name"))
+    first_file, first_line, _ = first.source.where(("campaign", "name"))
     out.append(Diagnostic(
-        doc.file, line, col, "campaign.name",
+        file, line, col, "campaign.name",
         f"{doc.address} names the campaign {name!r}, as {first.address} does in "
-        f"{first.file}:{first_line}; both files would manage the same live campaign "
+        f"{first_file}:{first_line}; both files would manage the same live campaign "
         "(outreach's rule: a campaign is found by its name); give this campaign its own "
         "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
         code="duplicate-name"))
@@ -251,8 +253,8 @@ def _check_fast(file: str, env: Mapping[str, str],
                 policy: EnvPolicy) -> list[Document] | None:
     """The file's documents if every one passes without a single diagnostic, else None."""
     sources = load_fast(file, env, policy)
-    if sources is None:
-        return None
+    if sources is None or overlays.involved(sources):
+        return None  # bases, overlays and values take the positioned reader
     docs = []
     for src in sources:
         doc, found = check_source(src)
@@ -267,11 +269,12 @@ def _check_fast(file: str, env: Mapping[str, str],
     return docs
 
 
-def _check_positioned(file: str, env: Mapping[str, str],
-                      policy: EnvPolicy) -> tuple[list[Document], list[Diagnostic]]:
+def _check_positioned(file: str, env: Mapping[str, str], policy: EnvPolicy,
+                      project: Project | None = None
+                      ) -> tuple[list[Document], list[Diagnostic]]:
     docs: list[Document] = []
     out: list[Diagnostic] = []
-    sources, problems = load_file(file, env, policy)
+    sources, problems = overlays.resolve(*load_file(file, env, policy), env, project)
     out.extend(problems)
     if problems and any(d.severity == "error" and d.path == "" for d in problems):
         return docs, out
@@ -307,8 +310,8 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
 
     def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False,
              code: str = "invalid") -> None:
-        line, col = src.pos(path, key=key)
-        out.append(Diagnostic(src.file, line, col, format_path(path), message, severity, code))
+        file, line, col = src.where(path, key=key)
+        out.append(Diagnostic(file, line, col, format_path(path), message, severity, code))
 
     data = src.data
     if not isinstance(data, dict):
@@ -348,7 +351,8 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         msg = finding.message
         if finding.related:
             others = ", ".join(
-                f"{format_path(r)} (line {src.pos(r)[0]})" for r in finding.related
+                f"{format_path(r)} ({_line_of(src, r, finding.path)})"
+                for r in finding.related
             )
             msg = f"{msg} [see {others}]"
         diag(finding.path, msg, finding.severity, code="rule")
@@ -373,6 +377,13 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
                    tuple(data.get("ignore") or ()), data["campaign"], src,
                    moved_from=tuple(data.get("moved_from") or ()))
     return doc, out
+
+
+def _line_of(src: Source, path: DocPath, beside: DocPath) -> str:
+    """`line N` of a value related to the one at `beside`, with its file when another file
+    wrote it (a base and its overlay)."""
+    file, line, _ = src.where(path)
+    return f"line {line}" if file == src.where(beside)[0] else f"{file}:{line}"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -50,6 +50,7 @@ from . import (  # noqa: E402
     plans,
     preview,
     project,
+    render,
     sandbox,
     state,
 )
@@ -62,6 +63,7 @@ project.register(app)
 leads.register(app)
 preview.register(app)
 lint.register(app)
+render.register(app)
 sandbox.register(app)
 doctor.register(app)
 

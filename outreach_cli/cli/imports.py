@@ -16,6 +16,9 @@ OutDirOpt = typer.Option(None, "--out", "-o", metavar="DIR", show_default=False,
                          help="Folder to write one YAML file per campaign into (default: "
                          "the workspace's first folder, for a project workspace).")
 ForceOpt = typer.Option(False, "--force", help="Overwrite files that exist.")
+OverlaysOpt = typer.Option(False, "--as-overlays",
+                           help="Write what the campaigns share as one base (base.yaml) and "
+                                "each campaign as an overlay stating only what differs.")
 
 
 def import_cmd(
@@ -24,6 +27,7 @@ def import_cmd(
     all_: bool = AllOpt,
     out_dir: str = OutDirOpt,
     force: bool = ForceOpt,
+    as_overlays: bool = OverlaysOpt,
     sandbox: bool = c.SandboxOpt,
     state_dir: str = c.StateDirOpt,
     no_color: bool = c.NoColorOpt,
@@ -56,10 +60,11 @@ def import_cmd(
         written = import_campaigns(session.provider(provider), session.state, list(ids or []),
                                    out_dir, force=force, connection=ws.name if ws else None,
                                    environ=session.env, policy=session.project.env_policy(),
-                                   warn=out.warn)
+                                   warn=out.warn, as_overlays=as_overlays)
         for path in written:
             out.info(f"wrote {path}")
-        out.info(f"{len(written)} campaign(s) imported into {out_dir}; check them with: "
+        count = len(written) - 1 if as_overlays else len(written)  # the base is no campaign
+        out.info(f"{count} campaign(s) imported into {out_dir}; check them with: "
                  f"outreach plan --detailed-exitcode {out_dir}")
 
 

@@ -31,7 +31,10 @@ def lint_cmd(
         if spamassassin and spamassassin_path() is None:
             out.warn(spamassassin_missing().reason)
             spamassassin = False
-        result = lint_paths(c.project_paths(paths), spamassassin=spamassassin, strict=strict)
+        from ..project import discover
+
+        result = lint_paths(c.project_paths(paths), spamassassin=spamassassin, strict=strict,
+                            project=discover())
         out.diagnostics(result.diagnostics, result.files, result.count)
         if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))

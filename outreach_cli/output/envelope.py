@@ -14,6 +14,7 @@ import shutil
 from typing import IO, Any, TextIO
 
 from ..documents import Diagnostic
+from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE
 
@@ -87,8 +88,9 @@ def exception_entry(exc: Any) -> dict[str, Any]:
 
 
 def _where(cp: CampaignPlan, path: tuple[Any, ...] = ()) -> dict[str, Any]:
-    line, col = cp.doc.source.pos(path) if path else cp.doc.source.start
-    return {"file": cp.doc.file, "line": line, "column": col, "campaign": cp.address}
+    file, line, col = cp.doc.source.where(path) if path else (cp.doc.file,
+                                                              *cp.doc.source.start)
+    return {"file": file, "line": line, "column": col, "campaign": cp.address}
 
 
 def plan_errors(plan: Plan) -> list[dict[str, Any]]:
@@ -131,14 +133,18 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def change_json(pc: PlannedChange) -> dict[str, Any]:
+def change_json(pc: PlannedChange, source: Any = None) -> dict[str, Any]:
     c = pc.change
-    return {"path": c.dotted, "op": c.op, "how": c.how or None,
-            "from": _dotted(c.source) if c.source is not None else None,
-            "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
-            "new": SENSITIVE if c.sensitive else c.new, "sensitive": c.sensitive,
-            "allowed": pc.verdict.allowed, "reason": pc.verdict.reason or None,
-            "remedy": pc.verdict.remedy or None, "note": pc.note or pc.verdict.note or None}
+    out = {"path": c.dotted, "op": c.op, "how": c.how or None,
+           "from": _dotted(c.source) if c.source is not None else None,
+           "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
+           "new": SENSITIVE if c.sensitive else c.new, "sensitive": c.sensitive,
+           "allowed": pc.verdict.allowed, "reason": pc.verdict.reason or None,
+           "remedy": pc.verdict.remedy or None, "note": pc.note or pc.verdict.note or None}
+    spot = origin(source, ("campaign", *c.path)) if source is not None else None
+    if spot is not None:  # written in a base, a values file or the project file
+        out["written"] = {"file": spot[0], "line": spot[1], "column": spot[2]}
+    return out
 
 
 def campaign_json(cp: CampaignPlan) -> dict[str, Any]:
@@ -147,7 +153,7 @@ def campaign_json(cp: CampaignPlan) -> dict[str, Any]:
             "id": cp.remote.id if cp.remote else None,
             "status": cp.remote.status if cp.remote else None,
             "revision": cp.remote.revision if cp.remote else None,
-            "changes": [change_json(pc) for pc in cp.changes],
+            "changes": [change_json(pc, cp.doc.source) for pc in cp.changes],
             "lifecycle": list(cp.lifecycle.actions),
             "lifecycleBlocked": cp.lifecycle.blocked or None,
             "notes": list(cp.notes), "error": cp.error}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..origins import from_base, origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE, _nested, _symbol, block, human_duration, is_long_text, show
 from .textdiff import plain, text_rows
@@ -88,6 +89,10 @@ def campaign_diff(cp: CampaignPlan) -> list[str]:
                    f"({cp.remote.id})")
     for pc in cp.changes:
         out.extend(change_diff(pc))
+        spot = origin(cp.doc.source, ("campaign", *pc.change.path)) \
+            if cp.action != "create" else None
+        if spot is not None:  # written in a base or a values file: the file to edit
+            out.append(f"  from {spot[0]}:{spot[1]}")
     for act in cp.lifecycle.actions:
         out.append(f"+ status: {cp.remote.status if cp.remote else 'new'} → {cp.doc.status} "
                    f"({act})")
@@ -142,6 +147,20 @@ def campaign_section(cp: CampaignPlan, brief: bool = False) -> str:
             f"{fence}diff\n" + "\n".join(lines) + f"\n{fence}\n</details>\n")
 
 
+def base_lines(changed: Sequence[CampaignPlan]) -> list[str]:
+    """One line per base whose own lines change several campaigns: a reviewer sees that one
+    edit reaches them all ("base bases/playbook.yaml: 5 campaigns change")."""
+    counts: dict[str, list[str]] = {}
+    for cp in changed:
+        files = {from_base(cp.doc.source, ("campaign", *pc.change.path)) for pc in cp.changes}
+        for f in sorted(f for f in files if f):
+            counts.setdefault(f, []).append(cp.address)
+    out = [f"- base {_code(f)}: {len(who)} campaigns change ("
+           + ", ".join(_code(a) for a in who[:10]) + (", …" if len(who) > 10 else "") + ")"
+           for f, who in sorted(counts.items()) if len(who) > 1]
+    return [*out, ""] if out else []
+
+
 WARNINGS_SHOWN = 20  # the rest are counted: the JSON envelope and stderr carry them all
 
 
@@ -176,7 +195,8 @@ def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT,
     ordered = sorted(plan.campaigns, key=lambda cp: ORDER[_symbol(cp)])
     changed = [cp for cp in ordered if _symbol(cp) != "="]
     unchanged = [cp for cp in ordered if _symbol(cp) == "="]
-    head = [f"### outreach plan: {_words(plan)}", "", *warning_lines(warnings)]
+    head = [f"### outreach plan: {_words(plan)}", "", *base_lines(changed),
+            *warning_lines(warnings)]
     if unchanged:
         names = ", ".join(f"`{cp.address}`" for cp in unchanged[:20])
         more = f" and {len(unchanged) - 20} more" if len(unchanged) > 20 else ""

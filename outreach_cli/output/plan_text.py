@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .textdiff import plain, text_rows
 
@@ -220,6 +221,10 @@ def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
                           f"({cp.remote.id})", style="yellow"))
     for pc in cp.changes:
         lines.extend(change_lines(pc, width))
+        spot = origin(cp.doc.source, ("campaign", *pc.change.path)) \
+            if cp.action != "create" else None
+        if spot is not None:  # written in a base or a values file: the file to edit
+            lines.append(Text(f"        from {spot[0]}:{spot[1]}", style="dim"))
     for act in cp.lifecycle.actions:
         lines.append(Text(f"    > {act}", style="cyan"))
     if cp.lifecycle.blocked:
