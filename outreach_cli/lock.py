@@ -66,13 +66,18 @@ def _describe(holder: Path) -> str:
         return "holder unknown (it may be starting)"
 
 
-def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+def cache_path(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
     """The user's cache folder for outreach (OUTREACH_CACHE_DIR, else XDG's, else ~/.cache),
-    created 0700: what it holds is shared by every outreach process of this user."""
+    not created. It holds data only (locks, rate budgets), never code."""
     env = os.environ if env is None else env
-    base = env.get("OUTREACH_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach")
-    path = Path(base)
+    return Path(env.get("OUTREACH_CACHE_DIR") or os.path.join(
+        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach"))
+
+
+def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """cache_path(), created 0700: what it holds is shared by every outreach process of this
+    user."""
+    path = cache_path(env)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     with contextlib.suppress(OSError):
         os.chmod(path, 0o700)

@@ -123,7 +123,15 @@ def document_schema(provider: str) -> dict[str, Any]:
 
 
 @cache
+def _fast(provider: str) -> Any:
+    """The compiled yes/no check of `provider`'s documents, once per process, in memory only:
+    code loaded from a writable cache would run as the user (issue 19)."""
+    return compiled(document_schema(provider))
+
+
+@cache
 def _validator(provider: str) -> Any:
+    """The jsonschema validator whose errors become the diagnostics, once per process."""
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
@@ -302,10 +310,8 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
                  code="not-one-of")
         return None, out
 
-    fast = compiled(provider)
-    # The compiled check first; jsonschema says why.
-    for error in (_validator(provider).iter_errors(data) if fast is None or not fast(data)
-                  else ()):
+    # The compiled yes/no check first; jsonschema says why.
+    for error in (() if _fast(provider)(data) else _validator(provider).iter_errors(data)):
         # A schema states outreach's own rules (where the docs are silent) as
         # "x-rule": {keyword: why}, so the message never reads as the vendor's.
         why = (error.schema.get("x-rule") or {}).get(error.validator) \
