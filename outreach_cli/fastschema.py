@@ -1,5 +1,8 @@
 """A compiled yes/no check of a campaign document against its JSON Schema (fastjsonschema).
 
+Compiled in memory, once per process and provider: nothing is written to or loaded from disk
+(a cache of code objects in a writable folder ran whatever was planted there; issue 19).
+
 Only the answer "valid" is trusted: a document it refuses is checked again by jsonschema,
 whose errors become the diagnostics. So the compiled check may be stricter than jsonschema
 (its `email` format is), never more lenient; `tests/test_fastschema.py` holds both to that.
@@ -12,17 +15,8 @@ applies and draft 7 ignores, becomes an `allOf`.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import hashlib
-import json
-import marshal
-import os
-import sys
-import tempfile
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 _ANNOTATIONS = {"description", "title", "default", "examples", "deprecated", "readOnly",
@@ -62,28 +56,33 @@ def _rewrite(node: Any) -> Any:
     return out
 
 
-@cache
-def compiled(provider: str) -> Callable[[Any], bool] | None:
-    """`is_valid(data)` for `provider`'s documents, or None without fastjsonschema. It never
-    changes `data` (fastjsonschema's filling-in of defaults is off)."""
-    try:
-        import fastjsonschema
-    except ImportError:  # pragma: no cover - an install without it: jsonschema alone
-        return None
-    from .validate import document_schema
+def compiled(schema: dict[str, Any]) -> Callable[[Any], bool]:
+    """`is_valid(data)` for documents of the (2020-12) document schema `schema`, compiled in
+    memory. It never changes `data` (fastjsonschema's filling-in of defaults is off)."""
+    import fastjsonschema
 
-    schema = draft7(document_schema(provider))
-    formats = format_checks(schema)
-    check = _load(provider, schema, fastjsonschema, formats)
+    draft = draft7(schema)
+    formats = format_checks(draft)
+    # Formats given as functions compile to calls of `custom_formats[name]`; every $ref is
+    # local after draft7(), and a remote one is refused rather than fetched.
+    check = fastjsonschema.compile(draft, handlers=_NO_REMOTE, formats=formats,
+                                   use_default=False)
 
     def is_valid(data: Any) -> bool:
         try:
-            check(data, custom_formats=formats)
+            check(data)
         except fastjsonschema.JsonSchemaException:
             return False
         return True
 
     return is_valid
+
+
+def _refuse_remote(uri: str) -> Any:
+    raise ValueError(f"the document schema refers to {uri}: nothing is fetched")
+
+
+_NO_REMOTE = {"http": _refuse_remote, "https": _refuse_remote, "file": _refuse_remote}
 
 
 def format_checks(schema: dict[str, Any]) -> dict[str, Callable[[Any], bool]]:
@@ -123,40 +122,3 @@ def _guarded(func: Callable[[Any], Any], raises: Any) -> Callable[[Any], bool]:
         except Exception:  # jsonschema's `raises`, or a checker's bug: refuse, jsonschema tells
             return False
     return check
-
-
-def cache_dir() -> Path:
-    """Where compiled schemas are kept: $OUTREACH_CACHE_DIR, else the user's cache folder."""
-    env = os.environ.get("OUTREACH_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "outreach"
-
-
-def _load(provider: str, schema: dict[str, Any], fastjsonschema: Any,
-          formats: dict[str, Callable[[Any], bool]]) -> Callable[..., Any]:
-    """The compiled check, from the cache when this schema, fastjsonschema and Python have been
-    compiled before (compiling costs ~40 ms a command; loading the code object ~1 ms)."""
-    text = json.dumps(schema, sort_keys=True)
-    key = hashlib.sha256(f"{text}|{sorted(formats)}|{fastjsonschema.VERSION}|{sys.version}"
-                         .encode()).hexdigest()
-    path = cache_dir() / f"schema-{provider}-{key[:24]}.marshal"
-    code = None
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        code = marshal.loads(path.read_bytes())
-    if code is None:
-        # Formats given as functions compile to calls of `custom_formats[name]`.
-        source = fastjsonschema.compile_to_code(schema, formats=formats, use_default=False)
-        code = compile(source, f"<{provider} schema>", "exec")
-        with contextlib.suppress(OSError):  # a cache we cannot write only costs time
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".schema-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(code))
-            os.replace(tmp, path)
-    namespace: dict[str, Any] = {}
-    exec(code, namespace)  # noqa: S102 - code fastjsonschema generated from our own schema
-    return namespace["validate"]  # type: ignore[no-any-return]
-
-

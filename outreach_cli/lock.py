@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutreachError
+from .statefiles import open_private, private_dir
 
 DEFAULT_TIMEOUT = 10.0  # seconds a second apply waits before giving up
 TIMEOUT_ENV = "OUTREACH_LOCK_TIMEOUT"
@@ -36,9 +37,9 @@ def apply_lock(state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEO
     from filelock import FileLock, Timeout
 
     directory = Path(state_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)  # 0700: the state folder (issue 19)
     holder = directory / "apply.lock.holder"
-    lock = FileLock(str(directory / "apply.lock"))
+    lock = FileLock(str(directory / "apply.lock"), mode=0o600)
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
@@ -46,11 +47,11 @@ def apply_lock(state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEO
                        hint=f"wait for it to finish (waited {timeout:g} s; set {TIMEOUT_ENV} "
                        "to wait longer); nothing was sent") from None
     try:
-        with contextlib.suppress(OSError):
-            holder.write_text(json.dumps({
+        with contextlib.suppress(OSError), os.fdopen(
+                open_private(holder, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({
                 "pid": os.getpid(), "host": socket.gethostname(),
-                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n",
-                "utf-8")
+                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -66,13 +67,18 @@ def _describe(holder: Path) -> str:
         return "holder unknown (it may be starting)"
 
 
-def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+def cache_path(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
     """The user's cache folder for outreach (OUTREACH_CACHE_DIR, else XDG's, else ~/.cache),
-    created 0700: what it holds is shared by every outreach process of this user."""
+    not created. It holds data only (locks, rate budgets), never code."""
     env = os.environ if env is None else env
-    base = env.get("OUTREACH_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach")
-    path = Path(base)
+    return Path(env.get("OUTREACH_CACHE_DIR") or os.path.join(
+        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach"))
+
+
+def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """cache_path(), created 0700: what it holds is shared by every outreach process of this
+    user."""
+    path = cache_path(env)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     with contextlib.suppress(OSError):
         os.chmod(path, 0o700)

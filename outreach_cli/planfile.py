@@ -20,7 +20,7 @@ from .documents import Source
 from .environment import expand_vars
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
-from .providers import provider_class
+from .providers import PROVIDERS, provider_class
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .state import State
 from .validate import Document
@@ -57,6 +57,9 @@ def workspace_fingerprint(provider: str, key: str) -> str:
 def seal(body: dict[str, Any], keys: Mapping[str, str]) -> str:
     """HMAC over the content under the workspace keys: an edit whose author recomputed the
     checksum is still caught at apply time, by whoever holds the keys."""
+    if not keys or any(not k for k in keys.values()):
+        # An empty key is no key: anyone could compute the seal (issue 19).
+        raise ValueError("a saved plan is sealed with the key of every workspace it touches")
     rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
     key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
     return "hmac-sha256:" + hmac.new(key, _canonical(rest), hashlib.sha256).hexdigest()
@@ -130,7 +133,7 @@ def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> d
         "campaigns": [_dump_one(cp, providers(cp.doc.connection), keys[cp.doc.connection])
                       for cp in plan.campaigns],
     }
-    body["seal"] = seal(body, keys)
+    body["seal"] = seal(body, keys) if keys else None  # no campaign: nothing to seal
     body["checksum"] = checksum(body)
     return body
 
@@ -233,15 +236,43 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     return body
 
 
+def touched(body: dict[str, Any], name: str) -> list[str]:
+    """The providers whose workspaces the plan's campaigns touch: what apply will send to,
+    hence whose keys must have sealed it (the file's own `workspaces` list is only checked
+    against this, never trusted for it)."""
+    out = set()
+    for entry in body["campaigns"]:
+        provider = entry.get("provider") if isinstance(entry, dict) else None
+        if not isinstance(provider, str):
+            raise PlanFileError(f"{name}: malformed campaign entry (no provider)")
+        if provider not in PROVIDERS:
+            raise PlanFileError(f"{name}: a campaign names an unknown provider "
+                                f"{provider[:40]!r}")
+        out.add(provider)
+    return sorted(out)
+
+
 def check_workspaces(body: dict[str, Any], key_for: KeyFor, name: str) -> None:
-    """Refuse a plan made against another workspace key (before any request)."""
-    for provider, expected in sorted(body["workspaces"].items()):
-        if workspace_fingerprint(provider, key_for(provider)) != expected:
+    """Refuse a plan not sealed with the key of every workspace its campaigns touch, or made
+    against another workspace key (before any request)."""
+    providers = touched(body, name)
+    listed = sorted(body["workspaces"])
+    if listed != providers:
+        raise PlanFileError(
+            f"{name}: the plan's campaigns touch the {', '.join(providers)} workspace(s), "
+            "which its own workspace list does not name exactly: it is not a plan as outreach "
+            "wrote it; nothing was sent",
+            hint="plan again with --out; never edit a saved plan by hand")
+    keys = {p: key_for(p) for p in providers}
+    for provider in providers:
+        if not keys[provider] or workspace_fingerprint(provider, keys[provider]) \
+                != body["workspaces"][provider]:
             raise PlanFileError(
                 f"{name}: the plan was made with another {provider} workspace key than the one "
                 "set now; nothing was sent",
                 hint="apply it with the key it was planned with, or plan again")
-    keys = {p: key_for(p) for p in body["workspaces"]}
+    if not providers:
+        return  # no campaign: nothing will be sent, nothing to seal
     if not hmac.compare_digest(str(body.get("seal")), seal(body, keys)):
         raise PlanFileError(f"{name}: the plan file was changed after it was written (its seal "
                             "does not match); nothing was sent",

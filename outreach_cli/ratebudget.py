@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .fastschema import cache_dir
+from .lock import cache_path
 
 STALE_IN_FLIGHT = 300.0  # seconds: no request outreach sends is in flight this long
 POLL = 0.002  # seconds between tries of a busy file lock (filelock's default is 0.05)
@@ -47,7 +47,7 @@ IDLE_POLL = 0.005  # seconds between looks when every slot is still in flight
 def budget_path(provider: str, key: str, folder: Path | None = None) -> Path:
     """The budget file of `key` on `provider` (named by a hash: the key is never on disk)."""
     digest = hashlib.sha256(f"outreach-rate\0{provider}\0{key}".encode()).hexdigest()[:32]
-    return (folder or cache_dir() / "ratelimit") / f"{provider}-{digest}.json"
+    return (folder or cache_path() / "ratelimit") / f"{provider}-{digest}.json"
 
 
 def _alive(pid: int) -> bool:

@@ -6,6 +6,12 @@ costs one appended line and one fsync in `state.journal`, however big the state;
 (and every `locked()` exit) folds the journal into state.json. Loading reads state.json, then
 replays the journal's complete lines (a line torn by a kill is ignored), so a process killed at
 any point leaves a state that loads, and the next plan converges.
+
+Every file and folder here is created 0600/0700 whatever the umask. Each journal line carries
+an HMAC under this state dir's own key, state.key (`mac`); a complete line that does not
+belong (a bad MAC, a foreign shape) is refused, naming the file and line, never replayed. A
+journal of the previous version (lines without `mac`) is replayed only when no one else could
+have written it: the journal and its folder owned by this user and writable by no one else.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutreachError
+from .statefiles import check_shape, line_mac, only_ours, open_private, private_dir
 
 STATE_VERSION = 1
 _KEY_LOCK = threading.Lock()
+_MOVE_ASIDE = "move it aside; the next plan finds campaigns by name"
 
 
 @dataclass
@@ -71,6 +79,7 @@ class State:
         self._mutex = threading.Lock()  # entries and the journal file, between threads
         self._holders = 0  # locked() blocks of this object holding the file lock right now
         self._hash_key: bytes | None = None
+        self._journal_key: bytes | None = None
         self._load()
 
     def _load_file(self) -> None:
@@ -111,25 +120,45 @@ class State:
             raise OutreachError(f"{self.journal_path}: unreadable state journal: {exc}",
                                 hint="move it aside; the next plan finds campaigns by name"
                                 ) from exc
-        lines = text.split("\n")
-        for n, line in enumerate(lines[:-1], 1):  # the last piece has no newline: torn, or ""
-            if not line.strip():
+        records = []
+        for n, line in enumerate(text.split("\n")[:-1], 1):  # the last piece has no newline:
+            if not line.strip():                                # torn, or ""
                 continue
+            where = f"{self.journal_path}:{n}"
             try:
                 rec = json.loads(line)
-                if "movedFrom" in rec:
-                    self._move(rec["movedFrom"], rec["address"])
-                    continue
-                if rec.get("drop"):
-                    self.entries.pop(rec["address"], None)
-                    continue
+            except ValueError as exc:
+                raise OutreachError(f"{where}: unreadable state journal line ({exc}); nothing "
+                                    "of the journal was replayed", hint=_MOVE_ASIDE) from exc
+            check_shape(rec, where)
+            records.append((where, rec))
+        # Lines without a checksum are the previous version's: only a journal made of such
+        # lines alone, that no one else could have written, is replayed.
+        keyed = any("mac" in rec for _, rec in records)
+        legacy_ok = not keyed and only_ours(self.journal_path) and only_ours(self.dir)
+        for where, rec in records:
+            if "mac" in rec:
+                key = self._line_key(create=False)
+                if key is None or not hmac.compare_digest(rec["mac"], line_mac(key, rec)):
+                    raise OutreachError(
+                        f"{where}: a state journal line outreach did not write with this "
+                        "state's key (bad checksum): refused, nothing of the journal was "
+                        "replayed", hint=_MOVE_ASIDE)
+            elif not legacy_ok:
+                raise OutreachError(
+                    f"{where}: a state journal line without a checksum, "
+                    + ("among lines with one" if keyed else
+                       "in a journal or folder others can write")
+                    + ": refused, nothing of the journal was replayed", hint=_MOVE_ASIDE)
+        for _, rec in records:
+            if "movedFrom" in rec:
+                self._move(rec["movedFrom"], rec["address"])
+            elif rec.get("drop"):
+                self.entries.pop(rec["address"], None)
+            else:
                 self._apply(rec["address"], rec["id"], rec.get("revision"),
                             dict(rec.get("hashes") or {}), rec.get("appliedAt"),
                             rec.get("complete"), rec.get("file"))
-            except (AttributeError, KeyError, TypeError, ValueError) as exc:
-                raise OutreachError(
-                    f"{self.journal_path}:{n}: unreadable state journal line ({exc!r})",
-                    hint="move it aside; the next plan finds campaigns by name") from exc
 
     def get(self, address: str) -> Entry | None:
         # Under the mutex: a locked() block re-reading from another thread empties the
@@ -141,8 +170,9 @@ class State:
     def locked(self) -> Iterator[State]:
         """Hold the state lock, re-read, and write state.json atomically on a clean exit
         (folding the journal into it); an error inside writes nothing of what `record` did."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.dir / "state.lock", "a+") as lock:
+        private_dir(self.dir)
+        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
+                       "a+") as lock:
             _lock(lock)
             try:
                 with self._mutex:
@@ -200,8 +230,9 @@ class State:
             if self._holders:
                 self._append(rec)
                 return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.dir / "state.lock", "a+") as lock:
+        private_dir(self.dir)
+        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
+                       "a+") as lock:
             _lock(lock)
             try:
                 with self._mutex:
@@ -211,14 +242,15 @@ class State:
 
     def move_now(self, old: str, new: str) -> None:
         """Move the entry of `old` to `new` (a renamed key), durably: one journal line."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         rec = {"address": new, "movedFrom": old}
         with self._mutex:
             if self._holders:
                 self._write_line(rec)
                 self._move(old, new)
                 return
-        with open(self.dir / "state.lock", "a+") as lock:
+        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
+                       "a+") as lock:
             _lock(lock)
             try:
                 with self._mutex:
@@ -236,8 +268,9 @@ class State:
                 self._write_line(rec)
                 self.entries.pop(address, None)
                 return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.dir / "state.lock", "a+") as lock:
+        private_dir(self.dir)
+        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
+                       "a+") as lock:
             _lock(lock)
             try:
                 with self._mutex:
@@ -252,8 +285,11 @@ class State:
             self.entries[new] = entry
 
     def _write_line(self, rec: dict[str, Any]) -> None:
+        key = self._line_key(create=True)
+        assert key is not None  # made when absent
+        rec = {**rec, "mac": line_mac(key, rec)}
         line = json.dumps(rec, sort_keys=True, ensure_ascii=False) + "\n"
-        with open(self.journal_path, "ab") as fh:
+        with os.fdopen(open_private(self.journal_path, os.O_WRONLY | os.O_APPEND), "ab") as fh:
             fh.write(line.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
@@ -303,6 +339,16 @@ class State:
                 self._hash_key = self._read_or_make_key()
             return self._hash_key
 
+    def _line_key(self, *, create: bool) -> bytes | None:
+        """The journal lines' key: this state dir's own state.key whatever OUTREACH_STATE_KEY
+        says (the journal is this machine's), None if absent and not to be `create`d."""
+        with _KEY_LOCK:
+            if self._journal_key is None:
+                if not create and not (self.dir / "state.key").exists():
+                    return None
+                self._journal_key = self._local_key()
+            return self._journal_key
+
     def _read_or_make_key(self) -> bytes:
         if self._shared_key is not None:
             # OUTREACH_STATE_KEY: one key for the team and CI, so that every checkout's
@@ -312,12 +358,15 @@ class State:
                                     hint="set it to a long random string, the same for the "
                                     "whole team and CI (e.g. `openssl rand -hex 32`)")
             return hashlib.sha256(b"outreach-state-key\0" + self._shared_key.encode()).digest()
+        return self._local_key()
+
+    def _local_key(self) -> bytes:
         path = self.dir / "state.key"
         try:
             if not path.exists():
                 # Written whole to a temp file, then linked in place: a reader never sees a
                 # half-written key, and of two processes racing, both keep the first one.
-                self.dir.mkdir(parents=True, exist_ok=True)
+                private_dir(self.dir)
                 fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".key-")  # mode 0600
                 try:
                     with os.fdopen(fd, "w", encoding="ascii") as fh:

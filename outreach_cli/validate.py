@@ -26,6 +26,11 @@ ENVELOPE_FIELDS = ("provider", "key", "id", "status", "ignore", "variables", "mo
                    "campaign")
 DESIRED_STATUSES = ("draft", "active", "paused")
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# outreach's rule: a key is outreach's own name for a campaign, in state, in every output line
+# and usually in a file name (255 bytes on most file systems); 200 characters is plenty.
+KEY_MAX = 200
+KEY_RULE = ("a key names the campaign in state and in every output line, and usually is a file "
+            f"name; {KEY_MAX} characters is plenty")
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,8 @@ def document_schema(provider: str) -> dict[str, Any]:
         "properties": {
             "provider": {"const": provider,
                          "description": "The platform: sendkit, lemlist or puffle."},
-            "key": {"type": "string", "pattern": KEY_PATTERN,
+            "key": {"type": "string", "pattern": KEY_PATTERN, "maxLength": KEY_MAX,
+                    "x-rule": {"maxLength": KEY_RULE},
                     "description": "Stable identity of this campaign in state; defaults to "
                                    "the file name."},
             "id": {"type": "string", "minLength": 1,
@@ -134,7 +140,15 @@ def document_schema(provider: str) -> dict[str, Any]:
 
 
 @cache
+def _fast(provider: str) -> Any:
+    """The compiled yes/no check of `provider`'s documents, once per process, in memory only:
+    code loaded from a writable cache would run as the user (issue 19)."""
+    return compiled(document_schema(provider))
+
+
+@cache
 def _validator(provider: str) -> Any:
+    """The jsonschema validator whose errors become the diagnostics, once per process."""
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
@@ -330,10 +344,8 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
                  code="not-one-of")
         return None, out
 
-    fast = compiled(provider)
-    # The compiled check first; jsonschema says why.
-    for error in (_validator(provider).iter_errors(data) if fast is None or not fast(data)
-                  else ()):
+    # The compiled yes/no check first; jsonschema says why.
+    for error in (() if _fast(provider)(data) else _validator(provider).iter_errors(data)):
         # A schema states outreach's own rules (where the docs are silent) as
         # "x-rule": {keyword: why}, so the message never reads as the vendor's.
         why = (error.schema.get("x-rule") or {}).get(error.validator) \
@@ -441,7 +453,7 @@ def _describe(error: Any) -> list[Described]:
         options = error.validator_value if kind == "enum" else [error.validator_value]
         hint = _did_you_mean(str(error.instance), [str(o) for o in options]) if isinstance(
             error.instance, str) else ""
-        return [(path, f"{error.instance!r} is not one of: "
+        return [(path, f"{_shown(error.instance)} is not one of: "
                        + ", ".join(str(o) for o in options) + hint, False, "not-one-of")]
     if kind == "anyOf" and error.context and all(e.validator == "required" for e in error.context):
         names = [e.message.split("'")[1] for e in error.context if "'" in e.message]
@@ -454,9 +466,12 @@ def _describe(error: Any) -> list[Described]:
         names = error.validator_value["required"]
         return [((*path, names[0]) if len(names) == 1 else path,
                  f"{', '.join(names)} is not allowed here", True, "not-allowed")]
+    if kind == "maxLength" and isinstance(error.instance, str):
+        return [(path, f"is {len(error.instance)} characters long; at most "
+                       f"{error.validator_value} allowed", False, "too-long")]
     if kind == "pattern":
         words = expected_form(error.validator_value, error.schema.get("description"))
-        return [(path, f"{error.instance!r} is not {words}", False, "bad-form")]
+        return [(path, f"{_shown(error.instance)} is not {words}", False, "bad-form")]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most",
                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
@@ -481,6 +496,12 @@ def _describe(error: Any) -> list[Described]:
                        f"{error.instance!r}"[:200], False, "wrong-type")]
     code = re.sub(r"(?<!^)(?=[A-Z])", "-", str(kind)).lower() if kind else "invalid"
     return [(path, error.message, False, code)]
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it, cut short (a 1 MB value is not repeated back)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _type_name(value: Any) -> str:

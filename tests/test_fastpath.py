@@ -11,8 +11,7 @@ import pytest
 
 from outreach_cli.documents import expand_paths, load_file
 from outreach_cli.fastread import load_fast
-from outreach_cli.fastschema import compiled
-from outreach_cli.validate import _validator, validate_paths
+from outreach_cli.validate import _fast, _validator, validate_paths
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES, _ = expand_paths([str(REPO / "campaigns")])
@@ -199,8 +198,7 @@ def test_compiled_check_is_never_more_lenient_than_jsonschema(file: str) -> None
     checked = 0
     for src in sources:
         provider = src.data["provider"]
-        fast = compiled(provider)
-        assert fast is not None
+        fast = _fast(provider)
         assert fast(src.data)  # the examples pass both
         for path, bad in _mutations(src.data):
             doc = _put(src.data, path, bad)
@@ -229,29 +227,62 @@ def test_compiled_check_leaves_the_data_as_read(file: str) -> None:
     written (a filled-in default would show up in the plan as a change)."""
     for src in load_fast(file, {"WEBHOOK_SECRET": "s3cret"}) or []:
         before = copy.deepcopy(src.data)
-        fast = compiled(src.data["provider"])
-        assert fast is not None and fast(src.data)
+        assert _fast(src.data["provider"])(src.data)
         assert src.data == before
 
 
-def test_compiled_schema_is_cached_and_a_bad_cache_is_rebuilt(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch):
-    import fastjsonschema
+def test_one_validator_per_provider_and_process() -> None:
+    assert _validator("sendkit") is _validator("sendkit")
+    assert _fast("sendkit") is _fast("sendkit")
+    assert _fast("sendkit") is not _fast("puffle")
 
-    from outreach_cli import fastschema
-    from outreach_cli.validate import document_schema
 
-    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
-    schema = fastschema.draft7(document_schema("puffle"))
-    formats = fastschema.format_checks(schema)
-    check = fastschema._load("puffle", schema, fastjsonschema, formats)
-    [cached] = (tmp_path / "cache").iterdir()
-    cached.write_bytes(b"not marshal data")
-    again = fastschema._load("puffle", schema, fastjsonschema, formats)
-    assert cached.read_bytes() != b"not marshal data"
-    for fn in (check, again):
-        with pytest.raises(fastjsonschema.JsonSchemaException):
-            fn({"provider": "puffle"})
+PLANTED = """
+import pathlib
+pathlib.Path({marker!r}).write_text("ran")
+def validate(data, custom_formats=None):
+    return data
+"""
+
+
+@pytest.mark.parametrize("where", ["OUTREACH_CACHE_DIR", "~/.cache/outreach"])
+def test_code_planted_in_a_cache_folder_is_never_run(tmp_path: Path, where: str) -> None:
+    """Whoever can write the cache folder cannot run code as the user, nor make an invalid
+    file pass: validate loads nothing from there (it used to exec marshalled schemas)."""
+    import marshal
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    cache = tmp_path / "cache" if where == "OUTREACH_CACHE_DIR" else home / ".cache" / "outreach"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OUTREACH_CACHE_DIR", "XDG_CACHE_HOME")}
+    env["HOME"] = str(home)
+    if where == "OUTREACH_CACHE_DIR":
+        env["OUTREACH_CACHE_DIR"] = str(cache)
+    good = write(tmp_path / "c" / "good.yaml", "provider: puffle\ncampaign: {name: N}\n")
+    bad = write(tmp_path / "c" / "bad.yaml", "provider: puffle\ncampaign: {nam: N}\n")
+    script = Path(sys.executable).parent / "outreach"
+
+    def validate(file: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), "validate", file], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+
+    validate(good)  # whatever a first run leaves in the cache folder, planted over below
+    cache.mkdir(parents=True, exist_ok=True)
+    marker = tmp_path / "PWNED"
+    code = marshal.dumps(compile(PLANTED.format(marker=str(marker)), "<planted>", "exec"))
+    names = {p.name for p in cache.iterdir()} | {
+        f"schema-{p}-{'0' * 24}.marshal" for p in ("sendkit", "lemlist", "puffle")}
+    for name in names:
+        (cache / name).write_bytes(code)
+    before = sorted(p.name for p in cache.iterdir())
+    result = validate(bad)
+    assert result.returncode == 1, result.stdout + result.stderr  # still refused
+    assert "nam" in result.stdout + result.stderr
+    assert not marker.exists()
+    assert sorted(p.name for p in cache.iterdir()) == before  # nothing written there either
 
 
 def test_a_fast_document_reads_its_positions_when_asked(tmp_path: Path) -> None:

@@ -232,7 +232,8 @@ def test_record_now_is_durable_at_once_and_compacts_into_the_file(tmp_path: Path
     assert state.entries.keys() == again.entries.keys()
 
     state.compact()
-    assert sorted(p.name for p in d.iterdir()) == ["state.json", "state.lock"]
+    # state.key: the key of the journal lines' checksums
+    assert sorted(p.name for p in d.iterdir()) == ["state.json", "state.key", "state.lock"]
     raw = json.loads((d / "state.json").read_text("utf-8"))
     assert raw["campaigns"]["sendkit/a"]["hashes"] == {"g": "2", "h": "1"}
     assert State(d).entries.keys() == {"sendkit/a", "sendkit/b"}
@@ -295,3 +296,126 @@ def test_record_now_from_separate_objects_and_threads_loses_nothing(tmp_path: Pa
     assert len(State(d).entries) == 60
     states[0].compact()
     assert len(State(d).entries) == 60
+
+
+# -- who may write the state (issue 19) -------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def umask_000():  # type: ignore[no-untyped-def]
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_state_files_and_folder_are_private_whatever_the_umask(tmp_path: Path, umask_000):  # type: ignore[no-untyped-def]
+    from outreach_cli.lock import apply_lock
+
+    d = tmp_path / ".outreach"
+    with apply_lock(d):  # apply takes it first: it may be what creates the folder
+        assert _mode(d / "apply.lock") == 0o600
+        assert _mode(d / "apply.lock.holder") == 0o600
+        state = State(d)
+        state.record_now("sendkit/a", ID1, "r1")
+        state.keyed_hash("secret")
+        assert _mode(d / "state.journal") == 0o600
+        with state.locked():
+            state.record("sendkit/b", ID2, "r2")
+    assert _mode(d) == 0o700
+    for name in ("state.json", "state.lock", "state.key"):
+        assert _mode(d / name) == 0o600, name
+
+
+def test_the_cli_creates_a_private_state_folder_under_umask_000(tmp_path: Path, env_sandbox):  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    shutil.copytree(REPO / "campaigns" / "puffle", tmp_path / "c")
+    script = Path(sys.executable).parent / "outreach"
+    result = subprocess.run(["sh", "-c", f"umask 000 && exec {script} apply --yes c"],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    d = tmp_path / ".outreach"
+    assert _mode(d) == 0o700
+    files = [p for p in d.iterdir() if p.is_file()]
+    assert files and all(_mode(p) == 0o600 for p in files), [(p.name, oct(_mode(p)))
+                                                             for p in files]
+
+
+def _journal_line(**rec: object) -> str:
+    base = {"address": "sendkit/evil", "id": ID2, "revision": "r", "hashes": {},
+            "appliedAt": "2026-01-01T00:00:00Z"}
+    return json.dumps({**base, **rec}) + "\n"
+
+
+@pytest.mark.parametrize("line", [
+    _journal_line(),  # the shape outreach wrote before, appended by someone else
+    _journal_line(mac="hmac-sha256:" + "0" * 64),  # a checksum made without the key
+    _journal_line(mac="hmac-sha256:" + "0" * 64, extra=1),  # a foreign shape
+    json.dumps(["sendkit/evil", ID2]) + "\n",
+], ids=["no-checksum", "bad-checksum", "foreign-field", "not-an-object"])
+def test_a_journal_line_that_does_not_belong_is_refused_not_replayed(tmp_path: Path,
+                                                                       line: str):
+    d = tmp_path / ".outreach"
+    State(d).record_now("sendkit/a", ID1, "r")
+    with open(d / "state.journal", "a", encoding="utf-8") as fh:
+        fh.write(line)
+    with pytest.raises(OutreachError, match=r"state\.journal:2: ") as info:
+        State(d)
+    assert "nothing of the journal was replayed" in str(info.value)
+    assert "move it aside" in (info.value.hint or "")
+
+
+def test_a_journal_line_is_checked_with_this_states_key(tmp_path: Path):
+    """A line copied from another state folder (another key) does not belong here."""
+    other = tmp_path / "other"
+    State(other).record_now("sendkit/evil", ID2, "r")
+    d = tmp_path / ".outreach"
+    State(d).record_now("sendkit/a", ID1, "r")
+    with open(d / "state.journal", "a", encoding="utf-8") as fh:
+        fh.write((other / "state.journal").read_text("utf-8"))
+    with pytest.raises(OutreachError, match=r"state\.journal:2: .*bad checksum"):
+        State(d)
+
+
+def test_a_previous_versions_journal_is_replayed_only_if_no_one_else_could_write_it(
+        tmp_path: Path):
+    d = tmp_path / ".outreach"
+    d.mkdir(mode=0o755)
+    journal = d / "state.journal"
+    journal.write_text(_journal_line(address="sendkit/old", id=ID1))
+    journal.chmod(0o644)
+    entry = State(d).get("sendkit/old")  # written by the previous version, then killed
+    assert entry is not None and entry.id == ID1
+    journal.chmod(0o666)  # what umask 000 made of it
+    with pytest.raises(OutreachError, match=r"state\.journal:1: .*others can write"):
+        State(d)
+    journal.chmod(0o644)
+    d.chmod(0o777)
+    with pytest.raises(OutreachError, match=r"state\.journal:1: "):
+        State(d)
+
+
+def test_moves_and_drops_are_keyed_lines_too(tmp_path: Path):
+    d = tmp_path / ".outreach"
+    state = State(d)
+    state.record_now("sendkit/a", ID1, "r")
+    state.record_now("sendkit/b", ID2, "r")
+    state.move_now("sendkit/a", "sendkit/renamed")
+    state.drop_now("sendkit/b")
+    lines = [json.loads(x) for x in (d / "state.journal").read_text("utf-8").splitlines()]
+    assert all(rec["mac"].startswith("hmac-sha256:") for rec in lines)
+    assert sorted(State(d).entries) == ["sendkit/renamed"]
+    with open(d / "state.journal", "a", encoding="utf-8") as fh:  # a forged move
+        fh.write(json.dumps({"address": "sendkit/x", "movedFrom": "sendkit/renamed"}) + "\n")
+    with pytest.raises(OutreachError, match=r"state\.journal:5: .*without a checksum"):
+        State(d)

@@ -67,3 +67,47 @@ def test_every_schema_pattern_reads_in_words() -> None:
         for pattern, description in patterns(json.loads(schema.read_text())):
             assert not expected_form(pattern, description).startswith("text matching"), (
                 schema, pattern)
+
+
+MB = 1 << 20
+CAMPAIGN = {"sendkit": "  sequence: []\n", "lemlist": "", "puffle": "  type: email\n"}
+
+
+@pytest.mark.parametrize("provider", sorted(CAMPAIGN))
+def test_a_1_mb_name_is_refused_offline_naming_file_line_and_field(
+        tmp_path: Path, provider: str) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text(f"provider: {provider}\ncampaign:\n{CAMPAIGN[provider]}  name: "
+                 + "N" * MB + "\n")
+    [err] = validate_paths([str(f)]).errors
+    assert (err.file, err.line, err.path) == (str(f), 3 + bool(CAMPAIGN[provider]),
+                                              "campaign.name")
+    assert err.message.startswith(f"is {MB} characters long; at most 500 allowed "
+                                  "(outreach's rule: the docs give no limit;")
+    assert len(str(err)) < 1000  # the value is not repeated back
+    f.write_text(f.read_text().replace("N" * MB, "N" * 500))  # the bound itself passes
+    assert validate_paths([str(f)]).errors == []
+
+
+def test_a_1_mb_key_is_refused_offline_naming_file_line_and_field(tmp_path: Path) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("provider: puffle\nkey: " + "k" * MB + "\ncampaign: {type: email, name: N}\n")
+    [err] = validate_paths([str(f)]).errors
+    assert (err.file, err.line, err.path) == (str(f), 2, "key")
+    assert err.message.startswith(f"is {MB} characters long; at most 200 allowed "
+                                  "(outreach's rule: ")
+    f.write_text("provider: puffle\nkey: " + "k" * 199 + "!\ncampaign: {type: email, name: N}\n")
+    [err] = validate_paths([str(f)]).errors
+    assert len(err.message) < 300 and "is not a key of letters" in err.message
+
+
+def test_plan_of_a_1_mb_name_sends_nothing(tmp_path: Path, env_sandbox) -> None:  # type: ignore[no-untyped-def]
+    from outreach_cli.errors import ExitCode
+    from tests.helpers import run
+
+    f = tmp_path / "c.yaml"
+    f.write_text("provider: sendkit\ncampaign:\n  sequence: []\n  name: " + "N" * MB + "\n")
+    result = run("plan", str(f))
+    assert result.exit_code == ExitCode.ERROR
+    assert f"{f}:4:" in result.stderr and "outreach's rule" in result.stderr
+    assert env_sandbox.sandbox.request_log == []

@@ -42,6 +42,10 @@ def serve_cmd(
     rate_limit: bool = typer.Option(
         False, "--rate-limit", help="Enforce lemlist's rate limit (20 requests per 2 s per "
         "key, 429 with Retry-After); off by default."),
+    timeout: float = typer.Option(5.0, "--timeout", metavar="SECONDS",
+                                  callback=c.at_least(0.1),
+                                  help="Seconds a request has to arrive whole; an idle or slow "
+                                  "connection is closed after them."),
 ) -> None:
     """Serve the emulator on loopback until Ctrl-C."""
     from ..sandbox import server
@@ -60,6 +64,9 @@ def serve_cmd(
                                   ("puffle", "/puffle/api", "PUFFLE_API_KEY")):
             typer.echo(f"  export OUTREACH_{name.upper()}_URL={url}{prefix} "
                        f"{var}={SANDBOX_KEYS[name]}", err=True)
+        typer.echo(f"  like a production server: each request must arrive whole within "
+                   f"{timeout:g} s (idle and slow connections are closed); request line and "
+                   f"headers {server.MAX_HEADER // 1024} KB at most (431)", err=True)
 
     kinds = tuple(k.strip() for k in fault_kinds.split(",") if k.strip())
     try:
@@ -68,7 +75,7 @@ def serve_cmd(
         raise typer.BadParameter(str(exc), param_hint="--fault-kinds") from None
     try:
         server.serve(path, host=host, port=port, ready=ready, faults=faults,
-                     rate_limit=rate_limit)
+                     rate_limit=rate_limit, timeout=timeout)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
     except KeyboardInterrupt:

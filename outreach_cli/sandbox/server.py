@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import importlib
 import json
 import os
@@ -24,6 +25,12 @@ from .web import Request, Response
 DEFAULT_DB = os.path.join(".outreach", "sandbox.sqlite3")
 EMULATORS = ("sendkit", "lemlist", "puffle")
 MAX_BODY = 8 * 1024 * 1024  # bytes: larger bodies are answered 413 unread
+# Like a production server: a request line and headers of at most 64 KB together (431, then
+# the connection is closed), and each request received whole (line, headers, body) within
+# TIMEOUT seconds of the server starting to wait for it, so a slow or idle client (also an
+# idle keep-alive connection) is dropped instead of holding a thread.
+MAX_HEADER = 64 * 1024
+TIMEOUT = 5.0
 BODY_METHODS = ("POST", "PATCH", "PUT")
 # What --fault-rate injects: `status` answers 429/5xx without acting; `lost` acts, then
 # drops the connection before answering (the client cannot tell whether it landed); `drop`
@@ -136,6 +143,79 @@ class Sandbox:
         return Response(404, {"error": "no emulator at this path"})
 
 
+class _HeaderTooLarge(http.client.HTTPException):
+    """The request line and headers are over MAX_HEADER (http.server answers 431)."""
+
+
+class _Reader:
+    """The connection's input with a deadline per request and a budget for its headers.
+
+    Every read waits at most until the request's deadline (a read that would pass it raises
+    TimeoutError, which http.server answers by closing the connection), and reads one chunk
+    at a time, so a client trickling bytes cannot stretch the deadline."""
+
+    def __init__(self, raw: Any, sock: Any, timeout: float, max_header: int) -> None:
+        self._raw = raw
+        self._sock = sock
+        self._timeout = timeout
+        self._max_header = max_header
+        self.start()
+
+    def start(self) -> None:
+        """A new request: its deadline starts now, its headers are still to come."""
+        self._deadline = time.monotonic() + self._timeout
+        self._header_bytes = 0
+        self._lines = 0
+        self._in_headers = True
+
+    def _arm(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._sock.settimeout(left)
+
+    def readline(self, limit: int = -1) -> bytes:
+        out = bytearray()
+        while limit < 0 or len(out) < limit:
+            self._arm()
+            chunk = self._raw.peek(1)  # at most one receive when nothing is buffered
+            if not chunk:
+                break
+            end = chunk.find(b"\n")
+            take = len(chunk) if end < 0 else end + 1
+            if limit >= 0:
+                take = min(take, limit - len(out))
+            out += self._raw.read(take)
+            if self._in_headers and self._lines and \
+                    self._header_bytes + len(out) > self._max_header:
+                raise _HeaderTooLarge(f"headers over {self._max_header} bytes")
+            if out.endswith(b"\n"):
+                break
+        if self._in_headers:
+            self._lines += 1
+            self._header_bytes += len(out)
+            if self._lines > 1 and bytes(out) in (b"\r\n", b"\n", b""):
+                self._in_headers = False
+        return bytes(out)
+
+    def read(self, size: int = -1) -> bytes:
+        out = bytearray()
+        while size < 0 or len(out) < size:
+            self._arm()
+            chunk = self._raw.read1(65536 if size < 0 else min(65536, size - len(out)))
+            if not chunk:
+                break
+            out += chunk
+        return bytes(out)
+
+    def close(self) -> None:
+        self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._raw.closed)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -145,6 +225,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # silence stderr logging
         return
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _Reader(self.rfile, self.connection, self.server.request_timeout,
+                             MAX_HEADER)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        self.rfile.start()  # type: ignore[attr-defined]
+        super().handle_one_request()
 
     def _refuse(self, status: int, message: str, close: bool = True) -> None:
         """Answer a request the server will not hand to an emulator (bad framing, size,
@@ -184,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if body is None:
             return
+        # Read whole: the answer gets the full timeout to be written, whatever was left.
+        self.connection.settimeout(self.server.request_timeout)
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if self.command in BODY_METHODS and body.strip() and ctype != "application/json" \
                 and not ctype.endswith("+json"):
@@ -235,6 +326,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # A real backlog: socketserver's default of 5 refuses bursts of concurrent connects.
     request_queue_size = 256
+    request_timeout = TIMEOUT
     sandbox: Sandbox
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -279,21 +371,25 @@ def _one_shape(provider: str, event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _make(db_path: str, host: str, port: int, faults: Faults | None,
-          rate_limit: bool) -> _Server:
+          rate_limit: bool, timeout: float = TIMEOUT) -> _Server:
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("the sandbox listens on loopback only")
+    if not timeout > 0:
+        raise ValueError("the timeout is a number of seconds above 0")
     server = _Server((host, port), _Handler)
+    server.request_timeout = timeout
     server.sandbox = Sandbox(Store(db_path), faults, rate_limit=rate_limit)
     return server
 
 
 def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
-          faults: Faults | None = None, rate_limit: bool = False) -> Running:
+          faults: Faults | None = None, rate_limit: bool = False,
+          timeout: float = TIMEOUT) -> Running:
     """Start the sandbox on a background thread; port 0 picks a free port.
 
     `rate_limit`: enforce the platforms' documented rate limits (lemlist's 20 requests per
     2 s per key, with 429s); off by default, since a loopback sandbox protects no quota."""
-    server = _make(db_path, host, port, faults, rate_limit)
+    server = _make(db_path, host, port, faults, rate_limit, timeout)
     # A short poll interval: stop() waits for the loop to notice, and the default 0.5 s made
     # every test that starts a sandbox half a second slower.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
@@ -304,9 +400,10 @@ def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
 
 
 def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 8787,
-          faults: Faults | None = None, ready: Any = None, rate_limit: bool = False) -> None:
+          faults: Faults | None = None, ready: Any = None, rate_limit: bool = False,
+          timeout: float = TIMEOUT) -> None:
     """Serve in the foreground until interrupted (`rate_limit`: as for `start`)."""
-    server = _make(db_path, host, port, faults, rate_limit)
+    server = _make(db_path, host, port, faults, rate_limit, timeout)
     if ready is not None:
         h, p = server.server_address[:2]
         ready(f"http://{h!s}:{p}")

@@ -123,3 +123,35 @@ def test_sandbox_serve_enforces_lemlist_rate_limit_only_when_asked(tmp_path: Pat
 def test_sandbox_refuses_non_loopback_host() -> None:
     result = run("sandbox", "serve", "--host", "0.0.0.0", "--port", "0")
     assert result.exit_code == ExitCode.USAGE
+
+
+def test_sandbox_serve_says_and_applies_its_timeout(tmp_path: Path) -> None:
+    import socket
+
+    script = Path(sys.executable).parent / "outreach"
+    proc = subprocess.Popen([str(script), "sandbox", "serve", "--port", "0", "--timeout", "0.5",
+                             "--db", str(tmp_path / "sb.sqlite3")], stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stderr is not None
+        banner = [proc.stderr.readline() for _ in range(6)]
+        url = banner[0].split()[-1]
+        [limits] = [line for line in banner if "like a production server" in line]
+        assert "within 0.5 s (idle and slow connections are closed)" in limits, banner
+        assert "headers 64 KB at most (431)" in limits
+        host, port = url.removeprefix("http://").split(":")
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                s = socket.create_connection((host, int(port)), timeout=5)
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        with s:
+            assert s.recv(1024) == b""  # idle: closed by the server, before the client's 5 s
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -192,3 +194,52 @@ def test_a_planned_create_that_exists_by_now_is_refused_with_4(
     with Session() as session:
         remote = session.provider("puffle").find_by_name("Seed founders - email")
     assert len(remote) == 1
+
+
+def _forge(plan: Path, workspaces: dict[str, str], keys: dict[str, str]) -> None:
+    """What someone without any API key can do: change the desired copy and the change,
+    rewrite the file's own workspace list, re-seal and re-checksum."""
+    body = json.loads(plan.read_text())
+    q2 = next(c for c in body["campaigns"] if c["address"] == "sendkit/q2-decision-makers")
+    q2["desired"]["settings"]["dailySendLimit"] = 999
+    q2["changes"][0]["new"] = 999
+    body["workspaces"] = workspaces
+    # The seal as today's planfile.seal computes it, done by hand: seal() itself now
+    # refuses an empty key.
+    key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
+    rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
+    body["seal"] = "hmac-sha256:" + hmac.new(key, planfile._canonical(rest),
+                                             hashlib.sha256).hexdigest()
+    body["checksum"] = planfile.checksum(body)
+    plan.write_text(json.dumps(body))
+
+
+@pytest.mark.parametrize("case", ["no-workspaces", "empty-key", "other-provider"])
+def test_a_plan_forged_without_the_workspace_key_is_refused_and_sends_nothing(
+        saved: Path, campaigns_dir: Path, env_sandbox, case: str) -> None:  # type: ignore[no-untyped-def]
+    """The seal's keys come from the campaigns the plan touches (their provider and the key
+    apply uses), never from the file's own `workspaces` list; an empty key is no key."""
+    if case == "no-workspaces":  # the review's case: `workspaces: {}`, sealed with b""
+        _forge(saved, {}, {})
+    elif case == "empty-key":  # the list kept, sealed with an empty sendkit key
+        fp = json.loads(saved.read_text())["workspaces"]
+        _forge(saved, fp, {"sendkit": ""})
+    else:  # another provider's list and key stand in for sendkit's
+        _forge(saved, {"puffle": planfile.workspace_fingerprint("puffle", "x")},
+               {"puffle": "x"})
+    log = env_sandbox.sandbox.request_log
+    before = len(log)
+    result = run("apply", "--plan", str(saved), "--yes")
+    assert result.exit_code == ExitCode.ERROR, result.stderr
+    assert "nothing was sent" in result.stderr
+    assert ("seal does not match" if case == "empty-key" else "the sendkit workspace") \
+        in result.stderr
+    assert log[before:] == []  # not even a read
+    assert 999 not in _limits(campaigns_dir / "sendkit").values()
+
+
+def test_a_saved_plan_is_never_sealed_with_an_empty_key() -> None:
+    with pytest.raises(ValueError):
+        planfile.seal({"campaigns": []}, {})
+    with pytest.raises(ValueError):
+        planfile.seal({"campaigns": []}, {"sendkit": ""})

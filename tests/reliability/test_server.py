@@ -123,3 +123,94 @@ def test_lost_answers_act_and_drops_do_not() -> None:
 def test_unknown_fault_kind_is_refused() -> None:
     with pytest.raises(ValueError):
         server.Faults(0, 0.1, 1, ("explode",))
+
+
+# -- slow, idle and oversized clients (issue 19) ----------------------------------------------
+
+
+def _connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def _closed_by_server(s: socket.socket) -> bool:
+    """True when the server has closed the connection by now (without waiting)."""
+    import select
+
+    if not select.select([s], [], [], 0)[0]:
+        return False
+    try:
+        return s.recv(65536) == b""
+    except ConnectionResetError:
+        return True
+
+
+@pytest.fixture
+def quick() -> Iterator[server.Running]:
+    running = server.start(":memory:", timeout=0.5)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_a_client_sending_its_headers_slowly_is_dropped(quick: server.Running) -> None:
+    """One header line every 0.1 s: each read is quick, the request never ends; the server
+    closes it after its timeout (0.5 s here), long before the 8 s the client would take."""
+    with _connect(quick.url) as s:
+        s.sendall(b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n")
+        dropped = False
+        for i in range(80):
+            try:
+                s.sendall(f"X-Slow-{i}: 1\r\n".encode())
+            except (BrokenPipeError, ConnectionResetError):
+                dropped = True
+            threading.Event().wait(0.1)
+            if dropped or _closed_by_server(s):
+                break
+        else:
+            pytest.fail("the server still waited for the headers after 8 s")
+    # the others were served all along
+    assert httpx.get(quick.url + "/sendkit/v1/campaigns", headers=KEY).status_code == 200
+
+
+def test_an_idle_keep_alive_connection_is_closed(quick: server.Running) -> None:
+    with _connect(quick.url) as s:
+        s.sendall(b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Api-Key: "
+                  b"sk_sandbox_demo\r\n\r\n")
+        reply = s.recv(65536)
+        assert status(reply) == 200 and b"Connection: close" not in reply  # kept alive
+        s.settimeout(5)  # then idle: the server closes it (after 0.5 s), not the client
+        while reply := s.recv(65536):
+            pass
+        assert reply == b""
+
+
+def test_a_connection_that_never_sends_is_closed(quick: server.Running) -> None:
+    with _connect(quick.url) as s:
+        s.settimeout(5)
+        assert s.recv(65536) == b""
+
+
+@pytest.mark.parametrize("lines,size", [(70, 60_000), (2, 40_000)],
+                         ids=["4-MB", "80-KB-in-two-lines"])
+def test_headers_over_64_kb_get_431_and_the_server_serves_others(
+        sb: server.Running, lines: int, size: int) -> None:
+    """Each line under http.server's own 64 KB line limit, the whole over the 64 KB budget."""
+    head = b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Api-Key: sk_sandbox_demo\r\n"
+    filler = b"".join(b"X-Big-%d: " % i + b"a" * size + b"\r\n" for i in range(lines))
+    with _connect(sb.url) as s:
+        got = b""
+        try:
+            s.sendall(head + filler + b"\r\n")
+            while chunk := s.recv(65536):
+                got += chunk
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed before all of it was sent: refused too
+        assert got == b"" or status(got) == 431, got[:200]
+    assert httpx.get(sb.url + "/sendkit/v1/campaigns", headers=KEY).status_code == 200
+
+
+def test_headers_within_64_kb_are_served(sb: server.Running) -> None:
+    r = httpx.get(sb.url + "/sendkit/v1/campaigns", headers={**KEY, "X-Big": "a" * 60_000})
+    assert r.status_code == 200

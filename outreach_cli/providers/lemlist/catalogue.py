@@ -88,6 +88,16 @@ CAMPAIGN_RULES: tuple[Rule, ...] = (
          why="lemlist requires a name and does not say whether spaces count; a blank name "
              "cannot be told apart in the app, and the emulator refuses it",
          probes=(Probe("name-blank", {"name": "   "}, "refuse", "refuse"),)),
+    Rule("LM-C19", "A campaign name is at most 500 characters", UPDATE, "The campaign name",
+         "choice", "error", client="schema.json name maxLength (x-rule)", sandbox="",
+         why="the docs give no length limit; a name is sent in every create and rename and "
+             "shown in every list and plan line, and 500 characters is far beyond any real "
+             "name (a 1 MB name was accepted): outreach's rule",
+         why_not="the docs are silent on a name's length: the sandbox, reading the docs, "
+                 "sets no limit",
+         probes=(Probe("name-501", {"name": "N" * 501}, "refuse", "accept"),
+                 Probe("name-500", {"name": "N" * 500}, "accept", "accept")),
+         tested_by=('tests/test_validate_messages.py::test_a_1_mb_name_is_refused_offline_naming_file_line_and_field',)),
     Rule("LM-7", "A new campaign answers running; create() pauses it before adding anything",
          REF, 'The example shows `"state": "running"` right after creation.', "documented",
          "accepted", client="adapter.py create (pause right after the POST)",

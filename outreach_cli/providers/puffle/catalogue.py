@@ -376,4 +376,15 @@ CATALOGUE: tuple[Rule, ...] = (
          why_not="the docs are silent; the sandbox keeps each sender once",
          probes=(Probe("repeated-sender", {"sender_account_ids": [EMAIL_SENDER, EMAIL_SENDER]},
                        "refuse", "accept"),)),
+    Rule("PF-40", "A campaign name is at most 500 characters", UPDATE,
+         "Rename the campaign. Allowed on any status.", "choice", "error",
+         client="schema.json name maxLength (x-rule)", sandbox="",
+         why="the docs give a lower bound only (at least 1 character); a name is sent in every "
+             "create and rename and shown in every list and plan line, and 500 characters is "
+             "far beyond any real name (a 1 MB name was accepted)",
+         why_not="the docs are silent on a name's length: the sandbox, reading the docs, "
+                 "sets no limit",
+         probes=(Probe("name-501", {"name": "N" * 501}, "refuse", "accept"),
+                 Probe("name-500", {"name": "N" * 500}, "accept", "accept")),
+         tested_by=('tests/test_validate_messages.py::test_a_1_mb_name_is_refused_offline_naming_file_line_and_field',)),
 )

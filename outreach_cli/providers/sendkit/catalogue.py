@@ -326,6 +326,17 @@ EXTRA_RULES: tuple[Rule, ...] = (
                  P("blank-name", {"subsequences": [_sub(" ", "reply")]}, "refuse", "refuse"),
                  P("one-character", {"subsequences": [_sub("R", "reply")]},
                    "accept", "accept"))),
+    Rule("SK-113", "A campaign name is at most 500 characters", CREATE,
+         '"name": "Q2 Outbound - Decision Makers"', "choice", "error",
+         client="schema.json name maxLength (x-rule)", sandbox="",
+         why="The pages give no length limit; outreach finds a campaign by its name in a "
+             "search URL, and servers refuse URLs over ~8 KB: 500 characters stay under it "
+             "even percent-encoded (a 1 MB name was sent). Outreach's rule.",
+         why_not="the docs are silent on a name's length: the sandbox, reading the docs, "
+                 "sets no limit",
+         probes=(P("name-501", {"name": "N" * 501}, "refuse", "accept"),
+                 P("name-500", {"name": "N" * 500}, "accept", "accept")),
+         tested_by=('tests/test_validate_messages.py::test_a_1_mb_name_is_refused_offline_naming_file_line_and_field',)),
 )
 
 CATALOGUE: tuple[Rule, ...] = (*SEQUENCE_RULES, *SETTINGS_RULES, *API_RULES, *EXTRA_RULES)
