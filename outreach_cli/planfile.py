@@ -237,7 +237,7 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def touched(body: dict[str, Any], name: str) -> list[str]:
-    """The providers whose workspaces the plan's campaigns touch: what apply will send to,
+    """The workspaces (or providers) the plan's campaigns touch: what apply will send to,
     hence whose keys must have sealed it (the file's own `workspaces` list is only checked
     against this, never trusted for it)."""
     out = set()
@@ -248,7 +248,11 @@ def touched(body: dict[str, Any], name: str) -> list[str]:
         if provider not in PROVIDERS:
             raise PlanFileError(f"{name}: a campaign names an unknown provider "
                                 f"{provider[:40]!r}")
-        out.add(provider)
+        # A project workspace (several may share a platform), else the platform's one.
+        workspace = entry.get("workspace") or provider
+        if not isinstance(workspace, str):
+            raise PlanFileError(f"{name}: malformed campaign entry (workspace)")
+        out.add(workspace)
     return sorted(out)
 
 

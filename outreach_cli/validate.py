@@ -12,6 +12,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from . import overlays
+from .binding import bind, same_name
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
 from .environment import DEFAULT_POLICY, EnvPolicy, hide
@@ -193,9 +194,9 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
             docs, problems = _check_positioned(file, env, policy, project)
             diagnostics.extend(problems)
         if project is not None and project.bound:
-            docs = _bind(docs, project, diagnostics)
+            docs = bind(docs, project, diagnostics)
         for doc in docs:
-            _same_name(doc, named, diagnostics)
+            same_name(doc, named, diagnostics)
             first = seen.setdefault(doc.address, (doc.file, doc.index))
             if first != (doc.file, doc.index):
                 line, col = doc.source.pos(("key",))
@@ -218,49 +219,6 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     # A base's problem is reported once, however many overlays read it.
     diagnostics = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
     return Result(documents, diagnostics, count, touched)
-
-
-def _bind(docs: list[Document], project: Project, out: list[Diagnostic]) -> list[Document]:
-    """The documents with their workspace; a document that fits none is reported."""
-    from dataclasses import replace
-
-    from .project import ProjectError
-
-    kept = []
-    for doc in docs:
-        try:
-            kept.append(project.bind([doc])[0])
-        except ProjectError as exc:
-            line, col = doc.source.pos(("provider",))
-            out.append(Diagnostic(doc.file, line, col, "provider",
-                                  f"{exc.message.split(': ', 1)[-1]} ({exc.hint})",
-                                  code="workspace"))
-            kept.append(replace(doc, workspace="?"))  # reported; never planned
-    return kept
-
-
-def _same_name(doc: Document, named: dict[tuple[str, str], Document],
-               out: list[Diagnostic]) -> None:
-    """Two files naming one live campaign would each adopt it and undo each other: an error
-    before any request, unless both pin different campaigns with `id:` (outreach's rule:
-    a platform finds a campaign by its name, and these two would find the same one)."""
-    name = doc.campaign.get("name")
-    if not isinstance(name, str) or not name:
-        return
-    first = named.setdefault((doc.connection, name), doc)
-    if first is doc or first.address == doc.address:
-        return
-    if doc.id and first.id and doc.id != first.id:
-        return
-    file, line, col = doc.source.where(("campaign", "name"))
-    first_file, first_line, _ = first.source.where(("campaign", "name"))
-    out.append(Diagnostic(
-        file, line, col, "campaign.name",
-        f"{doc.address} names the campaign {name!r}, as {first.address} does in "
-        f"{first_file}:{first_line}; both files would manage the same live campaign "
-        "(outreach's rule: a campaign is found by its name); give this campaign its own "
-        "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
-        code="duplicate-name"))
 
 
 def _check_fast(file: str, env: Mapping[str, str],
