@@ -184,7 +184,7 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     seen: dict[str, tuple[str, int, int]] = {}  # address → where it was first defined: file,
     # document, line of its key (as read then: a file changed since is never read again)
     keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
-    named: dict[tuple[str, str], Document] = {}  # (workspace, name) → the first to name it
+    named: dict[tuple[str, str], _Named] = {}  # (workspace, name) → the first to name it
     for file in files:
         before = len(diagnostics)
         docs, problems = _check_file(file, env, policy, project)
@@ -235,7 +235,18 @@ def _bind(docs: list[Document], project: Project, out: list[Diagnostic]) -> list
     return kept
 
 
-def _same_name(doc: Document, named: dict[tuple[str, str], Document],
+@dataclass(frozen=True)
+class _Named:
+    """The first document to name a campaign: what a second one's message needs of it (not
+    the document, whose data and positions validate(keep=False) does not keep)."""
+
+    address: str
+    id: str | None
+    file: str
+    line: int
+
+
+def _same_name(doc: Document, named: dict[tuple[str, str], _Named],
                out: list[Diagnostic]) -> None:
     """Two files naming one live campaign would each adopt it and undo each other: an error
     before any request, unless both pin different campaigns with `id:` (outreach's rule:
@@ -243,17 +254,16 @@ def _same_name(doc: Document, named: dict[tuple[str, str], Document],
     name = doc.campaign.get("name")
     if not isinstance(name, str) or not name:
         return
-    first = named.setdefault((doc.connection, name), doc)
-    if first is doc or first.address == doc.address:
+    file, line, col = doc.source.where(("campaign", "name"))
+    first = named.setdefault((doc.connection, name), _Named(doc.address, doc.id, file, line))
+    if first.address == doc.address:
         return
     if doc.id and first.id and doc.id != first.id:
         return
-    file, line, col = doc.source.where(("campaign", "name"))
-    first_file, first_line, _ = first.source.where(("campaign", "name"))
     out.append(Diagnostic(
         file, line, col, "campaign.name",
         f"{doc.address} names the campaign {name!r}, as {first.address} does in "
-        f"{first_file}:{first_line}; both files would manage the same live campaign "
+        f"{first.file}:{first.line}; both files would manage the same live campaign "
         "(outreach's rule: a campaign is found by its name); give this campaign its own "
         "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
         code="duplicate-name"))

@@ -243,3 +243,40 @@ def test_a_first_file_changed_while_others_are_read_keeps_its_line(
     monkeypatch.setattr(validate, "load_file", edits_a_first)
     [err] = validate_paths([a, b], {}).errors
     assert f"{a}:2;" in err.message, err.message
+
+
+def test_two_files_naming_one_campaign_name_both_lines(tmp_path: Path) -> None:
+    doc = "provider: sendkit\nkey: {key}\n{pin}campaign:\n  name: Same\n  sequence: []\n"
+    a = write(tmp_path / "a.yaml", doc.format(key="a", pin=""))
+    b = write(tmp_path / "b.yaml", "\n" + doc.format(key="b", pin=""))
+    for keep in (True, False):
+        [err] = validate_paths([a, b], {}, keep=keep).errors
+        assert (err.file, err.line, err.col, err.code) == (b, 5, 9, "duplicate-name")
+        assert f"as sendkit/a does in {a}:4;" in err.message
+    pinned = "id: {}\n"
+    write(tmp_path / "a.yaml", doc.format(key="a", pin=pinned.format("a" * 24)))
+    write(tmp_path / "b.yaml", doc.format(key="b", pin=pinned.format("b" * 24)))
+    assert validate_paths([a, b], {}).errors == []
+
+
+def test_validate_without_keep_holds_no_document_while_it_reads_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays flat in the number of files: no document read (its data and positions)
+    is held once its file is checked, not even to compare names or keys with later files."""
+    import gc
+
+    from outreach_cli.documents import Source
+
+    files = [write(tmp_path / f"c{i}.yaml", f"provider: sendkit\ncampaign:\n  name: N{i}\n"
+                                            "  sequence: []\n") for i in range(6)]
+    live: list[int] = []
+    read = validate.load_file
+
+    def counting(file: str, *args: Any) -> Any:
+        gc.collect()
+        live.append(sum(isinstance(o, Source) and o.file in files for o in gc.get_objects()))
+        return read(file, *args)
+
+    monkeypatch.setattr(validate, "load_file", counting)
+    assert validate_paths(files, {}, keep=False).count == 6
+    assert max(live) <= 1, live  # the file just checked, until the loop moves on
