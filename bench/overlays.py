@@ -1,8 +1,8 @@
 """Bases and overlays (issue 24): `python bench/overlays.py [N]`.
 
 Validates N client campaigns written two ways, each in a fresh process, median of 5 rounds:
-as N full copies of examples/agency's playbook (the fast path), and as N overlays of its base
-(every overlay reads its base: the positioned reader, a merge, values filled). Prints both
+as N full copies of examples/agency's playbook, and as N overlays of its base (every overlay
+reads its base, once per run: a merge and values filled on top of the reading). Prints both
 times and their ratio. Nothing is asserted.
 """
 

@@ -4,7 +4,7 @@ campaign)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .documents import Diagnostic
@@ -29,25 +29,35 @@ def bind(docs: list[Document], project: Project, out: list[Diagnostic]) -> list[
     return kept
 
 
-def same_name(doc: Document, named: dict[tuple[str, str], Document],
-               out: list[Diagnostic]) -> None:
+@dataclass(frozen=True)
+class Named:
+    """The first document to name a campaign: what a second one's message needs of it (not
+    the document, whose data and positions validate(keep=False) does not keep)."""
+
+    address: str
+    id: str | None
+    file: str
+    line: int
+
+
+def same_name(doc: Document, named: dict[tuple[str, str], Named],
+              out: list[Diagnostic]) -> None:
     """Two files naming one live campaign would each adopt it and undo each other: an error
     before any request, unless both pin different campaigns with `id:` (outreach's rule:
     a platform finds a campaign by its name, and these two would find the same one)."""
     name = doc.campaign.get("name")
     if not isinstance(name, str) or not name:
         return
-    first = named.setdefault((doc.connection, name), doc)
-    if first is doc or first.address == doc.address:
+    file, line, col = doc.source.where(("campaign", "name"))
+    first = named.setdefault((doc.connection, name), Named(doc.address, doc.id, file, line))
+    if first.address == doc.address:
         return
     if doc.id and first.id and doc.id != first.id:
         return
-    file, line, col = doc.source.where(("campaign", "name"))
-    first_file, first_line, _ = first.source.where(("campaign", "name"))
     out.append(Diagnostic(
         file, line, col, "campaign.name",
         f"{doc.address} names the campaign {name!r}, as {first.address} does in "
-        f"{first_file}:{first_line}; both files would manage the same live campaign "
+        f"{first.file}:{first.line}; both files would manage the same live campaign "
         "(outreach's rule: a campaign is found by its name); give this campaign its own "
         "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
         code="duplicate-name"))

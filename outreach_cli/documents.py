@@ -7,27 +7,27 @@ Loading never stops at the first problem: every unreadable document is reported 
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from .environment import DEFAULT_POLICY, EnvPolicy, env_parts, expand_vars
+from .includes import read_include
 
-try:  # the C composer is several times faster on large files
-    from yaml import CSafeLoader as _Loader
+try:  # the C composer (nodes with their marks) is several times faster than PyYAML's own
+    from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
 
 DocPath = tuple[str | int, ...]
 Pos = tuple[int, int]  # 1-based line, column
 
 # Input bounds (outreach's rules: far above any real campaign, far below what hurts).
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a campaign file
-MAX_INCLUDE_BYTES = 1024 * 1024  # one !file
 MAX_VALUES = 200_000  # values a document expands to, aliases and merges counted each time
 MAX_DEPTH = 64  # nesting of mappings and lists
 MAX_LIST = 2_000  # items of one list
@@ -72,8 +72,6 @@ class Source:
     start: Pos = (1, 1)
     env_templates: dict[DocPath, str] = field(default_factory=dict)  # those values as written
     includes: dict[DocPath, str] = field(default_factory=dict)  # values read with !file: its path
-    positioned: bool = True  # False: read on the fast path, `positions` left empty
-    reread: bool = False  # not positioned: read the positions from the file when asked
 
     @property
     def env_values(self) -> tuple[str, ...]:
@@ -94,9 +92,8 @@ class Source:
         return tuple(dict.fromkeys(out))
 
     def pos(self, path: DocPath, *, key: bool = False) -> Pos:
-        """The position of `path`, or of its nearest ancestor that has one."""
-        if not self.positioned and self.reread:
-            self._read_positions()
+        """The position of `path`, or of its nearest ancestor that has one, as the file was
+        when it was read (never read again: what was validated is what is reported)."""
         table = self.key_positions if key else self.positions
         p = tuple(path)
         while p:
@@ -107,22 +104,11 @@ class Source:
             p = p[:-1]
         return self.start
 
-
     def where(self, path: DocPath, *, key: bool = False) -> tuple[str, int, int]:
         """The file, line and column where `path` was written (a document merged from a base
         and an overlay has values from several files: overlays.MergedSource)."""
         line, col = self.pos(path, key=key)
         return self.file, line, col
-
-    def _read_positions(self) -> None:
-        """Read on the fast path: the positions, read when first asked for (a plan that names
-        a line, a duplicate key), from the file as it is now."""
-        sources, _ = load_file(self.file, {})
-        if self.index < len(sources):
-            again = sources[self.index]
-            self.positions, self.key_positions, self.start = (
-                again.positions, again.key_positions, again.start)
-        self.positioned = True
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -164,7 +150,12 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
 def load_file(file: str, environ: Mapping[str, str] | None = None,
               policy: EnvPolicy = DEFAULT_POLICY) -> tuple[list[Source], list[Diagnostic]]:
     """Every document of one YAML file, with the problems found reading them; `${VAR}` reads
-    `environ` as `policy` lets it."""
+    `environ` as `policy` lets it.
+
+    The file is read once: PyYAML composes its nodes (in C where it was built so), and one
+    pass over each node tree builds the values, the table of positions and the problems, and
+    checks the input bounds. A file over a bound yields no document, only that problem.
+    """
     env = os.environ if environ is None else environ
     try:
         size = os.stat(file).st_size
@@ -174,11 +165,15 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
         text = FsPath(file).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Diagnostic(file, 1, 1, "", f"cannot read: {exc}")]
+    loader = _Loader(text)
     try:
         # An empty document (a trailing `---`) composes to an empty null scalar: skip it.
-        nodes = [n for n in yaml.compose_all(text, Loader=_Loader)
-                 if n is not None and not (isinstance(n, yaml.ScalarNode)
-                                           and n.tag == "tag:yaml.org,2002:null" and not n.value)]
+        nodes = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None and not (type(node) is yaml.ScalarNode and node.tag == _NULL
+                                         and not node.value):
+                nodes.append(node)
     except yaml.MarkedYAMLError as exc:
         from .yamlerrors import explain
 
@@ -186,85 +181,81 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
         return [], [Diagnostic(file, line, col, "", f"invalid YAML: {msg}", code="yaml-syntax")]
     except yaml.YAMLError as exc:
         return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: {exc}", code="yaml-syntax")]
-    except RecursionError:
+    except RecursionError:  # the pure-Python composer only: the C one stops at 1,000 levels
         return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: nested too deeply "
                                f"(outreach's limit is {MAX_DEPTH} levels)", code="yaml-bounds")]
+    finally:
+        loader.dispose()
     sources, problems = [], []
-    for node in nodes:
-        bound = bounds_problem(file, node)
-        if bound is not None:
-            return [], [bound]
     for i, node in enumerate(nodes):
-        builder = _Builder(file, env, policy)
-        data = builder.build(node, ())
-        src = Source(file, i, len(nodes), data, builder.positions, builder.key_positions,
-                     builder.env_paths, (node.start_mark.line + 1, node.start_mark.column + 1),
-                     builder.env_templates, builder.includes)
-        sources.append(src)
+        builder = _Builder(file, env, policy, node)
+        try:
+            data = builder.build(node, (), 1)
+        except _OutOfBounds as exc:
+            return [], [exc.diagnostic]
+        sources.append(Source(file, i, len(nodes), data, builder.positions,
+                              builder.key_positions, builder.env_paths,
+                              (node.start_mark.line + 1, node.start_mark.column + 1),
+                              builder.env_templates, builder.includes))
         problems.extend(builder.problems)
     return sources, problems
 
 
-def bounds_problem(file: str, root: yaml.Node) -> Diagnostic | None:
-    """The first bound a composed document breaks (values it expands to, nesting depth, list
-    length, integer size), before anything is built from it. Linear in the node graph: an
-    alias is counted by what it expands to without expanding it (a billion laughs is refused
-    in milliseconds). Kept apart from the builder so that any loader producing nodes uses it.
-    """
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    on_path: set[int] = set()
-
-    def at(node: yaml.Node, message: str) -> Diagnostic:
-        return Diagnostic(file, node.start_mark.line + 1, node.start_mark.column + 1, "",
-                          message + " (outreach's rule)", code="yaml-bounds")
-
-    while stack:
-        node, depth, done = stack.pop()
-        key = id(node)
-        if done:
-            on_path.discard(key)
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if sizes[key] > MAX_VALUES:
-                return at(node, f"this document expands to more than {MAX_VALUES} values "
-                                "(YAML aliases or merge keys repeat what they point at)")
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            return at(node, "a YAML alias refers to itself")
-        if depth > MAX_DEPTH:
-            return at(node, f"nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, yaml.SequenceNode) and len(node.value) > MAX_LIST:
-            return at(node, f"a list of {len(node.value)} items: the limit is {MAX_LIST}")
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-0")) > 16:
-                return at(node, f"integer {node.value[:20]}… is out of range (at most "
-                                f"±{MAX_INT})")
-            sizes[key] = 1
-            continue
-        on_path.add(key)
-        stack.append((node, depth, True))
-        stack.extend((c, depth + 1, False) for c in _children(node))
-    return None
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+_TAGS: dict[tuple[str, Any], str] = {}
+_SAFE = SafeConstructor()  # its scalar constructors keep no state between calls
+_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+    _NULL: SafeConstructor.construct_yaml_null,
+}
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader, remembering the tag of each short plain scalar it resolves."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a plain scalar depends only on its text (PyYAML's YAML 1.1 rules: `yes`
+        # and `on` are booleans), and campaign files repeat the same keys and small values:
+        # the composer calls this for every scalar, and the regexps cost more than a lookup.
+        if kind is yaml.ScalarNode and len(value) <= 32:
+            key = (value, implicit)
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_TAGS) < 4096:
+                    _TAGS[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+class _OutOfBounds(Exception):
+    """A document breaks an input bound: the file yields only this diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 class _Builder:
-    """Turn a composed YAML node tree into plain Python values, recording positions."""
+    """Turn one composed YAML node tree into plain Python values, recording positions and
+    checking the input bounds (outreach's rules, MAX_*) as it goes.
 
-    def __init__(self, file: str, env: Mapping[str, str], policy: EnvPolicy) -> None:
+    Values are counted as they are built, so a value an alias or a merge key repeats counts
+    each time; the first node met twice (an alias) has the whole document's expansion counted
+    first, on the node graph without expanding it, so a billion laughs or an alias that
+    refers to itself is refused before anything is copied.
+    """
+
+    def __init__(self, file: str, env: Mapping[str, str], policy: EnvPolicy,
+                 root: yaml.Node) -> None:
         self.file = file
         self.env = env
         self.policy = policy
+        self.root = root
         self.base = FsPath(file).parent
         self.positions: dict[DocPath, Pos] = {}
         self.key_positions: dict[DocPath, Pos] = {}
@@ -272,61 +263,135 @@ class _Builder:
         self.env_templates: dict[DocPath, str] = {}
         self.includes: dict[DocPath, str] = {}
         self.problems: list[Diagnostic] = []
-        self._constructor = yaml.SafeLoader("")
+        self.count = 0  # values built
+        self.built: set[int] | None = set()  # collections built (None: expansion counted)
 
     def _problem(self, node: yaml.Node, path: DocPath, message: str) -> None:
         self.problems.append(Diagnostic(self.file, node.start_mark.line + 1,
                                         node.start_mark.column + 1, format_path(path), message))
 
-    def build(self, node: yaml.Node, path: DocPath) -> Any:
-        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            explicit: set[str] = set()
-            for knode, vnode in node.value:
-                if knode.tag == "tag:yaml.org,2002:merge":
-                    # The anchor's positions must not replace this mapping's own.
-                    before = dict(self.positions)
-                    merged = self.build(vnode, path)
-                    self.positions.update(before)
-                    for item in merged if isinstance(merged, list) else [merged]:
-                        if isinstance(item, dict):
-                            for k, v in item.items():
-                                out.setdefault(k, v)
-                    continue
-                key = self._constructor.construct_object(knode) if isinstance(
-                    knode, yaml.ScalarNode) else None
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    self._problem(knode, path, "mapping keys must be plain strings")
-                    continue
-                key = str(key)
-                sub = (*path, key)
-                if key in explicit:  # overriding a `<<:` merged key is not a duplicate
-                    self._problem(knode, sub, "duplicate key (YAML keeps only the last one)")
-                explicit.add(key)
-                self.key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-                out[key] = self.build(vnode, sub)
-            return out
+    def _bound(self, node: yaml.Node, message: str) -> _OutOfBounds:
+        return _OutOfBounds(Diagnostic(self.file, node.start_mark.line + 1,
+                                       node.start_mark.column + 1, "",
+                                       message + " (outreach's rule)", code="yaml-bounds"))
+
+    def build(self, node: yaml.Node, path: DocPath, depth: int) -> Any:
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self._bound(self.root, f"this document expands to more than {MAX_VALUES} "
+                                         "values")
+        if depth > MAX_DEPTH:
+            raise self._bound(node, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if self.built is not None:
+            if id(node) in self.built:
+                self._expansion()
+            else:
+                self.built.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, (*path, i)) for i, v in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        if node.tag == "!file":
+            if len(node.value) > MAX_LIST:
+                raise self._bound(node, f"a list of {len(node.value)} items: the limit is "
+                                        f"{MAX_LIST}")
+            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        out: dict[str, Any] = {}
+        explicit: set[str] = set()
+        for knode, vnode in node.value:
+            if knode.tag == _MERGE:
+                # The anchor's positions must not replace this mapping's own.
+                before = dict(self.positions)
+                merged = self.build(vnode, path, depth)
+                self.positions.update(before)
+                for item in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(item, dict):
+                        for k, v in item.items():
+                            out.setdefault(k, v)
+                continue
+            key = self._key(knode)
+            if key is None:
+                self._problem(knode, path, "mapping keys must be plain strings")
+                continue
+            sub = (*path, key)
+            if key in explicit:  # overriding a `<<:` merged key is not a duplicate
+                self._problem(knode, sub, "duplicate key (YAML keeps only the last one)")
+            explicit.add(key)
+            self.count += 1
+            self.key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            out[key] = self.build(vnode, sub, depth + 1)
+        return out
+
+    def _expansion(self) -> None:
+        """Count what the document expands to, aliases and merges counted each time, on the
+        node graph (linear in it: each node's size is counted once); then stop watching."""
+        self.built = None
+        sizes: dict[int, int] = {}
+        on_path: set[int] = set()
+        stack: list[tuple[yaml.Node, bool]] = [(self.root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                on_path.discard(key)
+                sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in _children(node))
+                if sizes[key] > MAX_VALUES:
+                    raise self._bound(node, f"this document expands to more than "
+                                            f"{MAX_VALUES} values (YAML aliases or merge "
+                                            "keys repeat what they point at)")
+            elif key in on_path:
+                raise self._bound(node, "a YAML alias refers to itself")
+            elif key not in sizes and type(node) is not yaml.ScalarNode:
+                on_path.add(key)
+                stack.append((node, True))
+                stack.extend((c, False) for c in _children(node))
+
+    def _key(self, node: yaml.Node) -> str | None:
+        """A mapping key as text: a string, or an integer written as one; else None."""
+        if type(node) is not yaml.ScalarNode:
+            return None
+        if node.tag == _STR:
+            return str(node.value)
+        try:
+            key = self._int(node) if node.tag == _INT else SafeConstructor().construct_object(
+                node)
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+            return None
+        return str(key) if isinstance(key, int) and not isinstance(key, bool) else None
+
+    def _int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value.lstrip("+-0")) > 16:  # never parse a 100,000-digit number
+            raise self._bound(node, f"integer {node.value[:20]}… is out of range (at most "
+                                    f"±{MAX_INT})")
+        value: int = _SAFE.construct_yaml_int(node)
+        return value
+
+    def _scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            value = node.value
+            return self._expand(value, node, path) if "$" in value else value
+        if tag == "!file":
             return self._include(node, path)
-        if node.tag.startswith("!") or (node.tag.startswith("tag:yaml.org,2002:python/")):
-            self._problem(node, path, f"unknown tag {node.tag} (only !file is supported)")
+        if tag.startswith("!") or tag.startswith("tag:yaml.org,2002:python/"):
+            self._problem(node, path, f"unknown tag {tag} (only !file is supported)")
             return None
         try:
-            value = self._constructor.construct_object(node)
-        except yaml.YAMLError as exc:
+            if tag == _INT:
+                value = self._int(node)
+            elif tag in _SCALARS:
+                value = _SCALARS[tag](_SAFE, node)
+            else:  # timestamps, !!binary, and tags with no meaning here (reported)
+                value = SafeConstructor().construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+            # An explicit tag on text it does not fit (`!!int abc`, `!!binary ?`, `!!set x`).
             self._problem(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
             return None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             self._problem(node, path, f"integer out of range (at most ±{MAX_INT}; "
                                       "outreach's rule)")
             return None
-        if isinstance(value, str) and "$" in value:
-            value = self._expand(value, node, path)
-        elif not isinstance(value, (str, int, float, bool, type(None))):
+        if not isinstance(value, (str, int, float, bool, type(None))):
             # Timestamps and the like: keep the text exactly as written.
             value = node.value
         return value
@@ -352,99 +417,9 @@ class _Builder:
         return out
 
 
-# -- `!file`: the one place both readers (positioned and fast) resolve it (`${VAR}`: environment.py)
-
-def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
-    """The text of `!file raw` relative to `base`, or None and the problem."""
-    rel = raw.strip()
-    refusal, target = include_target(base, rel)
-    if refusal:
-        return None, f"!file {rel[:200]}: {refusal}"
-    try:
-        # The path checked, never followed again through a symlink swapped in since; what
-        # was opened is checked once more (a regular file, one link).
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as fh:
-            refusal = _opened_refusal(os.fstat(fh.fileno()))
-            if refusal:
-                return None, f"!file {rel}: {refusal}"
-            data = fh.read(MAX_INCLUDE_BYTES + 1)
-        if len(data) > MAX_INCLUDE_BYTES:
-            return None, (f"!file {rel}: over the {MAX_INCLUDE_BYTES}-byte limit "
-                          "(outreach's rule)")
-        return data.decode("utf-8"), None
-    except FileNotFoundError:
-        return None, (f"!file {rel}: no such file (paths are relative to "
-                      f"{base.as_posix() or '.'})")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"!file {rel}: cannot read: {exc}"
-
-
-def campaign_tree(base: FsPath) -> FsPath:
-    """Where `!file` may read for a YAML file in folder `base`: the working directory (the
-    repository a team runs outreach in) when the file is inside it, else the file's folder."""
-    try:
-        cwd, here = FsPath.cwd().resolve(), base.resolve()
-    except OSError:
-        return base
-    return cwd if cwd == here or cwd in here.parents else here
-
-
-def include_refusal(base: FsPath, rel: str) -> str:
-    """Why `!file rel` (relative to the YAML file's folder `base`) may not be read, or "".
-
-    outreach's rule: only what a campaign file may reasonably include (see `include_target`).
-    """
-    return include_target(base, rel)[0]
-
-
-def include_target(base: FsPath, rel: str) -> tuple[str, FsPath]:
-    """Why `!file rel` may not be read (or ""), and the resolved path to read.
-
-    outreach's rule: only a regular file inside the campaign tree (`campaign_tree`), with no
-    dotfile or dot-folder in its path as written or as resolved (`.env`, `.git/config`,
-    where credentials live), reached by no symlink out of the tree, and with one link (a
-    hard link can join a file outside the tree, and which one cannot be told; a checkout
-    makes none). So a campaign file cannot upload /etc/passwd, a key file, a FIFO or a device.
-    """
-    none = FsPath()
-    if not rel:
-        return "needs a path", none
-    if "\x00" in rel:
-        return "the path holds a NUL byte", none
-    p = FsPath(rel)
-    if p.is_absolute() or rel.startswith("~"):
-        return "absolute paths are refused: give a path relative to the YAML file", none
-    try:
-        root = campaign_tree(base)
-        target = (base / p).resolve()
-    except (OSError, RuntimeError) as exc:  # a symlink loop
-        return f"cannot resolve: {exc}", none
-    if target != root and root not in target.parents:
-        return (f"points outside {root} (through .. or a symlink): only files in the "
-                "working directory, or the YAML file's own folder, are read"), none
-    hidden = _dot_part(p.parts) or _dot_part(target.relative_to(root).parts)
-    if hidden:
-        return (f"{hidden} is a dotfile or dot-folder: never read (outreach's rule: "
-                ".env, .git/config and the like hold credentials)"), none
-    if not target.exists():
-        return "", target  # reported as "no such file" by the reader
-    try:
-        return _opened_refusal(target.stat()), target
-    except OSError as exc:
-        return f"cannot read: {exc}", none
-
-
-def _dot_part(parts: Iterable[str]) -> str:
-    """The first dotfile or dot-folder name among `parts` (`.` and `..` are not), or ""."""
-    return next((x for x in parts if x.startswith(".") and x not in (".", "..")), "")
-
-
-def _opened_refusal(st: os.stat_result) -> str:
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file (a folder, FIFO or device is never read)"
-    if st.st_nlink > 1:
-        return (f"a file with {st.st_nlink} hard links is never read (outreach's rule: "
-                "another link may be a file outside the tree)")
-    return ""
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

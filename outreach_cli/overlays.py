@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .documents import Diagnostic, DocPath, Source, campaign_tree, format_path, load_file
+from .documents import Diagnostic, DocPath, Source, format_path, load_file
 from .environment import DEFAULT_POLICY, EnvPolicy
+from .includes import campaign_tree
 from .origins import MergedSource, Origins, Spot, as_source
 from .values import Value, add_block, fill, has_placeholder, placeholders
 

@@ -12,11 +12,10 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from . import overlays
-from .binding import bind, same_name
+from .binding import Named, bind, same_name
 from .copycheck import check_copy
 from .documents import Diagnostic, DocPath, Source, expand_paths, format_path, load_file
 from .environment import DEFAULT_POLICY, EnvPolicy, hide
-from .fastread import load_fast
 from .fastschema import compiled
 from .providers import PROVIDERS, provider_class
 
@@ -167,10 +166,9 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
                    policy: EnvPolicy | None = None) -> Result:
     """Load and check every campaign document under `paths`.
 
-    Each file is first read on the fast path (C loader, no positions); only a file with a
-    problem, or one the fast path does not handle, is read again with positions, so its
-    diagnostics name file:line:col. With `keep=False` the passing documents are counted, not
-    kept: memory stays flat in the number of files (what `outreach validate` needs).
+    Each file is read once, with positions (documents.load_file), so every diagnostic names
+    file:line:col. With `keep=False` the passing documents are counted, not kept: memory
+    stays flat in the number of files (what `outreach validate` needs).
     With a `project` that binds folders to workspaces, each document gets its workspace (a
     file outside every bound folder is an error at its first line), and two documents of one
     workspace naming the same campaign are an error naming both files and lines.
@@ -184,26 +182,24 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     documents: list[Document] = []
     count = 0
     touched = len({d.file for d in diagnostics})
-    seen: dict[str, tuple[str, int]] = {}  # address → (file, index) where it was first defined
+    seen: dict[str, tuple[str, int, int]] = {}  # address → where it was first defined: file,
+    # document, line of its key (as read then: a file changed since is never read again)
     keyed: dict[str, int] = {}  # files with a diagnostic at `key` → their passing documents
-    named: dict[tuple[str, str], Document] = {}  # (workspace, name) → the first to name it
+    named: dict[tuple[str, str], Named] = {}  # (workspace, name) → the first to name it
     for file in files:
         before = len(diagnostics)
-        docs = _check_fast(file, env, policy)
-        if docs is None:
-            docs, problems = _check_positioned(file, env, policy, project)
-            diagnostics.extend(problems)
+        docs, problems = _check_file(file, env, policy, project)
+        diagnostics.extend(problems)
         if project is not None and project.bound:
             docs = bind(docs, project, diagnostics)
         for doc in docs:
             same_name(doc, named, diagnostics)
-            first = seen.setdefault(doc.address, (doc.file, doc.index))
-            if first != (doc.file, doc.index):
-                line, col = doc.source.pos(("key",))
-                first_line = _stub(*first).pos(("key",))[0]
+            _, line, col = doc.source.where(("key",))
+            first = seen.setdefault(doc.address, (doc.file, doc.index, line))
+            if first[:2] != (doc.file, doc.index):
                 diagnostics.append(Diagnostic(
                     doc.file, line, col, "key",
-                    f"{doc.address} is also defined in {first[0]}:{first_line}; "
+                    f"{doc.address} is also defined in {first[0]}:{first[2]}; "
                     "keys must be unique per "
                     + ("workspace" if doc.workspace else "provider"), code="duplicate-key"))
         touched += bool(docs) or len(diagnostics) > before
@@ -221,29 +217,9 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     return Result(documents, diagnostics, count, touched)
 
 
-def _check_fast(file: str, env: Mapping[str, str],
-                policy: EnvPolicy) -> list[Document] | None:
-    """The file's documents if every one passes without a single diagnostic, else None."""
-    sources = load_fast(file, env, policy)
-    if sources is None or overlays.involved(sources):
-        return None  # bases, overlays and values take the positioned reader
-    docs = []
-    for src in sources:
-        doc, found = check_source(src)
-        if doc is None or found:
-            return None  # read it again with positions to report it exactly
-        docs.append(doc)
-    for doc in docs:
-        # Checked without positions (a check that asks gets the document's start, and any
-        # diagnostic sends the file to the positioned reader); from now on, whoever asks for
-        # a position (a plan naming a line) gets it read from the file.
-        doc.source.reread = True
-    return docs
-
-
-def _check_positioned(file: str, env: Mapping[str, str], policy: EnvPolicy,
-                      project: Project | None = None
-                      ) -> tuple[list[Document], list[Diagnostic]]:
+def _check_file(file: str, env: Mapping[str, str], policy: EnvPolicy,
+                project: Project | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    """The file's documents that pass, and every problem found in the file."""
     docs: list[Document] = []
     out: list[Diagnostic] = []
     sources, problems = overlays.resolve(*load_file(file, env, policy), env, project)
@@ -261,10 +237,6 @@ def _check_positioned(file: str, env: Mapping[str, str], policy: EnvPolicy,
         if doc is not None and not file_failed and not any(d.severity == "error" for d in found):
             docs.append(doc)
     return docs, out
-
-
-def _stub(file: str, index: int) -> Source:
-    return Source(file, index, 0, None, positioned=False, reread=True)
 
 
 def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:

@@ -11,7 +11,6 @@ import pytest
 
 from outreach_cli.documents import load_file
 from outreach_cli.environment import OUTREACH_OWN, EnvPolicy
-from outreach_cli.fastread import load_fast
 from outreach_cli.providers import PROVIDERS, provider_class
 from tests.helpers import run
 
@@ -52,16 +51,16 @@ def test_outreach_own_variables_are_refused_at_their_line(
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 
-def test_both_readers_refuse_alike(tmp_path: Path) -> None:
+def test_the_reader_refuses_at_the_line_and_reads_the_rest(tmp_path: Path) -> None:
     path = _file(tmp_path, "GITHUB_TOKEN")
     env = {"GITHUB_TOKEN": VALUE}
-    assert load_fast(str(path), env) is None
     sources, problems = load_file(str(path), env)
-    assert [p.path for p in problems] == ["campaign.name"]
+    assert [(p.line, p.col, p.path) for p in problems] == [(3, 9, "campaign.name")]
     assert VALUE not in json.dumps(sources[0].data)
     ok = _file(tmp_path, "GREETING")
-    fast = load_fast(str(ok), {"GREETING": "hi"})
-    assert fast is not None and fast[0].data["campaign"]["name"] == "Hello hi"
+    sources, problems = load_file(str(ok), {"GREETING": "hi"})
+    assert problems == [] and sources[0].data["campaign"]["name"] == "Hello hi"
+    assert sources[0].env_paths == {("campaign", "name")}
 
 
 def test_the_project_file_policy_reaches_every_command_that_loads_files(

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from outreach_cli.documents import load_file
-from outreach_cli.fastread import load_fast
 from tests.helpers import run
 
 KEY = "sk_live_DO_NOT_PRINT_0123456789"
@@ -77,21 +76,23 @@ def test_each_refused_include_names_file_line_path_and_rule(
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 
-def test_both_readers_refuse_alike(repo: Path, tmp_path: Path) -> None:
+def test_the_reader_refuses_each_with_its_rule(repo: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     for name, (rel, words) in _cases(repo, outside).items():
         file = repo / "campaigns" / f"{name}.yaml"
         file.write_text(BASE.replace("BODY", f"!file {rel}"))
-        assert load_fast(str(file), {}) is None, name  # handed to the positioned reader
-        _, problems = load_file(str(file), {})
+        sources, problems = load_file(str(file), {})
         assert [words in p.message for p in problems] == [True], (name, problems)
+        assert [(p.line, p.path) for p in problems] == [(5, "campaign.sequence[0].body")]
+        assert sources[0].data["campaign"]["sequence"][0]["body"] is None, name
+        assert KEY not in repr(sources[0].data), name
 
 
 def test_an_ordinary_include_is_still_read(repo: Path) -> None:
     file = repo / "campaigns" / "ok.yaml"
     file.write_text(BASE.replace("BODY", "!file emails/ok.html"))
-    fast = load_fast(str(file), {})
-    assert fast is not None and fast[0].data["campaign"]["sequence"][0]["body"] == "<p>hello</p>"
     sources, problems = load_file(str(file), {})
-    assert problems == [] and sources[0].data == fast[0].data
+    assert problems == []
+    assert sources[0].data["campaign"]["sequence"][0]["body"] == "<p>hello</p>"
+    assert sources[0].includes == {("campaign", "sequence", 0, "body"): "emails/ok.html"}
