@@ -143,7 +143,7 @@ def _near(src: Source, path: DocPath) -> Spot:
     return src.where(path)
 
 
-def _pattern(path: DocPath) -> str:
+def list_field(path: DocPath) -> str:
     """A campaign path as a `LIST_KEYS` key: list indexes as `[]`."""
     out = ""
     for p in path:
@@ -338,7 +338,7 @@ class _Resolver:
                     merged[k] = v
                     out.graft(v, osrc, (*opath, k), (*tpath, k))
             return merged
-        ids = self.keys.get(_pattern(tpath[1:])) if tpath[:1] == ("campaign",) else None
+        ids = self.keys.get(list_field(tpath[1:])) if tpath[:1] == ("campaign",) else None
         if ids and isinstance(b, list) and isinstance(o, list):
             return self.patch(b, bsrc, bpath, o, osrc, opath, tpath, out, ids)
         out.graft(o, osrc, opath, tpath)

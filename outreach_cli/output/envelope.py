@@ -13,7 +13,7 @@ import re
 import shutil
 from typing import IO, Any, TextIO
 
-from ..documents import Diagnostic
+from ..documents import Diagnostic, format_path
 from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE
@@ -126,17 +126,10 @@ def action_word(cp: CampaignPlan) -> str:
     return "update" if cp.has_changes else "unchanged"
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
 def change_json(pc: PlannedChange, source: Any = None) -> dict[str, Any]:
     c = pc.change
     out = {"path": c.dotted, "op": c.op, "how": c.how or None,
-           "from": _dotted(c.source) if c.source is not None else None,
+           "from": format_path(c.source) if c.source is not None else None,
            "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
            "new": SENSITIVE if c.sensitive else c.new, "sensitive": c.sensitive,
            "allowed": pc.verdict.allowed, "reason": pc.verdict.reason or None,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..documents import format_path
+
 if TYPE_CHECKING:
     from ..http import Api
     from ..leads.records import Batch, Decision, Lead, LeadChange, LeadRow, Outcome
@@ -157,30 +159,23 @@ class Change:
 
     @property
     def dotted(self) -> str:
-        return _dotted(self.path)
+        return format_path(self.path)
 
     @property
     def shown(self) -> str:
         """The path as a plan prints it, saying where a list item moves or goes in."""
         if self.how == "moved" and self.source is not None:
-            return f"{self.dotted} (moved from {_dotted(self.source)})"
+            return f"{self.dotted} (moved from {format_path(self.source)})"
         if self.how == "inserted":
             return f"{self.dotted} (inserted)"
         if self.op == "add" and self.source not in (None, self.path):
-            return f"{self.dotted} (replaces {_dotted(self.source)})"
+            return f"{self.dotted} (replaces {format_path(self.source)})"
         return self.dotted
 
     @property
     def field(self) -> str:
         """The path without list indexes, as rules name fields: `sequence.subject`."""
         return ".".join(str(p) for p in self.path if not isinstance(p, int))
-
-
-def _dotted(path: Path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 @dataclass(frozen=True)
