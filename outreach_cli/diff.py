@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -375,9 +373,3 @@ def pop_path(data: dict[str, Any], dotted: str) -> tuple[bool, Any]:
     if isinstance(cur, dict) and parts[-1] in cur:
         return True, cur.pop(parts[-1])
     return False, None
-
-
-def fingerprint(value: Any) -> str:
-    """A stable hash of a value the API never reads back (stored in state, never the value)."""
-    blob = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import __version__
+from . import __version__, hashing
 from .apply import Outcome, Report
 from .documents import Source, format_path
 from .environment import expand_vars
@@ -38,14 +38,9 @@ class PlanFileError(OutreachError):
 
 # -- hashing ------------------------------------------------------------------------------------
 
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def keyed_hash(key: str, value: Any) -> str:
     """HMAC-SHA256 of a value under the workspace key: checkable only by whoever holds it."""
-    return "hmac-sha256:" + hmac.new(key.encode(), b"value\0" + _canonical(value),
-                                     hashlib.sha256).hexdigest()
+    return hashing.keyed_hash(key.encode(), value, b"value\0")
 
 
 def workspace_fingerprint(provider: str, key: str) -> str:
@@ -62,13 +57,13 @@ def seal(body: dict[str, Any], keys: Mapping[str, str]) -> str:
         raise ValueError("a saved plan is sealed with the key of every workspace it touches")
     rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
     key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
-    return "hmac-sha256:" + hmac.new(key, _canonical(rest), hashlib.sha256).hexdigest()
+    return hashing.keyed_hash(key, rest)
 
 
 def checksum(body: dict[str, Any]) -> str:
     """sha256 over the canonical JSON of everything but the checksum itself."""
     rest = {k: v for k, v in body.items() if k != "checksum"}
-    return "sha256:" + hashlib.sha256(_canonical(rest)).hexdigest()
+    return hashing.digest(rest)
 
 
 # -- paths --------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutreachError
+from .hashing import keyed_hash
 from .statefiles import check_shape, line_mac, only_ours, open_private, private_dir
 
 STATE_VERSION = 1
@@ -329,9 +330,7 @@ class State:
         """HMAC-SHA256 of a write-only value with the team's OUTREACH_STATE_KEY, else this
         state's own random key (state.key, 0600): a hash in state.json cannot confirm a
         guessed secret without that key."""
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-        return "hmac-sha256:" + hmac.new(self._key(), text.encode("utf-8"),
-                                         hashlib.sha256).hexdigest()
+        return keyed_hash(self._key(), value)
 
     def _key(self) -> bytes:
         with _KEY_LOCK:

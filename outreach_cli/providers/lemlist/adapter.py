@@ -31,8 +31,8 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
+from ...hashing import digest
 from ...urlpath import seg
 from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict
 from ..identity import WorkspaceIdentity
@@ -428,7 +428,7 @@ class Lemlist(Provider):
         status = str(camp.get("status") or "draft")
         # The documented Campaign object has no updatedAt: without one, the revision is a
         # hash of everything read, which moves with any edit as well.
-        revision = camp.get("updatedAt") or fingerprint({"status": status, "state": state})
+        revision = camp.get("updatedAt") or digest({"status": status, "state": state})
         return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
                       str(revision), state, raw)
 
