@@ -324,10 +324,9 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
         raise OutreachError(f"{first}{more}", hint=f"outreach validate {path}")
     docs = result.documents
     if targets:
-        import fnmatch
+        from ..targets import select
 
-        docs = [d for d in docs if any(fnmatch.fnmatchcase(d.key, t)
-                                       or fnmatch.fnmatchcase(d.address, t) for t in targets)]
+        docs = select(docs, targets)
     if len(docs) != 1:
         keys = ", ".join(d.address for d in docs) or "none"
         raise UsageError(f"{path} holds {len(docs)} matching campaigns ({keys}); leads "
