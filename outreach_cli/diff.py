@@ -353,15 +353,6 @@ def ignored(change: Change, patterns: Iterable[str]) -> bool:
     return False
 
 
-def get_path(data: Any, dotted: str) -> Any:
-    cur = data
-    for part in dotted.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
 def pop_path(data: dict[str, Any], dotted: str) -> tuple[bool, Any]:
     """Remove a dotted field from nested mappings; (found, value)."""
     parts = dotted.split(".")

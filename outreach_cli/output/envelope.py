@@ -19,7 +19,6 @@ from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE
 
 ENVELOPE_VERSION = 2
-SCHEMA_FILE = "envelope.schema.json"
 # The text output's words for the tally (Plan.tally keeps its own keys).
 SUMMARY_WORDS = {"create": "create", "update": "update", "noop": "unchanged",
                  "blocked": "blocked", "error": "failed"}
@@ -79,7 +78,7 @@ def diagnostic_entry(d: Diagnostic) -> dict[str, Any]:
 
 def exception_entry(exc: Any) -> dict[str, Any]:
     """An OutreachError that stopped a command: its class as the code (MissingKeyError →
-    missing-key), its own file and line when it has them (DocumentError)."""
+    missing-key), and a file, line, column and field when the error carries them."""
     name = type(exc).__name__.removesuffix("Error") or "Outreach"
     code = getattr(exc, "error_code", "") or re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
     return error_entry(exc.message, code=code, file=getattr(exc, "file", None),
