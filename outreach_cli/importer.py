@@ -24,7 +24,7 @@ import yaml
 from .documents import format_path
 from .environment import DEFAULT_POLICY, MASK, EnvPolicy, references
 from .errors import OutreachError
-from .overlays import LIST_KEYS, list_field
+from .overlays import list_field, list_keys
 from .providers.base import Provider, Remote
 from .state import State
 
@@ -307,7 +307,7 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
     """`remotes` as one base (what they all share) and one overlay each (what differs): the
     overlays merge onto the base into exactly the campaigns `render` would write."""
     info = knowledge(provider)
-    ids = LIST_KEYS.get(provider.name, {})
+    ids = list_keys(provider.name)
     campaigns = [campaign_of(provider, r) for r in remotes]
     if secrets is not None:  # as render does: an environment value only as its ${VAR}
         campaigns = [secrets.hide(c, (), []) for c in campaigns]

@@ -232,6 +232,11 @@ class Provider(ABC):
     # How the items of each list are identified, by dotted field without indexes
     # (`subsequences.sequence`); a list not named here is compared by position.
     LIST_KEYS: dict[str, ListKey] = {}
+    # The lists an overlay patches item by item (overlays.py), by campaign field with list
+    # indexes as `[]` (`sequence[].variants`) → the item keys that name an item in a file, in
+    # the order they are tried; every other list an overlay replaces whole. Not LIST_KEYS: a
+    # person names a base item by what the file holds (a step's `name`), never a remote id.
+    BASE_KEYS: dict[str, tuple[str, ...]] = {}
 
     initial_status: str = "draft"  # the status a campaign has right after create()
     # The form of a campaign id (a regex, fullmatch): `id:` in a file is checked against it.

@@ -120,6 +120,9 @@ class Lemlist(Provider):
     # step whose type differs replaces the one at its place (one `add` whose `source` is the
     # step deleted), and `classify` says why.
     LIST_KEYS = {"steps": ListKey(fixed=("type",))}
+    # A file's steps carry no identity (their `_id` is the API's, never written): an overlay
+    # replaces them whole.
+    BASE_KEYS = {"schedules": ("name",)}
 
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         """Sets (sender ids, review conditions) read back in the file's order."""

@@ -107,6 +107,7 @@ class Puffle(Provider):
     # Nodes by their `id` where the file gives one, else aligned by content; a node's type
     # cannot change, so a node of another type is a new node.
     LIST_KEYS = {"sequence_nodes": ListKey(ids=("id",), fixed=("type",))}
+    BASE_KEYS = {"sequence_nodes": ("id",), "account_limits": ("account_id",)}
 
     def classify(self, change: Change, remote: Remote) -> Verdict:
         verdict = super().classify(change, remote)

@@ -89,6 +89,13 @@ class SendKit(Provider):
         "subsequences.sequence": ListKey(ids=("_id", "id")),
         "subsequences.sequence.variants": _VARIANTS,
     }
+    BASE_KEYS = {
+        "sequence": ("name", "_id"),
+        "sequence[].variants": ("label",),
+        "subsequences": ("name", "_id", "id"),
+        "subsequences[].sequence": ("name", "_id"),
+        "subsequences[].sequence[].variants": ("label",),
+    }
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
