@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -355,15 +353,6 @@ def ignored(change: Change, patterns: Iterable[str]) -> bool:
     return False
 
 
-def get_path(data: Any, dotted: str) -> Any:
-    cur = data
-    for part in dotted.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
 def pop_path(data: dict[str, Any], dotted: str) -> tuple[bool, Any]:
     """Remove a dotted field from nested mappings; (found, value)."""
     parts = dotted.split(".")
@@ -375,9 +364,3 @@ def pop_path(data: dict[str, Any], dotted: str) -> tuple[bool, Any]:
     if isinstance(cur, dict) and parts[-1] in cur:
         return True, cur.pop(parts[-1])
     return False, None
-
-
-def fingerprint(value: Any) -> str:
-    """A stable hash of a value the API never reads back (stored in state, never the value)."""
-    blob = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()

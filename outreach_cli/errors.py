@@ -56,16 +56,6 @@ class UsageError(OutreachError):
     exit_code = ExitCode.USAGE
 
 
-class DocumentError(OutreachError):
-    """A campaign file that cannot be read: bad YAML, a missing !file or ${VAR}."""
-
-    def __init__(self, file: str, line: int, col: int, message: str, path: str = "") -> None:
-        where = f"{file}:{line}:{col}"
-        super().__init__(f"{where}: {path + ': ' if path else ''}{message}")
-        self.file, self.line, self.col, self.path = file, line, col, path
-        self.detail = message
-
-
 class MissingKeyError(OutreachError):
     """No key for one platform, or (`several`) for each of several: one message either way."""
 

@@ -28,8 +28,10 @@ log = logging.getLogger("outreach.http")
 
 USER_AGENT = f"outreach/{__version__} (+https://github.com/outreach-cli)"
 MAX_RETRY_AFTER = 120.0  # seconds
-# 429 means "not processed": any request may be sent again. A 5xx may have been half-done,
-# so it is retried only for requests that are safe to repeat (below).
+# 429 means "not processed": any request may be sent again. 500, 502, 503 and 504 are
+# transient on every platform here (Puffle's launch documents a 500 after which "retrying is
+# safe"), but may have been half-done, so they are retried only for requests that are safe to
+# repeat (below). DESIGN.md and the README list the same five.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Which requests are safe to repeat. GET, HEAD and PUT always; DELETE and PATCH only where
 # the caller says so (`retry=True`), because repeating them can change what comes back:
@@ -200,7 +202,8 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
 
     def backoff(self, attempt: int) -> float:
-        """Full-jitter exponential backoff (attempt counts from 1)."""
+        """Exponential backoff with equal jitter (attempt counts from 1): half the step is
+        fixed and half random, so a retry never comes at once, yet many clients spread out."""
         return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + self.jitter() / 2)
 
 

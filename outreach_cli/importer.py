@@ -21,8 +21,10 @@ from typing import Any
 
 import yaml
 
+from .documents import format_path
 from .environment import DEFAULT_POLICY, MASK, EnvPolicy, references
 from .errors import OutreachError
+from .overlays import list_field, list_keys
 from .providers.base import Provider, Remote
 from .state import State
 
@@ -134,8 +136,7 @@ class Secrets:
                 self.pattern.search(value) is None:
             return value
         parts, pos, denied = [], 0, False
-        dotted = "campaign." + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
-                                       for p in path).lstrip(".")
+        dotted = format_path(("campaign", *path))
         for m in self.pattern.finditer(value):
             name, allowed = self.refs[m.group(0)]
             found.append((dotted, name, allowed))
@@ -305,10 +306,8 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
                schema_ref: str, secrets: Secrets | None = None) -> list[Imported]:
     """`remotes` as one base (what they all share) and one overlay each (what differs): the
     overlays merge onto the base into exactly the campaigns `render` would write."""
-    from .overlays import LIST_KEYS
-
     info = knowledge(provider)
-    ids = LIST_KEYS.get(provider.name, {})
+    ids = list_keys(provider.name)
     campaigns = [campaign_of(provider, r) for r in remotes]
     if secrets is not None:  # as render does: an environment value only as its ${VAR}
         campaigns = [secrets.hide(c, (), []) for c in campaigns]
@@ -343,11 +342,6 @@ def _yaml(doc: dict[str, Any]) -> str:
                      default_flow_style=False)
 
 
-def _pattern(path: tuple[Any, ...]) -> str:
-    return "".join("[]" if isinstance(p, int) else (f".{p}" if i else str(p))
-                   for i, p in enumerate(path))
-
-
 def _identities(items: list[Any], keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
     """The identity key every item carries and the identities in order (None: not all do)."""
     for k in keys:
@@ -370,7 +364,7 @@ def _common(values: list[Any], path: tuple[Any, ...],
                 if has:
                     out[k] = c
         return bool(out), out
-    keys = ids.get(_pattern(path))
+    keys = ids.get(list_field(path))
     if keys and all(isinstance(v, list) for v in values):
         found = [_identities(v, keys) for v in values]
         if all(f is not None and f == found[0] for f in found):
@@ -399,7 +393,7 @@ def _diff(value: Any, base: Any, path: tuple[Any, ...],
             if has:
                 out[k] = d
         return bool(out), out
-    keys = ids.get(_pattern(path))
+    keys = ids.get(list_field(path))
     if keys and isinstance(value, list) and isinstance(base, list):
         mine, theirs = _identities(value, keys), _identities(base, keys)
         if mine is not None and mine == theirs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from .errors import OutreachError
 from .state import State
+from .targets import key_of, matches
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Orphan:
 
     @property
     def key(self) -> str:
-        return self.address.split("/", 1)[-1]
+        return key_of(self.address)
 
 
 def orphans(state: State, addresses: Iterable[str], paths: Iterable[str] | None = None, *,
@@ -60,9 +60,7 @@ def forget(state: State, patterns: list[str]) -> list[str]:
     with state.locked():
         hit: dict[str, None] = {}
         for pat in patterns:
-            found = [a for a in sorted(state.entries)
-                     if a == pat or fnmatch.fnmatchcase(a, pat)
-                     or fnmatch.fnmatchcase(a.split("/", 1)[-1], pat)]
+            found = [a for a in sorted(state.entries) if matches(a, pat)]
             if not found:
                 known = ", ".join(sorted(state.entries)) or "none"
                 raise OutreachError(f"{pat}: no such entry in {state.path} (entries: {known})",

@@ -5,7 +5,7 @@ differs. The base is a file marked `kind: base` (it is never planned on its own:
 skip it); a base may name a base of its own. Merging:
 
 - mappings merge key by key, the overlay's value winning;
-- lists are replaced whole, except the lists with an identity (`LIST_KEYS`): there the
+- lists are replaced whole, except the lists with an identity (`list_keys`): there the
   overlay's list is a patch, each item naming a base item by its identity key and merged into
   it; an item with `$remove: true` removes that base item, one with `$add: true` is appended,
   and `{$replace: [...]}` in place of the list replaces the list whole;
@@ -36,30 +36,18 @@ from .values import Value, add_block, fill, has_placeholder, placeholders
 if TYPE_CHECKING:
     from .project import Project
 
-# Lists whose items have an identity the platform documents, per provider: the campaign field
-# (list items as `[]`) → the item keys that name an item, in the order they are tried. Every
-# other list is replaced whole by an overlay. lemlist's steps carry no documented identity in
-# a campaign file (their `_id` is the API's, never written), so they are replaced whole.
-LIST_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
-    "sendkit": {
-        "sequence": ("name", "_id"),
-        "sequence[].variants": ("label",),
-        "subsequences": ("name", "_id", "id"),
-        "subsequences[].sequence": ("name", "_id"),
-        "subsequences[].sequence[].variants": ("label",),
-    },
-    "lemlist": {
-        "schedules": ("name",),
-    },
-    "puffle": {
-        "sequence_nodes": ("id",),
-        "account_limits": ("account_id",),
-    },
-}
 
 META_KEYS = ("base", "kind", "values", "values_file")  # never part of the merged campaign
 MAX_BASES = 16  # a base of a base of …: outreach's bound
 BASE_REFUSED = ("key", "id", "moved_from", "values_file")  # a campaign's own, never a base's
+
+
+def list_keys(provider: str) -> dict[str, tuple[str, ...]]:
+    """The lists an overlay patches item by item on `provider` (its adapter's BASE_KEYS),
+    none for a provider outreach does not know (validate reports that)."""
+    from .providers import PROVIDERS, provider_class
+
+    return provider_class(provider).BASE_KEYS if provider in PROVIDERS else {}
 
 
 def is_base(data: Any) -> bool:
@@ -144,8 +132,8 @@ def _near(src: Source, path: DocPath) -> Spot:
     return src.where(path)
 
 
-def _pattern(path: DocPath) -> str:
-    """A campaign path as a `LIST_KEYS` key: list indexes as `[]`."""
+def list_field(path: DocPath) -> str:
+    """A campaign path as a `list_keys` key: list indexes as `[]`."""
     out = ""
     for p in path:
         out += "[]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -302,7 +290,7 @@ class _Resolver:
             chain.append(chain[-1].below)  # type: ignore[arg-type]
         provider = next((c.data["provider"] for c in chain
                          if isinstance(c.data.get("provider"), str)), "")
-        self.keys = LIST_KEYS.get(provider, {})
+        self.keys = list_keys(provider)
         bottom = chain[-1]
         value: Any = bottom.data
         vsrc: Source = bottom.src
@@ -339,7 +327,7 @@ class _Resolver:
                     merged[k] = v
                     out.graft(v, osrc, (*opath, k), (*tpath, k))
             return merged
-        ids = self.keys.get(_pattern(tpath[1:])) if tpath[:1] == ("campaign",) else None
+        ids = self.keys.get(list_field(tpath[1:])) if tpath[:1] == ("campaign",) else None
         if ids and isinstance(b, list) and isinstance(o, list):
             return self.patch(b, bsrc, bpath, o, osrc, opath, tpath, out, ids)
         out.graft(o, osrc, opath, tpath)

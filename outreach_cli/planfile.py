@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import __version__
+from . import __version__, hashing
 from .apply import Outcome, Report
-from .documents import Source
+from .documents import Source, format_path
 from .environment import expand_vars
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
@@ -38,14 +38,9 @@ class PlanFileError(OutreachError):
 
 # -- hashing ------------------------------------------------------------------------------------
 
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def keyed_hash(key: str, value: Any) -> str:
     """HMAC-SHA256 of a value under the workspace key: checkable only by whoever holds it."""
-    return "hmac-sha256:" + hmac.new(key.encode(), b"value\0" + _canonical(value),
-                                     hashlib.sha256).hexdigest()
+    return hashing.keyed_hash(key.encode(), value, b"value\0")
 
 
 def workspace_fingerprint(provider: str, key: str) -> str:
@@ -62,13 +57,13 @@ def seal(body: dict[str, Any], keys: Mapping[str, str]) -> str:
         raise ValueError("a saved plan is sealed with the key of every workspace it touches")
     rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
     key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
-    return "hmac-sha256:" + hmac.new(key, _canonical(rest), hashlib.sha256).hexdigest()
+    return hashing.keyed_hash(key, rest)
 
 
 def checksum(body: dict[str, Any]) -> str:
     """sha256 over the canonical JSON of everything but the checksum itself."""
     rest = {k: v for k, v in body.items() if k != "checksum"}
-    return "sha256:" + hashlib.sha256(_canonical(rest)).hexdigest()
+    return hashing.digest(rest)
 
 
 # -- paths --------------------------------------------------------------------------------------
@@ -313,17 +308,17 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
         if not restoring:
             continue
         if s["env"] is None:
-            raise PlanFileError(f"{name}: {address}: {_dotted(path)} has no source to re-read")
+            raise PlanFileError(f"{name}: {address}: {format_path(path)} has no source to re-read")
         value, _, missing, refused = expand_vars(s["env"], env)
         if refused:
-            raise PlanFileError(f"{name}: {address}: {_dotted(path)}: {refused[0]}; nothing "
+            raise PlanFileError(f"{name}: {address}: {format_path(path)}: {refused[0]}; nothing "
                                 "was sent")
         if missing:
-            raise PlanFileError(f"{name}: {address}: {_dotted(path)} comes from "
+            raise PlanFileError(f"{name}: {address}: {format_path(path)} comes from "
                                 f"{', '.join(missing)}, which is not set; nothing was sent",
                                 hint="export it as it was when the plan was made")
         if keyed_hash(key, value) != s["hash"]:
-            raise PlanFileError(f"{name}: {address}: {_dotted(path)} ({s['env']}) is not the "
+            raise PlanFileError(f"{name}: {address}: {format_path(path)} ({s['env']}) is not the "
                                 "value the plan was made with; nothing was sent",
                                 hint="export the value it was planned with, or plan again")
         _set(desired, path, value)
@@ -341,7 +336,7 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
             if restoring and new is not None:
                 found, value = _get(comparable, path)
                 if not found or keyed_hash(key, value) != new[SECRET]:
-                    raise PlanFileError(f"{name}: {address}: {_dotted(path)} does not match "
+                    raise PlanFileError(f"{name}: {address}: {format_path(path)} does not match "
                                         "the value the plan was made with; nothing was sent")
                 new = value
         v = c["verdict"]
@@ -394,10 +389,3 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
     done = {o.address: o for o in report.outcomes}
     return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
                   interrupted=report.interrupted)
-
-
-def _dotted(path: Path) -> str:
-    s = ""
-    for p in path:
-        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
-    return s

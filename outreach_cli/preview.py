@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from .leads.records import RowResult
     from .plan import PlannedChange
     from .providers.base import Provider, Remote
-    from .state import State
     from .validate import Document
 
 
@@ -94,28 +93,6 @@ class Preview:
 # -- the campaign and its leads -------------------------------------------------------------------
 
 
-def one_document(path: str, targets: Sequence[str] | None = None) -> Document:
-    """The one valid campaign document of `path` (`targets` picks it among several)."""
-    import fnmatch
-
-    from .errors import UsageError
-    from .project import discover
-    from .validate import validate_paths
-
-    result = validate_paths([path], project=discover())
-    if result.errors:
-        first = result.errors[0]
-        more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        raise OutreachError(f"{first}{more}", hint=f"outreach validate {path}")
-    docs = [d for d in result.documents if not targets or any(
-        fnmatch.fnmatchcase(d.key, p) or fnmatch.fnmatchcase(d.address, p) for p in targets)]
-    if len(docs) != 1:
-        keys = ", ".join(d.address for d in docs) or "none"
-        raise UsageError(f"{path} holds {len(docs)} matching campaigns ({keys}); preview "
-                         "works on one", hint="pick one with --target KEY")
-    return docs[0]
-
-
 def from_csv(path: str, provider: str,
              ctype: str | None = None) -> tuple[list[Recipient], list[RowResult]]:
     """The leads of a CSV (read as `leads add` reads it; `ctype` the campaign's channel where
@@ -127,16 +104,9 @@ def from_csv(path: str, provider: str,
     return [Recipient(r.identity, mod.lead_values(r.fields), r.line) for r in rows], bad
 
 
-def live_campaign(doc: Document, provider: Provider, state: State) -> Remote:
-    """The document's remote campaign, found as plan finds it."""
-    from .plan import resolve
-
-    remote, _ = resolve(doc, provider, state)
-    if remote is None:
-        raise OutreachError(f"{doc.address} has no remote campaign yet",
-                            hint=f"create it first (outreach apply {doc.file}), or preview "
-                                 "with --from leads.csv")
-    return remote
+def live_hint(doc: Document) -> str:
+    """What to do when the campaign to preview has no remote yet."""
+    return f"create it first (outreach apply {doc.file}), or preview with --from leads.csv"
 
 
 def from_campaign(provider: Provider, remote: Remote) -> list[Recipient]:

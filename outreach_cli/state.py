@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutreachError
+from .hashing import keyed_hash
+from .lock import file_lock
 from .statefiles import check_shape, line_mac, only_ours, open_private, private_dir
 
 STATE_VERSION = 1
@@ -170,24 +172,24 @@ class State:
     def locked(self) -> Iterator[State]:
         """Hold the state lock, re-read, and write state.json atomically on a clean exit
         (folding the journal into it); an error inside writes nothing of what `record` did."""
-        private_dir(self.dir)
-        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
-                       "a+") as lock:
-            _lock(lock)
+        with self._file_lock():
+            with self._mutex:
+                self._holders += 1
+                self.entries.clear()
+                self._load()
             try:
+                yield self
                 with self._mutex:
-                    self._holders += 1
-                    self.entries.clear()
-                    self._load()
-                try:
-                    yield self
-                    with self._mutex:
-                        self._save()
-                finally:
-                    with self._mutex:
-                        self._holders -= 1
+                    self._save()
             finally:
-                _unlock(lock)
+                with self._mutex:
+                    self._holders -= 1
+
+    def _file_lock(self) -> contextlib.AbstractContextManager[object]:
+        """The state lock between processes (state.lock, an OS lock on every platform):
+        held by a `locked()` block and by each durable write outside one."""
+        private_dir(self.dir)
+        return file_lock(self.dir / "state.lock")
 
     def compact(self) -> None:
         """Fold the journal into state.json (under the lock) and remove it. Inside a
@@ -230,15 +232,8 @@ class State:
             if self._holders:
                 self._append(rec)
                 return
-        private_dir(self.dir)
-        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
-                       "a+") as lock:
-            _lock(lock)
-            try:
-                with self._mutex:
-                    self._append(rec)
-            finally:
-                _unlock(lock)
+        with self._file_lock(), self._mutex:
+            self._append(rec)
 
     def move_now(self, old: str, new: str) -> None:
         """Move the entry of `old` to `new` (a renamed key), durably: one journal line."""
@@ -249,15 +244,9 @@ class State:
                 self._write_line(rec)
                 self._move(old, new)
                 return
-        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
-                       "a+") as lock:
-            _lock(lock)
-            try:
-                with self._mutex:
-                    self._write_line(rec)
-                    self._move(old, new)
-            finally:
-                _unlock(lock)
+        with self._file_lock(), self._mutex:
+            self._write_line(rec)
+            self._move(old, new)
 
     def drop_now(self, address: str) -> None:
         """Drop the record of `address`, durably (a create the platform refused: nothing
@@ -268,16 +257,9 @@ class State:
                 self._write_line(rec)
                 self.entries.pop(address, None)
                 return
-        private_dir(self.dir)
-        with os.fdopen(open_private(self.dir / "state.lock", os.O_RDWR | os.O_APPEND),
-                       "a+") as lock:
-            _lock(lock)
-            try:
-                with self._mutex:
-                    self._write_line(rec)
-                    self.entries.pop(address, None)
-            finally:
-                _unlock(lock)
+        with self._file_lock(), self._mutex:
+            self._write_line(rec)
+            self.entries.pop(address, None)
 
     def _move(self, old: str, new: str) -> None:
         entry = self.entries.pop(old, None)
@@ -329,9 +311,7 @@ class State:
         """HMAC-SHA256 of a write-only value with the team's OUTREACH_STATE_KEY, else this
         state's own random key (state.key, 0600): a hash in state.json cannot confirm a
         guessed secret without that key."""
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-        return "hmac-sha256:" + hmac.new(self._key(), text.encode("utf-8"),
-                                         hashlib.sha256).hexdigest()
+        return keyed_hash(self._key(), value)
 
     def _key(self) -> bytes:
         with _KEY_LOCK:
@@ -424,19 +404,3 @@ class _Aliased:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._state, name)
-
-
-def _lock(fh: Any) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: best effort, no lock
-        return
-    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-
-
-def _unlock(fh: Any) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover
-        return
-    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -662,3 +662,13 @@ def test_a_retry_after_beyond_the_cap_is_an_error_not_a_sleep(server, make_api, 
     assert info.value.status == status
     assert len(server.seen("/campaigns")) == 1
     assert not any(s >= wait for s in slept)
+
+
+def test_backoff_is_equal_jitter_doubling_to_the_cap() -> None:
+    """What the docstring says: half of each step fixed, half random, doubling, capped."""
+    from outreach_cli.http import RetryPolicy
+
+    low, high = RetryPolicy(jitter=lambda: 0.0), RetryPolicy(jitter=lambda: 1.0)
+    assert [low.backoff(n) for n in (1, 2, 3)] == [0.125, 0.25, 0.5]
+    assert [high.backoff(n) for n in (1, 2, 3)] == [0.25, 0.5, 1.0]
+    assert high.backoff(20) == high.cap and low.backoff(20) == high.cap / 2

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from outreach_cli.preview import build, from_csv, one_document
+from outreach_cli.preview import build, from_csv
+from outreach_cli.targets import one_document
 
 SENDKIT = """\
 provider: sendkit

@@ -419,3 +419,17 @@ def test_moves_and_drops_are_keyed_lines_too(tmp_path: Path):
         fh.write(json.dumps({"address": "sendkit/x", "movedFrom": "sendkit/renamed"}) + "\n")
     with pytest.raises(OutreachError, match=r"state\.journal:5: .*without a checksum"):
         State(d)
+
+
+def test_a_write_only_hash_is_what_earlier_versions_stored(tmp_path: Path) -> None:
+    """state.json keeps hashes across upgrades: the form (sorted keys, no spaces, ASCII
+    escapes, non-JSON values as text) is pinned, so one shared hasher cannot drift from it."""
+    import hashlib
+    import hmac
+
+    state = State(tmp_path / ".outreach", key="a-team-key-of-sixteen-chars")
+    key = hashlib.sha256(b"outreach-state-key\0a-team-key-of-sixteen-chars").digest()
+    value = {"z": "é", "a": [1, 2]}
+    blob = b'{"a":[1,2],"z":"\\u00e9"}'
+    assert state.keyed_hash(value) == "hmac-sha256:" + hmac.new(key, blob,
+                                                                 hashlib.sha256).hexdigest()

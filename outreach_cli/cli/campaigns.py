@@ -31,7 +31,9 @@ def _load(paths: list[str], out: Output, targets: list[str] | None,
         raise typer.Exit(code)
     for w in result.warnings:
         out.file_warning(w)
-    docs = c.select(result.documents, targets, excludes)
+    from ..targets import select
+
+    docs = select(result.documents, targets, excludes)
     if not docs:
         out.warn("no campaign matched")
     return docs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -235,15 +234,6 @@ def setup_logging(verbose: bool) -> None:
         logging.basicConfig(stream=safe(sys.stderr), level=logging.WARNING,
                             format="%(message)s")
         logging.getLogger("outreach").setLevel(logging.DEBUG)
-
-
-def select(docs: list[Any], targets: list[str] | None, excludes: list[str] | None) -> list[Any]:
-    def hit(doc: Any, patterns: list[str]) -> bool:
-        return any(fnmatch.fnmatchcase(doc.key, p) or fnmatch.fnmatchcase(doc.address, p)
-                   for p in patterns)
-
-    out = [d for d in docs if not targets or hit(d, targets)]
-    return [d for d in out if not excludes or not hit(d, excludes)]
 
 
 _TERM = {"seen": False}  # set by the SIGTERM handler: an interrupted run then exits 143

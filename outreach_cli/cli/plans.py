@@ -37,11 +37,12 @@ def report_orphans(session: Session, docs: list[Document], out: Output,
     """Campaigns recorded in state whose file is gone: said, never touched. A plan of a
     subset of the project says nothing of campaigns outside it (see orphans.orphans)."""
     from ..orphans import Orphan, orphans
+    from ..targets import select
 
     claimed = {a for d in docs for a in (d.address, *d.former_addresses)}
     found = orphans(session.state, claimed, paths,
                     root=session.project.root)
-    for o in c.select(found, targets, excludes):
+    for o in select(found, targets, excludes):
         assert isinstance(o, Orphan)
         out.warning(f"{o.address} ({o.id}): in state, no file: nothing will be done to it",
                     code="orphan", campaign=o.address,

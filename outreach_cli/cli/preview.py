@@ -44,7 +44,8 @@ def preview_cmd(
     """Show every email as each lead would receive it; exit 1 when a lead lacks a field the
     copy uses (it would get a hole where the field stands)."""
     from ..output.preview import show_preview
-    from ..preview import build, from_campaign, from_csv, live_campaign, one_document
+    from ..preview import build, from_campaign, from_csv, live_hint
+    from ..targets import live_campaign, one_document
 
     out = c.make_output(fmt, no_color, "preview")
     c.setup_logging(verbose)
@@ -54,7 +55,7 @@ def preview_cmd(
                   serve, port)
         return
     with c.guard(out, verbose):
-        doc = one_document(path, target)
+        doc = one_document(path, target, who="preview works")
         if leads_csv:
             ctype = doc.campaign.get("type")
             recipients, rejected = from_csv(leads_csv, doc.provider,
@@ -65,7 +66,7 @@ def preview_cmd(
 
             with Session(sandbox=sandbox, state_dir=state_dir) as session:
                 prov = session.provider(doc.connection)
-                remote = live_campaign(doc, prov, session.state)
+                remote = live_campaign(doc, prov, session.state, live_hint(doc))
                 result = build(doc, from_campaign(prov, remote), f"live campaign {remote.id}",
                                lead=lead, step=step)
         show_preview(out, result)
@@ -84,14 +85,15 @@ def _site(out: Any, path: str, leads_csv: str | None, target: list[str] | None,
     with contextlib.ExitStack() as stack:
         live_leads = None
         if not leads_csv:
-            from ..preview import from_campaign, live_campaign
+            from ..preview import from_campaign, live_hint
             from ..session import Session
+            from ..targets import live_campaign
 
             session = stack.enter_context(Session(sandbox=sandbox, state_dir=state_dir))
 
             def live_leads(doc: Any) -> tuple[list[Any], str]:
                 prov = session.provider(doc.provider)
-                remote = live_campaign(doc, prov, session.state)
+                remote = live_campaign(doc, prov, session.state, live_hint(doc))
                 return list(from_campaign(prov, remote)), f"live campaign {remote.id}"
 
         root = html_dir or stack.enter_context(tempfile.TemporaryDirectory(

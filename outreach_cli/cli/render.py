@@ -26,9 +26,9 @@ def render_cmd(
 ) -> None:
     """Print the campaign as the platform will get it: bases merged, values filled, secrets
     from the environment masked."""
-    from ..preview import one_document
     from ..providers import provider_class
     from ..render import rendered
+    from ..targets import one_document
 
     out = c.make_output("text", no_color, "render")
     with c.guard(out):
@@ -36,7 +36,7 @@ def render_cmd(
             from ..errors import UsageError
 
             raise UsageError(f"--files {files!r}: one of inline, ref")
-        doc = one_document(path, target)
+        doc = one_document(path, target, who="render works")
         sensitive = tuple(provider_class(doc.provider)().sensitive())
         out.raw(rendered(doc, sensitive, inline=files == "inline").rstrip("\n"))
 

@@ -313,31 +313,11 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
         return prov, remote
     if not path:
         raise UsageError("name the campaign: a campaign file, or --provider P --id ID")
-    from ..plan import resolve
-    from ..project import discover
-    from ..validate import validate_paths
+    from ..targets import live_campaign, one_document
 
-    result = validate_paths([path], project=discover())
-    if result.errors:
-        first = result.errors[0]
-        more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        raise OutreachError(f"{first}{more}", hint=f"outreach validate {path}")
-    docs = result.documents
-    if targets:
-        import fnmatch
-
-        docs = [d for d in docs if any(fnmatch.fnmatchcase(d.key, t)
-                                       or fnmatch.fnmatchcase(d.address, t) for t in targets)]
-    if len(docs) != 1:
-        keys = ", ".join(d.address for d in docs) or "none"
-        raise UsageError(f"{path} holds {len(docs)} matching campaigns ({keys}); leads "
-                         "commands work on one", hint="pick one with --target KEY")
-    doc = docs[0]
+    doc = one_document(path, targets, who="leads commands work")
     prov = provider_for(doc.connection)
-    remote, _ = resolve(doc, prov, state)
-    if remote is None:
-        raise OutreachError(f"{doc.address} has no remote campaign yet",
-                            hint=f"create it first: outreach apply {path}")
+    remote = live_campaign(doc, prov, state, f"create it first: outreach apply {path}")
     if doc.env_values:  # a name from the environment is shown as "(sensitive)"
         remote = replace(remote, name=doc.hide(remote.name))
     return prov, remote

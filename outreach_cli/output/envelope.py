@@ -13,13 +13,12 @@ import re
 import shutil
 from typing import IO, Any, TextIO
 
-from ..documents import Diagnostic
+from ..documents import Diagnostic, format_path
 from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .plan_text import SENSITIVE
 
 ENVELOPE_VERSION = 2
-SCHEMA_FILE = "envelope.schema.json"
 # The text output's words for the tally (Plan.tally keeps its own keys).
 SUMMARY_WORDS = {"create": "create", "update": "update", "noop": "unchanged",
                  "blocked": "blocked", "error": "failed"}
@@ -79,7 +78,7 @@ def diagnostic_entry(d: Diagnostic) -> dict[str, Any]:
 
 def exception_entry(exc: Any) -> dict[str, Any]:
     """An OutreachError that stopped a command: its class as the code (MissingKeyError →
-    missing-key), its own file and line when it has them (DocumentError)."""
+    missing-key), and a file, line, column and field when the error carries them."""
     name = type(exc).__name__.removesuffix("Error") or "Outreach"
     code = getattr(exc, "error_code", "") or re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
     return error_entry(exc.message, code=code, file=getattr(exc, "file", None),
@@ -126,17 +125,10 @@ def action_word(cp: CampaignPlan) -> str:
     return "update" if cp.has_changes else "unchanged"
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
 def change_json(pc: PlannedChange, source: Any = None) -> dict[str, Any]:
     c = pc.change
     out = {"path": c.dotted, "op": c.op, "how": c.how or None,
-           "from": _dotted(c.source) if c.source is not None else None,
+           "from": format_path(c.source) if c.source is not None else None,
            "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
            "new": SENSITIVE if c.sensitive else c.new, "sensitive": c.sensitive,
            "allowed": pc.verdict.allowed, "reason": pc.verdict.reason or None,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..documents import format_path
+
 if TYPE_CHECKING:
     from ..http import Api
     from ..leads.records import Batch, Decision, Lead, LeadChange, LeadRow, Outcome
@@ -157,30 +159,23 @@ class Change:
 
     @property
     def dotted(self) -> str:
-        return _dotted(self.path)
+        return format_path(self.path)
 
     @property
     def shown(self) -> str:
         """The path as a plan prints it, saying where a list item moves or goes in."""
         if self.how == "moved" and self.source is not None:
-            return f"{self.dotted} (moved from {_dotted(self.source)})"
+            return f"{self.dotted} (moved from {format_path(self.source)})"
         if self.how == "inserted":
             return f"{self.dotted} (inserted)"
         if self.op == "add" and self.source not in (None, self.path):
-            return f"{self.dotted} (replaces {_dotted(self.source)})"
+            return f"{self.dotted} (replaces {format_path(self.source)})"
         return self.dotted
 
     @property
     def field(self) -> str:
         """The path without list indexes, as rules name fields: `sequence.subject`."""
         return ".".join(str(p) for p in self.path if not isinstance(p, int))
-
-
-def _dotted(path: Path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 @dataclass(frozen=True)
@@ -237,6 +232,11 @@ class Provider(ABC):
     # How the items of each list are identified, by dotted field without indexes
     # (`subsequences.sequence`); a list not named here is compared by position.
     LIST_KEYS: dict[str, ListKey] = {}
+    # The lists an overlay patches item by item (overlays.py), by campaign field with list
+    # indexes as `[]` (`sequence[].variants`) → the item keys that name an item in a file, in
+    # the order they are tried; every other list an overlay replaces whole. Not LIST_KEYS: a
+    # person names a base item by what the file holds (a step's `name`), never a remote id.
+    BASE_KEYS: dict[str, tuple[str, ...]] = {}
 
     initial_status: str = "draft"  # the status a campaign has right after create()
     # The form of a campaign id (a regex, fullmatch): `id:` in a file is checked against it.

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from pathlib import Path
 
 import pytest
 
-from outreach_cli import planfile
+from outreach_cli import hashing, planfile
 from outreach_cli.errors import ExitCode
 from tests.helpers import run
 
@@ -208,8 +206,7 @@ def _forge(plan: Path, workspaces: dict[str, str], keys: dict[str, str]) -> None
     # refuses an empty key.
     key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
     rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
-    body["seal"] = "hmac-sha256:" + hmac.new(key, planfile._canonical(rest),
-                                             hashlib.sha256).hexdigest()
+    body["seal"] = hashing.keyed_hash(key, rest)
     body["checksum"] = planfile.checksum(body)
     plan.write_text(json.dumps(body))
 

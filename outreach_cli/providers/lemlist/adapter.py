@@ -31,8 +31,8 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...diff import fingerprint
 from ...errors import ApiError, OutreachError
+from ...hashing import digest
 from ...urlpath import seg
 from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict
 from ..identity import WorkspaceIdentity
@@ -120,6 +120,9 @@ class Lemlist(Provider):
     # step whose type differs replaces the one at its place (one `add` whose `source` is the
     # step deleted), and `classify` says why.
     LIST_KEYS = {"steps": ListKey(fixed=("type",))}
+    # A file's steps carry no identity (their `_id` is the API's, never written): an overlay
+    # replaces them whole.
+    BASE_KEYS = {"schedules": ("name",)}
 
     def align(self, desired: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         """Sets (sender ids, review conditions) read back in the file's order."""
@@ -428,7 +431,7 @@ class Lemlist(Provider):
         status = str(camp.get("status") or "draft")
         # The documented Campaign object has no updatedAt: without one, the revision is a
         # hash of everything read, which moves with any edit as well.
-        revision = camp.get("updatedAt") or fingerprint({"status": status, "state": state})
+        revision = camp.get("updatedAt") or digest({"status": status, "state": state})
         return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
                       str(revision), state, raw)
 

@@ -27,9 +27,6 @@ CREATE_FIELDS = ("type", "name", "sender_account_ids", "skip_other_campaigns", "
                  "daily_limit", "stop_on_reply", "open_tracking", "signature")
 READ_FIELDS = ("type", "name", "operating_hours", "daily_limit", "skip_other_campaigns",
                "stop_on_reply", "open_tracking", "signature")
-# Sent whole when anything inside changes: Puffle replaces them (sequence_nodes is a "full
-# upsert"; operating_hours is opaque JSONB compared whole; account_limits a list).
-WHOLE_FIELDS = ("sequence_nodes", "operating_hours", "account_limits", "sender_account_ids")
 _CHECKS_LOCK = threading.Lock()
 
 
@@ -110,6 +107,7 @@ class Puffle(Provider):
     # Nodes by their `id` where the file gives one, else aligned by content; a node's type
     # cannot change, so a node of another type is a new node.
     LIST_KEYS = {"sequence_nodes": ListKey(ids=("id",), fixed=("type",))}
+    BASE_KEYS = {"sequence_nodes": ("id",), "account_limits": ("account_id",)}
 
     def classify(self, change: Change, remote: Remote) -> Verdict:
         verdict = super().classify(change, remote)
@@ -195,8 +193,9 @@ class Puffle(Provider):
 
     def patch_body(self, remote: Remote, campaign: dict[str, Any],
                    changes: list[Change]) -> dict[str, Any]:
-        """Only the top-level fields that changed; nodes whole, each keeping the id of the
-        node the plan's diff pairs it with (LIST_KEYS)."""
+        """Each top-level field with a change in it, sent whole (Puffle replaces what it is
+        sent: sequence_nodes is a "full upsert"); each node keeps the id of the node the
+        plan's diff pairs it with (LIST_KEYS)."""
         body: dict[str, Any] = {}
         campaign = _without_positions(campaign)
         for top in dict.fromkeys(str(c.path[0]) for c in changes):

@@ -89,6 +89,13 @@ class SendKit(Provider):
         "subsequences.sequence": ListKey(ids=("_id", "id")),
         "subsequences.sequence.variants": _VARIANTS,
     }
+    BASE_KEYS = {
+        "sequence": ("name", "_id"),
+        "sequence[].variants": ("label",),
+        "subsequences": ("name", "_id", "id"),
+        "subsequences[].sequence": ("name", "_id"),
+        "subsequences[].sequence[].variants": ("label",),
+    }
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
@@ -180,7 +187,7 @@ class SendKit(Provider):
         reply = self.client.get(f"/campaigns/{seg(id)}", ok=(404,))
         if reply.status == 404:
             return None
-        return self._remote(_data(reply.data))
+        return self._remote(unwrap(reply.data))
 
     def find_by_name(self, name: str) -> list[Remote]:
         out = []
@@ -201,7 +208,7 @@ class SendKit(Provider):
         body = copy.deepcopy(campaign)
         # Not retried on 5xx/connection loss: apply looks the campaign up by name instead.
         reply = self.client.post("/campaigns", json=body, retry=False)
-        new_id = _id(_data(reply.data))
+        new_id = _id(unwrap(reply.data))
         if on_created is not None:
             on_created(new_id)
         return new_id
@@ -285,7 +292,7 @@ class SendKit(Provider):
     # -- leads ----------------------------------------------------------------------------------
 
     def list_tags(self) -> list[dict[str, Any]]:
-        return list(_data(self.client.get("/tags").data) or [])
+        return list(unwrap(self.client.get("/tags").data) or [])
 
     def pages(self, path: str, params: dict[str, Any]) -> Any:
         """Items of a cursor-paginated list (older revision: page/pages), each once."""
@@ -297,7 +304,7 @@ class SendKit(Provider):
             if cursor:
                 query["cursor"] = cursor
             reply = self.client.get(path, params=query)
-            items = _data(reply.data) or []
+            items = unwrap(reply.data) or []
             for item in items:
                 iid = _id(item)
                 if iid not in seen:
@@ -324,7 +331,7 @@ class SendKit(Provider):
         """The key's workspace: `GET /v1/workspaces` (providers.md §1b) answers a workspace
         key's own workspace only, and a platform key every workspace it belongs to, among
         which the one it is used with (SENDKIT_WORKSPACE_ID, sent as X-Workspace-Id)."""
-        items = _data(self.client.get("/workspaces").data)
+        items = unwrap(self.client.get("/workspaces").data)
         items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         chosen = self.client.header("X-Workspace-Id")  # connect()'s; a workspace key: none
         if chosen:
@@ -428,7 +435,8 @@ def _changed_subtree(section: dict[str, Any], paths: list[tuple[Any, ...]]) -> d
     return out
 
 
-def _data(body: Any) -> Any:
+def unwrap(body: Any) -> Any:
+    """The `data` of SendKit's `{success, data}` envelope."""
     if isinstance(body, dict) and "data" in body:
         return body["data"]
     return body

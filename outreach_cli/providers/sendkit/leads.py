@@ -18,16 +18,10 @@ from ...leads.records import (
 from ...urlpath import seg
 from ..base import LeadOps
 from . import enrollment
+from .adapter import unwrap
 
 if TYPE_CHECKING:
     from .adapter import SendKit
-
-
-def unwrap(body: Any) -> Any:
-    """The `data` of SendKit's `{success, data}` envelope."""
-    if isinstance(body, dict) and "data" in body:
-        return body["data"]
-    return body
 
 
 def _int(value: Any) -> int | None:

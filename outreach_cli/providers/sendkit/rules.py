@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...documents import format_path
 from ..base import Finding, Path
 from .rules_settings import (  # noqa: F401 (re-exported: the schema test and adapter use them)
     DEFAULT_END,
@@ -324,19 +325,10 @@ def _keep_minimum_variants(campaign: dict[str, Any], here: Path) -> list[Finding
     return [
         Finding(
             (*here, "variantOptimization", "keepMinimumVariants"),
-            OURS + f"keepMinimumVariants is {keep} but {_dotted(where)} has only {count} variant"
+            OURS + f"keepMinimumVariants is {keep} but {format_path(where)} has only "
+            f"{count} variant"
             f"{'s' if count != 1 else ''}, fewer than it asks to keep active",
             severity="warning",
             related=(where,),
         )
     ]
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-
-def _dotted(path: Path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
