@@ -14,11 +14,12 @@ with an injected latency, so client and emulator do not share one interpreter lo
              with nothing to do, each ÷ (requests × 50 ms ÷ 8)
   leads      `outreach leads list` of 10,000 and 20,000 leads at 50 ms ÷ (pages × 50 ms), JSON
              and text; peak RSS
-  startup    `outreach --version` (and `outreach plan --help`) ÷ `python -c "import typer"`
+  startup    `outreach --version`, `--help`, `plan --help` and one TAB completion
+             ÷ `python -c "import typer"`
 
 The package is measured as installed, its bytecode compiled (as_installed). Nothing is
 asserted. The goals: validate ≤ 2×, plan ≤ 1.3× and ≥ 8× speed-up, apply ≤ 1.3×,
-leads ≤ 1.3× and linear, startup ≤ 1.5×.
+leads ≤ 1.3× and linear, startup ≤ 2× (issue 26).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def child_phase(mode: str, folder: str, state: str, url: str, conc: str) -> None
 # work; run with `python -c`, so it loads nothing this script does.
 FLOOR = """
 import typer  # noqa: F401
-import glob, json, ssl, sys
+import glob, json, sys
 from concurrent.futures import ThreadPoolExecutor
 import httpx, yaml
 folder, state, url, conc = sys.argv[1:]
@@ -130,7 +131,7 @@ ids = {k.split("/", 1)[1]: v["id"]
        for k, v in json.load(open(state + "/state.json"))["campaigns"].items()}
 docs = [yaml.load(open(f, "rb"), Loader=yaml.CSafeLoader)
         for f in sorted(glob.glob(folder + "/*.yaml"))]
-client = httpx.Client(base_url=url + "/sendkit/v1", verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
+client = httpx.Client(base_url=url + "/sendkit/v1",
                       headers={"Authorization": "Bearer sk_sandbox_demo"})
 with ThreadPoolExecutor(int(conc)) as pool:
     answers = list(pool.map(lambda d: client.get("/campaigns/" + ids[d["key"]]).json(), docs))
@@ -376,17 +377,24 @@ def bench_leads(work: Path, rounds: int) -> None:
 
 
 def bench_startup(rounds: int) -> None:
-    ratios, helps, absolute = [], [], []
+    """`--version`, `--help`, `plan --help` and one TAB completion (bash, `outreach pl<TAB>`),
+    each a ratio to `python -c "import typer"` measured in the same round."""
+    tab = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": "outreach pl",
+           "COMP_CWORD": "1"}
+    runs = {"--version": ([OUTREACH, "--version"], None), "--help": ([OUTREACH, "--help"], None),
+            "plan --help": ([OUTREACH, "plan", "--help"], None),
+            "TAB completion": ([OUTREACH], tab)}
+    ratios: dict[str, list[float]] = {name: [] for name in runs}
+    absolute: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(max(rounds, 7)):
         t_typer, _ = timed([PY, "-c", "import typer"])
-        t_version, _ = timed([OUTREACH, "--version"])
-        t_help, _ = timed([OUTREACH, "plan", "--help"])
-        ratios.append(t_version / t_typer)
-        helps.append(t_help / t_typer)
-        absolute.append(t_version)
-    print(f"startup: outreach --version {median(ratios):.2f}x of python -c 'import typer' "
-          f"(goal <= 1.5x; {median(absolute) * 1000:.0f} ms); plan --help {median(helps):.2f}x",
-          flush=True)
+        for name, (cmd, env) in runs.items():
+            t, _ = timed(cmd, env=env)
+            ratios[name].append(t / t_typer)
+            absolute[name].append(t)
+    print("startup (goal <= 2x of python -c 'import typer'): " + "; ".join(
+        f"{name} {median(ratios[name]):.2f}x ({median(absolute[name]) * 1000:.0f} ms)"
+        for name in runs), flush=True)
 
 
 def as_installed() -> None:

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -234,32 +233,6 @@ def default_error_parser(status: int, body: Any) -> tuple[str | None, str]:
     return None, text[:500] or f"HTTP {status}"
 
 
-def _tls(base_url: str) -> dict[str, Any]:
-    """Client options for TLS. A plain-http root (loopback only, check_url) never makes a TLS
-    connection: redirects are not followed, and every request goes to that root. So it gets
-    an empty context, which refuses any certificate, instead of httpx's default, whose loading
-    of the CA bundle took ~16 ms of every sandbox command."""
-    if urlsplit(base_url).scheme != "http":
-        return {}
-    import ssl
-
-    return {"verify": ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)}
-
-
-class NoCookies(CookieJar):
-    """A cookie jar that keeps nothing. Every endpoint outreach calls authenticates each
-    request by its key (providers.md: only Puffle's key-management page, which outreach does
-    not call, uses session cookies), so no cookie a server or load balancer sets is stored or
-    sent back, as curl does by default; and httpx's parse of every answer's Set-Cookie headers
-    (~0.04 ms a request) is skipped."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
-
-
 class Api:
     """An authenticated client for one provider's API root."""
 
@@ -297,8 +270,6 @@ class Api:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
-            cookies=NoCookies(),
-            **_tls(self.base_url),
         )
 
     def close(self) -> None:

@@ -512,16 +512,6 @@ def test_user_agent_is_sent(server, make_api):
     assert ua.startswith(f"outreach/{__version__}")
 
 
-def test_a_cookie_the_server_sets_is_neither_kept_nor_sent_back(server, make_api):
-    server.reply("/campaigns", 200, {"ok": True},
-                 headers={"Set-Cookie": "AWSALB=sticky; Path=/"})
-    server.reply("/campaigns", 200, {"ok": True})
-    api = make_api()
-    api.get("/campaigns")
-    api.get("/campaigns")
-    assert [r.headers.get("cookie") for r in server.seen("/campaigns")] == [None, None]
-
-
 # ---------------------------------------------------------------------------------------------
 # Rate limiting
 

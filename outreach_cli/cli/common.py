@@ -6,7 +6,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand
@@ -203,23 +203,9 @@ def make_output(fmt: str, no_color: bool, command: str,
     if fmt not in allowed:
         raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}",
                                  param_hint="--format")
-    return cast("Output", _Deferred(fmt, color=False if no_color else None, command=command))
+    from ..output import Output
 
-
-class _Deferred:
-    """An Output made on first use. Loading rich and the renderers takes ~15 ms: a plan then
-    pays it while its first campaigns are being read (the first `prepare`), not before."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._args, self._kwargs = args, kwargs
-        self._real: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._real is None:
-            from ..output import Output
-
-            self._real = Output(*self._args, **self._kwargs)
-        return getattr(self._real, name)
+    return Output(fmt, color=False if no_color else None, command=command)
 
 
 def interactive() -> bool:
