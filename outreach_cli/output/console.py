@@ -25,7 +25,7 @@ from .envelope import (
     plan_to_json,
 )
 from .leads import LeadViews
-from .markdown import diagnostics_markdown, github_annotation, plan_markdown
+from .markdown import diagnostics_markdown, github_annotation, markdown_table, plan_markdown
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 from .progress import Ticker
 from .sanitize import SafeConsole, Trusted, csv_cell, safe
@@ -268,10 +268,7 @@ class Output(LeadViews):
             self.json([dict(zip(columns, r, strict=False)) for r in rows])
             return
         if self.format == "markdown":
-            print("| " + " | ".join(columns) + " |", file=self.out.file)
-            print("|" + "---|" * len(columns), file=self.out.file)
-            for r in rows:
-                print("| " + " | ".join(str(c) for c in r) + " |", file=self.out.file)
+            print(markdown_table(columns, rows), file=self.out.file)
             return
         cells = [["" if c is None else str(c) for c in r] for r in rows]
         for line in table_lines(title, columns, cells, keep, self.out.width):

@@ -4,7 +4,7 @@ only between campaigns so that the comment stays valid under GitHub's size limit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..origins import from_base, origin
@@ -230,6 +230,18 @@ def _md_cell(text: str) -> str:
     """Text inside a markdown list item: no markup, no HTML, one line."""
     return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch
                    for ch in " ".join(str(text).split()))
+
+
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured markdown table. In a cell, `|` (which would end it) and `\\` are
+    escaped and line breaks become spaces (a row is one line), so any text stays in its cell."""
+    def cell(value: Any) -> str:
+        text = " ".join(("" if value is None else str(value)).splitlines())
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(cell, columns)) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(map(cell, r)) + " |" for r in rows]
+    return "\n".join(lines)
 
 
 def diagnostics_markdown(command: str, summary: str, diags: Sequence[Any]) -> str:
