@@ -289,26 +289,9 @@ def _between(pairs: dict[int, int], i: int, n: int) -> tuple[int, int]:
 
 def _lcs(xs: list[int], ys: list[int],
          equal: Callable[[int, int], bool]) -> list[tuple[int, int]]:
-    """A longest common subsequence of two index lists under `equal` (lists are short)."""
-    n, m = len(xs), len(ys)
-    if not n or not m:
-        return []
-    eq = [[equal(x, y) for y in ys] for x in xs]
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for a in range(n - 1, -1, -1):
-        for b in range(m - 1, -1, -1):
-            table[a][b] = table[a + 1][b + 1] + 1 if eq[a][b] else \
-                max(table[a + 1][b], table[a][b + 1])
-    out, a, b = [], 0, 0
-    while a < n and b < m:
-        if eq[a][b] and table[a][b] == table[a + 1][b + 1] + 1:
-            out.append((xs[a], ys[b]))
-            a, b = a + 1, b + 1
-        elif table[a + 1][b] >= table[a][b + 1]:
-            a += 1
-        else:
-            b += 1
-    return out
+    """A longest common subsequence of two index lists under `equal`: the alignment of
+    `_align` with every equal pair weighing the same."""
+    return _align(xs, ys, lambda x, y: 1.0 if equal(x, y) else None)
 
 
 def _moved(pairs: list[tuple[int, int]]) -> set[int]:

@@ -224,10 +224,8 @@ class _Resolver:
                        f"more than {MAX_BASES} bases deep (outreach's rule: far beyond any "
                        "playbook, and a bound on what one file makes outreach read)")
             return None
-        sources, problems = _read(str(target), self.env, self.policy)
-        self.problems.extend(problems)
-        if any(p.severity == "error" for p in problems):
-            self.failed = True
+        sources = self.read(target)
+        if sources is None:
             return None
         shown = os.path.relpath(target)
         if len(sources) != 1 or not is_base(sources[0].data):
@@ -411,15 +409,22 @@ class _Resolver:
             add_block(table, block, dsrc, ("values",), "values", self.error)
         return None if self.failed else table
 
+    def read(self, target: Path) -> list[Source] | None:
+        """A base's or values file's documents; None (its problems reported) if it fails."""
+        sources, problems = _read(str(target), self.env, self.policy)
+        self.problems.extend(problems)
+        if any(p.severity == "error" for p in problems):
+            self.failed = True
+            return None
+        return sources
+
     def values_file(self, src: Source, rel: Any) -> Source | None:
         spot = _near(src, ("values_file",))
         target = self.project_path(src, "values_file", rel)
         if target is None:
             return None
-        sources, problems = _read(str(target), self.env, self.policy)
-        self.problems.extend(problems)
-        if any(p.severity == "error" for p in problems):
-            self.failed = True
+        sources = self.read(target)
+        if sources is None:
             return None
         if len(sources) != 1 or not isinstance(sources[0].data, dict) or \
                 sources[0].data.get("kind") != "values" or set(sources[0].data) - {

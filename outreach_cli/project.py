@@ -25,21 +25,18 @@ its usual variable (SENDKIT_API_KEY, …), as before project files existed.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .environment import OUTREACH_OWN, EnvPolicy
+from .environment import EnvPolicy
 from .errors import OutreachError
 
 PROJECT_FILE = "outreach.yaml"
 STATE_DIR = ".outreach"
 PROVIDERS = ("sendkit", "lemlist", "puffle")
-# The variables outreach reads for itself, never expandable into a campaign by `${VAR}`.
-OWN_VARIABLES = OUTREACH_OWN
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -119,20 +116,10 @@ class Project:
     def workspace(self, name: str) -> Workspace | None:
         return next((w for w in self.workspaces if w.name == name), None)
 
-    def denied_variables(self) -> tuple[str, ...]:
-        """`${VAR}` names no campaign may read: outreach's own and every workspace's key."""
-        return OWN_VARIABLES + tuple(w.key_env for w in self.workspaces)
-
     def env_policy(self) -> EnvPolicy:
         """What `${VAR}` in this project's campaign files may read: `env.allow` (none: any),
         never outreach's own variables nor a workspace's key variable."""
         return EnvPolicy(allow=self.env_allow, deny=tuple(w.key_env for w in self.workspaces))
-
-    def env_allowed(self, name: str) -> bool:
-        if any(fnmatch.fnmatchcase(name, p) for p in self.denied_variables()):
-            return False
-        return self.env_allow is None or any(fnmatch.fnmatchcase(name, p)
-                                             for p in self.env_allow)
 
     def bind(self, docs: Iterable[Any]) -> list[Any]:
         """Each document with the workspace its file is bound to. With workspaces, a file
@@ -256,6 +243,13 @@ def _line(node: Any, path: list[Any]) -> int:
     return line
 
 
+def key_variable(workspace: str, provider: str) -> str:
+    """The key variable `outreach init` names for a workspace: ACME_SENDKIT_API_KEY."""
+    import re
+
+    return re.sub(r"[^A-Z0-9]", "_", f"{workspace}_{provider}_API_KEY".upper())
+
+
 def render(workspaces: Mapping[str, Mapping[str, Any]] | None = None,
            env_allow: Iterable[str] | None = None) -> str:
     """The text of a new project file (`outreach init`), commented for a first reader."""
@@ -293,8 +287,7 @@ def render(workspaces: Mapping[str, Mapping[str, Any]] | None = None,
 
 
 def _quote(text: str) -> str:
+    """A YAML scalar for `text` (JSON's quoting is YAML's)."""
     import json
 
-    return json.dumps(text) if not text.replace("/", "").replace("-", "").replace(
-        "_", "").replace(".", "").isalnum() else text
-
+    return json.dumps(text)

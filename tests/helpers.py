@@ -77,3 +77,13 @@ def check_envelope(result: Any, args: tuple[str, ...]) -> dict[str, Any]:
     assert doc["exitCode"] == result.exit_code, (doc["exitCode"], result.exit_code)
     assert doc["ok"] is (result.exit_code in (0, 2))
     return dict(doc)
+
+
+def sendkit_files(folder: Path, n: int, name: str = "Slow") -> Path:
+    """`n` minimal SendKit campaign files (`c0.yaml`…), named `{name} {i}`, in a new `folder`."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"c{i}.yaml").write_text(
+            f"provider: sendkit\ncampaign:\n  name: {name} {i}\n  sequence:\n"
+            "    - {type: email, subject: Hi, body: Hello}\n")
+    return folder

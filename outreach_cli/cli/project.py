@@ -21,7 +21,7 @@ def init_cmd(
     from pathlib import Path
 
     from ..errors import OutreachError, UsageError
-    from ..project import PROJECT_FILE, PROVIDERS, find, render
+    from ..project import PROJECT_FILE, PROVIDERS, find, key_variable, render
 
     out = c.make_output("text", no_color, "init")
     with c.guard(out):
@@ -39,7 +39,7 @@ def init_cmd(
                 raise UsageError(f"--workspace {spec}: expected NAME=PROVIDER:PATH with a "
                                  f"lower-case NAME and PROVIDER one of {', '.join(PROVIDERS)}")
             name, provider, path = m.groups()
-            var = re.sub(r"[^A-Z0-9]", "_", f"{name}_{provider}_API_KEY".upper())
+            var = key_variable(name, provider)
             spaces[name] = {"provider": provider, "key_env": var, "paths": [path]}
         (here / PROJECT_FILE).write_text(render(spaces or None), "utf-8")
         ignore = here / ".gitignore"

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from outreach_cli.errors import ExitCode
-from tests.helpers import check_envelope, run
+from tests.helpers import check_envelope, run, sendkit_files
 
 SCRIPT = str(Path(sys.executable).parent / "outreach")
 BAD = ("provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
@@ -149,13 +149,7 @@ def _env(tmp_path: Path, url: str | None = None) -> dict[str, str]:
 
 
 def _campaigns(tmp_path: Path, n: int) -> Path:
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(n):
-        (folder / f"c{i:02}.yaml").write_text(
-            f"provider: sendkit\ncampaign:\n  name: Slow {i}\n  sequence:\n"
-            "    - {type: email, subject: Hi, body: Hello}\n")
-    return folder
+    return sendkit_files(tmp_path / "many", n, "Slow")
 
 
 def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:

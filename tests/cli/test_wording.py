@@ -12,17 +12,11 @@ from pathlib import Path
 import pytest
 
 from outreach_cli.errors import ExitCode
-from tests.helpers import check_envelope, run
+from tests.helpers import check_envelope, run, sendkit_files
 
 
 def _files(tmp_path: Path, n: int) -> Path:
-    folder = tmp_path / "c"
-    folder.mkdir()
-    for i in range(n):
-        (folder / f"c{i}.yaml").write_text(
-            f"provider: sendkit\ncampaign:\n  name: W {i}\n  sequence:\n"
-            "    - {type: email, subject: Hi, body: Hello}\n")
-    return folder
+    return sendkit_files(tmp_path / "c", n, "W")
 
 
 def test_a_bad_key_is_said_once_naming_the_campaigns_it_stopped(

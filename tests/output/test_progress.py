@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from outreach_cli.output.progress import CLEAR, Ticker, elapsed
+from tests.helpers import sendkit_files
 
 SCRIPT = str(Path(sys.executable).parent / "outreach")
 
@@ -75,13 +76,7 @@ def _answered(method: str = "") -> int:
 
 
 def _folder(tmp_path: Path, n: int) -> Path:
-    folder = tmp_path / "c"
-    folder.mkdir()
-    for i in range(n):
-        (folder / f"c{i}.yaml").write_text(
-            f"provider: sendkit\ncampaign:\n  name: Slow {i}\n  sequence:\n"
-            "    - {type: email, subject: Hi, body: Hello}\n")
-    return folder
+    return sendkit_files(tmp_path / "c", n, "Slow")
 
 
 def test_plan_prints_the_first_campaign_while_the_rest_are_read(
