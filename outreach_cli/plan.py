@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -119,14 +120,44 @@ class Plan:
 ProviderFor = Callable[[str], Provider]
 
 
+#: More notes for a campaign whose plan changes something, from the command layer (the
+#: planner reads campaigns only; `preview.lead_notes` reads the leads a new copy addresses).
+Annotate = Callable[[Document, Provider, Remote, Sequence["PlannedChange"]], list[str]]
+
+
+class NameLookup:
+    """Name look-ups for one plan. Where a platform's campaign list has no search (lemlist,
+    Puffle), each workspace's list is read once, at its first look-up, and every new campaign
+    of the plan is found in it, not the whole list once per campaign. Only a plan shares it:
+    apply looks the name up afresh immediately before each create."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+        self._lists: dict[int, dict[str, list[Remote]] | None] = {}
+
+    def find(self, provider: Provider, name: str) -> list[Remote]:
+        key = id(provider)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # one thread reads a workspace's list; its other look-ups wait for it
+            if key not in self._lists:
+                self._lists[key] = provider.campaigns_by_name()
+            index = self._lists[key]
+        return provider.find_by_name(name) if index is None else list(index.get(name, []))
+
+
 def build(docs: list[Document], provider_for: ProviderFor, state: State,
           *, concurrency: int = 4,
           on_plan: Callable[[CampaignPlan], None] | None = None,
-          on_read: Callable[[], None] | None = None) -> Plan:
+          on_read: Callable[[], None] | None = None,
+          annotate: Annotate | None = None) -> Plan:
     """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
     campaign's plan in file order on the calling thread, while later reads are in flight (the
     output renders it there, instead of after the last answer); `on_read` is called on the
-    reading thread as each campaign's plan is done, in any order (a live counter)."""
+    reading thread as each campaign's plan is done, in any order (a live counter);
+    `annotate` adds notes to a campaign whose plan changes something."""
+    names = NameLookup()
 
     # A platform that refuses the key (401) refuses it for every campaign: once it has, its
     # other campaigns are not read, and the run stops with one error naming them.
@@ -137,7 +168,7 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
             cp = CampaignPlan(doc, "error", error="not read: the key was refused")
         else:
             try:
-                cp = plan_one(doc, provider_for, state)
+                cp = plan_one(doc, provider_for, state, names=names, annotate=annotate)
             except ApiError as exc:  # only a 401 comes out of plan_one
                 refused.setdefault(doc.connection, exc)
                 cp = CampaignPlan(doc, "error", error="not read: the key was refused")
@@ -167,14 +198,15 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
     return Plan(tuple(plans))
 
 
-def plan_one(doc: Document, provider_for: ProviderFor, state: State) -> CampaignPlan:
+def plan_one(doc: Document, provider_for: ProviderFor, state: State, *,
+             names: NameLookup | None = None, annotate: Annotate | None = None) -> CampaignPlan:
     try:
         provider = provider_for(doc.connection)
         moved = moved_from(doc, state)
         if moved is not None:
             state = state.view({doc.address: moved})
-        remote, notes = resolve(doc, provider, state)
-        cp = compare(doc, provider, remote, state, notes)
+        remote, notes = resolve(doc, provider, state, names)
+        cp = compare(doc, provider, remote, state, notes, annotate)
         if remote is not None and _adopting(doc, state, remote):
             cp = _adoption(cp, provider)
         if moved is not None:
@@ -208,8 +240,10 @@ def hide_values(cp: CampaignPlan) -> CampaignPlan:
                    error=doc.hide(cp.error) if cp.error else cp.error)
 
 
-def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | None, list[str]]:
-    """Find the document's remote campaign: `id:`, then state, then a unique exact name."""
+def resolve(doc: Document, provider: Provider, state: State,
+            names: NameLookup | None = None) -> tuple[Remote | None, list[str]]:
+    """Find the document's remote campaign: `id:`, then state, then a unique exact name
+    (through the plan's shared `names`, if given)."""
     notes: list[str] = []
     if doc.id:
         remote = provider.fetch(doc.id)
@@ -226,7 +260,8 @@ def resolve(doc: Document, provider: Provider, state: State) -> tuple[Remote | N
     name = doc.campaign.get("name")
     if not name:
         return None, notes
-    found = provider.find_by_name(str(name))
+    found = names.find(provider, str(name)) if names is not None \
+        else provider.find_by_name(str(name))
     shown = MASK if "name" in doc.env_fields else repr(name)
     if len(found) > 1:
         ids = ", ".join(r.id for r in found)
@@ -310,7 +345,8 @@ def _adoption(cp: CampaignPlan, provider: Provider) -> CampaignPlan:
 
 
 def compare(doc: Document, provider: Provider, remote: Remote | None, state: State,
-            notes: list[str] | None = None, *, hold: bool = True) -> CampaignPlan:
+            notes: list[str] | None = None, annotate: Annotate | None = None, *,
+            hold: bool = True) -> CampaignPlan:
     """Diff and classify one document against its remote campaign (None: to be created).
     `hold=False` compares an unfinished create as a finished one (apply's final check)."""
     notes = list(notes or [])
@@ -378,10 +414,8 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         for c, v in zip(changes, provider.verdicts(changes, as_seen, doc.campaign), strict=True)
     )
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
-    if planned:  # the copy changed only if something did: preview's code loads only then
-        from .preview import lead_notes
-
-        notes.extend(lead_notes(doc, provider, remote, planned))
+    if planned and annotate is not None:
+        notes.extend(annotate(doc, provider, remote, planned))
     action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked or unfinished \
         else "noop"
     return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes,

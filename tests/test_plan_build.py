@@ -15,7 +15,7 @@ def _slow_plans(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     started: list[Any] = []
     lock = threading.Lock()
 
-    def plan_one(doc: Any, provider_for: Any, state: Any) -> Any:
+    def plan_one(doc: Any, provider_for: Any, state: Any, **_: Any) -> Any:
         with lock:
             started.append(doc)
         time.sleep(0.005 * (doc % 3))  # finishing out of order

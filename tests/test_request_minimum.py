@@ -84,3 +84,27 @@ def test_puffle_asks_its_launch_check_once_per_read(env_sandbox: Any, tmp_path: 
     assert got["/puffle/api/campaigns/ID/validate"] == 1, got
     assert got["/puffle/api/campaigns/ID"] == 2, got
     assert [p for m, p, _ in log[before:] if p.endswith("/launch")] != []
+
+
+@pytest.mark.parametrize(("provider", "listing"), [
+    ("lemlist", "/lemlist/api/campaigns"), ("puffle", "/puffle/api/campaigns")])
+def test_a_plan_of_many_new_campaigns_reads_the_campaign_list_once(
+        env_sandbox: Any, tmp_path: Path, provider: str, listing: str) -> None:
+    # lemlist's and Puffle's lists have no name search: the plan reads each list once and
+    # looks every new campaign's name up in it, not the whole list once per campaign.
+    source = LEMLIST.format(status="paused", flag="false") if provider == "lemlist" \
+        else PUFFLE.read_text()
+    for i in range(5):
+        text = source.replace("key: minimum", f"key: new-{i}").replace(
+            "name: Minimum paused", f"name: New {i}")
+        if provider == "puffle":
+            text = re.sub(r"(?m)^key: .*$", f"key: new-{i}", text)
+            text = re.sub(r"(?m)^  name: .*$", f"  name: New {i}", text)
+        (tmp_path / f"c{i}.yaml").write_text(text)
+    log = env_sandbox.sandbox.request_log
+    before = len(log)
+    result = run("plan", str(tmp_path))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert all(f"+ {provider}/new-{i}" in result.stdout for i in range(5)), result.stdout
+    lists = [p for m, p, _ in log[before:] if m == "GET" and p == listing]
+    assert len(lists) == 1, lists

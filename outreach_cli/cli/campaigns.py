@@ -51,6 +51,7 @@ def _diagnostics_code(diagnostics: list[Any]) -> int:
 def _plan(docs: list[Document], session: Session, concurrency: int,
           out: Output | None = None, render: bool = True) -> Plan:
     from .. import plan as planner
+    from ..preview import lead_notes
 
     # Every missing key, and every key of the wrong workspace, stops here, before a campaign
     # is read.
@@ -61,11 +62,11 @@ def _plan(docs: list[Document], session: Session, concurrency: int,
     prepare = (lambda cp: out.prepare(cp)) if out is not None and render else None
     if out is None or not c.terminal_stderr():
         return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                             on_plan=prepare)
+                             on_plan=prepare, annotate=lead_notes)
     out.start_counter(len(docs), "read")
     try:
         return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                             on_plan=prepare, on_read=out.count)
+                             on_plan=prepare, on_read=out.count, annotate=lead_notes)
     finally:
         out.stop_counter()
 

@@ -373,6 +373,10 @@ class Provider(ABC):
     def find_by_name(self, name: str) -> list[Remote]:
         """Every campaign whose name is exactly `name` (light records; fetch for state)."""
 
+    def campaigns_by_name(self) -> dict[str, list[Remote]] | None:
+        """Every campaign by exact name from one list read; None where find_by_name searches."""
+        return None
+
     @abstractmethod
     def create(self, campaign: dict[str, Any],
                on_created: Callable[[str], None] | None = None) -> str:

@@ -262,7 +262,14 @@ class Lemlist(Provider):
                                      key=lambda p: (p[1].get("index", p[0]), p[0]))]
 
     def find_by_name(self, name: str) -> list[Remote]:
-        return [self._light(c) for c in self.list_campaigns() if c.get("name") == name]
+        return self.campaigns_by_name().get(name, [])
+
+    def campaigns_by_name(self) -> dict[str, list[Remote]]:
+        # GET /campaigns has no name filter: the list, every page, is the look-up.
+        out: dict[str, list[Remote]] = {}
+        for c in self.list_campaigns():
+            out.setdefault(str(c.get("name") or ""), []).append(self._light(c))
+        return out
 
     def list_campaigns(self) -> list[dict[str, Any]]:
         return list(self._pages())

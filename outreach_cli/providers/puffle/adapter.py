@@ -161,11 +161,18 @@ class Puffle(Provider):
         return self._remote(reply.data)
 
     def find_by_name(self, name: str) -> list[Remote]:
+        return self.campaigns_by_name().get(name, [])
+
+    def campaigns_by_name(self) -> dict[str, list[Remote]]:
         # GET /api/campaigns has no pagination and no search: every campaign in one list.
         data = self.client.get("/campaigns").data or {}
         items = data.get("campaigns") if isinstance(data, dict) else data
-        return [self._remote({"campaign": c, "sequence_nodes": []}) for c in items or []
-                if c.get("name") == name]
+        out: dict[str, list[Remote]] = {}
+        for c in items or []:
+            if isinstance(c, dict):
+                out.setdefault(str(c.get("name") or ""), []).append(
+                    self._remote({"campaign": c, "sequence_nodes": []}))
+        return out
 
     def create(self, campaign: dict[str, Any],
                on_created: Callable[[str], None] | None = None) -> str:
