@@ -223,6 +223,7 @@ def _job(tmp_path: Path, origin: Path, name: str, event: str, url: str,
     return job
 
 
+@pytest.mark.slow
 def test_fresh_runners_share_state_through_the_branch(tmp_path: Path) -> None:
     from outreach_cli.sandbox import server
 

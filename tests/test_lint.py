@@ -190,6 +190,7 @@ def test_the_readme_lists_every_rule_of_the_table() -> None:
         assert f"`{code}`" in table, code
 
 
+@pytest.mark.slow
 def test_spamassassin_scores_each_email_when_installed(tmp_path: Path) -> None:
     import shutil
 

@@ -47,6 +47,7 @@ def _campaigns(url: str, ws: str) -> dict[str, Any]:
             for c in provider.list_campaigns()}  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_five_changes(
         tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
@@ -102,6 +103,7 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
         "settings"]["trackOpens"] is False
 
 
+@pytest.mark.slow
 def test_the_example_validates_plans_and_applies_on_the_sandbox(tmp_path: Path) -> None:
     root = tmp_path / "agency"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".outreach"))
@@ -306,6 +308,7 @@ def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(
             "the project") in result.stderr
 
 
+@pytest.mark.slow
 def test_import_as_overlays_writes_one_base_and_overlays_that_plan_to_no_change(
         tmp_path: Path) -> None:
     src = tmp_path / "src"
@@ -352,6 +355,7 @@ def test_a_chain_of_bases_is_bounded(in_tmp: Path) -> None:
     assert f"more than {MAX_BASES} bases deep" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_blocked_change_written_in_a_base_names_the_base_line(tmp_path: Path) -> None:
     (tmp_path / "bases").mkdir()
     shutil.copytree(REPO / "campaigns" / "lemlist" / "emails", tmp_path / "bases" / "emails")

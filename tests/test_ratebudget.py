@@ -63,6 +63,7 @@ def test_an_unwritable_cache_folder_falls_back_to_this_process_alone(
     assert isinstance(shared_limiter("lemlist", "k-fallback", 20, 2.0), RateLimiter)
 
 
+@pytest.mark.slow
 def test_two_limiters_on_one_file_never_exceed_the_limit_together(tmp_path: Path) -> None:
     path = budget_path("lemlist", "k-two", tmp_path)
     limiters = [SharedRateLimiter(path, 5, 0.3) for _ in range(2)]

@@ -259,6 +259,7 @@ def test_two_files_naming_one_campaign_name_both_lines(tmp_path: Path) -> None:
     assert validate_paths([a, b], {}).errors == []
 
 
+@pytest.mark.slow
 def test_validate_without_keep_holds_no_document_while_it_reads_the_next(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Memory stays flat in the number of files: no document read (its data and positions)

@@ -55,6 +55,7 @@ def _put(data: Any, path: tuple[Any, ...], value: Any) -> Any:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file", EXAMPLES, ids=lambda f: Path(f).name)
 def test_compiled_check_is_never_more_lenient_than_jsonschema(file: str) -> None:
     sources, _ = load_file(file, {"WEBHOOK_SECRET": "s3cret"})
@@ -108,6 +109,7 @@ def validate(data, custom_formats=None):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["OUTREACH_CACHE_DIR", "~/.cache/outreach"])
 def test_code_planted_in_a_cache_folder_is_never_run(tmp_path: Path, where: str) -> None:
     """Whoever can write the cache folder cannot run code as the user, nor make an invalid

@@ -332,6 +332,7 @@ def test_state_files_and_folder_are_private_whatever_the_umask(tmp_path: Path, u
         assert _mode(d / name) == 0o600, name
 
 
+@pytest.mark.slow
 def test_the_cli_creates_a_private_state_folder_under_umask_000(tmp_path: Path, env_sandbox):  # type: ignore[no-untyped-def]
     import shutil
     import subprocess

@@ -101,6 +101,7 @@ def _cli(args: list[str], cwd: Path, env: dict[str, str],
 # -- the project root -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_subfolder_finds_the_project_root_and_its_state(tmp_path: Path,
                                                           sandbox: Any) -> None:
     root = tmp_path / "repo"
@@ -116,6 +117,7 @@ def test_a_subfolder_finds_the_project_root_and_its_state(tmp_path: Path,
     assert not (sub / ".outreach").exists() and not (root / ".outreach").exists()
 
 
+@pytest.mark.slow
 def test_without_a_project_file_a_subfolder_uses_the_state_above(tmp_path: Path,
                                                                  sandbox: Any) -> None:
     root = tmp_path / "repo"
@@ -140,6 +142,7 @@ def test_a_bad_project_file_is_named_with_its_line(tmp_path: Path) -> None:
 # -- workspaces ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_agency_plans_and_applies_every_workspace_with_its_own_key(tmp_path: Path,
                                                                       sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
@@ -154,6 +157,7 @@ def test_an_agency_plans_and_applies_every_workspace_with_its_own_key(tmp_path: 
     assert again.returncode == 0, again.stdout + again.stderr
 
 
+@pytest.mark.slow
 def test_a_key_of_another_workspace_sends_nothing_and_names_folder_and_variable(
         tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
@@ -168,6 +172,7 @@ def test_a_key_of_another_workspace_sends_nothing_and_names_folder_and_variable(
     assert not any("/campaigns" in r[1] for r in list(sandbox.sandbox.request_log)[before:])
 
 
+@pytest.mark.slow
 def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(tmp_path: Path,
                                                                     sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url, ids=False)
@@ -177,6 +182,7 @@ def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(tmp_path: P
     assert f"workspace: {ident}" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_file_outside_every_bound_folder_is_an_error_before_any_request(
         tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
@@ -193,6 +199,7 @@ def test_a_file_outside_every_bound_folder_is_an_error_before_any_request(
 # -- identity shared between checkouts -------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stagger", [0.0, 0.4])
 def test_two_checkouts_applying_the_same_files_create_each_campaign_once(
         tmp_path: Path, stagger: float) -> None:
@@ -373,6 +380,7 @@ def test_a_refused_create_leaves_no_mark_for_a_later_run_to_misread(env_sandbox:
     assert "interrupted create" not in plan.stdout
 
 
+@pytest.mark.slow
 def test_doctor_checks_every_workspace_of_the_project(tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
     well = _cli(["doctor", "--format", "json"], tmp_path, env)
@@ -387,6 +395,7 @@ def test_doctor_checks_every_workspace_of_the_project(tmp_path: Path, sandbox: A
     assert "sk_agency" not in wrong.stdout + wrong.stderr  # never a key
 
 
+@pytest.mark.slow
 def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
         tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
@@ -402,6 +411,7 @@ def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
     assert "acme/" in again.stdout
 
 
+@pytest.mark.slow
 def test_with_no_path_a_command_works_on_the_whole_project(tmp_path: Path,
                                                           sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)

@@ -164,6 +164,7 @@ def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
     return seen
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_the_question_exits_130(tmp_path: Path) -> None:
     folder = _campaigns(tmp_path, 1)
     master, slave = pty.openpty()
@@ -203,6 +204,7 @@ def _wait_for_a_campaign(url: str) -> None:
             time.sleep(0.1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_sigterm_prints_the_summary_and_exits_143(tmp_path: Path, fmt: str) -> None:
     from outreach_cli.sandbox import server

@@ -35,6 +35,7 @@ def _count(path: Path) -> int:
     return len(validate_paths([str(path)]).documents)
 
 
+@pytest.mark.slow
 def test_changes_with_detailed_exitcode(campaigns_dir: Path) -> None:
     result = run("plan", "--sandbox", "--detailed-exitcode", str(campaigns_dir))
     assert result.exit_code == ExitCode.CHANGES, result.stderr

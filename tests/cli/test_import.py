@@ -98,6 +98,7 @@ def test_dollar_signs_read_back_survive_the_round_trip(tmp_path: Path) -> None:
     assert json.loads(plan.stdout)["data"]["campaigns"][0]["action"] == "unchanged"
 
 
+@pytest.mark.slow
 def test_round_trip_of_more_shapes(campaigns_dir: Path) -> None:
     """Conditional variables and plain-text bodies (SendKit), opaque operating hours on a
     launched campaign (Puffle), a paused campaign with schedules (lemlist)."""

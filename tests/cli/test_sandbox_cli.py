@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from outreach_cli.errors import ExitCode
 from tests.helpers import check_envelope, run
@@ -20,6 +21,7 @@ SCRIPT = str(Path(sys.executable).parent / "outreach")
 DB = Path(".outreach") / "sandbox.sqlite3"
 
 
+@pytest.mark.slow
 def test_serve_prints_what_reaches_the_data_sandbox_made(campaigns_dir: Path) -> None:
     f = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
     assert run("apply", "--sandbox", "--yes", str(f)).exit_code == ExitCode.OK
@@ -58,6 +60,7 @@ def test_reset_deletes_the_sandbox_data(tmp_path: Path, campaigns_dir: Path) -> 
     assert again.exit_code == ExitCode.OK and "nothing to reset" in again.stderr
 
 
+@pytest.mark.slow
 def test_events_filter_and_format(tmp_path: Path, campaigns_dir: Path) -> None:
     from outreach_cli.sandbox import server
 

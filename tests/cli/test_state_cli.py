@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from outreach_cli.errors import ExitCode
 from tests.helpers import run
 
@@ -38,6 +40,7 @@ def test_orphans_list_and_forget(campaigns_dir: Path) -> None:
     assert run("state", "list").exit_code == ExitCode.OK
 
 
+@pytest.mark.slow
 def test_new_commands_complete() -> None:
     import os
     import subprocess

@@ -51,6 +51,7 @@ def test_verbose_is_one_line_per_request(tmp_path: Path, env_sandbox,  # type: i
     assert not any("sk_test_workspace" in line or "{" in line for line in logged)
 
 
+@pytest.mark.slow
 def test_a_network_failure_is_worded_without_class_names(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as s:  # a port nobody listens on

@@ -79,6 +79,7 @@ def _folder(tmp_path: Path, n: int) -> Path:
     return sendkit_files(tmp_path / "c", n, "Slow")
 
 
+@pytest.mark.slow
 def test_plan_prints_the_first_campaign_while_the_rest_are_read(
         tmp_path: Path, slow: dict[str, str]) -> None:
     folder = _folder(tmp_path, 5)
@@ -96,6 +97,7 @@ def test_plan_prints_the_first_campaign_while_the_rest_are_read(
     assert "read," not in err and "\x1b" not in err  # no counter through a pipe
 
 
+@pytest.mark.slow
 def test_apply_shows_each_outcome_as_it_is_known(tmp_path: Path, slow: dict[str, str]) -> None:
     folder = _folder(tmp_path, 3)
     proc = subprocess.Popen([SCRIPT, "apply", "--yes", "--concurrency", "1", str(folder)],
@@ -112,6 +114,7 @@ def test_apply_shows_each_outcome_as_it_is_known(tmp_path: Path, slow: dict[str,
     assert lines[3] == "Apply: 3 applied, 0 unchanged, 0 blocked, 0 failed"  # each once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_the_counter_on_a_terminal_and_nothing_extra_on_stdout(
         tmp_path: Path, slow: dict[str, str], fmt: str) -> None:

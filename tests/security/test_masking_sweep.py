@@ -81,6 +81,7 @@ def sweep(tmp_path: Path, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> 
     return Sweep(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sandbox: Any,
                                                          ) -> None:
     fmts = ("text", "json", "markdown")

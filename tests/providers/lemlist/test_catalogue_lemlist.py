@@ -201,6 +201,7 @@ def test_refusals_say_whose_rule_they_are(rule: Any, tmp_path: Path) -> None:
             assert not ours, f"{rule.id} {probe.name}: {messages}"
 
 
+@pytest.mark.slow
 def test_a_lemlist_failure_after_the_create_does_not_blame_the_file(
         sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from outreach_cli.errors import ApiError
