@@ -8,7 +8,8 @@ the sandbox's request log says what each one sent:
 - plan of the campaign once it exists (no change);
 - create, with `status: paused` and with `status: active`;
 - a one-field update (`stopOnEmailReplied`);
-- a lifecycle change alone (pause a running campaign).
+- a lifecycle change alone (pause a running campaign);
+- a plan of 20 new campaigns (their names looked up in one read of the campaign list).
 
 `minimum` is the README table's figure for this campaign; the ratio is measured ÷ minimum.
 Nothing is asserted. Printed as a table; `--json` for the machine form (bench/speed.py's
@@ -54,7 +55,8 @@ campaign:
     - {{name: Office hours, timezone: Europe/Paris, start: "09:00", end: "17:00",
        weekdays: [1, 2, 3, 4, 5], secondsToWait: 900}}
 """
-STEPS, AB_STEPS, SCHEDULES = 5, 1, 1
+STEPS, AB_STEPS, SCHEDULES, SENDERS = 5, 1, 1, 2
+NEW = 20
 
 # The documented minimum for this campaign, per operation (README, "Requests per operation").
 # read = GET /campaigns/{id} + GET …/sequences + one GET …/ab-test per A/B step
@@ -63,18 +65,23 @@ READ = 1 + 1 + AB_STEPS + 1
 MINIMUM = {
     # The read; GET /team only when a sendUserIds change must be checked.
     "plan": READ,
-    # plan (GET /team for the senders, the lookup by name) + apply's lookup by name right
+    # plan (GET /team for the senders, GET /users/{id} per sender for its channels (LM-11),
+    # the lookup by name) + apply's lookup by name right
     # before the POST (issue 20) + POST /campaigns + pause + a POST per step + a POST and a
     # PATCH per A/B test (the POST takes no body: variant B starts as a copy of A) + PATCH of
     # the update page's fields + PATCH of the default schedule + the read-back
-    "create paused": 1 + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ,
+    "create paused": 1 + SENDERS + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ,
     # the same, then the start, and the read-back after it (the start answers {_id, state})
-    "create active": 1 + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ + 1 + READ,
+    "create active": 1 + SENDERS + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ + 1
+    + READ,
     # plan's read + apply's re-read (the exit 4 check) + the PATCH + the read-back (the PATCH
     # answers a subset of the campaign, not the whole)
     "update one field": READ + READ + 1 + READ,
     # plan's read + re-read + POST …/pause + the read-back
     "pause": READ + READ + 1 + READ,
+    # GET /team and GET /users/{id} per sender, once for the plan + one page of GET /campaigns (up to 100 campaigns) for
+    # every new campaign's name: lemlist's list has no name search
+    f"plan {NEW} new": 1 + SENDERS + 1,
 }
 
 
@@ -122,6 +129,17 @@ def main() -> None:
             Path(".outreach").rename("state-1")
             step("create active", 2, "active", "false", "apply", "--yes")
             step("pause", 2, "paused", "false", "apply", "--yes")
+            new = Path("new")
+            new.mkdir()
+            for i in range(NEW):
+                (new / f"c{i}.yaml").write_text(DOC.format(n=100 + i, status="paused", flag="false")
+                                                .replace("key: requests-bench", f"key: new-{i}"))
+            before = len(log)
+            code, err = run("plan", str(new))
+            if code != 0:
+                raise SystemExit(f"plan {NEW} new: exit {code}\n{err}")
+            measured[f"plan {NEW} new"] = len(log) - before
+            detail[f"plan {NEW} new"] = Counter(f"{m} {p}" for m, p, _ in log[before:])
     finally:
         running.stop()
 

@@ -28,6 +28,7 @@ campaigns a command handles and every outreach process on the machine (http.key_
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, 
 from ..identity import WorkspaceIdentity
 from . import rules as lemlist_rules
 from .normalize import SCHEDULE_FIELDS, normalize
-from .senders import judge, not_members, sender_strategy
+from .senders import Team, judge, not_members, sender_strategy
 from .steps import add_step, classify_step, update_steps
 
 if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
@@ -50,6 +51,9 @@ CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
 # Fields of the file that are not the update page's.
 NOT_PATCHED = ("timezone", "steps", "schedules")
 # A step's content fields (the step request body's), besides `type` and `delay`.
+
+
+_TEAM_LOCK = threading.Lock()
 
 
 class Lemlist(Provider):
@@ -100,7 +104,7 @@ class Lemlist(Provider):
         ("archived", "draft"): _ARCHIVED,
     }
 
-    _team: Any = None  # senders.Team, made on first use
+    _team: Team | None = None  # made on first use
 
     @classmethod
     def connect(cls, base_url: str, key: str, env: dict[str, str]) -> Api:
@@ -174,13 +178,12 @@ class Lemlist(Provider):
         return judge(self.team, changes, out, campaign, remote, dynamic)
 
     @property
-    def team(self) -> Any:
+    def team(self) -> Team:
         """The key's team (senders.Team): members, users' channels, each read once."""
-        if self._team is None:
-            from .senders import Team
-
-            self._team = Team(self.client)
-        return self._team
+        with _TEAM_LOCK:  # a plan's threads share one Team, so each read is made once
+            if self._team is None:
+                self._team = Team(self.client)
+            return self._team
 
     def unknown_senders(self, campaign: dict[str, Any]) -> list[str]:
         """The file's sendUserIds that are not members of the key's team; [] offline."""

@@ -9,6 +9,7 @@ data, which validate cannot know offline and plan reads: a user's channels (GET
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,10 +57,12 @@ class SenderProblem:
 
 
 class Team:
-    """The team's users' channels and other campaigns' statuses, each read once."""
+    """The team's users' channels and other campaigns' statuses, each read once (a plan's
+    threads share one Team: a read and its record are made under one lock)."""
 
     def __init__(self, api: Api) -> None:
         self.api = api
+        self._lock = threading.RLock()
         self._members: frozenset[str] | None = None
         self._users: dict[str, frozenset[str] | None] = {}
         self._statuses: dict[str, str | None] = {}
@@ -67,39 +70,42 @@ class Team:
     def unknown(self, ids: list[Any]) -> list[str]:
         """`ids` that are not members of the team (GET /team `userIds`); [] when the team
         does not list its members."""
-        if self._members is None:
-            team = self.api.get("/team").data
-            members = team.get("userIds") if isinstance(team, dict) else None
-            self._members = frozenset(map(str, members)) if isinstance(members, list) else \
-                frozenset({"*"})
-        if "*" in self._members:
-            return []
-        return [str(i) for i in ids if str(i) not in self._members]
+        with self._lock:
+            if self._members is None:
+                team = self.api.get("/team").data
+                members = team.get("userIds") if isinstance(team, dict) else None
+                self._members = frozenset(map(str, members)) if isinstance(members, list) else \
+                    frozenset({"*"})
+            if "*" in self._members:
+                return []
+            return [str(i) for i in ids if str(i) not in self._members]
 
     def user_channels(self, user_id: str) -> frozenset[str] | None:
         """The channels of `user_id` that the API shows (None: it could not be read)."""
-        if user_id not in self._users:
-            reply = self.api.get(f"/users/{seg(user_id)}", ok=(404,))
-            data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
-            if data is None:
-                self._users[user_id] = None
-            else:
-                out = set()
-                if any(isinstance(m, dict) for m in data.get("mailboxes") or []):
-                    out.add("email")
-                linked = data.get("linkedIn")
-                if isinstance(linked, dict) and linked.get("status") is True:
-                    out.add("linkedin")
-                self._users[user_id] = frozenset(out)
-        return self._users[user_id]
+        with self._lock:
+            if user_id not in self._users:
+                reply = self.api.get(f"/users/{seg(user_id)}", ok=(404,))
+                data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
+                if data is None:
+                    self._users[user_id] = None
+                else:
+                    out = set()
+                    if any(isinstance(m, dict) for m in data.get("mailboxes") or []):
+                        out.add("email")
+                    linked = data.get("linkedIn")
+                    if isinstance(linked, dict) and linked.get("status") is True:
+                        out.add("linkedin")
+                    self._users[user_id] = frozenset(out)
+            return self._users[user_id]
 
     def campaign_status(self, campaign_id: str) -> str | None:
         """The status of another campaign of the team (None: not found)."""
-        if campaign_id not in self._statuses:
-            reply = self.api.get(f"/campaigns/{seg(campaign_id)}", ok=(404,))
-            data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
-            self._statuses[campaign_id] = str(data.get("status") or "") if data else None
-        return self._statuses[campaign_id]
+        with self._lock:
+            if campaign_id not in self._statuses:
+                reply = self.api.get(f"/campaigns/{seg(campaign_id)}", ok=(404,))
+                data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
+                self._statuses[campaign_id] = str(data.get("status") or "") if data else None
+            return self._statuses[campaign_id]
 
     def sender_problem(self, sender_ids: list[Any], steps: list[Any]) -> SenderProblem | None:
         """What lemlist does with `sender_ids` on a campaign with `steps`, if not plain
