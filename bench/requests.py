@@ -79,8 +79,8 @@ MINIMUM = {
     "update one field": READ + READ + 1 + READ,
     # plan's read + re-read + POST …/pause + the read-back
     "pause": READ + READ + 1 + READ,
-    # GET /team and GET /users/{id} per sender, once for the plan + one page of GET /campaigns (up to 100 campaigns) for
-    # every new campaign's name: lemlist's list has no name search
+    # GET /team and GET /users/{id} per sender, once for the plan + one page of GET /campaigns
+    # (up to 100 campaigns) for every new campaign's name: lemlist's list has no name search
     f"plan {NEW} new": 1 + SENDERS + 1,
 }
 
