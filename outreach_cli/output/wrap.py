@@ -9,6 +9,7 @@ than the room stays whole on a line of its own.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -70,10 +71,19 @@ def grid(items: Sequence[str], room: int, gap: int = 2) -> list[str]:
     `room` (`ls` lays out names so); one item a line when even two do not fit."""
     if not items:
         return []
-    for cols in range(len(items), 0, -1):
-        widths = [max(len(x) for x in items[c::cols]) for c in range(cols)]
-        if sum(widths) + gap * (cols - 1) <= room or cols == 1:
-            break
+
+    def widths(cols: int) -> list[int]:
+        return [max(len(x) for x in items[c::cols]) for c in range(cols)]
+
+    def fits(cols: int) -> bool:
+        return sum(widths(cols)) + gap * (cols - 1) <= room
+
+    most = next((n for n in range(len(items), 1, -1) if fits(n)), 1)
+    # As few rows as the most columns give, in as few columns as give them: rows alike in
+    # length rather than a full row and a short one.
+    lines = math.ceil(len(items) / most)
+    cols = next(n for n in range(math.ceil(len(items) / lines), most + 1) if n == most or fits(n))
     rows = [items[i:i + cols] for i in range(0, len(items), cols)]
-    return [(" " * gap).join(x.ljust(widths[c]) for c, x in enumerate(r)).rstrip()
+    size = widths(cols)
+    return [(" " * gap).join(x.ljust(size[c]) for c, x in enumerate(r)).rstrip()
             for r in rows]

@@ -180,8 +180,7 @@ def _status(width: int) -> str:
     import io
 
     buf = io.StringIO()
-    Output("text", color=False, width=width, stdout=buf).table(
-        "campaigns", ["campaign", "id", "status", "leads", "stats"], STATUS_ROWS)
+    Output("text", color=False, width=width, stdout=buf).status_table(STATUS_ROWS)
     return buf.getvalue()
 
 
@@ -196,16 +195,12 @@ def test_status_at_120_columns_keeps_every_id_whole() -> None:
 def test_status_at_80_columns_falls_back_to_one_block_per_campaign() -> None:
     assert _status(80) == """\
 campaigns
-puffle/linkedin-heads-of-sales
-  id:     84b828b2-9da6-477a-9fc1-a1765b505b13
-  status: draft
-  leads:  0 prospects
-  stats:  total 0, sent 0, replied 0, bounced 0
-sendkit/q2-decision-makers
-  id:     6b0eca29a1f93f37340fc0d0
-  status: active
-  leads:  0 active / 0
-  stats:  bounced 0, clicked 0
+puffle/linkedin-heads-of-sales  84b828b2-9da6-477a-9fc1-a1765b505b13  draft
+  leads: 0 prospects
+  stats: total 0  sent 0  replied 0  bounced 0
+sendkit/q2-decision-makers  6b0eca29a1f93f37340fc0d0  active
+  leads: 0 active / 0
+  stats: bounced 0  clicked 0
 """
 
 
