@@ -16,6 +16,10 @@ for _cls in typer.BadParameter.__mro__:
     if _cls.__name__ == "UsageError":
         _cls.exit_code = int(ExitCode.USAGE)  # type: ignore[attr-defined]
 
+# Wide enough that each option's help holds on one line or two, narrow enough that its prose
+# still reads as prose on a 200-column terminal (lines of 200 characters are hard to follow).
+HELP_WIDTH = 120
+
 app = typer.Typer(
     name="outreach",
     help="Campaign-as-code for SendKit, lemlist and Puffle: validate, plan and apply YAML "
@@ -23,7 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Help fills the terminal up to HELP_WIDTH columns (Click's default stops at 80).
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
 )
 
 

@@ -210,7 +210,7 @@ def status_cmd(
 
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             rows = list(pool.map(row, docs))
-        out.table("campaigns", ["campaign", "id", "status", "leads", "stats"], rows)
+        out.status_table(rows)
 
 
 def schema_cmd(

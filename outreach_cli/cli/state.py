@@ -31,9 +31,8 @@ def list_cmd(
         if not rows:
             out.info(f"No state in {where}: no campaign has been applied from here yet.")
             return
-        out.table("state", ["campaign", "id", "revision", "applied at"],
-                  [[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]
-                   for r in rows])
+        out.state_table([[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]
+                         for r in rows])
 
 
 KeysArg = typer.Argument(..., metavar="KEY...",

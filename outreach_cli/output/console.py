@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from rich.table import Table
 from rich.text import Text
 
 from ..documents import Diagnostic
@@ -29,6 +28,7 @@ from .markdown import diagnostics_markdown, github_annotation, markdown_table, p
 from .plan_text import campaign_lines, confirm_lines, plan_lines, tally_line
 from .progress import Ticker
 from .sanitize import SafeConsole, Trusted, csv_cell, safe
+from .tables import STATE, STATE_LAYOUT, STATUS, STATUS_LAYOUT, Layout, table_lines
 
 UNLIMITED = 1_000_000  # columns of a pipe: no table is cut, no line wrapped
 
@@ -261,8 +261,9 @@ class Output(LeadViews):
         self.count()
 
     def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
-              keep: tuple[str, ...] = ("campaign", "id", "status")) -> None:
-        """Rows as a table; the `keep` columns (ids, addresses: copied from here) never wrap."""
+              layout: Layout | None = None) -> None:
+        """Rows as a table laid out for the width (tables.py): ids never wrapped or cut,
+        columns dropped or rows made blocks when narrow; through a pipe, one line a row."""
         rows = list(rows)
         if self.format == "json":
             self.json([dict(zip(columns, r, strict=False)) for r in rows])
@@ -271,8 +272,20 @@ class Output(LeadViews):
             print(markdown_table(columns, rows), file=self.out.file)
             return
         cells = [["" if c is None else str(c) for c in r] for r in rows]
-        for line in table_lines(title, columns, cells, keep, self.out.width):
+        lines, dropped = table_lines(title, columns, cells, layout or Layout(), self.out.width)
+        for line in lines:
             self.out.print(line)
+        if dropped:
+            self.info(f"{', '.join(dropped)} not shown at {self.out.width} columns (a wider "
+                      "terminal, `| cat` or --format json shows every column)")
+
+    def state_table(self, rows: list[list[Any]]) -> None:
+        """`state list`: campaign, id, revision, applied at."""
+        self.table("state", STATE, rows, STATE_LAYOUT)
+
+    def status_table(self, rows: list[list[Any]]) -> None:
+        """`status`: campaign, id, status, leads, stats (Provider.summary's strings)."""
+        self.table("campaigns", STATUS, rows, STATUS_LAYOUT)
 
     def raw(self, text: str) -> None:
         print(text, file=self.out.file)
@@ -335,29 +348,6 @@ class Output(LeadViews):
             said = [f"{words(k)}: {v}" for k, v in counts.items()
                     if k not in ("now", "seconds", "advanced", "provider")]
             self.out.print(Text(f"  {name}: " + (", ".join(said) or "nothing to do")))
-
-
-def table_lines(title: str, columns: list[str], cells: list[list[str]],
-                keep: tuple[str, ...], width: int) -> list[Any]:
-    """A table when its unwrappable columns fit `width`, else one block per row (the first
-    column as the heading): ids are never cut or folded either way."""
-    widest = {c: max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)}
-    need = sum(widest[c] if c in keep else min(widest[c], 10) for c in columns) \
-        + 3 * len(columns) + 1
-    if need <= width:
-        t = Table(title=title, title_justify="left")
-        for c in columns:
-            t.add_column(c, no_wrap=c in keep, overflow="fold")
-        for r in cells:
-            t.add_row(*[Text(c) for c in r])
-        return [t]
-    out: list[Any] = [Text(title, style="italic")]
-    label = max(len(c) for c in columns[1:]) if len(columns) > 1 else 0
-    for r in cells:
-        out.append(Text(r[0], style="bold"))
-        out.extend(Text(f"  {c + ':':<{label + 1}} ") + Text(v)
-                   for c, v in zip(columns[1:], r[1:], strict=False) if v)
-    return out
 
 
 def _rate_limited(report: Any) -> str:

@@ -10,6 +10,7 @@ from rich.text import Text
 from ..origins import origin
 from ..plan import CampaignPlan, Plan, PlannedChange
 from .textdiff import plain, text_rows
+from .wrap import wrap
 
 SENSITIVE = "(sensitive)"
 LONG_TEXT = ("subject", "body", "signature", "message", "body_html")
@@ -104,43 +105,48 @@ def is_long_text(pc: PlannedChange) -> bool:
 ROW_MARK = {"=": " ", "-": "-", "+": "+", "~": "~", "…": "…"}
 ROW_STYLE = {"=": "dim", "-": "red", "+": "green", "~": "", "…": "dim"}
 SEG_STYLE = {"=": "", "-": "bold red strike", "+": "bold green", "…": "dim"}
-CONTEXT_WIDTH = 60  # an unchanged context line longer than this is cut (fits 80 columns)
+CONTEXT_WIDTH = 60  # an unchanged context line longer than this is folded, as in a changed one
 
 
-def text_diff_lines(old: str, new: str, indent: int = 8) -> list[Text]:
-    """A long text change as terminal lines: word marks inside changed lines, folds."""
-    pad = " " * indent
+def text_diff_lines(old: str, new: str, indent: int = 8, width: int | None = None) -> list[Text]:
+    """A long text change as terminal lines: word marks inside changed lines, folds; each
+    row wrapped to `width` between words and beside its fold markers (never inside one),
+    hanging under the text; a row a line when no width is given (a pipe)."""
     out: list[Text] = []
     for row in text_rows(old, new):
-        line = Text(f"{pad}{ROW_MARK[row.kind]} ", style=ROW_STYLE[row.kind])
+        head = Text(f"{' ' * indent}{ROW_MARK[row.kind]} ", style=ROW_STYLE[row.kind])
+        body = Text()
+        atoms: list[tuple[int, int]] = []
         if row.kind == "~":
             for seg in row.segments:
-                line += Text(plain((seg,)), style=SEG_STYLE[seg.op])
+                if seg.op == "…":
+                    atoms.append((len(body), len(body) + len(plain((seg,)))))
+                body += Text(plain((seg,)), style=SEG_STYLE[seg.op])
         elif row.kind == "…":
-            line += Text(f"… {row.segments[0].text} …", style="dim")
+            body = Text(f"… {row.segments[0].text} …", style="dim")
+            atoms.append((0, len(body)))
         else:
             text = row.segments[0].text
             if row.kind == "=" and len(text) > CONTEXT_WIDTH:
                 keep = CONTEXT_WIDTH - 20
-                text = text[:keep] + f"…({len(text) - keep:,} more chars)"
-            line += Text(text, style=ROW_STYLE[row.kind])
-        out.append(line)
+                fold = f"…({len(text) - keep:,} more chars)"
+                atoms.append((keep, keep + len(fold)))
+                text = text[:keep] + fold
+            body = Text(text, style=ROW_STYLE[row.kind])
+        out.extend(wrap(head, body, width, atoms=atoms))
     return out
+
+
+BLANKS = str.maketrans("\t\n\r\v\f", "     ")
 
 
 def prose(head: str, text: str, style: str, width: int | None) -> list[Text]:
     """`head` + `text`, wrapped between words to `width` with the later lines hanging under
     the text (never inside a word: an id or URL longer than the room stays whole); one line
     when no width is given (a pipe: a line per message, for grep)."""
-    if width is None or len(head) + len(text) <= width:
-        return [Text(head + text, style=style)]
-    import textwrap
-
-    parts = textwrap.wrap(text, width=max(20, width - len(head)), break_long_words=False,
-                          break_on_hyphens=False) or [""]
-    pad = " " * len(head)
-    return [Text(head + parts[0], style=style)] + [Text(pad + p, style=style)
-                                                   for p in parts[1:]]
+    if width is not None:  # a line break or tab inside a message reads as a space
+        text = text.translate(BLANKS)
+    return [Text(line.plain, style=style) for line in wrap(Text(head), Text(text), width)]
 
 
 def verdict_lines(pc: PlannedChange, indent: int = 8, width: int | None = None) -> list[Text]:
@@ -171,7 +177,7 @@ def change_lines(pc: PlannedChange, width: int | None = None) -> list[Text]:
     elif is_long_text(pc):
         assert isinstance(c.old, str) and isinstance(c.new, str)
         lines.append(head + Text(":"))
-        lines.extend(text_diff_lines(c.old, c.new))
+        lines.extend(text_diff_lines(c.old, c.new, width=width))
     elif c.sensitive:
         what = {"add": "(set)", "change": "(changes)", "remove": "(removed)"}[c.op]
         lines.append(head + Text(f": {SENSITIVE} {what}"))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from rich.rule import Rule
 from rich.text import Text
 
 from .envelope import diagnostic_entry, error_entry
+from .wrap import wrap
 
 if TYPE_CHECKING:
-    from ..preview import Preview
+    from ..preview import Message, Preview
     from .console import Output
 
 SHOWN = 10  # leads named per gap in text and markdown (JSON names them all)
@@ -36,14 +37,7 @@ def show_preview(out: Output, p: Preview) -> None:
         out.raw(_markdown(p))
     else:
         for m in p.messages:
-            out.out.print(Rule(Text(f"{m.lead} · {m.label}"), align="left", style="dim"))
-            if m.subject is not None:
-                out.out.print(Text("Subject: ", style="bold") + Text(m.subject))
-            elif m.reply:
-                out.out.print(Text("(a reply in the thread of the previous email)", style="dim"))
-            out.out.print(Text(""))
-            out.out.print(Text(m.text))
-            out.out.print(Text(""))
+            out.out.print(Text("\n").join(message_lines(m, out.wrap)))
     for d in p.problems:
         out.err.print(Text(str(d), style="red" if d.severity == "error" else "yellow"))
     for r in p.rejected:
@@ -52,6 +46,29 @@ def show_preview(out: Output, p: Preview) -> None:
         out.warn(f"{g.sentence()}: {_names(g.leads)}")
     out.info(f"{len(p.messages)} message(s) for {p.leads} lead(s) of {p.campaign} "
              f"({p.source})")
+
+
+_ITEM = re.compile(r" *(?:(?:[-*•]|\d+[.)]) +)?")
+RULE = 80  # the heading's rule through a pipe, where there is no width to fill
+
+
+def message_lines(m: Message, width: int | None) -> list[Text]:
+    """One email as text: a heading ruled to the width, the subject, the body; each line of
+    the body wrapped between words to `width` (an indented line keeps its indent), never
+    cut; through a pipe (no width) each line as written."""
+    title = f"{m.lead} · {m.label}"
+    lines = [Text(title + " ") + Text("─" * max(3, (width or RULE) - len(title) - 1),
+                                       style="dim")]
+    if m.subject is not None:
+        lines += wrap(Text("Subject: ", style="bold"), Text(m.subject), width)
+    elif m.reply:
+        lines.append(Text("(a reply in the thread of the previous email)", style="dim"))
+    lines.append(Text(""))
+    for line in m.text.split("\n"):
+        lead = _ITEM.match(line)  # a list item's later lines hang under its text
+        lines += wrap(Text(""), Text(line), width, hang=len(lead.group(0)) if lead else 0)
+    lines.append(Text(""))
+    return lines
 
 
 def _names(leads: tuple[str, ...]) -> str:

@@ -44,39 +44,6 @@ def test_no_raw_type_names(cmd: list[str]) -> None:
             assert m.group(2).isupper(), line
 
 
-def test_plan_help_exact() -> None:
-    assert _help("plan") == """\
-Usage: outreach plan [OPTIONS] [PATH]...
-
-  Show what apply would change on each platform (reads only).
-
-Arguments:
-  [PATH]...  Campaign files or folders (every *.yaml / *.yml below); default:
-             the project's root (the folder of outreach.yaml).
-
-Options:
-  --sandbox            Run against the embedded emulator (no account, no
-                       network).
-  -f, --format FORMAT  Output format: text, json or markdown.  [default: text]
-  --detailed-exitcode  Exit 2 when there are changes, 0 when none (3 blocked, 1
-                       failed either way).
-  -t, --target KEY     Only campaigns whose key or provider/key matches (glob;
-                       repeat).
-  -x, --exclude KEY    Skip campaigns whose key or provider/key matches (glob;
-                       repeat).
-  --state-dir DIR      Where state.json (and the sandbox database) live
-                       (default: the project's, .outreach at its root).
-  --concurrency N      Campaigns read and applied at once, 1 to 32.  [default:
-                       4]
-  --no-color           Plain output (also: NO_COLOR=1).
-  -v, --verbose        Log HTTP requests (credentials redacted) and show
-                       tracebacks.
-  -o, --out FILE       Also save the plan to FILE, for `apply --plan` (holds no
-                       secret).
-  -h, --help           Show this message and exit.
-"""
-
-
 def test_tick_defaults_are_true() -> None:
     text = _help("sandbox", "tick")
     assert "[default: 0" not in text

@@ -158,11 +158,14 @@ def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
     head = f"~ sendkit/c000  {doc.file}  [000000000000000000000007, active]\n"
     if len(head) - 1 > width:  # the remote id on its own line, never cut by the terminal
         head = f"~ sendkit/c000  {doc.file}\n    [000000000000000000000007, active]\n"
+    row = ("        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
+           "{{com…(167 unchanged chars)…\n")
+    if width == 80:  # wrapped between words, under the text, the fold marker whole
+        row = ("        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies\n"
+               "          like {{com…(167 unchanged chars)…\n")
     assert buf.getvalue() == (
         head +
-        "    ~ sequence[0].body:\n"
-        "        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
-        "{{com…(167 unchanged chars)…\n"
+        "    ~ sequence[0].body:\n" + row +
         "\n"
         "Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.\n")
 
@@ -177,8 +180,7 @@ def _status(width: int) -> str:
     import io
 
     buf = io.StringIO()
-    Output("text", color=False, width=width, stdout=buf).table(
-        "campaigns", ["campaign", "id", "status", "leads", "stats"], STATUS_ROWS)
+    Output("text", color=False, width=width, stdout=buf).status_table(STATUS_ROWS)
     return buf.getvalue()
 
 
@@ -193,16 +195,12 @@ def test_status_at_120_columns_keeps_every_id_whole() -> None:
 def test_status_at_80_columns_falls_back_to_one_block_per_campaign() -> None:
     assert _status(80) == """\
 campaigns
-puffle/linkedin-heads-of-sales
-  id:     84b828b2-9da6-477a-9fc1-a1765b505b13
-  status: draft
-  leads:  0 prospects
-  stats:  total 0, sent 0, replied 0, bounced 0
-sendkit/q2-decision-makers
-  id:     6b0eca29a1f93f37340fc0d0
-  status: active
-  leads:  0 active / 0
-  stats:  bounced 0, clicked 0
+puffle/linkedin-heads-of-sales  84b828b2-9da6-477a-9fc1-a1765b505b13  draft
+  leads: 0 prospects
+  stats: total 0  sent 0  replied 0  bounced 0
+sendkit/q2-decision-makers  6b0eca29a1f93f37340fc0d0  active
+  leads: 0 active / 0
+  stats: bounced 0  clicked 0
 """
 
 
