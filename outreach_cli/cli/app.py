@@ -10,6 +10,7 @@ import typer
 
 from .. import __version__
 from ..errors import ExitCode
+from . import common as c
 
 # Click exits 2 on a usage error, which would read as "changes present" to a CI script.
 for _cls in typer.BadParameter.__mro__:
@@ -21,6 +22,7 @@ for _cls in typer.BadParameter.__mro__:
 HELP_WIDTH = 120
 
 app = typer.Typer(
+    cls=c.Group,
     name="outreach",
     help="Campaign-as-code for SendKit, lemlist and Puffle: validate, plan and apply YAML "
     "campaign files.",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from ..errors import ExitCode, OutreachError
 
@@ -17,6 +18,31 @@ if TYPE_CHECKING:
     from ..apply import Report
     from ..output import Output
     from ..plan import Plan
+
+class Group(TyperGroup):
+    """A command group whose list of commands shows each one's whole first sentence, wrapped
+    between words under its column (Click cuts it at the width with "...")."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if not rows:
+            return
+        # Click's write_dl, but never breaking a word at its hyphen (yaml-|language-server).
+        first = max(len(name) for name, _ in rows)
+        with formatter.section("Commands"):
+            indent = " " * formatter.current_indent
+            width = max(formatter.width - len(indent) - first - 2, 20)
+            for name, text in rows:
+                lines = textwrap.wrap(text, width, break_on_hyphens=False,
+                                      break_long_words=False) or [""]
+                formatter.write(f"{indent}{name:<{first}}  {lines[0]}\n")
+                for line in lines[1:]:
+                    formatter.write(f"{indent}{'':<{first}}  {line}\n")
+
 
 FORMATS = ("text", "json", "markdown")
 PROVIDER_NAMES = ("sendkit", "lemlist", "puffle")  # kept beside PROVIDERS (a test checks)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..session import Session
 
 leads_app = typer.Typer(
+    cls=c.Group,
     help="Campaign leads: list them, add them from CSV, set status and AI tag.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -107,7 +108,7 @@ def add_cmd(
     no_color: bool = c.NoColorOpt,
     verbose: bool = c.VerboseOpt,
 ) -> None:
-    """Add leads from a CSV in batches of the platform's maximum; re-running adds only what
+    """Add leads from a CSV in batches of the platform's maximum; a second run adds only what
     is missing."""
     from ..leads import add_leads, read_rows
     from ..session import Session

@@ -6,9 +6,12 @@ import typer
 
 from . import common as c
 
-sandbox_app = typer.Typer(help="The embedded emulator of the SendKit, lemlist and Puffle APIs.",
-                          no_args_is_help=True, rich_markup_mode=None)
-
+sandbox_app = typer.Typer(
+    cls=c.Group,
+    help="The embedded emulator of the SendKit, lemlist and Puffle APIs.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 DbOpt = typer.Option(None, "--db", metavar="PATH", show_default=False,
                      help="SQLite file (default: <state-dir>/sandbox.sqlite3).")
 

@@ -6,9 +6,12 @@ import typer
 
 from . import common as c
 
-state_app = typer.Typer(help="What the state file records (ids, revisions), without hand edits.",
-                        no_args_is_help=True, rich_markup_mode=None)
-
+state_app = typer.Typer(
+    cls=c.Group,
+    help="What the state file records (ids, revisions), without hand edits.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 @state_app.command("list", cls=c.Command)
 def list_cmd(

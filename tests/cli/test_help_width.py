@@ -120,22 +120,44 @@ Options:
   -h, --help            Show this message and exit.
 
 Commands:
-  validate  Check campaign files offline: schema and...
-  plan      Show what apply would change on each...
+  validate  Check campaign files offline: schema and each
+            platform's rules, every problem at once.
+  plan      Show what apply would change on each platform
+            (reads only).
   diff      Alias of plan.
-  apply     Plan, confirm, then make each platform...
-  status    Remote status, lead counts and stats of...
-  schema    Print the JSON Schema of a provider's...
-  show      Print a saved plan (offline; secrets stay...
-  import    Write the YAML of existing remote...
-  init      Write outreach.yaml (the project file)...
-  preview   Show every email as each lead would...
-  lint      Check campaign files as validate does,...
-  render    Print the campaign as the platform will...
-  doctor    Check each platform: key variable, the...
-  state     What the state file records (ids,...
-  leads     Campaign leads: list them, add them from...
-  sandbox   The embedded emulator of the SendKit,...
+  apply     Plan, confirm, then make each platform match
+            the files.
+  status    Remote status, lead counts and stats of the
+            campaigns, as a table.
+  schema    Print the JSON Schema of a provider's campaign
+            file (for yaml-language-server).
+  show      Print a saved plan (offline; secrets stay
+            hidden).
+  import    Write the YAML of existing remote campaigns; a
+            plan of them shows no change.
+  init      Write outreach.yaml (the project file) here,
+            and ignore .outreach/ in .gitignore.
+  preview   Show every email as each lead would receive
+            it; exit 1 when a lead lacks a field the copy
+            uses (it would get a hole where the field
+            stands).
+  lint      Check campaign files as validate does, and
+            their copy for what gets cold email flagged:
+            spam phrases, links, shorteners, capitals, a
+            fake Re:, size, unsubscribe, tracking.
+  render    Print the campaign as the platform will get
+            it: bases merged, values filled, secrets from
+            the environment masked.
+  doctor    Check each platform: key variable, the
+            workspace it belongs to, whether the API
+            answers and how fast, rate limits, where state
+            lives.
+  state     What the state file records (ids, revisions),
+            without hand edits.
+  leads     Campaign leads: list them, add them from CSV,
+            set status and AI tag.
+  sandbox   The embedded emulator of the SendKit, lemlist
+            and Puffle APIs.
 """
 
 ROOT_80 = """\
@@ -152,21 +174,33 @@ Options:
   -h, --help            Show this message and exit.
 
 Commands:
-  validate  Check campaign files offline: schema and each platform's...
+  validate  Check campaign files offline: schema and each platform's rules,
+            every problem at once.
   plan      Show what apply would change on each platform (reads only).
   diff      Alias of plan.
   apply     Plan, confirm, then make each platform match the files.
-  status    Remote status, lead counts and stats of the campaigns, as a...
-  schema    Print the JSON Schema of a provider's campaign file (for...
+  status    Remote status, lead counts and stats of the campaigns, as a table.
+  schema    Print the JSON Schema of a provider's campaign file (for
+            yaml-language-server).
   show      Print a saved plan (offline; secrets stay hidden).
-  import    Write the YAML of existing remote campaigns; a plan of them...
-  init      Write outreach.yaml (the project file) here, and ignore...
-  preview   Show every email as each lead would receive it; exit 1 when a...
-  lint      Check campaign files as validate does, and their copy for...
-  render    Print the campaign as the platform will get it: bases merged,...
-  doctor    Check each platform: key variable, the workspace it belongs...
-  state     What the state file records (ids, revisions), without hand...
-  leads     Campaign leads: list them, add them from CSV, set status and...
+  import    Write the YAML of existing remote campaigns; a plan of them shows
+            no change.
+  init      Write outreach.yaml (the project file) here, and ignore .outreach/
+            in .gitignore.
+  preview   Show every email as each lead would receive it; exit 1 when a lead
+            lacks a field the copy uses (it would get a hole where the field
+            stands).
+  lint      Check campaign files as validate does, and their copy for what
+            gets cold email flagged: spam phrases, links, shorteners,
+            capitals, a fake Re:, size, unsubscribe, tracking.
+  render    Print the campaign as the platform will get it: bases merged,
+            values filled, secrets from the environment masked.
+  doctor    Check each platform: key variable, the workspace it belongs to,
+            whether the API answers and how fast, rate limits, where state
+            lives.
+  state     What the state file records (ids, revisions), without hand edits.
+  leads     Campaign leads: list them, add them from CSV, set status and AI
+            tag.
   sandbox   The embedded emulator of the SendKit, lemlist and Puffle APIs.
 """
 
@@ -191,10 +225,14 @@ Commands:
   show      Print a saved plan (offline; secrets stay hidden).
   import    Write the YAML of existing remote campaigns; a plan of them shows no change.
   init      Write outreach.yaml (the project file) here, and ignore .outreach/ in .gitignore.
-  preview   Show every email as each lead would receive it; exit 1 when a lead lacks a field the copy uses (it...
-  lint      Check campaign files as validate does, and their copy for what gets cold email flagged: spam phrases,...
-  render    Print the campaign as the platform will get it: bases merged, values filled, secrets from the...
-  doctor    Check each platform: key variable, the workspace it belongs to, whether the API answers and how fast,...
+  preview   Show every email as each lead would receive it; exit 1 when a lead lacks a field the copy uses (it would
+            get a hole where the field stands).
+  lint      Check campaign files as validate does, and their copy for what gets cold email flagged: spam phrases,
+            links, shorteners, capitals, a fake Re:, size, unsubscribe, tracking.
+  render    Print the campaign as the platform will get it: bases merged, values filled, secrets from the environment
+            masked.
+  doctor    Check each platform: key variable, the workspace it belongs to, whether the API answers and how fast, rate
+            limits, where state lives.
   state     What the state file records (ids, revisions), without hand edits.
   leads     Campaign leads: list them, add them from CSV, set status and AI tag.
   sandbox   The embedded emulator of the SendKit, lemlist and Puffle APIs.
@@ -225,3 +263,16 @@ def test_help_fills_the_terminal_up_to_120_columns(cmd: tuple[str, ...], width: 
 @pytest.mark.parametrize("cmd", [("plan",), ()], ids=["plan", "root"])
 def test_help_through_a_pipe_is_80_columns_wrapped_between_words(cmd: tuple[str, ...]) -> None:
     assert _help(cmd, None) == EXPECTED[cmd][80]
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("cmd", [(), ("leads",), ("state",), ("sandbox",)],
+                         ids=["root", "leads", "state", "sandbox"])
+def test_command_lists_keep_each_summary_whole(cmd: tuple[str, ...], width: int) -> None:
+    # Click cut a summary at the width with "..." (and broke yaml-|language-server at its
+    # hyphen); each is the command's whole first sentence, wrapped between words.
+    text = _help(cmd, width)
+    listing = text.split("Commands:\n", 1)[1]
+    assert "..." not in listing
+    assert all(len(line) <= width for line in listing.splitlines())
+    assert not [w for w in listing.split() if w.endswith("-")], listing
