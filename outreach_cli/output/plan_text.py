@@ -43,10 +43,12 @@ def show(value: Any, sensitive: bool = False) -> str:
 PREVIEW = 72
 
 
-def _short(value: Any, room: int = PREVIEW) -> str:
+def _short(value: Any, room: int | None = PREVIEW) -> str:
     """A value on one line of at most about `room` characters (long text cut, with its
-    length)."""
+    length); whole when `room` is None (a pipe: nothing is cut)."""
     text = show(value)
+    if room is None:
+        return text
     if isinstance(value, str) and ("\n" in value or len(text) > room):
         first = value.strip().splitlines()[0] if value.strip() else ""
         cut = max(room - 16, 12)
@@ -59,27 +61,32 @@ def _nested(value: Any) -> bool:
         isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
 
 
-def block(value: Any, indent: int) -> list[str]:
-    """A nested value as indented YAML-like lines, long strings cut to one line."""
+def block(value: Any, indent: int, width: int | None = 78) -> list[str]:
+    """A nested value as indented YAML-like lines, each long string cut to fit `width`;
+    nothing cut when `width` is None (a pipe)."""
     pad = " " * indent
+
+    def room(used: int) -> int | None:
+        return None if width is None else max(width - used, 24)
+
     out: list[str] = []
     if isinstance(value, dict):
         for k, v in value.items():
             if _nested(v):
                 out.append(f"{pad}{k}:")
-                out.extend(block(v, indent + 2))
+                out.extend(block(v, indent + 2, width))
             else:
-                out.append(f"{pad}{k}: {_short(v, 78 - indent - len(str(k)) - 2)}")
+                out.append(f"{pad}{k}: {_short(v, room(indent + len(str(k)) + 2))}")
     elif isinstance(value, list):
         for item in value:
             if _nested(item):
-                inner = block(item, indent + 2)
+                inner = block(item, indent + 2, width)
                 out.append(f"{pad}- {inner[0].strip()}")
                 out.extend(inner[1:])
             else:
-                out.append(f"{pad}- {_short(item, 78 - indent - 2)}")
+                out.append(f"{pad}- {_short(item, room(indent + 2))}")
     else:
-        out.append(pad + _short(value))
+        out.append(pad + _short(value, room(indent)))
     return out
 
 
@@ -164,6 +171,16 @@ def verdict_lines(pc: PlannedChange, indent: int = 8, width: int | None = None) 
     return lines
 
 
+def _value(head: Text, value: str, width: int | None) -> list[Text]:
+    """`head: value`, wrapped between words; a value whose first word does not fit beside the
+    head starts on the next line, indented 8, rather than being broken by the terminal."""
+    first = value.split(" ", 1)[0]
+    if width is not None and len(head) + 2 + len(value) > width \
+            and len(head) + 2 + len(first) > width:
+        return [head + Text(":"), *wrap(Text(" " * 8), Text(value), width)]
+    return wrap(head + Text(": "), Text(value), width)
+
+
 def change_lines(pc: PlannedChange, width: int | None = None) -> list[Text]:
     c = pc.change
     mark = {"add": "+", "change": "~", "remove": "-"}[c.op]
@@ -183,22 +200,22 @@ def change_lines(pc: PlannedChange, width: int | None = None) -> list[Text]:
         lines.append(head + Text(f": {SENSITIVE} {what}"))
     elif c.op == "add" and _nested(c.new):
         lines.append(head + Text(":"))
-        lines.extend(Text(line, style="green") for line in block(c.new, 8))
+        lines.extend(Text(line, style="green") for line in block(c.new, 8, width))
     elif c.op == "remove" and _nested(c.old):
         lines.append(head + Text(": (removed)"))
-        lines.extend(Text(line, style="red") for line in block(c.old, 8))
+        lines.extend(Text(line, style="red") for line in block(c.old, 8, width))
     elif c.op == "change" and (_nested(c.old) or _nested(c.new)):
         lines.append(head + Text(":"))
         lines.append(Text("        was:", style="dim"))
-        lines.extend(Text(line, style="red") for line in block(c.old, 10))
+        lines.extend(Text(line, style="red") for line in block(c.old, 10, width))
         lines.append(Text("        now:", style="dim"))
-        lines.extend(Text(line, style="green") for line in block(c.new, 10))
+        lines.extend(Text(line, style="green") for line in block(c.new, 10, width))
     elif c.op == "add":
-        lines.append(head + Text(": " + show(c.new) + human_duration(pc)))
+        lines.extend(_value(head, show(c.new) + human_duration(pc), width))
     elif c.op == "remove":
-        lines.append(head + Text(": " + show(c.old) + " (removed)"))
+        lines.extend(_value(head, show(c.old) + " (removed)", width))
     else:
-        lines.append(head + Text(f": {show(c.old)} → {show(c.new)}" + human_duration(pc)))
+        lines.extend(_value(head, f"{show(c.old)} → {show(c.new)}" + human_duration(pc), width))
     lines.extend(verdict_lines(pc, width=width))
     return lines
 
@@ -213,7 +230,10 @@ def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
     if remote and (width is None or len(head) + len(where) + 2 + len(remote) <= width):
         where += f"  {remote}"
         remote = ""
-    lines = [head + Text(where, style="dim")]
+    if width is not None and len(head) + len(where) > width:  # the path whole, on its own line
+        lines = [head, Text(f"    {where.strip()}", style="dim")]
+    else:
+        lines = [head + Text(where, style="dim")]
     if remote:  # on its own line rather than cut by the terminal: an id is copied from here
         lines.append(Text(f"    {remote}", style="dim"))
     if cp.action == "error":

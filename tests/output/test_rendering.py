@@ -158,6 +158,8 @@ def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
     head = f"~ sendkit/c000  {doc.file}  [000000000000000000000007, active]\n"
     if len(head) - 1 > width:  # the remote id on its own line, never cut by the terminal
         head = f"~ sendkit/c000  {doc.file}\n    [000000000000000000000007, active]\n"
+    if len(f"~ sendkit/c000  {doc.file}") > width:  # and the path too, whole
+        head = f"~ sendkit/c000\n    {doc.file}\n    [000000000000000000000007, active]\n"
     row = ("        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
            "{{com…(167 unchanged chars)…\n")
     if width == 80:  # wrapped between words, under the text, the fold marker whole

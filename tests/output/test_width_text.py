@@ -110,3 +110,55 @@ def test_wrapping_moves_words_and_never_splits_one(tmp_path: Path, width: int) -
         return re.sub(r"(…\([^)]*\)…?)", r" \1 ", " ".join(lines)).split()
 
     assert words(_render(tmp_path, width)) == words(PIPED)
+
+
+ADDRESS = "another-very-long-address-for-the-log@subsidiary.yourcompany.com"
+LONG_NOTE = ("A note for the log that is long enough to need more than one line at eighty "
+             "columns, and then some more words to be sure of it")
+
+
+def _values(tmp_path: Path, width: int | None) -> list[str]:
+    [doc] = _docs(tmp_path, 1)
+    changes = (
+        PlannedChange(Change(("settings", "cc", 1), "add", None, ADDRESS), Verdict(True)),
+        PlannedChange(Change(("settings", "note"), "change", "short", LONG_NOTE), Verdict(True)),
+        PlannedChange(Change(("settings", "webhook"), "add", None,
+                             {"url": "https://hooks.example.com/" + "x" * 90}), Verdict(True)),
+    )
+    buf = io.StringIO()
+    Output("text", color=False, width=width, stdout=buf).plan(
+        Plan((CampaignPlan(doc, "update", _remote(3), changes),)))
+    lines = buf.getvalue().splitlines()
+    return lines[:lines.index("")]
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_values_and_the_file_are_laid_out_for_the_width(tmp_path: Path, width: int) -> None:
+    file = str(tmp_path / "c000.yaml")
+    rows = _values(tmp_path, width)
+    head = ["~ sendkit/c000  " + file] if len("~ sendkit/c000  " + file) <= width \
+        else ["~ sendkit/c000", "    " + file]  # the path whole on its own line
+    assert rows[:len(head)] == head
+    body = rows[len(head):]
+    assert body[:3] == ["    [000000000000000000000003, active]", "    + settings.cc[1]:",
+                        f'        "{ADDRESS}"']  # not beside its field, where it cannot fit
+    note = [r for r in body if r.startswith("    ~ settings.note") or r.startswith(" " * 21)]
+    assert note == ({80: [
+        '    ~ settings.note: "short" → "A note for the log that is long enough to need',
+        "                     more than one line at eighty columns, and then some more",
+        '                     words to be sure of it"'], 60: [
+        '    ~ settings.note: "short" → "A note for the log that is',
+        "                     long enough to need more than one line",
+        "                     at eighty columns, and then some more",
+        '                     words to be sure of it"']}[width])
+    url = body[body.index("    + settings.webhook:") + 1]
+    assert url.startswith('        url: "https://hooks.example.com/xxx') and url.endswith(
+        '…" (116 chars)') and len(url) <= width
+    assert all(len(r) <= width for r in rows if ADDRESS not in r and file not in r)
+
+
+def test_values_through_a_pipe_are_whole(tmp_path: Path) -> None:
+    piped = _values(tmp_path, None)
+    assert f'    + settings.cc[1]: "{ADDRESS}"' in piped
+    assert f'    ~ settings.note: "short" → "{LONG_NOTE}"' in piped
+    assert '        url: "https://hooks.example.com/' + "x" * 90 + '"' in piped
