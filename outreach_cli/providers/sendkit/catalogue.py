@@ -4,8 +4,9 @@ Ids are the outside audit's (shared/reference/rules-audit.md, SK-1 … SK-108). 
 an audit row wrong, its `why` or `why_not` says so and names the source. This module holds the
 sequence's shape and the rules the audit did not list, and assembles CATALOGUE from its parts:
 catalogue_steps.py the steps and variants, catalogue_subsequences.py the subsequences,
-catalogue_settings.py the schedule and settings, catalogue_api.py the protocol, lifecycle and
-lead rules.
+catalogue_schedule.py the sending schedule, catalogue_settings.py the settings,
+catalogue_integrations.py the notification and integration settings, catalogue_api.py the
+protocol, lifecycle and lead rules.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 from ..catalogue import Probe, Rule
 from .catalogue_api import API_RULES
+from .catalogue_integrations import INTEGRATION_RULES
+from .catalogue_schedule import SCHEDULE_RULES
 from .catalogue_settings import SETTINGS_RULES
 from .catalogue_sources import CREATE, UPDATE
 from .catalogue_steps import STEP_RULES
@@ -116,4 +119,5 @@ EXTRA_RULES: tuple[Rule, ...] = (
 )
 
 CATALOGUE: tuple[Rule, ...] = (
-    *SEQUENCE_RULES, *STEP_RULES, *SUBSEQUENCE_RULES, *SETTINGS_RULES, *API_RULES, *EXTRA_RULES)
+    *SEQUENCE_RULES, *STEP_RULES, *SUBSEQUENCE_RULES, *SCHEDULE_RULES, *SETTINGS_RULES,
+    *INTEGRATION_RULES, *API_RULES, *EXTRA_RULES)
