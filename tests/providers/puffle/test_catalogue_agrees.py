@@ -14,7 +14,8 @@ import yaml
 
 from outreach_cli.providers.catalogue import apply_probe, load
 from outreach_cli.providers.puffle import rules as puffle_rules
-from outreach_cli.providers.puffle.catalogue import BASE, CATALOGUE, LINKEDIN
+from outreach_cli.providers.puffle.catalogue import BASE, CATALOGUE
+from outreach_cli.providers.puffle.catalogue_sequence import LINKEDIN
 from outreach_cli.validate import validate_paths
 from tests.helpers import REPO
 
