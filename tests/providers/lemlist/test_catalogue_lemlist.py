@@ -13,7 +13,7 @@ import pytest
 from outreach_cli.providers.base import rule_for
 from outreach_cli.providers.catalogue import apply_probe, load
 from outreach_cli.providers.lemlist import rules
-from outreach_cli.providers.lemlist.catalogue import EMAIL_ONLY, MEMBER
+from outreach_cli.providers.lemlist.catalogue_senders import EMAIL_ONLY, MEMBER
 from outreach_cli.validate import validate_paths
 from tests.helpers import REPO
 from tests.providers.lemlist.test_client import (  # noqa: F401 (_check_requests: autouse)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import yaml
 
-from outreach_cli.providers.lemlist.catalogue import EMAIL_ONLY, MEMBER
+from outreach_cli.providers.lemlist.catalogue_senders import EMAIL_ONLY, MEMBER
 from outreach_cli.validate import validate_paths
 from tests.providers.lemlist.test_client import (  # noqa: F401 (_check_requests: autouse)
     PREFIX,
