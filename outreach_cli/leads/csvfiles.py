@@ -14,7 +14,8 @@ from ..errors import UsageError
 from .records import LeadChange, LeadRow, RowResult, UpdateResult
 
 if TYPE_CHECKING:
-    from ..providers.base import LeadOps, Provider
+    from ..providers.base import Provider
+    from ..providers.leadops import LeadOps
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CHANGE_COLUMNS = ("lead_id", "status", "tag", "clear_tag")

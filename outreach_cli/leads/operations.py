@@ -17,7 +17,8 @@ from typing import Any
 
 from ..errors import OutreachError, UsageError
 from ..providers import lead_ops
-from ..providers.base import LeadOps, Provider, Remote
+from ..providers.base import Provider, Remote
+from ..providers.leadops import LeadOps
 from .records import (
     AddReport,
     Batch,

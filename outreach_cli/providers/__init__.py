@@ -6,7 +6,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .base import LeadOps, Provider
+    from .base import Provider
+    from .leadops import LeadOps
 
 PROVIDERS: dict[str, str] = {
     "sendkit": "outreach_cli.providers.sendkit:SendKit",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ApiError
 from ...leads.records import Batch, Lead, LeadRow, settle
 from ...urlpath import seg
-from ..base import LeadOps
+from ..leadops import LeadOps
 
 if TYPE_CHECKING:
     from .adapter import Puffle

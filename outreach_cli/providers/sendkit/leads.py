@@ -16,7 +16,7 @@ from ...leads.records import (
     settle,
 )
 from ...urlpath import seg
-from ..base import LeadOps
+from ..leadops import LeadOps
 from . import enrollment
 from .adapter import unwrap
 
