@@ -177,7 +177,7 @@ def write(out_dir: str, items: list[Imported], *, force: bool = False) -> list[s
 
 def schema_file(out_dir: str, provider: str) -> tuple[str, str, str]:
     """(relative modeline path, path to write, content) of the provider's editor schema."""
-    from .validate import document_schema
+    from .envelope import document_schema
 
     rel = f"schemas/{provider}.json"
     return rel, str(FsPath(out_dir) / rel), json.dumps(document_schema(provider), indent=2) + "\n"

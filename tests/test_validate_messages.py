@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from outreach_cli.leads.operations import check_tag
-from outreach_cli.validate import PATTERN_WORDS, expected_form, validate_paths
+from outreach_cli.schemawords import PATTERN_WORDS, expected_form
+from outreach_cli.validate import validate_paths
 
 
 def _messages(tmp_path: Path, text: str) -> dict[str, str]:

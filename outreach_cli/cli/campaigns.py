@@ -226,7 +226,7 @@ def schema_cmd(
     if provider not in PROVIDERS:
         raise typer.BadParameter(f"unknown provider {provider!r}; one of: "
                                  + ", ".join(PROVIDERS), param_hint="PROVIDER")
-    from ..validate import document_schema
+    from ..envelope import document_schema
 
     typer.echo(json.dumps(document_schema(provider), indent=2, sort_keys=False))
 
