@@ -24,7 +24,7 @@ import yaml
 from .documents import format_path
 from .environment import DEFAULT_POLICY, MASK, EnvPolicy, references
 from .errors import OutreachError
-from .overlays import list_field, list_keys
+from .overlaymerge import list_field, list_keys
 from .providers.base import Provider, Remote
 from .state import State
 
