@@ -21,10 +21,11 @@ from typing import Any
 
 import yaml
 
+from . import basesplit
 from .documents import format_path
 from .environment import DEFAULT_POLICY, MASK, EnvPolicy, references
 from .errors import OutreachError
-from .overlaymerge import list_field, list_keys
+from .overlaymerge import list_keys
 from .providers.base import Provider, Remote
 from .state import State
 
@@ -312,7 +313,7 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
     if secrets is not None:  # as render does: an environment value only as its ${VAR}
         campaigns = [secrets.hide(c, (), []) for c in campaigns]
     statuses = [file_status(provider, r.status) for r in remotes]
-    _, common = _common(campaigns, (), ids)
+    _, common = basesplit.common(campaigns, (), ids)
     files: dict[str, str] = {}
     base: dict[str, Any] = {"kind": "base", "provider": provider.name}
     if len(set(statuses)) == 1 and statuses[0] is not None:
@@ -328,7 +329,7 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
         doc: dict[str, Any] = {"base": BASE_FILE, "key": key, "id": remote.id}
         if status is not None and "status" not in base:
             doc["status"] = status
-        _, differs = _diff(campaign, common or {}, (), ids)
+        _, differs = basesplit.diff(campaign, common or {}, (), ids)
         if differs:
             doc["campaign"] = _externalise(differs, (), info.LONG_BODIES, key, own)
         text = (f"# Imported from {provider.title} campaign {remote.id} by `outreach import "
@@ -340,72 +341,6 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
 def _yaml(doc: dict[str, Any]) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
-
-
-def _identities(items: list[Any], keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
-    """The identity key every item carries and the identities in order (None: not all do)."""
-    for k in keys:
-        if items and all(isinstance(i, dict) and k in i for i in items):
-            return k, [i[k] for i in items]
-    return None
-
-
-def _common(values: list[Any], path: tuple[Any, ...],
-            ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
-    """What every value shares: equal values whole, mappings key by key, identity lists
-    item by item when they list the same items in the same order."""
-    if all(v == values[0] and type(v) is type(values[0]) for v in values):
-        return True, copy.deepcopy(values[0])
-    if all(isinstance(v, dict) for v in values):
-        out = {}
-        for k in values[0]:
-            if all(k in v for v in values):
-                has, c = _common([v[k] for v in values], (*path, k), ids)
-                if has:
-                    out[k] = c
-        return bool(out), out
-    keys = ids.get(list_field(path))
-    if keys and all(isinstance(v, list) for v in values):
-        found = [_identities(v, keys) for v in values]
-        if all(f is not None and f == found[0] for f in found):
-            k = found[0][0]  # type: ignore[index]
-            items = []
-            for i in range(len(values[0])):
-                _, c = _common([v[i] for v in values], (*path, i), ids)
-                items.append({k: values[0][i][k], **{a: b for a, b in (c or {}).items()
-                                                     if a != k}})
-            return True, items
-    return False, None
-
-
-def _diff(value: Any, base: Any, path: tuple[Any, ...],
-          ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
-    """What an overlay states so that `base` merged with it is `value`."""
-    if value == base and type(value) is type(base):
-        return False, None
-    if isinstance(value, dict) and isinstance(base, dict):
-        out = {}
-        for k, v in value.items():
-            if k not in base:
-                out[k] = v
-                continue
-            has, d = _diff(v, base[k], (*path, k), ids)
-            if has:
-                out[k] = d
-        return bool(out), out
-    keys = ids.get(list_field(path))
-    if keys and isinstance(value, list) and isinstance(base, list):
-        mine, theirs = _identities(value, keys), _identities(base, keys)
-        if mine is not None and mine == theirs:
-            k = mine[0]
-            patches = []
-            for v, b in zip(value, base, strict=True):
-                has, d = _diff(v, b, (*path, 0), ids)
-                if has:
-                    patches.append({k: v[k], **d})
-            return bool(patches), patches
-        return True, {"$replace": value}
-    return True, value
 
 
 def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
