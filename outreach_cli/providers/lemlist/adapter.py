@@ -37,8 +37,10 @@ from ...hashing import digest
 from ...urlpath import seg
 from ..base import Change, Finding, Lazy, Lifecycle, ListKey, Provider, Remote, Verdict
 from ..identity import WorkspaceIdentity
+from . import lifecycle
 from . import rules as lemlist_rules
-from .normalize import SCHEDULE_FIELDS, normalize
+from .normalize import normalize
+from .schedules import add_schedule, schedule_body, update_schedules
 from .senders import Team, judge, not_members, sender_strategy
 from .steps import add_step, classify_step, update_steps
 
@@ -50,7 +52,6 @@ PAGE_LIMIT = 100  # GET /campaigns: max 100 per page
 CREATE_FIELDS = ("name", "timezone", "autoReview", "autoReviewConditions")
 # Fields of the file that are not the update page's.
 NOT_PATCHED = ("timezone", "steps", "schedules")
-# A step's content fields (the step request body's), besides `type` and `delay`.
 
 
 _TEAM_LOCK = threading.Lock()
@@ -72,37 +73,11 @@ class Lemlist(Provider):
     ID_PATTERN = r"cam_[A-Za-z0-9]{1,64}"  # prefixed ids (providers.md §2)
     ID_FORM = "cam_ followed by letters and digits, e.g. cam_HLjqF34botqRaaKaX"
 
-    # A draft has never sent and sends nothing: it satisfies `status: paused` as well (a pause
-    # of a campaign that is not running does nothing, so there is no call to make).
-    STATUS_MAP = {"active": ("running",), "paused": ("paused", "draft"), "draft": ("draft",)}
-    TRANSITIONS = {
-        ("paused", "active"): ("start",),  # "Starts or resumes a paused campaign"
-        ("draft", "active"): ("start",),
-        ("running", "paused"): ("pause",),
-    }
-    # Deleting a step (and changing a step's type, and creating or ending an A/B test) is
-    # refused while running: with `status: paused` the pause runs first and makes them legal.
-    PRE_UPDATE_ACTIONS = frozenset({"pause"})
-    HOLD = {"running": ("pause", "paused")}
-    _NO_DRAFT = ("lemlist's API has no way back to draft (new campaigns start running)",
-                 "write `status: paused`: a paused campaign sends nothing")
-    # Docs silent on starting an ended campaign (catalogue LM-C18).
-    _ENDED = ("outreach's rule: lemlist documents start for a new or paused campaign only "
-              "('Starts or resumes a paused campaign'); what it does to an ended campaign is "
-              "not documented, so outreach does not send it",
-              "remove `status:` from the file, or create a new campaign (a new key)")
-    _ARCHIVED = ("the campaign is archived; lemlist's API has no unarchive action",
-                 "unarchive it in the lemlist app, or create a new campaign (a new key)")
-    LIFECYCLE_BLOCKED = {
-        ("running", "draft"): _NO_DRAFT,
-        ("paused", "draft"): _NO_DRAFT,
-        ("ended", "active"): _ENDED,
-        ("ended", "paused"): _ENDED,
-        ("ended", "draft"): _ENDED,
-        ("archived", "active"): _ARCHIVED,
-        ("archived", "paused"): _ARCHIVED,
-        ("archived", "draft"): _ARCHIVED,
-    }
+    STATUS_MAP = lifecycle.STATUS_MAP
+    TRANSITIONS = lifecycle.TRANSITIONS
+    PRE_UPDATE_ACTIONS = lifecycle.PRE_UPDATE_ACTIONS
+    HOLD = lifecycle.HOLD
+    LIFECYCLE_BLOCKED = lifecycle.LIFECYCLE_BLOCKED
 
     _team: Team | None = None  # made on first use
 
@@ -344,10 +319,10 @@ class Lemlist(Provider):
         if schedules and schedule_ids:
             # The default schedule lemlist made for this campaign becomes the first one.
             self.client.patch(f"/schedules/{seg(schedule_ids[0])}",
-                              json=_schedule_body(schedules[0]), retry=True)
+                              json=schedule_body(schedules[0]), retry=True)
             schedules = schedules[1:]
         for sched in schedules:
-            self._add_schedule(cid, sched)
+            add_schedule(self.client, cid, sched)
 
     def update(self, remote: Remote, campaign: dict[str, Any], changes: list[Change]) -> None:
         steps = [c for c in changes if c.path and c.path[0] == "steps"]
@@ -358,7 +333,7 @@ class Lemlist(Provider):
             self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
         scheds = [c for c in changes if c.path and c.path[0] == "schedules"]
         if scheds:
-            self._update_schedules(remote, campaign, scheds)
+            update_schedules(self.client, remote, campaign, scheds)
 
     def patch_body(self, campaign: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
         """The update page's fields that changed, and no others: a section only with its
@@ -380,37 +355,6 @@ class Lemlist(Provider):
                 node = node.setdefault(k, {})
             node[keys[-1]] = copy.deepcopy(value)
         return body
-
-    def _update_schedules(self, remote: Remote, campaign: dict[str, Any],
-                          changes: list[Change]) -> None:
-        have: list[dict[str, Any]] = remote.raw.get("schedules") or []
-        want: list[dict[str, Any]] = campaign.get("schedules") or []
-        patched: dict[int, set[str]] = {}
-        added: set[int] = set()
-        for c in changes:
-            if len(c.path) == 1:
-                added.update(range(len(have), len(want)))
-            elif c.op == "add" and len(c.path) == 2:
-                assert isinstance(c.path[1], int)
-                added.add(c.path[1])
-            elif len(c.path) >= 3:
-                assert isinstance(c.path[1], int)
-                patched.setdefault(c.path[1], set()).add(str(c.path[2]))
-            # A removed schedule is blocked by classify: it never reaches apply.
-        for i in sorted(patched):
-            body = {k: copy.deepcopy(want[i][k]) for k in sorted(patched[i]) if k in want[i]}
-            if body:
-                self.client.patch(f"/schedules/{seg(have[i]['_id'])}", json=body, retry=True)
-        for i in sorted(added):
-            self._add_schedule(remote.id, want[i])
-
-    def _add_schedule(self, cid: str, sched: dict[str, Any]) -> None:
-        data = self.client.post("/schedules", json=_schedule_body(sched)).data or {}
-        sid = data.get("_id")
-        if not sid:
-            raise OutreachError(f"lemlist created a schedule without answering its id: {data!r}")
-        # Associating is idempotent: safe to repeat after a lost answer.
-        self.client.post(f"/campaigns/{seg(cid)}/schedules/{seg(sid)}", retry=True)
 
     def transition(self, remote: Remote, action: str) -> None:
         if action not in ("start", "pause"):
@@ -444,10 +388,6 @@ class Lemlist(Provider):
         revision = camp.get("updatedAt") or digest({"status": status, "state": state})
         return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
                       str(revision), state, raw)
-
-
-def _schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
 
 
 def _dig(data: Any, keys: list[str]) -> tuple[bool, Any]:

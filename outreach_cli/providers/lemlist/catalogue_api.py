@@ -59,7 +59,7 @@ LIFECYCLE_RULES: tuple[Rule, ...] = (
                     "limit",)),
     Rule("LM-39", "Start also resumes a paused campaign; pause does nothing unless running",
          REF, "Does nothing if not running.", "documented", "accepted",
-         client="adapter.py TRANSITIONS (start from paused or draft; retried: no-ops)",
+         client="lifecycle.py TRANSITIONS (start from paused or draft; retried: no-ops)",
          sandbox="sandbox/lemlist/campaigns.py _start, _pause",
          tested_by=(SANDBOX_T + "test_campaigns.py::test_start_and_pause_and_their_no_ops",
                     CLIENT_T + "test_new_campaign_without_status_is_left_paused")),

@@ -8,6 +8,7 @@ from typing import Any
 from outreach_cli.http import Reply
 from outreach_cli.providers.base import Change, Remote
 from outreach_cli.providers.lemlist import Lemlist
+from outreach_cli.providers.lemlist.schedules import update_schedules
 
 HOSTILE = "../campaigns/cam_other?x=1"
 QUOTED = "..%2Fcampaigns%2Fcam_other%3Fx%3D1"
@@ -41,8 +42,8 @@ def test_a_schedule_id_read_back_is_quoted_into_its_patch() -> None:
     remote = Remote("cam_1", "C", "paused", None, {},
                     {"schedules": [{**SCHEDULE, "_id": HOSTILE}]})
     want = {"schedules": [{**SCHEDULE, "start": "08:00"}]}
-    Lemlist(api)._update_schedules(  # type: ignore[arg-type]
-        remote, want, [Change(("schedules", 0, "start"), "change", "09:00", "08:00")])
+    update_schedules(  # type: ignore[arg-type]
+        api, remote, want, [Change(("schedules", 0, "start"), "change", "09:00", "08:00")])
     assert api.sent == [("PATCH", f"/schedules/{QUOTED}")]
 
 
