@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import hmac
 import json
 import os
@@ -14,12 +13,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import __version__, hashing
+from . import __version__
 from .apply import Outcome, Report
 from .documents import Source, format_path
 from .environment import expand_vars
 from .errors import OutreachError
 from .plan import CampaignPlan, Plan, PlannedChange, ProviderFor
+from .planseal import checksum, keyed_hash, seal, workspace_fingerprint
 from .providers import PROVIDERS, provider_class
 from .providers.base import Change, Lifecycle, Provider, Remote, Verdict
 from .state import State
@@ -34,36 +34,6 @@ KeyFor = Callable[[str], str]  # provider name → the workspace credential it i
 
 class PlanFileError(OutreachError):
     """A saved plan that cannot be used: unreadable, edited, from another version or key."""
-
-
-# -- hashing ------------------------------------------------------------------------------------
-
-def keyed_hash(key: str, value: Any) -> str:
-    """HMAC-SHA256 of a value under the workspace key: checkable only by whoever holds it."""
-    return hashing.keyed_hash(key.encode(), value, b"value\0")
-
-
-def workspace_fingerprint(provider: str, key: str) -> str:
-    """A one-way fingerprint of the workspace key a plan was made with."""
-    mac = hmac.new(key.encode(), b"outreach-workspace\0" + provider.encode(), hashlib.sha256)
-    return "sha256:" + hashlib.sha256(mac.digest()).hexdigest()
-
-
-def seal(body: dict[str, Any], keys: Mapping[str, str]) -> str:
-    """HMAC over the content under the workspace keys: an edit whose author recomputed the
-    checksum is still caught at apply time, by whoever holds the keys."""
-    if not keys or any(not k for k in keys.values()):
-        # An empty key is no key: anyone could compute the seal (issue 19).
-        raise ValueError("a saved plan is sealed with the key of every workspace it touches")
-    rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
-    key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
-    return hashing.keyed_hash(key, rest)
-
-
-def checksum(body: dict[str, Any]) -> str:
-    """sha256 over the canonical JSON of everything but the checksum itself."""
-    rest = {k: v for k, v in body.items() if k != "checksum"}
-    return hashing.digest(rest)
 
 
 # -- paths --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach_cli import hashing, planfile
+from outreach_cli import hashing, planseal
 from outreach_cli.errors import ExitCode
 from tests.helpers import run
 
@@ -23,7 +23,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _rewrite(plan: Path, change) -> None:  # type: ignore[no-untyped-def]
     body = json.loads(plan.read_text())
     change(body)
-    body["checksum"] = planfile.checksum(body)
+    body["checksum"] = planseal.checksum(body)
     plan.write_text(json.dumps(body))
 
 
@@ -202,12 +202,12 @@ def _forge(plan: Path, workspaces: dict[str, str], keys: dict[str, str]) -> None
     q2["desired"]["settings"]["dailySendLimit"] = 999
     q2["changes"][0]["new"] = 999
     body["workspaces"] = workspaces
-    # The seal as today's planfile.seal computes it, done by hand: seal() itself now
+    # The seal as today's planseal.seal computes it, done by hand: seal() itself now
     # refuses an empty key.
     key = b"\0".join(k.encode() for _, k in sorted(keys.items()))
     rest = {k: v for k, v in body.items() if k not in ("checksum", "seal")}
     body["seal"] = hashing.keyed_hash(key, rest)
-    body["checksum"] = planfile.checksum(body)
+    body["checksum"] = planseal.checksum(body)
     plan.write_text(json.dumps(body))
 
 
@@ -222,7 +222,7 @@ def test_a_plan_forged_without_the_workspace_key_is_refused_and_sends_nothing(
         fp = json.loads(saved.read_text())["workspaces"]
         _forge(saved, fp, {"sendkit": ""})
     else:  # another provider's list and key stand in for sendkit's
-        _forge(saved, {"puffle": planfile.workspace_fingerprint("puffle", "x")},
+        _forge(saved, {"puffle": planseal.workspace_fingerprint("puffle", "x")},
                {"puffle": "x"})
     log = env_sandbox.sandbox.request_log
     before = len(log)
@@ -237,6 +237,6 @@ def test_a_plan_forged_without_the_workspace_key_is_refused_and_sends_nothing(
 
 def test_a_saved_plan_is_never_sealed_with_an_empty_key() -> None:
     with pytest.raises(ValueError):
-        planfile.seal({"campaigns": []}, {})
+        planseal.seal({"campaigns": []}, {})
     with pytest.raises(ValueError):
-        planfile.seal({"campaigns": []}, {"sendkit": ""})
+        planseal.seal({"campaigns": []}, {"sendkit": ""})
