@@ -63,7 +63,7 @@ def live_campaign(doc: Document, provider: Provider, state: State, hint: str) ->
     """The document's remote campaign, found as plan finds it (`hint`: what to do when it
     has none yet)."""
     from .errors import OutreachError
-    from .plan import resolve
+    from .lookup import resolve
 
     remote, _ = resolve(doc, provider, state)
     if remote is None:

@@ -191,7 +191,7 @@ def status_cmd(
     """Remote status, lead counts and stats of the campaigns, as a table."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..plan import resolve
+    from ..lookup import resolve
     from ..session import Session
 
     out = c.make_output(fmt, no_color, "status")
