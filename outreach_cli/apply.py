@@ -151,8 +151,8 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
                 outcomes.append(results[i])
             elif i in in_flight:
                 outcomes.append(Outcome(cp.address, "interrupted", message=(
-                    "stopped mid-way; state records the campaign if it exists, and the next "
-                    "apply completes it")))
+                    "stopped mid-way; state records the campaign if it exists, and "
+                    "the next apply completes it")))
             else:
                 outcomes.append(Outcome(cp.address, "skipped",
                                         message="not started (interrupted)"))

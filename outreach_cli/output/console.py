@@ -242,8 +242,9 @@ class Output(LeadViews):
         lines = [outcome_line(o) for o in report.outcomes if o.address not in self._shown]
         s = _apply_summary(report)
         lines.append(Text(
-            f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, {s['blocked']} blocked, "
-            f"{s['failed']} failed" + (f", {s['drifted']} drifted" if s["drifted"] else "")
+            f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, "
+            f"{s['blocked']} blocked, {s['failed']} failed"
+            + (f", {s['drifted']} drifted" if s["drifted"] else "")
             + (f", {s['interrupted']} interrupted, {s['skipped']} not started"
                if getattr(report, "interrupted", False) else "")
             + _rate_limited(report),

@@ -36,7 +36,7 @@ def test_update_plan_exact_text(applied: Path, monkeypatch: pytest.MonkeyPatch) 
     result = run("plan", "--sandbox", "--no-color", str(applied))
     assert result.exit_code == ExitCode.OK, result.stderr
     text = re.sub(r"\[[0-9a-f]{24}, ", "[ID, ", result.stdout)
-    assert text == f"""\
+    expected = f"""\
 ~ sendkit/q2-decision-makers  {applied}  [ID, active]
     ~ settings.webhook.secret: (sensitive) (changes)
         note: not read back by the API; changed since the last apply
@@ -48,6 +48,7 @@ def test_update_plan_exact_text(applied: Path, monkeypatch: pytest.MonkeyPatch) 
 
 Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.
 """  # noqa: E501 (the screen as printed)
+    assert text == expected
 
 
 def test_secret_never_printed(campaigns_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,7 +144,8 @@ def test_values_and_the_file_are_laid_out_for_the_width(tmp_path: Path, width: i
                         f'        "{ADDRESS}"']  # not beside its field, where it cannot fit
     note = [r for r in body if r.startswith("    ~ settings.note") or r.startswith(" " * 21)]
     assert note == ({80: [
-        '    ~ settings.note: "short" → "A note for the log that is long enough to need',
+        '    ~ settings.note: "short" → "A note for the log that is long enough '
+        "to need",
         "                     more than one line at eighty columns, and then some more",
         '                     words to be sure of it"'], 60: [
         '    ~ settings.note: "short" → "A note for the log that is',

@@ -239,8 +239,8 @@ def _repeats(campaign: Mapping[str, Any], key: str) -> list[Finding]:
     for i, v in enumerate(values):
         if isinstance(v, str) and v in seen:
             out.append(Finding(("campaign", key, i), (
-                f"{OURS}{v!r} is listed twice in {key}; lemlist keeps one, so the file would "
-                f"never match what it reads back")))
+                f"{OURS}{v!r} is listed twice in {key}; lemlist keeps one, so the file "
+                f"would never match what it reads back")))
         seen.add(str(v))
     return out
 
