@@ -41,15 +41,16 @@ ISSUE_SUITE_SECONDS = 500.0
 
 def max_in_window(times: list[float], window: float) -> int:
     times = sorted(times)
-    return max((bisect.bisect_left(times, t + window) - i for i, t in enumerate(times)),
-               default=0)
+    return max((bisect.bisect_left(times, t + window) - i for i, t in enumerate(times)), default=0)
 
 
 def shared_key(processes: int, campaigns: int) -> dict[str, float]:
     from outreach_cli.sandbox import server
 
-    with tempfile.TemporaryDirectory(prefix="outreach-shared-key-") as tmp, \
-            server.start(":memory:", rate_limit=True) as running:
+    with (
+        tempfile.TemporaryDirectory(prefix="outreach-shared-key-") as tmp,
+        server.start(":memory:", rate_limit=True) as running,
+    ):
         emu = next(e for e in running.sandbox.emulators if e.prefix == PREFIX)
         seen: list[float] = []
         clock = emu.monotonic
@@ -60,23 +61,40 @@ def shared_key(processes: int, campaigns: int) -> dict[str, float]:
             return t
 
         emu.monotonic = recording
-        env = {**os.environ, "LEMLIST_API_KEY": f"bench-shared-{processes}-{time.time()}",
-               "OUTREACH_LEMLIST_URL": running.url + PREFIX, "NO_COLOR": "1",
-               "OUTREACH_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = {
+            **os.environ,
+            "LEMLIST_API_KEY": f"bench-shared-{processes}-{time.time()}",
+            "OUTREACH_LEMLIST_URL": running.url + PREFIX,
+            "NO_COLOR": "1",
+            "OUTREACH_CACHE_DIR": str(Path(tmp) / "cache"),
+        }
         env.pop("OUTREACH_RATE_LIMIT", None)
         procs = []
         for p in range(processes):
             folder = Path(tmp) / f"checkout-{p}" / "campaigns"
             folder.mkdir(parents=True)
             for i in range(campaigns):
-                text = DOC.format(i=p * 1000 + i).replace(
-                    "key: rate-", f"key: p{p}-rate-")
+                text = DOC.format(i=p * 1000 + i).replace("key: rate-", f"key: p{p}-rate-")
                 (folder / f"c{i:03d}.yaml").write_text(text)
-            procs.append(subprocess.Popen(
-                [*CLI, "apply", "--yes", "--format", "json", str(folder),
-                 "--state-dir", str(folder.parent / ".outreach")],
-                env=env, cwd=folder.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *CLI,
+                        "apply",
+                        "--yes",
+                        "--format",
+                        "json",
+                        str(folder),
+                        "--state-dir",
+                        str(folder.parent / ".outreach"),
+                    ],
+                    env=env,
+                    cwd=folder.parent,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         outs = [p.communicate(timeout=1800) for p in procs]
         codes = [p.returncode for p in procs]
         lemlist = [r for r in running.sandbox.request_log if r[1].startswith(PREFIX)]
@@ -89,16 +107,25 @@ def shared_key(processes: int, campaigns: int) -> dict[str, float]:
     times = sorted(seen)
     busy = times[-1] - times[0] if times else 0.0
     rate = len(times) / (busy + 2.0) / 10.0 if times else 0.0
-    return {"processes": processes, "exit codes ok": float(codes == [0] * processes),
-            "requests": len(lemlist), "429s (sandbox)": emu.rate_limited,
-            "429s (summaries)": client_429, "most in any 2 s": max_in_window(times, 2.0),
-            "fraction of the allowed rate": round(rate, 3)}
+    return {
+        "processes": processes,
+        "exit codes ok": float(codes == [0] * processes),
+        "requests": len(lemlist),
+        "429s (sandbox)": emu.rate_limited,
+        "429s (summaries)": client_429,
+        "most in any 2 s": max_in_window(times, 2.0),
+        "fraction of the allowed rate": round(rate, 3),
+    }
 
 
 def suite(*extra: str) -> float:
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-n", "auto", *extra], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", *extra],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.monotonic() - started
     print("   " + (proc.stdout.strip().splitlines() or ["(no output)"])[-1])
     return seconds
@@ -106,30 +133,42 @@ def suite(*extra: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--campaigns", type=int, default=20,
-                        help="lemlist campaigns per process in the shared-key run")
+    parser.add_argument(
+        "--campaigns",
+        type=int,
+        default=20,
+        help="lemlist campaigns per process in the shared-key run",
+    )
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
     args = parser.parse_args()
 
     print("1. requests per lemlist campaign, measured / documented minimum")
-    out = subprocess.run([sys.executable, str(REPO / "bench" / "requests.py"), "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "requests.py"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name, row in json.loads(out).items():
         print(f"   {name:<18} {row['measured']:>3} / {row['minimum']:>3} = {row['ratio']:.2f}")
 
     print("\n2. one lemlist key, several processes at once (sandbox enforcing 20 / 2 s)")
     for n in (2, 3):
         r = shared_key(n, args.campaigns)
-        print(f"   {n} processes: {r['requests']} requests, {r['429s (sandbox)']} answered 429 "
-              f"({r['429s (summaries)']} in the apply summaries), at most "
-              f"{r['most in any 2 s']} in any 2 s, {r['fraction of the allowed rate']:.3f} "
-              f"of the allowed rate" + ("" if r["exit codes ok"] else "; AN APPLY FAILED"))
+        print(
+            f"   {n} processes: {r['requests']} requests, {r['429s (sandbox)']} answered 429 "
+            f"({r['429s (summaries)']} in the apply summaries), at most "
+            f"{r['most in any 2 s']} in any 2 s, {r['fraction of the allowed rate']:.3f} "
+            f"of the allowed rate" + ("" if r["exit codes ok"] else "; AN APPLY FAILED")
+        )
 
     if args.suite:
         print("\n3. the test suite, `python -m pytest -q -p no:cacheprovider -n auto`")
         whole = suite()
-        print(f"   all: {whole:.0f} s = {whole / ISSUE_SUITE_SECONDS:.2f} of the issue's "
-              f"{ISSUE_SUITE_SECONDS:.0f} s")
+        print(
+            f"   all: {whole:.0f} s = {whole / ISSUE_SUITE_SECONDS:.2f} of the issue's "
+            f"{ISSUE_SUITE_SECONDS:.0f} s"
+        )
         fast = suite("-m", "not slow")
         print(f"   -m 'not slow': {fast:.0f} s = {fast / 120:.2f} of two minutes")
 

@@ -42,8 +42,10 @@ campaign:
       sequence:
         - {type: email, subject: Thanks, body: "Thanks {{firstName}}, talk soon."}
 """
-INTRO = ("<p>Hi {{firstName}},</p><p>I noticed {{companyName}} is scaling fast. Would love to "
-         "share how we helped similar teams cut outbound costs by 40%.</p><p>Best,<br>Sam</p>")
+INTRO = (
+    "<p>Hi {{firstName}},</p><p>I noticed {{companyName}} is scaling fast. Would love to "
+    "share how we helped similar teams cut outbound costs by 40%.</p><p>Best,<br>Sam</p>"
+)
 
 
 def bench_validate(files: int, tmp: Path) -> None:
@@ -69,8 +71,10 @@ def bench_validate(files: int, tmp: Path) -> None:
         without = best()
     finally:
         validate.check_copy = original  # type: ignore[assignment]
-    print(f"validate {files * 5} files (best of 5): {with_checks:.3f} s with copy checks, "
-          f"{without:.3f} s without; ratio {with_checks / without:.2f}")
+    print(
+        f"validate {files * 5} files (best of 5): {with_checks:.3f} s with copy checks, "
+        f"{without:.3f} s without; ratio {with_checks / without:.2f}"
+    )
 
 
 def bench_preview(leads: int, tmp: Path) -> None:
@@ -79,8 +83,9 @@ def bench_preview(leads: int, tmp: Path) -> None:
     (tmp / "intro.html").write_text(INTRO)
     (tmp / "c.yaml").write_text(DOC)
     rows = ["email,firstName,companyName"]
-    rows += [f"lead{i}@example.com,Lead{i},{'' if i % 1000 == 7 else f'Co{i}'}"
-             for i in range(leads)]
+    rows += [
+        f"lead{i}@example.com,Lead{i},{'' if i % 1000 == 7 else f'Co{i}'}" for i in range(leads)
+    ]
     (tmp / "leads.csv").write_text("\n".join(rows) + "\n")
     doc = one_document(str(tmp / "c.yaml"))
     t0 = time.perf_counter()
@@ -88,8 +93,10 @@ def bench_preview(leads: int, tmp: Path) -> None:
     result = build(doc, recipients, "leads.csv")
     t1 = time.perf_counter()
     n = len(result.messages)
-    print(f"preview {leads} leads: {n} emails in {t1 - t0:.3f} s ({n / (t1 - t0):,.0f} "
-          f"emails/s); {result.gaps[0].sentence() if result.gaps else 'no gaps'}")
+    print(
+        f"preview {leads} leads: {n} emails in {t1 - t0:.3f} s ({n / (t1 - t0):,.0f} "
+        f"emails/s); {result.gaps[0].sentence() if result.gaps else 'no gaps'}"
+    )
 
 
 def main() -> None:

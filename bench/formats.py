@@ -61,9 +61,11 @@ def main() -> None:
     finally:
         formats.checker = real  # type: ignore[assignment]
         validate._validator.cache_clear()
-    print(f"validate {n} files: outreach's format checks {ours:.3f} s "
-          f"({ours / n * 1000:.2f} ms/file); jsonschema's defaults {default:.3f} s "
-          f"({default / n * 1000:.2f} ms/file); ratio {ours / default:.2f}")
+    print(
+        f"validate {n} files: outreach's format checks {ours:.3f} s "
+        f"({ours / n * 1000:.2f} ms/file); jsonschema's defaults {default:.3f} s "
+        f"({default / n * 1000:.2f} ms/file); ratio {ours / default:.2f}"
+    )
     t0 = time.perf_counter()
     for i in range(20000):
         formats.is_email(f"a{i}@example.com")

@@ -111,9 +111,14 @@ def main() -> None:
     key = "bench-" + uuid.uuid4().hex[:8]
     # As Lemlist.connect builds it (Basic auth, the per-key shared limiter), plus the timing
     # transport.
-    api = Api("lemlist", running.url + PREFIX, auth=("", key),
-              limiter=shared_limiter("lemlist", key, limit, window), retry=RetryPolicy(),
-              transport=timed)
+    api = Api(
+        "lemlist",
+        running.url + PREFIX,
+        auth=("", key),
+        limiter=shared_limiter("lemlist", key, limit, window),
+        retry=RetryPolicy(),
+        transport=timed,
+    )
     provider = Lemlist(api)
     try:
         with tempfile.TemporaryDirectory(prefix="outreach-lemlist-rate-") as tmp:
@@ -127,12 +132,12 @@ def main() -> None:
             state = State(Path(tmp) / ".outreach")
 
             t0 = time.monotonic()
-            plan = planner.build(result.documents, lambda _: provider, state,
-                                 concurrency=args.concurrency)
+            plan = planner.build(
+                result.documents, lambda _: provider, state, concurrency=args.concurrency
+            )
             t_plan = time.monotonic()
             timed.phase = "apply"
-            report = applier.run(plan, lambda _: provider, state,
-                                 concurrency=args.concurrency)
+            report = applier.run(plan, lambda _: provider, state, concurrency=args.concurrency)
             t_apply = time.monotonic()
     finally:
         api.close()
@@ -153,13 +158,18 @@ def main() -> None:
     def row(name: str, phase: str | None, seconds: float) -> str:
         mine = [s for s in sent if phase is None or s[1] == phase]
         r429 = sum(1 for s in mine if s[2] == 429)
-        return (f"{name:<8}{len(mine):>9}{r429:>7}{seconds:>10.1f}"
-                f"{len(mine) / seconds if seconds else 0:>9.2f}")
+        return (
+            f"{name:<8}{len(mine):>9}{r429:>7}{seconds:>10.1f}"
+            f"{len(mine) / seconds if seconds else 0:>9.2f}"
+        )
 
-    outcomes = {k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed",
-                                             "drifted")}
-    print(f"lemlist rate bench: {args.campaigns} campaigns, concurrency {args.concurrency}, "
-          f"one key, limit {limit} requests / {window:g} s ({limit_rate:g} req/s)")
+    outcomes = {
+        k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed", "drifted")
+    }
+    print(
+        f"lemlist rate bench: {args.campaigns} campaigns, concurrency {args.concurrency}, "
+        f"one key, limit {limit} requests / {window:g} s ({limit_rate:g} req/s)"
+    )
     print(f"apply outcomes: {outcomes}")
     print()
     print(f"{'phase':<8}{'requests':>9}{'429s':>7}{'seconds':>10}{'req/s':>9}")
@@ -172,10 +182,14 @@ def main() -> None:
     print(f"busy period, first → last request   {busy:.2f} s")
     print(f"achieved rate = {n} / ({busy:.2f} + {window:g}) s  {rate:.2f} req/s")
     print(f"fraction of the limit ({limit_rate:g} req/s)     {rate / limit_rate:.3f}")
-    print(f"sustained, last {window:g} s left out          {sustained:.2f} req/s = "
-          f"{sustained / limit_rate:.3f}")
-    print(f"limiter ceiling {limit} / {api.limiter.window:g} s (margin)   {ceiling:.2f} req/s = "
-          f"{ceiling / limit_rate:.3f}")
+    print(
+        f"sustained, last {window:g} s left out          {sustained:.2f} req/s = "
+        f"{sustained / limit_rate:.3f}"
+    )
+    print(
+        f"limiter ceiling {limit} / {api.limiter.window:g} s (margin)   {ceiling:.2f} req/s = "
+        f"{ceiling / limit_rate:.3f}"
+    )
     print(f"most requests sent in any {window:g} s       {max_in_window(times, window)}")
 
 

@@ -31,15 +31,23 @@ STEP = """\
 chat? <a href='https://acme.example/case'>The case study</a></p><p>Best,<br>Sam</p>"
     - {{type: wait, waitDays: 2}}
 """
-SUBJECTS = ["Quick question about {{companyName}}", "Re: Quick question",
-            "Re: Quick question", "Re: one more idea", "Closing the loop, {{firstName}}"]
+SUBJECTS = [
+    "Quick question about {{companyName}}",
+    "Re: Quick question",
+    "Re: Quick question",
+    "Re: one more idea",
+    "Closing the loop, {{firstName}}",
+]
 
 
 def campaign(key: str) -> str:
-    steps = "".join(STEP.format(subject=s, line=f"Step {i + 1} note for {key}")
-                    for i, s in enumerate(SUBJECTS))
-    return (f"provider: sendkit\nkey: {key}\ncampaign:\n  name: Bench {key}\n  sequence:\n"
-            f"{steps}  settings: {{includeUnsubscribeLink: true}}\n  mailboxTags: [outreach]\n")
+    steps = "".join(
+        STEP.format(subject=s, line=f"Step {i + 1} note for {key}") for i, s in enumerate(SUBJECTS)
+    )
+    return (
+        f"provider: sendkit\nkey: {key}\ncampaign:\n  name: Bench {key}\n  sequence:\n"
+        f"{steps}  settings: {{includeUnsubscribeLink: true}}\n  mailboxTags: [outreach]\n"
+    )
 
 
 def leads(n: int) -> str:
@@ -85,8 +93,11 @@ def main() -> None:
         pv, v1, li, vn, fl = [], [], [], [], []
         for _ in range(args.rounds):
             shutil.rmtree(work / "site", ignore_errors=True)
-            pv.append(timed([OUTREACH, "preview", "one.yaml", "--from", "leads.csv",
-                             "--html", "site"], work))
+            pv.append(
+                timed(
+                    [OUTREACH, "preview", "one.yaml", "--from", "leads.csv", "--html", "site"], work
+                )
+            )
             v1.append(timed([OUTREACH, "validate", "one.yaml"], work))
             li.append(timed([OUTREACH, "lint", "many"], work))
             vn.append(timed([OUTREACH, "validate", "many"], work))
@@ -94,12 +105,16 @@ def main() -> None:
         pages = len(list((work / "site").glob("*/l*-e*.html")))
         size = sum(p.stat().st_size for p in (work / "site").rglob("*")) / 1e6
         p, v, lt, vv, f = (statistics.median(x) for x in (pv, v1, li, vn, fl))
-        print(f"preview --html {args.leads:,} leads x 5 steps ({pages:,} pages, {size:.0f} MB): "
-              f"{p:.2f} s; validate of the file {v:.3f} s; ratio {p / v:.1f}x "
-              f"({p / pages * 1e6:.0f} us a page); writing the same files alone {f:.2f} s "
-              f"(preview / floor {p / f:.1f}x)")
-        print(f"lint {args.files:,} files: {lt:.2f} s; validate of them {vv:.2f} s; "
-              f"ratio {lt / vv:.2f}x")
+        print(
+            f"preview --html {args.leads:,} leads x 5 steps ({pages:,} pages, {size:.0f} MB): "
+            f"{p:.2f} s; validate of the file {v:.3f} s; ratio {p / v:.1f}x "
+            f"({p / pages * 1e6:.0f} us a page); writing the same files alone {f:.2f} s "
+            f"(preview / floor {p / f:.1f}x)"
+        )
+        print(
+            f"lint {args.files:,} files: {lt:.2f} s; validate of them {vv:.2f} s; "
+            f"ratio {lt / vv:.2f}x"
+        )
 
 
 if __name__ == "__main__":

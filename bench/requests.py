@@ -72,8 +72,7 @@ MINIMUM = {
     # the update page's fields + PATCH of the default schedule + the read-back
     "create paused": 1 + SENDERS + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ,
     # the same, then the start, and the read-back after it (the start answers {_id, state})
-    "create active": 1 + SENDERS + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ + 1
-    + READ,
+    "create active": 1 + SENDERS + 1 + 1 + 1 + 1 + STEPS + 2 * AB_STEPS + 1 + 1 + READ + 1 + READ,
     # plan's read + apply's re-read (the exit 4 check) + the PATCH + the read-back (the PATCH
     # answers a subset of the campaign, not the whole)
     "update one field": READ + READ + 1 + READ,
@@ -109,9 +108,13 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="outreach-requests-") as tmp:
             os.chdir(tmp)
-            os.environ.update({"LEMLIST_API_KEY": "requests-bench-key",
-                               "OUTREACH_LEMLIST_URL": running.url + PREFIX,
-                               "OUTREACH_RATE_LIMIT": "off"})
+            os.environ.update(
+                {
+                    "LEMLIST_API_KEY": "requests-bench-key",
+                    "OUTREACH_LEMLIST_URL": running.url + PREFIX,
+                    "OUTREACH_RATE_LIMIT": "off",
+                }
+            )
 
             def step(name: str, n: int, status: str, flag: str, *cmd: str) -> None:
                 Path("c.yaml").write_text(DOC.format(n=n, status=status, flag=flag))
@@ -132,8 +135,11 @@ def main() -> None:
             new = Path("new")
             new.mkdir()
             for i in range(NEW):
-                (new / f"c{i}.yaml").write_text(DOC.format(n=100 + i, status="paused", flag="false")
-                                                .replace("key: requests-bench", f"key: new-{i}"))
+                (new / f"c{i}.yaml").write_text(
+                    DOC.format(n=100 + i, status="paused", flag="false").replace(
+                        "key: requests-bench", f"key: new-{i}"
+                    )
+                )
             before = len(log)
             code, err = run("plan", str(new))
             if code != 0:
@@ -143,8 +149,14 @@ def main() -> None:
     finally:
         running.stop()
 
-    rows = {k: {"measured": measured[k], "minimum": MINIMUM[k],
-                "ratio": round(measured[k] / MINIMUM[k], 3)} for k in MINIMUM}
+    rows = {
+        k: {
+            "measured": measured[k],
+            "minimum": MINIMUM[k],
+            "ratio": round(measured[k] / MINIMUM[k], 3),
+        }
+        for k in MINIMUM
+    }
     if args.json:
         print(json.dumps(rows, sort_keys=True))
         return

@@ -73,6 +73,7 @@ def peak_rss_mb() -> float:
 
 # -- child processes ------------------------------------------------------------------------------
 
+
 def child_parse(folder: str) -> None:
     import yaml
 
@@ -93,8 +94,16 @@ def child_validate(folder: str) -> None:
     result = validate_paths([folder], keep=False)
     elapsed = time.perf_counter() - t0
     assert not result.errors, result.errors[:3]
-    print(json.dumps({"seconds": elapsed, "rss_mb": peak_rss_mb(), "documents": result.count,
-                      "httpx": "httpx" in sys.modules}))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "rss_mb": peak_rss_mb(),
+                "documents": result.count,
+                "httpx": "httpx" in sys.modules,
+            }
+        )
+    )
 
 
 def child_phase(mode: str, folder: str, state: str, url: str, conc: str) -> None:
@@ -154,10 +163,15 @@ def child_sandbox(db: str, latency_ms: str) -> None:
 
 # -- helpers --------------------------------------------------------------------------------------
 
+
 class SandboxProcess:
     def __init__(self, db: Path, latency_ms: float) -> None:
-        self.proc = subprocess.Popen([PY, __file__, "_sandbox", str(db), str(latency_ms)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [PY, __file__, "_sandbox", str(db), str(latency_ms)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout is not None and self.proc.stdin is not None
         self.url = self.proc.stdout.readline().strip()
 
@@ -169,8 +183,14 @@ class SandboxProcess:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({"OUTREACH_SENDKIT_URL": self.url + "/sendkit/v1",
-                    "SENDKIT_API_KEY": "sk_sandbox_demo", "NO_COLOR": "1", "COLUMNS": "120"})
+        env.update(
+            {
+                "OUTREACH_SENDKIT_URL": self.url + "/sendkit/v1",
+                "SENDKIT_API_KEY": "sk_sandbox_demo",
+                "NO_COLOR": "1",
+                "COLUMNS": "120",
+            }
+        )
         return env
 
     def close(self) -> None:
@@ -179,8 +199,12 @@ class SandboxProcess:
         self.proc.wait(timeout=10)
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-          ok: tuple[int, ...] = (0,)) -> tuple[float, subprocess.CompletedProcess[str]]:
+def timed(
+    cmd: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    ok: tuple[int, ...] = (0,),
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, check=False)
     elapsed = time.perf_counter() - t0
@@ -205,6 +229,7 @@ def timed_rss(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
 
 # -- benchmarks -----------------------------------------------------------------------------------
 
+
 def bench_validate(work: Path, rounds: int) -> None:
     for n in (1000, 10000):
         folder = work / f"validate-{n}"
@@ -221,10 +246,13 @@ def bench_validate(work: Path, rounds: int) -> None:
             prss.append(pj["rss_mb"])
             vrss.append(vj["rss_mb"])
             httpx_loaded = httpx_loaded or vj["httpx"]
-        print(f"validate {n} files: {median(vt):.3f} s; C-loader parse {median(pt):.3f} s; "
-              f"ratio {median(ratios):.2f}x (goal <= 2x); peak RSS validate "
-              f"{median(vrss):.1f} MB, parse {median(prss):.1f} MB; httpx imported: "
-              f"{httpx_loaded}", flush=True)
+        print(
+            f"validate {n} files: {median(vt):.3f} s; C-loader parse {median(pt):.3f} s; "
+            f"ratio {median(ratios):.2f}x (goal <= 2x); peak RSS validate "
+            f"{median(vrss):.1f} MB, parse {median(prss):.1f} MB; httpx imported: "
+            f"{httpx_loaded}",
+            flush=True,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -245,39 +273,69 @@ def bench_plan_apply(work: Path, rounds: int, which: set[str]) -> None:
             base = [OUTREACH]
             # apply of 200 new campaigns (plan phase included: the command as a user runs it)
             c0 = sb.count()
-            t_apply, _ = timed([*base, "apply", str(folder), "--yes", "--concurrency", "8",
-                                "--state-dir", str(state)], env=env)
+            t_apply, _ = timed(
+                [
+                    *base,
+                    "apply",
+                    str(folder),
+                    "--yes",
+                    "--concurrency",
+                    "8",
+                    "--state-dir",
+                    str(state),
+                ],
+                env=env,
+            )
             req = sb.count() - c0
             ap_ratio.append(t_apply / (req * LATENCY_MS / 1000 / 8))
             if r == 0:
                 print(f"  apply (new) round 0: {t_apply:.2f} s, {req} requests", flush=True)
             c0 = sb.count()
-            t_again, _ = timed([*base, "apply", str(folder), "--yes", "--concurrency", "8",
-                                "--state-dir", str(state)], env=env)
+            t_again, _ = timed(
+                [
+                    *base,
+                    "apply",
+                    str(folder),
+                    "--yes",
+                    "--concurrency",
+                    "8",
+                    "--state-dir",
+                    str(state),
+                ],
+                env=env,
+            )
             req = sb.count() - c0
             ap2_ratio.append(t_again / (req * LATENCY_MS / 1000 / 8))
             if r == 0:
-                print(f"  apply (nothing to do) round 0: {t_again:.2f} s, {req} requests",
-                      flush=True)
+                print(
+                    f"  apply (nothing to do) round 0: {t_again:.2f} s, {req} requests", flush=True
+                )
             # The network phase alone, in a fresh state dir and a fresh sandbox database.
             sb_phase = SandboxProcess(work / f"phase-{r}.sqlite3", LATENCY_MS)
             try:
                 pstate = str(work / f"phase-state-{r}")
-                for mode, key in (("apply", "phase_apply"), ("apply", "phase_again"),
-                                  ("plan", "phase_plan")):
+                for mode, key in (
+                    ("apply", "phase_apply"),
+                    ("apply", "phase_again"),
+                    ("plan", "phase_plan"),
+                ):
                     conc = "16" if mode == "plan" else "8"
                     c0 = sb_phase.count()
-                    _, out = timed([PY, __file__, "_phase", mode, str(folder), pstate,
-                                    sb_phase.url, conc])
+                    _, out = timed(
+                        [PY, __file__, "_phase", mode, str(folder), pstate, sb_phase.url, conc]
+                    )
                     req = sb_phase.count() - c0
-                    phases[key].append(json.loads(out.stdout)["seconds"]
-                                       / (req * LATENCY_MS / 1000 / int(conc)))
+                    phases[key].append(
+                        json.loads(out.stdout)["seconds"] / (req * LATENCY_MS / 1000 / int(conc))
+                    )
             finally:
                 sb_phase.close()
             if "plan" in which:
                 c0 = sb.count()
-                t16, _ = timed([*base, "plan", str(folder), "--concurrency", "16",
-                                "--state-dir", str(state)], env=env)
+                t16, _ = timed(
+                    [*base, "plan", str(folder), "--concurrency", "16", "--state-dir", str(state)],
+                    env=env,
+                )
                 req16 = sb.count() - c0
                 plan_ratio.append(t16 / (req16 * LATENCY_MS / 1000 / 16))
                 # Reads go out in rounds of 16: 200 need 13 rounds, not 12.5.
@@ -290,29 +348,54 @@ def bench_plan_apply(work: Path, rounds: int, which: set[str]) -> None:
                 over_floor.append(t16 / t_floor)
                 if r == 0:
                     c0 = sb.count()
-                    t1, _ = timed([*base, "plan", str(folder), "--concurrency", "1",
-                                   "--state-dir", str(state)], env=env)
+                    t1, _ = timed(
+                        [
+                            *base,
+                            "plan",
+                            str(folder),
+                            "--concurrency",
+                            "1",
+                            "--state-dir",
+                            str(state),
+                        ],
+                        env=env,
+                    )
                     plan1_t.append(t1)
-                    print(f"  plan round 0: --concurrency 16 {t16:.2f} s ({req16} requests); "
-                          f"--concurrency 1 {t1:.2f} s ({sb.count() - c0} requests)", flush=True)
+                    print(
+                        f"  plan round 0: --concurrency 16 {t16:.2f} s ({req16} requests); "
+                        f"--concurrency 1 {t1:.2f} s ({sb.count() - c0} requests)",
+                        flush=True,
+                    )
         finally:
             sb.close()
-    print(f"apply 200 new campaigns, 50 ms, concurrency 8: {median(ap_ratio):.2f}x of "
-          f"requests x latency / concurrency (goal <= 1.3x); network phase alone "
-          f"{median(phases['phase_apply']):.2f}x")
-    print(f"second apply (nothing to do): {median(ap2_ratio):.2f}x (goal <= 1.3x); network "
-          f"phase alone {median(phases['phase_again']):.2f}x")
-    print(f"plan network phase alone (plan.build, --concurrency 16): "
-          f"{median(phases['phase_plan']):.2f}x")
+    print(
+        f"apply 200 new campaigns, 50 ms, concurrency 8: {median(ap_ratio):.2f}x of "
+        f"requests x latency / concurrency (goal <= 1.3x); network phase alone "
+        f"{median(phases['phase_apply']):.2f}x"
+    )
+    print(
+        f"second apply (nothing to do): {median(ap2_ratio):.2f}x (goal <= 1.3x); network "
+        f"phase alone {median(phases['phase_again']):.2f}x"
+    )
+    print(
+        f"plan network phase alone (plan.build, --concurrency 16): "
+        f"{median(phases['phase_plan']):.2f}x"
+    )
     if "plan" in which:
         speedups = [plan1_t[0] / t for t in plan16_t]
-        print(f"plan 200 campaigns, 50 ms, --concurrency 16: {median(plan_ratio):.2f}x "
-              f"(goal <= 1.3x; {median(plan_rounds):.2f}x of the whole rounds of 16 reads "
-              f"it needs); speed-up over --concurrency 1: {median(speedups):.1f}x "
-              f"(goal >= 8x)", flush=True)
-        print(f"plan floor (the same reads with no outreach code: typer imported, C-loader "
-              f"parse of every file, then httpx): {median(floor_ratio):.2f}x of the bound; "
-              f"outreach plan / floor: {median(over_floor):.2f}x", flush=True)
+        print(
+            f"plan 200 campaigns, 50 ms, --concurrency 16: {median(plan_ratio):.2f}x "
+            f"(goal <= 1.3x; {median(plan_rounds):.2f}x of the whole rounds of 16 reads "
+            f"it needs); speed-up over --concurrency 1: {median(speedups):.1f}x "
+            f"(goal >= 8x)",
+            flush=True,
+        )
+        print(
+            f"plan floor (the same reads with no outreach code: typer imported, C-loader "
+            f"parse of every file, then httpx): {median(floor_ratio):.2f}x of the bound; "
+            f"outreach plan / floor: {median(over_floor):.2f}x",
+            flush=True,
+        )
 
 
 LEADS_CAMPAIGN = """\
@@ -338,8 +421,19 @@ def seed_leads(db: Path, state: Path, folder: Path, count: int) -> None:
             fh.write("email,firstName,lastName,companyName\n")
             for i in range(count):
                 fh.write(f"lead{i:06d}@bench{i % 97}.example.com,First{i},Last{i},Co {i % 13}\n")
-        timed([OUTREACH, "leads", "add", str(folder / "leads.yaml"), "--from", str(csv),
-               "--state-dir", str(state)], env=sb.env())
+        timed(
+            [
+                OUTREACH,
+                "leads",
+                "add",
+                str(folder / "leads.yaml"),
+                "--from",
+                str(csv),
+                "--state-dir",
+                str(state),
+            ],
+            env=sb.env(),
+        )
     finally:
         sb.close()
 
@@ -354,15 +448,24 @@ def bench_leads(work: Path, rounds: int) -> None:
         db = work / f"leads-{count}" / "sandbox.sqlite3"
         seed_leads(db, state, folder, count)
         sb = SandboxProcess(db, LATENCY_MS)
-        res = results[count] = {"json": [], "text": [], "rss_json": [], "rss_text": [],
-                                "pages": []}
+        res = results[count] = {"json": [], "text": [], "rss_json": [], "rss_text": [], "pages": []}
         try:
             for _ in range(rounds):
                 for fmt in ("json", "text"):
                     c0 = sb.count()
-                    t, rss, _ = timed_rss([OUTREACH, "leads", "list", str(folder / "leads.yaml"),
-                                           "--format", fmt, "--state-dir", str(state)],
-                                          env=sb.env())
+                    t, rss, _ = timed_rss(
+                        [
+                            OUTREACH,
+                            "leads",
+                            "list",
+                            str(folder / "leads.yaml"),
+                            "--format",
+                            fmt,
+                            "--state-dir",
+                            str(state),
+                        ],
+                        env=sb.env(),
+                    )
                     req = sb.count() - c0
                     pages = -(-count // 100) + 1
                     res[fmt].append(t / (pages * LATENCY_MS / 1000))
@@ -370,20 +473,30 @@ def bench_leads(work: Path, rounds: int) -> None:
                     res["pages"].append(req)
         finally:
             sb.close()
-        print(f"leads list {count} leads ({median(res['pages']):.0f} requests): JSON "
-              f"{median(res['json']):.2f}x, text {median(res['text']):.2f}x of pages x 50 ms "
-              f"(goal <= 1.3x); peak RSS JSON {median(res['rss_json']):.0f} MB, text "
-              f"{median(res['rss_text']):.0f} MB", flush=True)
+        print(
+            f"leads list {count} leads ({median(res['pages']):.0f} requests): JSON "
+            f"{median(res['json']):.2f}x, text {median(res['text']):.2f}x of pages x 50 ms "
+            f"(goal <= 1.3x); peak RSS JSON {median(res['rss_json']):.0f} MB, text "
+            f"{median(res['rss_text']):.0f} MB",
+            flush=True,
+        )
 
 
 def bench_startup(rounds: int) -> None:
     """`--version`, `--help`, `plan --help` and one TAB completion (bash, `outreach pl<TAB>`),
     each a ratio to `python -c "import typer"` measured in the same round."""
-    tab = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": "outreach pl",
-           "COMP_CWORD": "1"}
-    runs = {"--version": ([OUTREACH, "--version"], None), "--help": ([OUTREACH, "--help"], None),
-            "plan --help": ([OUTREACH, "plan", "--help"], None),
-            "TAB completion": ([OUTREACH], tab)}
+    tab = {
+        **os.environ,
+        "_OUTREACH_COMPLETE": "complete_bash",
+        "COMP_WORDS": "outreach pl",
+        "COMP_CWORD": "1",
+    }
+    runs = {
+        "--version": ([OUTREACH, "--version"], None),
+        "--help": ([OUTREACH, "--help"], None),
+        "plan --help": ([OUTREACH, "plan", "--help"], None),
+        "TAB completion": ([OUTREACH], tab),
+    }
     ratios: dict[str, list[float]] = {name: [] for name in runs}
     absolute: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(max(rounds, 7)):
@@ -392,9 +505,14 @@ def bench_startup(rounds: int) -> None:
             t, _ = timed(cmd, env=env)
             ratios[name].append(t / t_typer)
             absolute[name].append(t)
-    print("startup (goal <= 2x of python -c 'import typer'): " + "; ".join(
-        f"{name} {median(ratios[name]):.2f}x ({median(absolute[name]) * 1000:.0f} ms)"
-        for name in runs), flush=True)
+    print(
+        "startup (goal <= 2x of python -c 'import typer'): "
+        + "; ".join(
+            f"{name} {median(ratios[name]):.2f}x ({median(absolute[name]) * 1000:.0f} ms)"
+            for name in runs
+        ),
+        flush=True,
+    )
 
 
 def as_installed() -> None:
@@ -410,19 +528,26 @@ def as_installed() -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
-        {"_parse": child_parse, "_validate": child_validate, "_phase": child_phase,
-         "_sandbox": child_sandbox}[sys.argv[1]](*sys.argv[2:])
+        {
+            "_parse": child_parse,
+            "_validate": child_validate,
+            "_phase": child_phase,
+            "_sandbox": child_sandbox,
+        }[sys.argv[1]](*sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append",
-                        choices=["validate", "plan", "apply", "leads", "startup"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only", action="append", choices=["validate", "plan", "apply", "leads", "startup"]
+    )
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     which = set(args.only or ["validate", "plan", "apply", "leads", "startup"])
     as_installed()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rounds} rounds",
-          flush=True)
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rounds} rounds", flush=True
+    )
     work = Path(tempfile.mkdtemp(prefix="outreach-speed-"))
     try:
         if "startup" in which:

@@ -19,8 +19,7 @@ from .plan import CampaignPlan, Plan, ProviderFor, compare, differences, write_o
 from .providers.base import Provider, Remote
 from .state import State
 
-Result = Literal["applied", "unchanged", "blocked", "failed", "drifted", "interrupted",
-                 "skipped"]
+Result = Literal["applied", "unchanged", "blocked", "failed", "drifted", "interrupted", "skipped"]
 START_ACTIONS = frozenset({"start", "launch", "resume"})
 CREATE_ATTEMPTS = 3  # a create whose failure left no campaign is sent again, up to this
 
@@ -62,8 +61,15 @@ Progress = Callable[["Outcome"], None]
 Notice = Callable[[str], None]
 
 
-def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
-        progress: Progress | None = None, notice: Notice | None = None) -> Report:
+def run(
+    plan: Plan,
+    provider_for: ProviderFor,
+    state: State,
+    *,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> Report:
     """Apply every campaign of `plan` independently; one failing does not stop the others.
 
     `progress` gets each campaign's outcome the moment it is known (on a worker's thread).
@@ -84,8 +90,9 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
         except DriftError as exc:
             outcome = Outcome(cp.address, "drifted", message=exc.message)
         except OutreachError as exc:
-            outcome = Outcome(cp.address, "failed",
-                              message=exc.message + (f" ({exc.hint})" if exc.hint else ""))
+            outcome = Outcome(
+                cp.address, "failed", message=exc.message + (f" ({exc.hint})" if exc.hint else "")
+            )
         except Exception as exc:  # a bug in one campaign must not lose the others' report
             outcome = Outcome(cp.address, "failed", message=f"internal error: {exc!r}")
         if progress is not None:
@@ -122,8 +129,10 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
     # thread waits on an Event per worker, not on Thread.join: a join interrupted by Ctrl-C can
     # leave Python (3.11, 3.12) reporting a still-running thread as finished.
     finished = [threading.Event() for _ in range(max(1, min(concurrency, len(todo) or 1)))]
-    threads = [threading.Thread(target=run_worker, args=(done,), daemon=True,
-                                name=f"apply-{n}") for n, done in enumerate(finished)]
+    threads = [
+        threading.Thread(target=run_worker, args=(done,), daemon=True, name=f"apply-{n}")
+        for n, done in enumerate(finished)
+    ]
     for t in threads:
         t.start()
     interrupts = 0
@@ -141,21 +150,29 @@ def run(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int
             if interrupts >= 2:
                 break
             if busy and notice is not None:
-                notice(f"interrupted: finishing {len(busy)} campaign(s) in flight "
-                       f"({', '.join(busy[:5])}{' …' if len(busy) > 5 else ''}); no other "
-                       "campaign starts. Press Ctrl-C again to stop now.")
+                notice(
+                    f"interrupted: finishing {len(busy)} campaign(s) in flight "
+                    f"({', '.join(busy[:5])}{' …' if len(busy) > 5 else ''}); no other "
+                    "campaign starts. Press Ctrl-C again to stop now."
+                )
     with lock:
         outcomes = []
         for i, cp in enumerate(todo):
             if i in results:
                 outcomes.append(results[i])
             elif i in in_flight:
-                outcomes.append(Outcome(cp.address, "interrupted", message=(
-                    "stopped mid-way; state records the campaign if it exists, and "
-                    "the next apply completes it")))
+                outcomes.append(
+                    Outcome(
+                        cp.address,
+                        "interrupted",
+                        message=(
+                            "stopped mid-way; state records the campaign if it exists, and "
+                            "the next apply completes it"
+                        ),
+                    )
+                )
             else:
-                outcomes.append(Outcome(cp.address, "skipped",
-                                        message="not started (interrupted)"))
+                outcomes.append(Outcome(cp.address, "skipped", message="not started (interrupted)"))
         cut_short = interrupts > 0 or bool(in_flight)
     state.compact()  # the journal of this apply, folded into state.json once
     return Report(tuple(outcomes), interrupted=cut_short)
@@ -165,8 +182,12 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if cp.action == "error":
         return Outcome(cp.address, "failed", message=cp.error or "plan failed")
     if cp.blocked:
-        return Outcome(cp.address, "blocked", cp.remote.id if cp.remote else None,
-                       "holds changes the campaign's status forbids; nothing was sent")
+        return Outcome(
+            cp.address,
+            "blocked",
+            cp.remote.id if cp.remote else None,
+            "holds changes the campaign's status forbids; nothing was sent",
+        )
     if not cp.has_changes:
         return Outcome(cp.address, "unchanged", cp.remote.id if cp.remote else None)
 
@@ -185,9 +206,12 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         if left.blocked:
             raise OutreachError(
                 f"created {remote.id}, but it cannot be completed: "
-                + (left.lifecycle.blocked or "; ".join(
-                    pc.verdict.reason for pc in left.changes if not pc.verdict.allowed)),
-                hint="it stays in its non-sending status; fix the file and apply again")
+                + (
+                    left.lifecycle.blocked
+                    or "; ".join(pc.verdict.reason for pc in left.changes if not pc.verdict.allowed)
+                ),
+                hint="it stays in its non-sending status; fix the file and apply again",
+            )
         changes = [pc.change for pc in left.changes]
         actions = left.lifecycle.actions
     else:
@@ -200,7 +224,8 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
         if cp.remote.revision is not None and remote.revision != cp.remote.revision:
             raise DriftError(
                 f"the campaign changed on {provider.title} since the plan "
-                f"(revision {cp.remote.revision} → {remote.revision}); plan again")
+                f"(revision {cp.remote.revision} → {remote.revision}); plan again"
+            )
         if unfinished:  # make sure the id is on record before anything else is sent
             state.record_now(cp.address, remote.id, remote.revision, complete=False)
         changes = [pc.change for pc in cp.changes]
@@ -227,8 +252,13 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     if after is None:
         raise OutreachError(f"campaign {remote.id} vanished right after apply")
     # One journal line and one fsync, not a rewrite of the whole state file per campaign.
-    state.record_now(cp.address, after.id, after.revision,
-                     write_only_hashes(doc, provider, state), file=state.relative(doc.file))
+    state.record_now(
+        cp.address,
+        after.id,
+        after.revision,
+        write_only_hashes(doc, provider, state),
+        file=state.relative(doc.file),
+    )
     leftover = [c.dotted for c in differences(doc, provider, after)]
     status = provider.lifecycle(after.status, doc.status)  # the status table, read only
     if leftover or (status.actions and not cp.adopt):
@@ -237,7 +267,8 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
             what = (what + "; " if what else "") + f"status is still {after.status}"
         raise OutreachError(
             f"applied, but reading it back still differs: {what}",
-            hint="the platform did not keep what was sent; run plan to see the difference")
+            hint="the platform did not keep what was sent; run plan to see the difference",
+        )
     if unfinished:
         state.record_now(cp.address, after.id, after.revision, complete=True)
     # E.g. a Puffle resume that lands in `completed`: reported, not a failure.
@@ -245,8 +276,14 @@ def apply_one(cp: CampaignPlan, provider: Provider, state: State) -> Outcome:
     return Outcome(cp.address, "applied", after.id, message, tuple(actions))
 
 
-def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
-          post: list[str], unwritten: Remote | None) -> Remote | None:
+def _gate(
+    cp: CampaignPlan,
+    provider: Provider,
+    remote: Remote,
+    state: State,
+    post: list[str],
+    unwritten: Remote | None,
+) -> Remote | None:
     """Before a start, launch or resume: the campaign as read back must match the file (a
     write-only value, never read back, is trusted to the request that set it). The read
     (`unwritten` when nothing was sent since that one)."""
@@ -260,7 +297,8 @@ def _gate(cp: CampaignPlan, provider: Provider, remote: Remote, state: State,
         what = ", ".join(differ[:5]) + (" …" if len(differ) > 5 else "")
         raise OutreachError(
             f"not started: reading {remote.id} back still differs from the file: {what}",
-            hint=f"it stays {now.status}; run apply again (plan shows the difference)")
+            hint=f"it stays {now.status}; run apply again (plan shows the difference)",
+        )
     return now
 
 
@@ -287,12 +325,18 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
             raise DriftError(
                 f"a {provider.title} campaign named {name!r} ({there[0].id}) exists now: it "
                 "was created since this plan (by another run of these files?); nothing was "
-                "sent for it. Plan again: the plan shows it found, to adopt or rename")
+                "sent for it. Plan again: the plan shows it found, to adopt or rename"
+            )
         return _post(cp, provider, state, created, on_created)
 
 
-def _post(cp: CampaignPlan, provider: Provider, state: State, created: list[str],
-          on_created: Callable[[str], None]) -> Remote:
+def _post(
+    cp: CampaignPlan,
+    provider: Provider,
+    state: State,
+    created: list[str],
+    on_created: Callable[[str], None],
+) -> Remote:
     doc = cp.doc
     before = state.get(cp.address)
     state.begin_create(cp.address)
@@ -321,18 +365,19 @@ def _post(cp: CampaignPlan, provider: Provider, state: State, created: list[str]
                 raise _unfinished(created[0], exc) from exc
             raise
         # Every field went with the create: its write-only values are known to be set.
-        state.record_now(cp.address, created[0], None,
-                         write_only_hashes(doc, provider, state))
+        state.record_now(cp.address, created[0], None, write_only_hashes(doc, provider, state))
         break
     remote = provider.fetch(created[0])
     if remote is None:
-        raise OutreachError(f"created {created[0]} but cannot read it back",
-                            hint="state records it: the next apply completes it")
+        raise OutreachError(
+            f"created {created[0]} but cannot read it back",
+            hint="state records it: the next apply completes it",
+        )
     return remote
 
 
 def _unfinished(new_id: str, exc: OutreachError) -> OutreachError:
-    return OutreachError(f"created {new_id}, but the create did not finish: {exc.message}",
-                         hint="state records it; it is not started, and the next apply "
-                         "completes it")
-
+    return OutreachError(
+        f"created {new_id}, but the create did not finish: {exc.message}",
+        hint="state records it; it is not started, and the next apply completes it",
+    )

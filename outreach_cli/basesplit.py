@@ -16,8 +16,9 @@ def _identities(items: list[Any], keys: tuple[str, ...]) -> tuple[str, list[Any]
     return None
 
 
-def common(values: list[Any], path: tuple[Any, ...],
-           ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
+def common(
+    values: list[Any], path: tuple[Any, ...], ids: dict[str, tuple[str, ...]]
+) -> tuple[bool, Any]:
     """What every value shares: equal values whole, mappings key by key, identity lists
     item by item when they list the same items in the same order."""
     if all(v == values[0] and type(v) is type(values[0]) for v in values):
@@ -38,14 +39,14 @@ def common(values: list[Any], path: tuple[Any, ...],
             items = []
             for i in range(len(values[0])):
                 _, c = common([v[i] for v in values], (*path, i), ids)
-                items.append({k: values[0][i][k], **{a: b for a, b in (c or {}).items()
-                                                     if a != k}})
+                items.append({k: values[0][i][k], **{a: b for a, b in (c or {}).items() if a != k}})
             return True, items
     return False, None
 
 
-def diff(value: Any, base: Any, path: tuple[Any, ...],
-         ids: dict[str, tuple[str, ...]]) -> tuple[bool, Any]:
+def diff(
+    value: Any, base: Any, path: tuple[Any, ...], ids: dict[str, tuple[str, ...]]
+) -> tuple[bool, Any]:
     """What an overlay states so that `base` merged with it is `value`."""
     if value == base and type(value) is type(base):
         return False, None

@@ -22,9 +22,16 @@ def bind(docs: list[Document], project: Project, out: list[Diagnostic]) -> list[
             kept.append(project.bind([doc])[0])
         except ProjectError as exc:
             line, col = doc.source.pos(("provider",))
-            out.append(Diagnostic(doc.file, line, col, "provider",
-                                  f"{exc.message.split(': ', 1)[-1]} ({exc.hint})",
-                                  code="workspace"))
+            out.append(
+                Diagnostic(
+                    doc.file,
+                    line,
+                    col,
+                    "provider",
+                    f"{exc.message.split(': ', 1)[-1]} ({exc.hint})",
+                    code="workspace",
+                )
+            )
             kept.append(replace(doc, workspace="?"))  # reported; never planned
     return kept
 
@@ -40,8 +47,7 @@ class Named:
     line: int
 
 
-def same_name(doc: Document, named: dict[tuple[str, str], Named],
-              out: list[Diagnostic]) -> None:
+def same_name(doc: Document, named: dict[tuple[str, str], Named], out: list[Diagnostic]) -> None:
     """Two files naming one live campaign would each adopt it and undo each other: an error
     before any request, unless both pin different campaigns with `id:` (outreach's rule:
     a platform finds a campaign by its name, and these two would find the same one)."""
@@ -54,10 +60,16 @@ def same_name(doc: Document, named: dict[tuple[str, str], Named],
         return
     if doc.id and first.id and doc.id != first.id:
         return
-    out.append(Diagnostic(
-        file, line, col, "campaign.name",
-        f"{doc.address} names the campaign {name!r}, as {first.address} does in "
-        f"{first.file}:{first.line}; both files would manage the same live campaign "
-        "(outreach's rule: a campaign is found by its name); give this campaign its own "
-        "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
-        code="duplicate-name"))
+    out.append(
+        Diagnostic(
+            file,
+            line,
+            col,
+            "campaign.name",
+            f"{doc.address} names the campaign {name!r}, as {first.address} does in "
+            f"{first.file}:{first.line}; both files would manage the same live campaign "
+            "(outreach's rule: a campaign is found by its name); give this campaign its own "
+            "name (a copied file keeps its original's), or pin each file's campaign with `id:`",
+            code="duplicate-name",
+        )
+    )

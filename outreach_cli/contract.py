@@ -34,12 +34,20 @@ class Difference:
     @property
     def message(self) -> str:
         at = f" at {self.where}" if self.where else ""
-        return (f"{self.endpoint}{at}: the live API answers {self.answers} where outreach "
-                f"expects {self.expects}")
+        return (
+            f"{self.endpoint}{at}: the live API answers {self.answers} where outreach "
+            f"expects {self.expects}"
+        )
 
     def to_json(self) -> dict[str, str]:
-        return {"provider": self.provider, "endpoint": self.endpoint, "where": self.where,
-                "answers": self.answers, "expects": self.expects, "message": self.message}
+        return {
+            "provider": self.provider,
+            "endpoint": self.endpoint,
+            "where": self.where,
+            "answers": self.answers,
+            "expects": self.expects,
+            "message": self.message,
+        }
 
 
 @cache
@@ -76,8 +84,15 @@ def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
 
 def _show(value: Any) -> str:
     """A short, single-line rendering of an answer's value (kind and start)."""
-    kind = {dict: "an object", list: "an array", str: "the text", bool: "the boolean",
-            type(None): "null", int: "the number", float: "the number"}.get(type(value), "a value")
+    kind = {
+        dict: "an object",
+        list: "an array",
+        str: "the text",
+        bool: "the boolean",
+        type(None): "null",
+        int: "the number",
+        float: "the number",
+    }.get(type(value), "a value")
     if isinstance(value, (dict, list)):
         return f"{kind} of {len(value)}"
     if value is None:
@@ -103,21 +118,30 @@ def _expects(error: Any) -> str:
     return described or f"{error.validator} {json.dumps(value)[:60]}"
 
 
-def differences(provider: str, endpoint: str, answer: Any, schema: dict[str, Any],
-                defs: dict[str, Any]) -> list[Difference]:
+def differences(
+    provider: str, endpoint: str, answer: Any, schema: dict[str, Any], defs: dict[str, Any]
+) -> list[Difference]:
     """Every place `answer` breaks `schema` (a required field missing: one each)."""
     from jsonschema import Draft202012Validator
 
     full = {**schema, "$defs": defs}
     out = []
-    for error in sorted(Draft202012Validator(full).iter_errors(answer),
-                        key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(
+        Draft202012Validator(full).iter_errors(answer),
+        key=lambda e: list(map(str, e.absolute_path)),
+    ):
         where = "".join(f"/{p}" for p in error.absolute_path)
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else "a field"
-            out.append(Difference(provider, endpoint, where,
-                                  f"{_show(error.instance)} without `{missing}`",
-                                  f"`{missing}`"))
+            out.append(
+                Difference(
+                    provider,
+                    endpoint,
+                    where,
+                    f"{_show(error.instance)} without `{missing}`",
+                    f"`{missing}`",
+                )
+            )
             continue
         out.append(Difference(provider, endpoint, where, _show(error.instance), _expects(error)))
     return out
@@ -150,9 +174,13 @@ class ContractReport:
     problem: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"provider": self.provider, "checked": self.checked,
-                "differences": [d.to_json() for d in self.differences], "notes": self.notes,
-                "problem": self.problem or None}
+        return {
+            "provider": self.provider,
+            "checked": self.checked,
+            "differences": [d.to_json() for d in self.differences],
+            "notes": self.notes,
+            "problem": self.problem or None,
+        }
 
 
 def check_contract(adapter: Any) -> ContractReport:
@@ -177,8 +205,7 @@ def check_contract(adapter: Any) -> ContractReport:
                 report.notes.append(f"{name} answered {reply.status} (read as empty)")
                 continue
             report.checked.append(name)
-            report.differences += differences(provider, name, reply.data, endpoint["schema"],
-                                              defs)
+            report.differences += differences(provider, name, reply.data, endpoint["schema"], defs)
             if endpoint["name"] == "list":
                 cid = _pick(reply.data, contract["pick"])
     except (ApiError, NetworkError) as exc:

@@ -49,8 +49,7 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
     for rel, message, severity in mod.findings(campaign):
         path = ("campaign", *rel)
         file, line, col = src.where(path, key=True)
-        out.append(Diagnostic(file, line, col, format_path(path), message, severity,
-                              code=TEMPLATE))
+        out.append(Diagnostic(file, line, col, format_path(path), message, severity, code=TEMPLATE))
     known = table.known(names)
     for rel, name in mod.variable_refs(campaign):
         path = ("campaign", *rel)
@@ -58,10 +57,20 @@ def check_copy(src: Source, provider: str, custom: Sequence[str] = ()) -> list[D
             continue
         close = t.suggest(name, known)
         file, line, col = src.where(path)
-        msg = (f"unknown variable {name!r}: not a {table.platform} lead field"
-               + (f"; did you mean {close!r}?" if close else " nor a declared custom field"))
-        out.append(Diagnostic(file, line, col, format_path(path), msg,
-                              "error" if close else "warning", code=TEMPLATE))
+        msg = f"unknown variable {name!r}: not a {table.platform} lead field" + (
+            f"; did you mean {close!r}?" if close else " nor a declared custom field"
+        )
+        out.append(
+            Diagnostic(
+                file,
+                line,
+                col,
+                format_path(path),
+                msg,
+                "error" if close else "warning",
+                code=TEMPLATE,
+            )
+        )
     return out
 
 
@@ -81,27 +90,45 @@ def check_content(src: Source, provider: str) -> list[Diagnostic]:
             continue
         for code, check in r.TEXT_CHECKS.items():
             for offset, raw, message in check(r.RULES[code], spot):
-                out.append(_at(src, ("campaign", *spot.path), spot.text,
-                               t.Finding(offset, raw, message, "warning"), code))
+                out.append(
+                    _at(
+                        src,
+                        ("campaign", *spot.path),
+                        spot.text,
+                        t.Finding(offset, raw, message, "warning"),
+                        code,
+                    )
+                )
     mails = mod.emails(campaign)
     for f in r.facts(mails, campaign, copy):
         for code, echeck in r.EMAIL_CHECKS.items():
             for offset, raw, message in echeck(r.RULES[code], f):
                 spot = f.email.subject if code == "fake-reply" else f.email.body
                 assert spot is not None
-                out.append(_at(src, ("campaign", *spot.path), spot.text,
-                               t.Finding(offset, raw, message, "warning"), code))
+                out.append(
+                    _at(
+                        src,
+                        ("campaign", *spot.path),
+                        spot.text,
+                        t.Finding(offset, raw, message, "warning"),
+                        code,
+                    )
+                )
     for code, ccheck in r.CAMPAIGN_CHECKS.items():
         for rel, message in ccheck(r.RULES[code], campaign, copy, mails):
             path = ("campaign", *rel)
             file, line, col = src.where(path)
-            out.append(Diagnostic(file, line, col, format_path(path), message, "warning",
-                                  code=f"copy-{code}"))
+            out.append(
+                Diagnostic(
+                    file, line, col, format_path(path), message, "warning", code=f"copy-{code}"
+                )
+            )
     return out
 
 
-def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
-                   table: t.Variables) -> list[Diagnostic]:
+def _empty_subject(
+    src: Source, path: tuple[str | int, ...], spot: t.Spot, table: t.Variables
+) -> list[Diagnostic]:
     file, line, col = src.where(path)
     where = format_path(path)
     if not spot.text.strip():
@@ -110,22 +137,37 @@ def _empty_subject(src: Source, path: tuple[str | int, ...], spot: t.Spot,
     if rendered.text.strip():
         return []
     fields = ", ".join(rendered.missing)
-    return [Diagnostic(file, line, col, where,
-                       f"the subject is empty for a lead without {fields} (no fallback)",
-                       "warning", code=TEMPLATE)]
+    return [
+        Diagnostic(
+            file,
+            line,
+            col,
+            where,
+            f"the subject is empty for a lead without {fields} (no fallback)",
+            "warning",
+            code=TEMPLATE,
+        )
+    ]
 
 
-def _at(src: Source, path: tuple[str | int, ...], value: str, f: t.Finding,
-        code: str = "") -> Diagnostic:
+def _at(
+    src: Source, path: tuple[str | int, ...], value: str, f: t.Finding, code: str = ""
+) -> Diagnostic:
     where = format_path(path)
     code = f"copy-{code}" if code else TEMPLATE
     file, line, col = src.where(path)
     included = src.includes.get(path) if hasattr(src, "includes") else None
     if included is not None:
         iline, icol = _line_col(value, f.offset)
-        return Diagnostic(file, line, col, where,
-                          f"{f.message} (in !file {included}, line {iline} col {icol})",
-                          f.severity, code)
+        return Diagnostic(
+            file,
+            line,
+            col,
+            where,
+            f"{f.message} (in !file {included}, line {iline} col {icol})",
+            f.severity,
+            code,
+        )
     found = _locate(file, line, col, value, f)
     if found is not None:
         line, col = found
@@ -164,8 +206,8 @@ def _locate(file: str, line: int, col: int, value: str, f: t.Finding) -> tuple[i
     lines = text.split("\n")
     if line - 1 >= len(lines):
         return None
-    start = sum(len(x) + 1 for x in lines[:line - 1]) + col - 1
-    rank = value[:f.offset].count(f.raw)
+    start = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    rank = value[: f.offset].count(f.raw)
     at = start - 1
     limit = start + 2 * len(value) + 16
     for _ in range(rank + 1):

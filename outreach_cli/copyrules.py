@@ -40,64 +40,146 @@ class Rule:
 # "spam trigger words", SpamAssassin's body phrase tests) have in common. A phrase alone does
 # not make mail spam: these are the ones a cold email has no need for.
 SPAM_PHRASES: tuple[str, ...] = (
-    "100% free", "act now", "risk-free", "risk free", "no obligation", "guaranteed",
-    "click here", "buy now", "limited time", "once in a lifetime", "winner", "cash bonus",
-    "earn money", "make money", "double your", "100% satisfied", "no credit check",
-    "urgent", "free gift", "special promotion", "exclusive deal", "order now",
+    "100% free",
+    "act now",
+    "risk-free",
+    "risk free",
+    "no obligation",
+    "guaranteed",
+    "click here",
+    "buy now",
+    "limited time",
+    "once in a lifetime",
+    "winner",
+    "cash bonus",
+    "earn money",
+    "make money",
+    "double your",
+    "100% satisfied",
+    "no credit check",
+    "urgent",
+    "free gift",
+    "special promotion",
+    "exclusive deal",
+    "order now",
 )
-SPAM_SOURCE = ("phrases common to the public spam-trigger word lists (HubSpot, Mailmodo) and "
-               "SpamAssassin's body phrase tests")
+SPAM_SOURCE = (
+    "phrases common to the public spam-trigger word lists (HubSpot, Mailmodo) and "
+    "SpamAssassin's body phrase tests"
+)
 
 # Link shorteners: SpamAssassin's DecodeShortURLs plugin (HAS_SHORT_URL) lists these services.
 SHORTENERS: tuple[str, ...] = (
-    "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "ow.ly", "t.co", "is.gd", "buff.ly",
-    "rebrand.ly", "cutt.ly", "shorturl.at", "tiny.cc", "rb.gy", "t.ly", "v.gd", "adf.ly",
+    "bit.ly",
+    "bitly.com",
+    "tinyurl.com",
+    "goo.gl",
+    "ow.ly",
+    "t.co",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "tiny.cc",
+    "rb.gy",
+    "t.ly",
+    "v.gd",
+    "adf.ly",
 )
 
-RULES: dict[str, Rule] = {r.code: r for r in (
-    Rule("spam-phrase", "text",
-         "filters and readers score it; a cold email has no need for it",
-         "reword it plainly (say what you offer)", SPAM_SOURCE),
-    Rule("url-shortener", "text",
-         "a shortened link hides where it goes; filters score it and shortener domains are "
-         "often blocklisted",
-         "link to the full address on your own domain",
-         "SpamAssassin's DecodeShortURLs plugin (HAS_SHORT_URL)"),
-    Rule("all-caps", "text",
-         "capitals read as shouting and filters score them", "write it in normal case",
-         "SpamAssassin's SUBJ_ALL_CAPS test", limit=4),
-    Rule("exclamations", "text",
-         "runs of exclamation marks are a classic spam sign",
-         "use one exclamation mark, or none", "SpamAssassin's PLING_PLING test",
-         limit=2),
-    Rule("links", "email",
-         "outreach's rule: more links make a cold email read as a newsletter",
-         "keep at most 2 links", limit=2),
-    Rule("images", "email",
-         "outreach's rule: clients block images and they weigh on the spam score",
-         "keep at most 1 image (a logo in the signature at most)", limit=1),
-    Rule("fake-reply", "email",
-         "outreach's rule: it claims a conversation that never happened (a follow-up in the "
-         "thread may carry it, as SendKit's example does)",
-         "drop the prefix from the first email's subject"),
-    Rule("body-words", "email",
-         "outreach's rule: long cold emails read as marketing mail",
-         "cut the body to under 200 words", limit=200),
-    Rule("html-size", "email",
-         "Gmail clips a message over 102 KB, hiding the rest (the unsubscribe included)",
-         "shrink the HTML (inline less CSS, drop unused markup)",
-         "Gmail Help: 'Gmail clips messages larger than 102KB'", limit=102 * 1024),
-    Rule("no-text-part", "email",
-         "it scores as HTML-only mail and reads as nothing in text clients",
-         "give the email a plain-text body too", "SpamAssassin's MIME_HTML_ONLY test"),
-    Rule("no-unsubscribe", "campaign",
-         "Gmail and Yahoo require bulk senders to offer a way out",
-         "turn the platform's unsubscribe link on, or say how to opt out in the copy",
-         "Google's email sender guidelines (support.google.com/a/answer/81126)"),
-    Rule("tracking-domain", "campaign",
-         "outreach's rule: links on a domain that is not the sender's look like phishing",
-         "use a tracking subdomain of the sending domain (track.<your domain>)"),
-)}
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "spam-phrase",
+            "text",
+            "filters and readers score it; a cold email has no need for it",
+            "reword it plainly (say what you offer)",
+            SPAM_SOURCE,
+        ),
+        Rule(
+            "url-shortener",
+            "text",
+            "a shortened link hides where it goes; filters score it and shortener domains are "
+            "often blocklisted",
+            "link to the full address on your own domain",
+            "SpamAssassin's DecodeShortURLs plugin (HAS_SHORT_URL)",
+        ),
+        Rule(
+            "all-caps",
+            "text",
+            "capitals read as shouting and filters score them",
+            "write it in normal case",
+            "SpamAssassin's SUBJ_ALL_CAPS test",
+            limit=4,
+        ),
+        Rule(
+            "exclamations",
+            "text",
+            "runs of exclamation marks are a classic spam sign",
+            "use one exclamation mark, or none",
+            "SpamAssassin's PLING_PLING test",
+            limit=2,
+        ),
+        Rule(
+            "links",
+            "email",
+            "outreach's rule: more links make a cold email read as a newsletter",
+            "keep at most 2 links",
+            limit=2,
+        ),
+        Rule(
+            "images",
+            "email",
+            "outreach's rule: clients block images and they weigh on the spam score",
+            "keep at most 1 image (a logo in the signature at most)",
+            limit=1,
+        ),
+        Rule(
+            "fake-reply",
+            "email",
+            "outreach's rule: it claims a conversation that never happened (a follow-up in the "
+            "thread may carry it, as SendKit's example does)",
+            "drop the prefix from the first email's subject",
+        ),
+        Rule(
+            "body-words",
+            "email",
+            "outreach's rule: long cold emails read as marketing mail",
+            "cut the body to under 200 words",
+            limit=200,
+        ),
+        Rule(
+            "html-size",
+            "email",
+            "Gmail clips a message over 102 KB, hiding the rest (the unsubscribe included)",
+            "shrink the HTML (inline less CSS, drop unused markup)",
+            "Gmail Help: 'Gmail clips messages larger than 102KB'",
+            limit=102 * 1024,
+        ),
+        Rule(
+            "no-text-part",
+            "email",
+            "it scores as HTML-only mail and reads as nothing in text clients",
+            "give the email a plain-text body too",
+            "SpamAssassin's MIME_HTML_ONLY test",
+        ),
+        Rule(
+            "no-unsubscribe",
+            "campaign",
+            "Gmail and Yahoo require bulk senders to offer a way out",
+            "turn the platform's unsubscribe link on, or say how to opt out in the copy",
+            "Google's email sender guidelines (support.google.com/a/answer/81126)",
+        ),
+        Rule(
+            "tracking-domain",
+            "campaign",
+            "outreach's rule: links on a domain that is not the sender's look like phishing",
+            "use a tracking subdomain of the sending domain (track.<your domain>)",
+        ),
+    )
+}
 
 _WORD_CAPS = re.compile(r"\b[A-Z][A-Z'’]{2,}[A-Z]\b")
 _BANG = re.compile(r"!{2,}")
@@ -106,15 +188,56 @@ _HREF = re.compile(r"<a\b[^>]*\bhref\s*=", re.I)
 _IMG = re.compile(r"<img\b", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _REPLY = re.compile(r"^\s*(re|fwd?)\s*:", re.I)
-_OPT_OUT = re.compile(r"unsubscribe|opt[- ]?out|not interested|no longer hear|"
-                      r"let me know if you'd rather not|%unsubscribe|\{\{\s*unsubscribe", re.I)
-_SPAM = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in SPAM_PHRASES) + r")(?![\w-])",
-                   re.I)
+_OPT_OUT = re.compile(
+    r"unsubscribe|opt[- ]?out|not interested|no longer hear|"
+    r"let me know if you'd rather not|%unsubscribe|\{\{\s*unsubscribe",
+    re.I,
+)
+_SPAM = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(p) for p in SPAM_PHRASES) + r")(?![\w-])", re.I
+)
 # Common acronyms in business copy (not shouting).
-_ACRONYMS = frozenset({"ASAP", "CEO", "CFO", "CTO", "COO", "CMO", "CRM", "SaaS", "B2B", "B2C",
-                       "HTML", "HTTP", "HTTPS", "API", "APIS", "GDPR", "SOC2", "HIPAA", "KPI",
-                       "KPIS", "ROI", "SEO", "SDR", "SDRS", "USA", "NYC", "EMEA", "APAC", "LATAM",
-                       "AWS", "ERP", "FAQ", "NASA", "UTC", "YAML", "JSON", "PDF"})
+_ACRONYMS = frozenset(
+    {
+        "ASAP",
+        "CEO",
+        "CFO",
+        "CTO",
+        "COO",
+        "CMO",
+        "CRM",
+        "SaaS",
+        "B2B",
+        "B2C",
+        "HTML",
+        "HTTP",
+        "HTTPS",
+        "API",
+        "APIS",
+        "GDPR",
+        "SOC2",
+        "HIPAA",
+        "KPI",
+        "KPIS",
+        "ROI",
+        "SEO",
+        "SDR",
+        "SDRS",
+        "USA",
+        "NYC",
+        "EMEA",
+        "APAC",
+        "LATAM",
+        "AWS",
+        "ERP",
+        "FAQ",
+        "NASA",
+        "UTC",
+        "YAML",
+        "JSON",
+        "PDF",
+    }
+)
 
 Found = tuple[int, str, str]  # offset in the text, the exact words, the message
 
@@ -124,8 +247,10 @@ def _msg(rule: Rule, what: str) -> str:
 
 
 def _spam(rule: Rule, spot: t.Spot) -> list[Found]:
-    return [(m.start(), m.group(0), _msg(rule, f"spam-trigger phrase {m.group(0)!r}"))
-            for m in _SPAM.finditer(_visible(spot.text))]
+    return [
+        (m.start(), m.group(0), _msg(rule, f"spam-trigger phrase {m.group(0)!r}"))
+        for m in _SPAM.finditer(_visible(spot.text))
+    ]
 
 
 def _shortener(rule: Rule, spot: t.Spot) -> list[Found]:
@@ -139,15 +264,20 @@ def _shortener(rule: Rule, spot: t.Spot) -> list[Found]:
 
 def _caps(rule: Rule, spot: t.Spot) -> list[Found]:
     text = _visible(spot.text)
-    return [(m.start(), m.group(0), _msg(rule, f"{m.group(0)!r} is in capitals"))
-            for m in _WORD_CAPS.finditer(text)
-            if len(m.group(0)) >= rule.limit and m.group(0) not in _ACRONYMS]
+    return [
+        (m.start(), m.group(0), _msg(rule, f"{m.group(0)!r} is in capitals"))
+        for m in _WORD_CAPS.finditer(text)
+        if len(m.group(0)) >= rule.limit and m.group(0) not in _ACRONYMS
+    ]
 
 
 def _bangs(rule: Rule, spot: t.Spot) -> list[Found]:
     text = _visible(spot.text)
-    return [(m.start(), m.group(0), _msg(rule, f"{m.group(0)!r}"))
-            for m in _BANG.finditer(text) if len(m.group(0)) >= rule.limit]
+    return [
+        (m.start(), m.group(0), _msg(rule, f"{m.group(0)!r}"))
+        for m in _BANG.finditer(text)
+        if len(m.group(0)) >= rule.limit
+    ]
 
 
 @lru_cache(maxsize=64)
@@ -160,7 +290,10 @@ def _visible(text: str) -> str:
 
 
 TEXT_CHECKS: dict[str, Callable[[Rule, t.Spot], list[Found]]] = {
-    "spam-phrase": _spam, "url-shortener": _shortener, "all-caps": _caps, "exclamations": _bangs,
+    "spam-phrase": _spam,
+    "url-shortener": _shortener,
+    "all-caps": _caps,
+    "exclamations": _bangs,
 }
 
 
@@ -199,9 +332,13 @@ def _fake_reply(rule: Rule, f: EmailFacts) -> list[Found]:
     m = _REPLY.match(subject.text)
     if not m:
         return []
-    return [(m.start(1), m.group(0).strip(),
-             _msg(rule, f"{m.group(0).strip()!r} on the first email of a thread "
-                        f"({f.email.label})"))]
+    return [
+        (
+            m.start(1),
+            m.group(0).strip(),
+            _msg(rule, f"{m.group(0).strip()!r} on the first email of a thread ({f.email.label})"),
+        )
+    ]
 
 
 def _words(rule: Rule, f: EmailFacts) -> list[Found]:
@@ -228,8 +365,12 @@ def _text_part(rule: Rule, f: EmailFacts) -> list[Found]:
 
 
 EMAIL_CHECKS: dict[str, Callable[[Rule, EmailFacts], list[Found]]] = {
-    "links": _links, "images": _images, "fake-reply": _fake_reply, "body-words": _words,
-    "html-size": _html_size, "no-text-part": _text_part,
+    "links": _links,
+    "images": _images,
+    "fake-reply": _fake_reply,
+    "body-words": _words,
+    "html-size": _html_size,
+    "no-text-part": _text_part,
 }
 
 
@@ -254,8 +395,9 @@ def registrable(host: str) -> str:
 CampaignFound = tuple[tuple[str | int, ...], str]  # the campaign path it is at, the message
 
 
-def _unsubscribe(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any],
-                 mails: Sequence[t.Email]) -> list[CampaignFound]:
+def _unsubscribe(
+    rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any], mails: Sequence[t.Email]
+) -> list[CampaignFound]:
     setting = copy.get("unsubscribe_setting")
     if not setting or dig(campaign, setting) is True:
         return []
@@ -263,14 +405,22 @@ def _unsubscribe(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any
     if not any(e.kind == "email" for e in mails) or any(_OPT_OUT.search(x) for x in texts):
         return []
     name = ".".join(str(p) for p in setting)
-    state = "off" if dig(campaign, setting) is False else \
-        f"not set (default {copy.get('unsubscribe_default', 'off')})"
-    return [(tuple(setting) if dig(campaign, setting) is not None else (),
-             _msg(rule, f"{name} is {state} and no email offers a way out"))]
+    state = (
+        "off"
+        if dig(campaign, setting) is False
+        else f"not set (default {copy.get('unsubscribe_default', 'off')})"
+    )
+    return [
+        (
+            tuple(setting) if dig(campaign, setting) is not None else (),
+            _msg(rule, f"{name} is {state} and no email offers a way out"),
+        )
+    ]
 
 
-def _tracking(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any],
-              mails: Sequence[t.Email]) -> list[CampaignFound]:
+def _tracking(
+    rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any], mails: Sequence[t.Email]
+) -> list[CampaignFound]:
     where: tuple[str | int, ...] = tuple(copy.get("tracking_domain") or ())
     domain = dig(campaign, where) if where else None
     if not isinstance(domain, str) or not domain:
@@ -278,20 +428,33 @@ def _tracking(rule: Rule, campaign: Mapping[str, Any], copy: Mapping[str, Any],
     senders: list[str] = []
     for path in copy.get("sender_emails", ()):
         found = dig(campaign, path)
-        senders += [s for s in (found if isinstance(found, list) else [found])
-                    if isinstance(s, str) and "@" in s]
+        senders += [
+            s
+            for s in (found if isinstance(found, list) else [found])
+            if isinstance(s, str) and "@" in s
+        ]
     if not senders:
         return []
     theirs = sorted({registrable(s.rsplit("@", 1)[1]) for s in senders})
     if registrable(domain) in theirs:
         return []
-    return [(where, _msg(rule, f"tracking domain {domain!r} is not on the senders' "
-                                      f"domain ({', '.join(theirs)})"))]
+    return [
+        (
+            where,
+            _msg(
+                rule,
+                f"tracking domain {domain!r} is not on the senders' domain ({', '.join(theirs)})",
+            ),
+        )
+    ]
 
 
-CAMPAIGN_CHECKS: dict[str, Callable[[Rule, Mapping[str, Any], Mapping[str, Any],
-                                     Sequence[t.Email]], list[CampaignFound]]] = {
-    "no-unsubscribe": _unsubscribe, "tracking-domain": _tracking,
+CAMPAIGN_CHECKS: dict[
+    str,
+    Callable[[Rule, Mapping[str, Any], Mapping[str, Any], Sequence[t.Email]], list[CampaignFound]],
+] = {
+    "no-unsubscribe": _unsubscribe,
+    "tracking-domain": _tracking,
 }
 
 STEP_LISTS = ("sequence", "steps", "sequence_nodes")
@@ -301,12 +464,13 @@ def thread_of(path: t.DocPath) -> tuple[t.DocPath, int]:
     """The step list an email's field belongs to (a thread) and its step's index there."""
     for i in range(len(path) - 2, -1, -1):
         if path[i] in STEP_LISTS and isinstance(path[i + 1], int):
-            return tuple(path[:i + 1]), int(path[i + 1])
+            return tuple(path[: i + 1]), int(path[i + 1])
     return (), 0
 
 
-def facts(mails: Sequence[t.Email], campaign: Mapping[str, Any],
-          copy: Mapping[str, Any]) -> list[EmailFacts]:
+def facts(
+    mails: Sequence[t.Email], campaign: Mapping[str, Any], copy: Mapping[str, Any]
+) -> list[EmailFacts]:
     """The emails of a campaign with what the email rules need: first of thread, text part."""
     firsts: dict[t.DocPath, int] = {}
     for e in mails:

@@ -21,9 +21,14 @@ def same(a: Any, b: Any) -> bool:
 Keys = Mapping[str, ListKey]
 
 
-def diff(desired: Any, actual: Any, path: Path = (),
-         atomic: frozenset[str] = frozenset(), keys: Keys | None = None,
-         src: Path | None = None) -> list[Change]:
+def diff(
+    desired: Any,
+    actual: Any,
+    path: Path = (),
+    atomic: frozenset[str] = frozenset(),
+    keys: Keys | None = None,
+    src: Path | None = None,
+) -> list[Change]:
     """Changes that turn `actual` into `desired`, looking only at what `desired` states.
 
     Mappings: keys absent from `desired` are unmanaged and never reported. Lists named in
@@ -33,8 +38,11 @@ def diff(desired: Any, actual: Any, path: Path = (),
     """
     keys = keys or {}
     src = path if src is None else src
-    name = ".".join(str(p) for p in path if not isinstance(p, int)) \
-        if atomic or isinstance(desired, list) else ""
+    name = (
+        ".".join(str(p) for p in path if not isinstance(p, int))
+        if atomic or isinstance(desired, list)
+        else ""
+    )
     if atomic and path and name in atomic:
         if _same_deep(desired, actual):
             return []
@@ -73,20 +81,34 @@ def diff(desired: Any, actual: Any, path: Path = (),
     return [_change(path, src, "change", actual, desired)]
 
 
-def _change(path: Path, src: Path, op: Literal["add", "change", "remove"], old: Any, new: Any,
-            how: Literal["", "inserted", "moved"] = "") -> Change:
+def _change(
+    path: Path,
+    src: Path,
+    op: Literal["add", "change", "remove"],
+    old: Any,
+    new: Any,
+    how: Literal["", "inserted", "moved"] = "",
+) -> Change:
     return Change(path, op, old, new, source=None if src == path else src, how=how)
 
 
-def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
-           atomic: frozenset[str], keys: Keys, key: ListKey) -> list[Change]:
+def _keyed(
+    desired: list[Any],
+    actual: list[Any],
+    path: Path,
+    src: Path,
+    atomic: frozenset[str],
+    keys: Keys,
+    key: ListKey,
+) -> list[Change]:
     inner: dict[tuple[int, int], list[Change]] = {}
 
     def changes_at(i: int, j: int) -> list[Change]:
         # Computed once per pair: pairing asks whether it is empty, the plan reports it.
         if (i, j) not in inner:
-            inner[i, j] = diff(_without(desired[i], key.ids), actual[j], (*path, i), atomic,
-                               keys, (*src, j))
+            inner[i, j] = diff(
+                _without(desired[i], key.ids), actual[j], (*path, i), atomic, keys, (*src, j)
+            )
         return inner[i, j]
 
     pairs = pair(desired, actual, key, lambda i, j: not changes_at(i, j))
@@ -110,8 +132,16 @@ def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
         if j is None:
             r = replaces.get(i)
             if r is None:
-                out.append(_change((*path, i), (*path, i), "add", None, d,
-                                   "inserted" if key.ordered and i < last_kept else ""))
+                out.append(
+                    _change(
+                        (*path, i),
+                        (*path, i),
+                        "add",
+                        None,
+                        d,
+                        "inserted" if key.ordered and i < last_kept else "",
+                    )
+                )
             else:  # `source` set even at the same index: it names the item replaced
                 out.append(Change((*path, i), "add", None, d, source=(*src, r)))
             continue
@@ -119,13 +149,17 @@ def _keyed(desired: list[Any], actual: list[Any], path: Path, src: Path,
             out.append(_change((*path, i), (*src, j), "change", None, None, "moved"))
         out.extend(changes_at(i, j))
     kept = set(by_desired.values()) | set(replaces.values())
-    out.extend(_change((*path, j), (*src, j), "remove", a, None)
-               for j, a in enumerate(actual) if j not in kept)
+    out.extend(
+        _change((*path, j), (*src, j), "remove", a, None)
+        for j, a in enumerate(actual)
+        if j not in kept
+    )
     return out
 
 
-def pairing(field: str, desired: Any, actual: Any, keys: Keys,
-            atomic: frozenset[str] = frozenset()) -> dict[int, int]:
+def pairing(
+    field: str, desired: Any, actual: Any, keys: Keys, atomic: frozenset[str] = frozenset()
+) -> dict[int, int]:
     """File index → remote index of the list at dotted `field` (no indexes), as `diff`
     pairs it: for an adapter that must send the remote ids of items the plan left alone."""
     if not isinstance(desired, list) or not isinstance(actual, list):
@@ -141,8 +175,9 @@ def pairing(field: str, desired: Any, actual: Any, keys: Keys,
     return dict(pair(desired, actual, key, content))
 
 
-def pair(desired: list[Any], actual: list[Any], key: ListKey,
-         content: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+def pair(
+    desired: list[Any], actual: list[Any], key: ListKey, content: Callable[[int, int], bool]
+) -> list[tuple[int, int]]:
     """Which remote item each file item is: (file index, remote index), in file order.
 
     By id (an id the remote lacks is a new item), then by name, then a longest common
@@ -166,8 +201,11 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
             for fields in (key.ids, key.names):
                 mine = next((str(d[f]) for f in fields if d.get(f) not in (None, "")), None)
                 if mine is not None:
-                    return mine in {str(a.get(f)) for f in fields} and compatible(d, a) \
+                    return (
+                        mine in {str(a.get(f)) for f in fields}
+                        and compatible(d, a)
                         and content(i, i)
+                    )
         return compatible(d, a) and content(i, i)
 
     if len(desired) == len(actual) and all(as_it_stands(i) for i in range(len(desired))):
@@ -206,12 +244,14 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
     while head < min(len(rest_d), len(rest_a)) and equal(rest_d[head], rest_a[head]):
         head += 1
     tail = 0
-    while tail < min(len(rest_d), len(rest_a)) - head and \
-            equal(rest_d[-1 - tail], rest_a[-1 - tail]):
+    while tail < min(len(rest_d), len(rest_a)) - head and equal(
+        rest_d[-1 - tail], rest_a[-1 - tail]
+    ):
         tail += 1
-    ends = list(zip(rest_d[:head], rest_a[:head], strict=True)) + \
-        list(zip(rest_d[len(rest_d) - tail:], rest_a[len(rest_a) - tail:], strict=True))
-    middle = _lcs(rest_d[head:len(rest_d) - tail], rest_a[head:len(rest_a) - tail], equal)
+    ends = list(zip(rest_d[:head], rest_a[:head], strict=True)) + list(
+        zip(rest_d[len(rest_d) - tail :], rest_a[len(rest_a) - tail :], strict=True)
+    )
+    middle = _lcs(rest_d[head : len(rest_d) - tail], rest_a[head : len(rest_a) - tail], equal)
     for i, j in ends + middle:
         out[i] = j
         used.add(j)
@@ -237,8 +277,14 @@ def pair(desired: list[Any], actual: list[Any], key: ListKey,
         used.add(j)
     # Items alike enough elsewhere: moved, and edited.
     for i in [i for i in rest_d if i not in out]:
-        best = max(((_likeness(desired[i], actual[j]), j) for j in rest_a
-                    if j not in used and compatible(desired[i], actual[j])), default=None)
+        best = max(
+            (
+                (_likeness(desired[i], actual[j]), j)
+                for j in rest_a
+                if j not in used and compatible(desired[i], actual[j])
+            ),
+            default=None,
+        )
         if best is not None and best[0] >= 0.5:
             out[i] = best[1]
             used.add(best[1])
@@ -254,8 +300,9 @@ def _likeness(d: Any, a: Any) -> float:
     return sum(1 for k, v in d.items() if k in a and not diff(v, a[k])) / len(d)
 
 
-def _align(xs: list[int], ys: list[int],
-           weight: Callable[[int, int], float | None]) -> list[tuple[int, int]]:
+def _align(
+    xs: list[int], ys: list[int], weight: Callable[[int, int], float | None]
+) -> list[tuple[int, int]]:
     """Order-keeping pairs of `xs` and `ys` with the largest total weight (None: no pair)."""
     n, m = len(xs), len(ys)
     if not n or not m:
@@ -265,8 +312,11 @@ def _align(xs: list[int], ys: list[int],
     for a in range(n - 1, -1, -1):
         for b in range(m - 1, -1, -1):
             here = w[a][b]
-            table[a][b] = max(table[a + 1][b], table[a][b + 1],
-                              table[a + 1][b + 1] + here if here is not None else 0.0)
+            table[a][b] = max(
+                table[a + 1][b],
+                table[a][b + 1],
+                table[a + 1][b + 1] + here if here is not None else 0.0,
+            )
     out, a, b = [], 0, 0
     while a < n and b < m:
         here = w[a][b]
@@ -287,8 +337,7 @@ def _between(pairs: dict[int, int], i: int, n: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _lcs(xs: list[int], ys: list[int],
-         equal: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+def _lcs(xs: list[int], ys: list[int], equal: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """A longest common subsequence of two index lists under `equal`: the alignment of
     `_align` with every equal pair weighing the same."""
     return _align(xs, ys, lambda x, y: 1.0 if equal(x, y) else None)
@@ -330,8 +379,12 @@ def ignored(change: Change, patterns: Iterable[str]) -> bool:
     """Whether a change falls under the file's `ignore:` list (dotted fields, globs)."""
     for pat in patterns:
         for name in (change.dotted, change.field):
-            if name == pat or name.startswith(pat + ".") or name.startswith(pat + "[") \
-                    or fnmatch.fnmatchcase(name, pat):
+            if (
+                name == pat
+                or name.startswith(pat + ".")
+                or name.startswith(pat + "[")
+                or fnmatch.fnmatchcase(name, pat)
+            ):
                 return True
     return False
 

@@ -23,8 +23,16 @@ from .providers import PROVIDERS, provider_class
 if TYPE_CHECKING:
     from .project import Project
 
-RATE_HEADERS = ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
-                "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
+RATE_HEADERS = (
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "ratelimit-policy",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,13 @@ class Target:
     expect: str | None = None
 
 
-def targets(env: Mapping[str, str], *, providers: tuple[str, ...] = (),
-            sandbox_url: str | None = None, project: Project | None = None) -> list[Target]:
+def targets(
+    env: Mapping[str, str],
+    *,
+    providers: tuple[str, ...] = (),
+    sandbox_url: str | None = None,
+    project: Project | None = None,
+) -> list[Target]:
     """The workspaces to check: a project's workspaces (of the named `providers`), else the
     named `providers` (all three with the sandbox), else every platform whose key variable
     is set. With `sandbox_url`, each platform's emulator."""
@@ -52,14 +65,25 @@ def targets(env: Mapping[str, str], *, providers: tuple[str, ...] = (),
             if providers and ws.provider not in providers:
                 continue
             cls = provider_class(ws.provider)
-            base = (sandbox_url + cls.sandbox_prefix if sandbox_url is not None
-                    else env.get(f"OUTREACH_{ws.provider.upper()}_URL") or cls.default_url)
-            out.append(Target(ws.provider, ws.name, ws.key_env, base, sandbox_url is not None,
-                              ws.workspace or ""))
+            base = (
+                sandbox_url + cls.sandbox_prefix
+                if sandbox_url is not None
+                else env.get(f"OUTREACH_{ws.provider.upper()}_URL") or cls.default_url
+            )
+            out.append(
+                Target(
+                    ws.provider,
+                    ws.name,
+                    ws.key_env,
+                    base,
+                    sandbox_url is not None,
+                    ws.workspace or "",
+                )
+            )
         return out
     names = providers or tuple(
-        n for n in PROVIDERS
-        if sandbox_url is not None or env.get(provider_class(n).key_env_var))
+        n for n in PROVIDERS if sandbox_url is not None or env.get(provider_class(n).key_env_var)
+    )
     out = []
     for name in names:
         cls = provider_class(name)
@@ -111,8 +135,12 @@ class Watch:
 
     def summary(self) -> dict[str, Any]:
         ms = [round(s * 1000, 1) for s in self.seconds]
-        return {"requests": len(self.statuses), "statuses": list(self.statuses),
-                "milliseconds": ms, "slowestMs": max(ms) if ms else None}
+        return {
+            "requests": len(self.statuses),
+            "statuses": list(self.statuses),
+            "milliseconds": ms,
+            "slowestMs": max(ms) if ms else None,
+        }
 
 
 def state_of(state_dir: str | os.PathLike[str], provider: str) -> dict[str, Any]:
@@ -124,8 +152,7 @@ def state_of(state_dir: str | os.PathLike[str], provider: str) -> dict[str, Any]
     if path.exists():
         from .state import State
 
-        out["campaigns"] = sum(1 for a in State(directory).entries
-                               if a.startswith(provider + "/"))
+        out["campaigns"] = sum(1 for a in State(directory).entries if a.startswith(provider + "/"))
     return out
 
 
@@ -140,18 +167,31 @@ def connect(target: Target, env: Mapping[str, str]) -> Any:
     return cls(cls.connect(target.base_url, key, dict(env)))  # type: ignore[attr-defined]
 
 
-def check(target: Target, env: Mapping[str, str],
-          state_dir: str | os.PathLike[str]) -> dict[str, Any]:
+def check(
+    target: Target, env: Mapping[str, str], state_dir: str | os.PathLike[str]
+) -> dict[str, Any]:
     """One target's health: key set, workspace (whoami), API answers and timing, rate limits
     and headers, state; `problems` says what is off (empty: all well)."""
     result: dict[str, Any] = {
-        "provider": target.provider, "label": target.label, "keyVariable": target.key_var,
-        "baseUrl": target.base_url, "sandbox": target.sandbox,
-        "keySet": bool(key_of(target, env)), "workspace": None,
-        "api": {"answers": False, "requests": 0, "statuses": [], "milliseconds": [],
-                "slowestMs": None},
+        "provider": target.provider,
+        "label": target.label,
+        "keyVariable": target.key_var,
+        "baseUrl": target.base_url,
+        "sandbox": target.sandbox,
+        "keySet": bool(key_of(target, env)),
+        "workspace": None,
+        "api": {
+            "answers": False,
+            "requests": 0,
+            "statuses": [],
+            "milliseconds": [],
+            "slowestMs": None,
+        },
         "rateLimits": {"documented": rate_doc(target.provider), "headers": {}},
-        "state": state_of(state_dir, target.label), "problems": [], "warnings": []}
+        "state": state_of(state_dir, target.label),
+        "problems": [],
+        "warnings": [],
+    }
     if not result["keySet"]:
         result["problems"].append(f"{target.key_var} is not set")
         return result
@@ -165,8 +205,12 @@ def check(target: Target, env: Mapping[str, str],
         adapter.client.retry = RetryPolicy(attempts=2, base=0.1)
         adapter.client.watch(watch.request, watch.response)
         ident = adapter.whoami()
-        result["workspace"] = {"id": ident.id, "name": ident.name, "detail": ident.detail,
-                               "proxy": ident.proxy}
+        result["workspace"] = {
+            "id": ident.id,
+            "name": ident.name,
+            "detail": ident.detail,
+            "proxy": ident.proxy,
+        }
         if ident.proxy and not ident.id:
             result["warnings"].append(f"{target.provider}: {ident.detail}")
         if target.expect is not None and not target.sandbox:
@@ -175,16 +219,20 @@ def check(target: Target, env: Mapping[str, str],
                 result["problems"].append(
                     f"workspace {target.label} names no `workspace:` in the project file; "
                     f"the key in {target.key_var} belongs to {ident.label()}: bind "
-                    f"`workspace: {ident.id}` if that is the right one")
-            elif target.expect != ident.id and not (ident.proxy
-                                                    and target.expect in ident.accounts):
+                    f"`workspace: {ident.id}` if that is the right one"
+                )
+            elif target.expect != ident.id and not (
+                ident.proxy and target.expect in ident.accounts
+            ):
                 result["problems"].append(
                     f"the key in {target.key_var} belongs to {ident.label()}, not to "
-                    f"workspace {target.label}'s {target.expect}")
+                    f"workspace {target.label}'s {target.expect}"
+                )
     except ApiError as exc:
         refused = exc.status in (401, 403)
-        result["problems"].append(f"the key in {target.key_var} was refused: {exc.message}"
-                                  if refused else exc.message)
+        result["problems"].append(
+            f"the key in {target.key_var} was refused: {exc.message}" if refused else exc.message
+        )
     except NetworkError as exc:
         result["problems"].append(f"unreachable: {exc.message}")
     except OutreachError as exc:
@@ -200,9 +248,11 @@ def check(target: Target, env: Mapping[str, str],
 class NothingConfigured(OutreachError):
     def __init__(self) -> None:
         names = ", ".join(provider_class(n).key_env_var for n in PROVIDERS)
-        super().__init__(f"no platform configured: none of {names} is set",
-                         hint="export one of them, name a platform (outreach doctor sendkit), "
-                         "or run with --sandbox")
+        super().__init__(
+            f"no platform configured: none of {names} is set",
+            hint="export one of them, name a platform (outreach doctor sendkit), "
+            "or run with --sandbox",
+        )
 
 
 def contract(target: Target, env: Mapping[str, str]) -> Any:
@@ -229,8 +279,10 @@ def errors(results: list[dict[str, Any]], reports: list[dict[str, Any]]) -> list
         out += [error_entry(f"{r['label']}: {p}", code=code) for p in r["problems"]]
         out += [error_entry(w, code="doctor", severity="warning") for w in r["warnings"]]
     for rep in reports:
-        out += [error_entry(d["message"], code="contract-differs", field=d["where"] or None)
-                for d in rep["differences"]]
+        out += [
+            error_entry(d["message"], code="contract-differs", field=d["where"] or None)
+            for d in rep["differences"]
+        ]
         if rep["problem"]:
             out.append(error_entry(f"{rep['provider']}: {rep['problem']}", code="doctor"))
     return out

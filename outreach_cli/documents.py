@@ -127,18 +127,21 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         p = FsPath(raw)
         if p.is_dir():
             found = sorted(
-                str(f) for f in p.rglob("*")
-                if f.suffix in YAML_SUFFIXES and f.is_file() and f.name != "outreach.yaml"
+                str(f)
+                for f in p.rglob("*")
+                if f.suffix in YAML_SUFFIXES
+                and f.is_file()
+                and f.name != "outreach.yaml"
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
-                problems.append(Diagnostic(raw, 1, 1, "",
-                                           "no *.yaml or *.yml files in this folder"))
+                problems.append(
+                    Diagnostic(raw, 1, 1, "", "no *.yaml or *.yml files in this folder")
+                )
         elif p.is_file():
             found = [str(p)]
         else:
-            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder",
-                                       code=NO_SUCH_PATH))
+            problems.append(Diagnostic(raw, 1, 1, "", "no such file or folder", code=NO_SUCH_PATH))
             found = []
         for f in found:
             if f not in seen:
@@ -147,8 +150,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
     return files, problems
 
 
-def load_file(file: str, environ: Mapping[str, str] | None = None,
-              policy: EnvPolicy = DEFAULT_POLICY) -> tuple[list[Source], list[Diagnostic]]:
+def load_file(
+    file: str, environ: Mapping[str, str] | None = None, policy: EnvPolicy = DEFAULT_POLICY
+) -> tuple[list[Source], list[Diagnostic]]:
     """Every document of one YAML file, with the problems found reading them; `${VAR}` reads
     `environ` as `policy` lets it.
 
@@ -160,8 +164,16 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
     try:
         size = os.stat(file).st_size
         if size > MAX_FILE_BYTES:
-            return [], [Diagnostic(file, 1, 1, "", f"file of {size} bytes is over the "
-                                   f"{MAX_FILE_BYTES}-byte limit (outreach's rule)")]
+            return [], [
+                Diagnostic(
+                    file,
+                    1,
+                    1,
+                    "",
+                    f"file of {size} bytes is over the "
+                    f"{MAX_FILE_BYTES}-byte limit (outreach's rule)",
+                )
+            ]
         text = FsPath(file).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Diagnostic(file, 1, 1, "", f"cannot read: {exc}")]
@@ -171,8 +183,9 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
         nodes = []
         while loader.check_node():
             node = loader.get_node()
-            if node is not None and not (type(node) is yaml.ScalarNode and node.tag == _NULL
-                                         and not node.value):
+            if node is not None and not (
+                type(node) is yaml.ScalarNode and node.tag == _NULL and not node.value
+            ):
                 nodes.append(node)
     except yaml.MarkedYAMLError as exc:
         from .yamlerrors import explain
@@ -182,8 +195,16 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
     except yaml.YAMLError as exc:
         return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: {exc}", code="yaml-syntax")]
     except RecursionError:  # the pure-Python composer only: the C one stops at 1,000 levels
-        return [], [Diagnostic(file, 1, 1, "", f"invalid YAML: nested too deeply "
-                               f"(outreach's limit is {MAX_DEPTH} levels)", code="yaml-bounds")]
+        return [], [
+            Diagnostic(
+                file,
+                1,
+                1,
+                "",
+                f"invalid YAML: nested too deeply (outreach's limit is {MAX_DEPTH} levels)",
+                code="yaml-bounds",
+            )
+        ]
     finally:
         loader.dispose()
     sources, problems = [], []
@@ -193,10 +214,20 @@ def load_file(file: str, environ: Mapping[str, str] | None = None,
             data = builder.build(node, (), 1)
         except _OutOfBounds as exc:
             return [], [exc.diagnostic]
-        sources.append(Source(file, i, len(nodes), data, builder.positions,
-                              builder.key_positions, builder.env_paths,
-                              (node.start_mark.line + 1, node.start_mark.column + 1),
-                              builder.env_templates, builder.includes))
+        sources.append(
+            Source(
+                file,
+                i,
+                len(nodes),
+                data,
+                builder.positions,
+                builder.key_positions,
+                builder.env_paths,
+                (node.start_mark.line + 1, node.start_mark.column + 1),
+                builder.env_templates,
+                builder.includes,
+            )
+        )
         problems.extend(builder.problems)
     return sources, problems
 
@@ -250,8 +281,9 @@ class _Builder:
     refers to itself is refused before anything is copied.
     """
 
-    def __init__(self, file: str, env: Mapping[str, str], policy: EnvPolicy,
-                 root: yaml.Node) -> None:
+    def __init__(
+        self, file: str, env: Mapping[str, str], policy: EnvPolicy, root: yaml.Node
+    ) -> None:
         self.file = file
         self.env = env
         self.policy = policy
@@ -267,21 +299,34 @@ class _Builder:
         self.built: set[int] | None = set()  # collections built (None: expansion counted)
 
     def _problem(self, node: yaml.Node, path: DocPath, message: str) -> None:
-        self.problems.append(Diagnostic(self.file, node.start_mark.line + 1,
-                                        node.start_mark.column + 1, format_path(path), message))
+        self.problems.append(
+            Diagnostic(
+                self.file,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                format_path(path),
+                message,
+            )
+        )
 
     def _bound(self, node: yaml.Node, message: str) -> _OutOfBounds:
-        return _OutOfBounds(Diagnostic(self.file, node.start_mark.line + 1,
-                                       node.start_mark.column + 1, "",
-                                       message + " (outreach's rule)", code="yaml-bounds"))
+        return _OutOfBounds(
+            Diagnostic(
+                self.file,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "",
+                message + " (outreach's rule)",
+                code="yaml-bounds",
+            )
+        )
 
     def build(self, node: yaml.Node, path: DocPath, depth: int) -> Any:
         mark = node.start_mark
         self.positions[path] = (mark.line + 1, mark.column + 1)
         self.count += 1
         if self.count > MAX_VALUES:
-            raise self._bound(self.root, f"this document expands to more than {MAX_VALUES} "
-                                         "values")
+            raise self._bound(self.root, f"this document expands to more than {MAX_VALUES} values")
         if depth > MAX_DEPTH:
             raise self._bound(node, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.ScalarNode):
@@ -293,8 +338,9 @@ class _Builder:
                 self.built.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             if len(node.value) > MAX_LIST:
-                raise self._bound(node, f"a list of {len(node.value)} items: the limit is "
-                                        f"{MAX_LIST}")
+                raise self._bound(
+                    node, f"a list of {len(node.value)} items: the limit is {MAX_LIST}"
+                )
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
         out: dict[str, Any] = {}
         explicit: set[str] = set()
@@ -336,9 +382,12 @@ class _Builder:
                 on_path.discard(key)
                 sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in _children(node))
                 if sizes[key] > MAX_VALUES:
-                    raise self._bound(node, f"this document expands to more than "
-                                            f"{MAX_VALUES} values (YAML aliases or merge "
-                                            "keys repeat what they point at)")
+                    raise self._bound(
+                        node,
+                        f"this document expands to more than "
+                        f"{MAX_VALUES} values (YAML aliases or merge "
+                        "keys repeat what they point at)",
+                    )
             elif key in on_path:
                 raise self._bound(node, "a YAML alias refers to itself")
             elif key not in sizes and type(node) is not yaml.ScalarNode:
@@ -353,16 +402,16 @@ class _Builder:
         if node.tag == _STR:
             return str(node.value)
         try:
-            key = self._int(node) if node.tag == _INT else SafeConstructor().construct_object(
-                node)
+            key = self._int(node) if node.tag == _INT else SafeConstructor().construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, AttributeError):
             return None
         return str(key) if isinstance(key, int) and not isinstance(key, bool) else None
 
     def _int(self, node: yaml.ScalarNode) -> int:
         if len(node.value.lstrip("+-0")) > 16:  # never parse a 100,000-digit number
-            raise self._bound(node, f"integer {node.value[:20]}… is out of range (at most "
-                                    f"±{MAX_INT})")
+            raise self._bound(
+                node, f"integer {node.value[:20]}… is out of range (at most ±{MAX_INT})"
+            )
         value: int = _SAFE.construct_yaml_int(node)
         return value
 
@@ -388,8 +437,7 @@ class _Builder:
             self._problem(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
             return None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-            self._problem(node, path, f"integer out of range (at most ±{MAX_INT}; "
-                                      "outreach's rule)")
+            self._problem(node, path, f"integer out of range (at most ±{MAX_INT}; outreach's rule)")
             return None
         if not isinstance(value, (str, int, float, bool, type(None))):
             # Timestamps and the like: keep the text exactly as written.
@@ -410,8 +458,12 @@ class _Builder:
             self.env_paths.add(path)
             self.env_templates[path] = value
         for name in missing:
-            self._problem(node, path, f"environment variable {name} is not set "
-                                      f"(write ${{{name}:-default}} for a default)")
+            self._problem(
+                node,
+                path,
+                f"environment variable {name} is not set "
+                f"(write ${{{name}:-default}} for a default)",
+            )
         for reason in refused:
             self._problem(node, path, reason)
         return out

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 # The variables outreach itself reads (its keys, its settings, the CI runner's token): never
 # expanded into a campaign, whatever a project allows. tests/security/test_env_policy.py holds
 # it to every platform's key variable.
-OUTREACH_OWN = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY", "PUFFLE_API_KEY",
-                "OUTREACH_*", "GITHUB_TOKEN", "ACTIONS_*")
+OUTREACH_OWN = (
+    "SENDKIT_API_KEY",
+    "SENDKIT_WORKSPACE_ID",
+    "LEMLIST_API_KEY",
+    "PUFFLE_API_KEY",
+    "OUTREACH_*",
+    "GITHUB_TOKEN",
+    "ACTIONS_*",
+)
 
 MASK = "(sensitive)"
 # A value read from the environment shorter than this is masked where outreach knows the field
@@ -44,17 +51,20 @@ class EnvPolicy:
         """Why `${name}` may not be read (a sentence naming the rule, never the value), or ""."""
         own = _first(name, OUTREACH_OWN)
         if own:
-            return (f"environment variable {name} is never read into a campaign "
-                    f"(outreach's rule: the variables outreach itself reads, "
-                    f"{', '.join(OUTREACH_OWN)}, hold its keys)")
+            return (
+                f"environment variable {name} is never read into a campaign "
+                f"(outreach's rule: the variables outreach itself reads, "
+                f"{', '.join(OUTREACH_OWN)}, hold its keys)"
+            )
         denied = _first(name, self.deny)
         if denied:
-            return (f"environment variable {name} is denied by the project ({denied}: a "
-                    "workspace's key variable is never read into a campaign)")
+            return (
+                f"environment variable {name} is denied by the project ({denied}: a "
+                "workspace's key variable is never read into a campaign)"
+            )
         if self.allow is not None and not _first(name, self.allow):
             allowed = ", ".join(self.allow) or "nothing"
-            return (f"environment variable {name} is not in the project file's env.allow "
-                    f"({allowed})")
+            return f"environment variable {name} is not in the project file's env.allow ({allowed})"
         return ""
 
 
@@ -63,8 +73,9 @@ DEFAULT_POLICY = EnvPolicy()
 _ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-def expand_vars(value: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
-                ) -> tuple[str, bool, list[str], list[str]]:
+def expand_vars(
+    value: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+) -> tuple[str, bool, list[str], list[str]]:
     """`${VAR}`, `${VAR:-default}` and `$$` in `value`: the result, whether a variable was
     used, the names of the unset variables without a default (replaced by ""), and why each
     variable `policy` refuses was not read (replaced by "", its value never looked at). Each
@@ -98,7 +109,7 @@ def env_parts(template: str, value: str) -> list[str]:
     """What each `${VAR}` of `template` stands for in `value`, its expansion."""
     pattern, pos = "", 0
     for m in _ENV.finditer(template):
-        pattern += re.escape(template[pos:m.start()])
+        pattern += re.escape(template[pos : m.start()])
         pattern += re.escape("$") if m.group(0) == "$$" else "(.*?)"
         pos = m.end()
     found = re.fullmatch(pattern + re.escape(template[pos:]), value, re.S) if pattern else None
@@ -124,8 +135,9 @@ def reveal(value: str) -> None:
     with _lock:
         _revealed.add(value)
         # Longest first: a value that holds another is masked whole.
-        _pattern = re.compile("|".join(re.escape(v) for v in
-                                       sorted(_revealed, key=len, reverse=True)))
+        _pattern = re.compile(
+            "|".join(re.escape(v) for v in sorted(_revealed, key=len, reverse=True))
+        )
 
 
 def mask(text: str) -> str:
@@ -153,14 +165,47 @@ def forget_all() -> None:
 
 # Variables no campaign takes its values from: their values (paths, a locale, the terminal) are
 # not looked for in what import writes.
-NOT_SECRETS = ("PATH", "HOME", "PWD", "OLDPWD", "SHELL", "TERM", "TERM_*", "COLORTERM", "LANG",
-               "LANGUAGE", "LC_*", "USER", "LOGNAME", "HOSTNAME", "MAIL", "TMPDIR", "TEMP", "TMP",
-               "EDITOR", "VISUAL", "PAGER", "SHLVL", "_", "PS1", "TZ", "DISPLAY", "XDG_*",
-               "SSH_*", "PYTHON*", "PYTEST_*", "VIRTUAL_ENV", "PIP_*", "COLUMNS", "LINES")
+NOT_SECRETS = (
+    "PATH",
+    "HOME",
+    "PWD",
+    "OLDPWD",
+    "SHELL",
+    "TERM",
+    "TERM_*",
+    "COLORTERM",
+    "LANG",
+    "LANGUAGE",
+    "LC_*",
+    "USER",
+    "LOGNAME",
+    "HOSTNAME",
+    "MAIL",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "SHLVL",
+    "_",
+    "PS1",
+    "TZ",
+    "DISPLAY",
+    "XDG_*",
+    "SSH_*",
+    "PYTHON*",
+    "PYTEST_*",
+    "VIRTUAL_ENV",
+    "PIP_*",
+    "COLUMNS",
+    "LINES",
+)
 
 
-def references(environ: Mapping[str, str],
-               policy: EnvPolicy = DEFAULT_POLICY) -> dict[str, tuple[str, bool]]:
+def references(
+    environ: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+) -> dict[str, tuple[str, bool]]:
     """Each value of `environ` worth looking for (at least MIN_MASKED characters, not one of
     NOT_SECRETS) → (the variable holding it, whether `policy` lets a campaign file read it)."""
     out: dict[str, tuple[str, bool]] = {}

@@ -73,7 +73,7 @@ class MissingKeyError(OutreachError):
         """One error for several missing keys (code `missing-key`, like one)."""
         err = cls("", env_vars[0])
         err.message = "no API keys for: " + ", ".join(env_vars)
-        err.hint = ("export them, or run with --sandbox to use the embedded emulator")
+        err.hint = "export them, or run with --sandbox to use the embedded emulator"
         return err
 
 
@@ -103,12 +103,14 @@ class KeyRefusedError(OutreachError):
     error_code = "bad-key"
 
     def __init__(self, title: str, env_var: str, detail: str, stopped: list[str]) -> None:
-        shown = ", ".join(stopped[:10]) + (f" and {len(stopped) - 10} more"
-                                           if len(stopped) > 10 else "")
+        shown = ", ".join(stopped[:10]) + (
+            f" and {len(stopped) - 10} more" if len(stopped) > 10 else ""
+        )
         super().__init__(
             f"{title} refused the API key ({detail}); {len(stopped)} campaign(s) not "
             f"planned: {shown}",
-            hint=f"check {env_var} (a key of the right workspace), or run with --sandbox")
+            hint=f"check {env_var} (a key of the right workspace), or run with --sandbox",
+        )
         self.stopped = stopped
 
 

@@ -24,8 +24,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-_ANNOTATIONS = {"description", "title", "default", "examples", "deprecated", "readOnly",
-                "$comment"}
+_ANNOTATIONS = {"description", "title", "default", "examples", "deprecated", "readOnly", "$comment"}
 
 
 def draft7(schema: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def _rewrite(node: Any) -> Any:
     ref = out.get("$ref")
     if isinstance(ref, str):
         if ref.startswith("#/$defs/"):
-            ref = "#/definitions/" + ref[len("#/$defs/"):]
+            ref = "#/definitions/" + ref[len("#/$defs/") :]
         siblings = {k: v for k, v in out.items() if k != "$ref" and k not in _ANNOTATIONS}
         if siblings:
             out = {**siblings, "allOf": [{"$ref": ref}, *siblings.get("allOf", [])]}
@@ -70,8 +69,7 @@ def compiled(schema: dict[str, Any]) -> Callable[[Any], bool]:
     formats = format_checks(draft)
     # Formats given as functions compile to calls of `custom_formats[name]`; every $ref is
     # local after draft7(), and a remote one is refused rather than fetched.
-    check = fastjsonschema.compile(draft, handlers=_NO_REMOTE, formats=formats,
-                                   use_default=False)
+    check = fastjsonschema.compile(draft, handlers=_NO_REMOTE, formats=formats, use_default=False)
 
     def is_valid(data: Any) -> bool:
         try:
@@ -109,7 +107,10 @@ def format_checks(schema: dict[str, Any]) -> dict[str, Callable[[Any], bool]]:
 
     walk(schema)
     own: dict[str, Callable[[Any], bool]] = {
-        "email": formats.is_email, "uri": formats.is_uri, "hostname": formats.is_hostname}
+        "email": formats.is_email,
+        "uri": formats.is_uri,
+        "hostname": formats.is_hostname,
+    }
     out: dict[str, Callable[[Any], bool]] = {}
     for name in sorted(names):
         if name in own:
@@ -126,4 +127,5 @@ def _guarded(func: Callable[[Any], Any], raises: Any) -> Callable[[Any], bool]:
             return bool(func(value))
         except Exception:  # jsonschema's `raises`, or a checker's bug: refuse, jsonschema tells
             return False
+
     return check

@@ -74,8 +74,11 @@ def is_uri(value: Any) -> bool:
         return False
     scheme, _, rest = value.partition(":")
     if scheme.lower() in ("http", "https"):
-        authority = rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0] \
-            if rest.startswith("//") else ""
+        authority = (
+            rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            if rest.startswith("//")
+            else ""
+        )
         host = authority.rsplit("@", 1)[-1]
         host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
         return bool(host)

@@ -81,12 +81,14 @@ def check_url(url: str) -> None:
 
 def rate_limit_off(base_url: str, env: Mapping[str, str]) -> bool:
     """Whether a client for `base_url` goes without its rate limiter (RATE_LIMIT_VAR)."""
-    return (env.get(RATE_LIMIT_VAR, "").strip().lower() == "off"
-            and is_loopback(urlsplit(base_url).hostname or ""))
+    return env.get(RATE_LIMIT_VAR, "").strip().lower() == "off" and is_loopback(
+        urlsplit(base_url).hostname or ""
+    )
 
 
-def key_limiter(provider: str, key: str, limit: int, window: float, base_url: str,
-                env: Mapping[str, str]) -> Limiter | None:
+def key_limiter(
+    provider: str, key: str, limit: int, window: float, base_url: str, env: Mapping[str, str]
+) -> Limiter | None:
     """The rate budget of `key` (shared_limiter), or None for a loopback root that says it
     enforces no limit (rate_limit_off)."""
     return None if rate_limit_off(base_url, env) else shared_limiter(provider, key, limit, window)
@@ -113,8 +115,7 @@ class RateLimiter:
         while True:
             with self._lock:
                 now = time.monotonic()
-                self._slots = [s for s in self._slots
-                               if s[0] is None or now - s[0] < self.window]
+                self._slots = [s for s in self._slots if s[0] is None or now - s[0] < self.window]
                 wait = max(self._paused_until - now, 0.0)
                 if not wait and len(self._slots) < self.limit:
                     token: list[float | None] = [None]
@@ -166,8 +167,12 @@ def shared_limiter(provider: str, key: str, limit: int, window: float) -> Limite
             try:
                 lim = SharedRateLimiter(path, limit, window)
             except OSError as exc:
-                log.warning("%s: rate budget not shared with other processes (%s: %s)",
-                            provider, type(exc).__name__, exc.strerror or exc)
+                log.warning(
+                    "%s: rate budget not shared with other processes (%s: %s)",
+                    provider,
+                    type(exc).__name__,
+                    exc.strerror or exc,
+                )
                 lim = RateLimiter(limit, window)
             _LIMITERS[str(path)] = lim
         return lim
@@ -312,8 +317,7 @@ class Api:
                     time.sleep(self.retry.backoff(attempt))
                     continue
                 raise NetworkError(
-                    f"{self.provider}: {method} {self._show(path)} failed: "
-                    f"{transport_words(exc)}",
+                    f"{self.provider}: {method} {self._show(path)} failed: {transport_words(exc)}",
                     hint="check the network, or the API URL override "
                     f"OUTREACH_{self.provider.upper()}_URL",
                 ) from exc
@@ -321,8 +325,9 @@ class Api:
                 self._release(token)
                 raise OutreachError(
                     f"{self.provider}: {method} {self._show(path)[:200]}: cannot be sent: "
-                    f"{str(exc)[:200]}", hint="a value in the file is too long or malformed "
-                    "for a URL") from None
+                    f"{str(exc)[:200]}",
+                    hint="a value in the file is too long or malformed for a URL",
+                ) from None
             except BaseException:
                 # Any other failure (interrupt, decoding): never leak a limiter slot.
                 self._release(token)
@@ -340,8 +345,11 @@ class Api:
                 safe = may_retry or resp.status_code == 429
                 # A server asking for a longer pause than MAX_RETRY_AFTER gets an error
                 # rather than a silent hour-long sleep.
-                if safe and attempt < self.retry.attempts and (
-                        wait is None or wait <= MAX_RETRY_AFTER):
+                if (
+                    safe
+                    and attempt < self.retry.attempts
+                    and (wait is None or wait <= MAX_RETRY_AFTER)
+                ):
                     delay = wait if wait is not None else self.retry.backoff(attempt)
                     if self.limiter is not None and resp.status_code == 429:
                         self.limiter.pause(delay)
@@ -351,8 +359,14 @@ class Api:
             if resp.is_success or resp.status_code in ok:
                 return Reply(resp.status_code, data, resp.headers)
             code, message = self.error_parser(resp.status_code, data)
-            raise ApiError(self.provider, resp.status_code, message, code=code,
-                           method=method, url=self._show(path))
+            raise ApiError(
+                self.provider,
+                resp.status_code,
+                message,
+                code=code,
+                method=method,
+                url=self._show(path),
+            )
 
     def _release(self, token: Any) -> None:
         if token is not None and self.limiter is not None:
@@ -377,8 +391,11 @@ class Api:
         """A header this client sends with every request (never printed: it may be a key)."""
         return self._client.headers.get(name)
 
-    def watch(self, on_request: Callable[[httpx.Request], None],
-              on_response: Callable[[httpx.Response], None]) -> None:
+    def watch(
+        self,
+        on_request: Callable[[httpx.Request], None],
+        on_response: Callable[[httpx.Response], None],
+    ) -> None:
         """Have the callbacks see every request as it leaves and every answer as its
         headers arrive (`outreach doctor`: timing and rate-limit headers)."""
         self._client.event_hooks["request"].append(on_request)
@@ -397,15 +414,19 @@ class Api:
         """The path as it may be printed (no query string: it can carry access tokens)."""
         return path.split("?", 1)[0]
 
-    def _log(self, method: str, path: str, resp: httpx.Response | None, started: float,
-             failure: str = "") -> None:
+    def _log(
+        self, method: str, path: str, resp: httpx.Response | None, started: float, failure: str = ""
+    ) -> None:
         """--verbose: one line per request, `GET https://…/campaigns → 200, 312 ms` (no
         query string, no header: nothing that can carry a credential)."""
         if not log.isEnabledFor(logging.DEBUG):
             return
         ms = (time.monotonic() - started) * 1000
-        url = self._show(str(resp.request.url) if resp is not None
-                         else str(self._client.base_url).rstrip("/") + "/" + path.lstrip("/"))
+        url = self._show(
+            str(resp.request.url)
+            if resp is not None
+            else str(self._client.base_url).rstrip("/") + "/" + path.lstrip("/")
+        )
         answer = str(resp.status_code) if resp is not None else failure
         log.debug("%s %s → %s, %.0f ms", method, url, answer, ms)
 

@@ -73,8 +73,9 @@ def campaign_of(provider: Provider, remote: Remote) -> dict[str, Any]:
     return dict(pruned)
 
 
-def render(provider: Provider, remote: Remote, key: str, schema_ref: str,
-           secrets: Secrets | None = None) -> Imported:
+def render(
+    provider: Provider, remote: Remote, key: str, schema_ref: str, secrets: Secrets | None = None
+) -> Imported:
     """The campaign file of `remote`, its long bodies as `!file` includes; a value that is an
     environment variable's value (`secrets`) written as its `${VAR}`, never in clear."""
     info = knowledge(provider)
@@ -89,23 +90,37 @@ def render(provider: Provider, remote: Remote, key: str, schema_ref: str,
     if status is not None:
         doc["status"] = status
     doc["campaign"] = campaign
-    lines = [f"# yaml-language-server: $schema={schema_ref}",
-             f"# Imported from {provider.title} campaign {remote.id} by `outreach import`."]
+    lines = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        f"# Imported from {provider.title} campaign {remote.id} by `outreach import`.",
+    ]
     if status is None:
         lines.append(f"# Its status is {remote.status}, which `status:` cannot state; left out.")
     written = [d for d in provider.write_only()]
     if written:
-        lines.append(f"# Write-only on {provider.title} (accepted, never read back), so not "
-                     "imported: " + ", ".join(written) + ".")
-        lines.append("# Add the ones you manage here (secrets as \"${VAR}\"); until then they "
-                     "are left as they are.")
+        lines.append(
+            f"# Write-only on {provider.title} (accepted, never read back), so not "
+            "imported: " + ", ".join(written) + "."
+        )
+        lines.append(
+            '# Add the ones you manage here (secrets as "${VAR}"); until then they '
+            "are left as they are."
+        )
     lines.extend(f"# {n}" for n in info.notes(remote))
     for dotted, name, allowed in found:
         if not allowed:
-            lines.append(f"# {dotted} held the value of {name}, which a campaign file may not "
-                         f"read: written as \"{MASK}\"; set it before you apply.")
-    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+            lines.append(
+                f"# {dotted} held the value of {name}, which a campaign file may not "
+                f'read: written as "{MASK}"; set it before you apply.'
+            )
+    body = yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
     return Imported(key, f"{key}.yaml", "\n".join(lines) + "\n" + body, files)
 
 
@@ -120,21 +135,24 @@ class Secrets:
 
     def __init__(self, environ: Mapping[str, str], policy: EnvPolicy) -> None:
         self.refs = references(environ, policy)
-        self.pattern = re.compile("|".join(
-            re.escape(v) for v in sorted(self.refs, key=len, reverse=True))) if self.refs else None
+        self.pattern = (
+            re.compile("|".join(re.escape(v) for v in sorted(self.refs, key=len, reverse=True)))
+            if self.refs
+            else None
+        )
 
     def strip(self, text: str) -> str:
         """`text` without any of the values (for a key made from a name)."""
         return self.pattern.sub(" ", text) if self.pattern else text
 
-    def hide(self, value: Any, path: tuple[str | int, ...],
-             found: list[tuple[str, str, bool]]) -> Any:
+    def hide(
+        self, value: Any, path: tuple[str | int, ...], found: list[tuple[str, str, bool]]
+    ) -> Any:
         if isinstance(value, dict):
             return {k: self.hide(v, (*path, k), found) for k, v in value.items()}
         if isinstance(value, list):
             return [self.hide(v, (*path, i), found) for i, v in enumerate(value)]
-        if not isinstance(value, str) or self.pattern is None or \
-                self.pattern.search(value) is None:
+        if not isinstance(value, str) or self.pattern is None or self.pattern.search(value) is None:
             return value
         parts, pos, denied = [], 0, False
         dotted = format_path(("campaign", *path))
@@ -142,7 +160,7 @@ class Secrets:
             name, allowed = self.refs[m.group(0)]
             found.append((dotted, name, allowed))
             denied = denied or not allowed
-            parts += [value[pos:m.start()].replace("$", "$$"), "${" + name + "}"]
+            parts += [value[pos : m.start()].replace("$", "$$"), "${" + name + "}"]
             pos = m.end()
         parts.append(value[pos:].replace("$", "$$"))
         return MASK if denied else EnvTemplate("".join(parts))
@@ -167,9 +185,11 @@ def write(out_dir: str, items: list[Imported], *, force: bool = False) -> list[s
     if not force:
         clash = sorted(str(p) for p in planned if p.exists())
         if clash:
-            raise OutreachError(f"{clash[0]}: already exists" + (
-                f" (and {len(clash) - 1} more)" if len(clash) > 1 else ""),
-                hint="import into an empty folder, or pass --force to overwrite")
+            raise OutreachError(
+                f"{clash[0]}: already exists"
+                + (f" (and {len(clash) - 1} more)" if len(clash) > 1 else ""),
+                hint="import into an empty folder, or pass --force to overwrite",
+            )
     for target, text in planned.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")
@@ -185,6 +205,7 @@ def schema_file(out_dir: str, provider: str) -> tuple[str, str, str]:
 
 
 # -- pruning -----------------------------------------------------------------------------------
+
 
 def _resolve(node: Any, root: dict[str, Any]) -> dict[str, Any]:
     while isinstance(node, dict) and "$ref" in node:
@@ -252,19 +273,29 @@ def _drop_pattern(data: Any, pattern: str, path: tuple[str, ...]) -> None:
 
 # -- long bodies -------------------------------------------------------------------------------
 
+
 class FileRef(str):
     """A value to be written as `!file path`."""
 
 
-def _externalise(value: Any, path: tuple[str | int, ...], patterns: tuple[str, ...], key: str,
-                 files: dict[str, str]) -> Any:
+def _externalise(
+    value: Any,
+    path: tuple[str | int, ...],
+    patterns: tuple[str, ...],
+    key: str,
+    files: dict[str, str],
+) -> Any:
     if isinstance(value, dict):
         return {k: _externalise(v, (*path, k), patterns, key, files) for k, v in value.items()}
     if isinstance(value, list):
         return [_externalise(v, (*path, i), patterns, key, files) for i, v in enumerate(value)]
     dotted = ".".join(str(p) for p in path if not isinstance(p, int))
-    if isinstance(value, str) and value.strip() and not isinstance(value, EnvTemplate) and \
-            any(fnmatch.fnmatchcase(dotted, p) for p in patterns):
+    if (
+        isinstance(value, str)
+        and value.strip()
+        and not isinstance(value, EnvTemplate)
+        and any(fnmatch.fnmatchcase(dotted, p) for p in patterns)
+    ):
         where = "-".join(str(p) for p in path)
         ext = "html" if re.search(r"<[a-zA-Z][^>]*>", value) else "txt"
         rel = f"emails/{key}/{where}.{ext}"
@@ -284,8 +315,7 @@ def _file_ref(dumper: yaml.SafeDumper, value: FileRef) -> yaml.Node:
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # Loading expands ${VAR} and $$: a `$` read back is written as `$$`.
     value = value.replace("$", "$$")
-    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value \
-        else None
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -303,8 +333,13 @@ _Dumper.add_representer(str, _str)
 BASE_FILE = "base.yaml"
 
 
-def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
-               schema_ref: str, secrets: Secrets | None = None) -> list[Imported]:
+def render_set(
+    provider: Provider,
+    remotes: list[Remote],
+    keys: list[str],
+    schema_ref: str,
+    secrets: Secrets | None = None,
+) -> list[Imported]:
     """`remotes` as one base (what they all share) and one overlay each (what differs): the
     overlays merge onto the base into exactly the campaigns `render` would write."""
     info = knowledge(provider)
@@ -319,10 +354,12 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
     if len(set(statuses)) == 1 and statuses[0] is not None:
         base["status"] = statuses[0]
     base["campaign"] = _externalise(common or {}, (), info.LONG_BODIES, "base", files)
-    head = [f"# yaml-language-server: $schema={schema_ref}",
-            f"# What {len(remotes)} {provider.title} campaigns share, written by `outreach "
-            "import --as-overlays`;", "# each campaign file names it with `base:` and states "
-            "only what differs."]
+    head = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        f"# What {len(remotes)} {provider.title} campaigns share, written by `outreach "
+        "import --as-overlays`;",
+        "# each campaign file names it with `base:` and states only what differs.",
+    ]
     out = [Imported("base", BASE_FILE, "\n".join(head) + "\n" + _yaml(base), files)]
     for remote, key, campaign, status in zip(remotes, keys, campaigns, statuses, strict=True):
         own: dict[str, str] = {}
@@ -332,23 +369,38 @@ def render_set(provider: Provider, remotes: list[Remote], keys: list[str],
         _, differs = basesplit.diff(campaign, common or {}, (), ids)
         if differs:
             doc["campaign"] = _externalise(differs, (), info.LONG_BODIES, key, own)
-        text = (f"# Imported from {provider.title} campaign {remote.id} by `outreach import "
-                "--as-overlays`.\n" + _yaml(doc))
+        text = (
+            f"# Imported from {provider.title} campaign {remote.id} by `outreach import "
+            "--as-overlays`.\n" + _yaml(doc)
+        )
         out.append(Imported(key, f"{key}.yaml", text, own))
     return out
 
 
 def _yaml(doc: dict[str, Any]) -> str:
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+    return yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
 
 
-def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: str, *,
-                     force: bool = False, connection: str | None = None,
-                     environ: Mapping[str, str] | None = None,
-                     policy: EnvPolicy = DEFAULT_POLICY,
-                     warn: Callable[[str], None] | None = None,
-                     as_overlays: bool = False) -> list[str]:
+def import_campaigns(
+    provider: Provider,
+    state: State,
+    ids: list[str],
+    out_dir: str,
+    *,
+    force: bool = False,
+    connection: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    policy: EnvPolicy = DEFAULT_POLICY,
+    warn: Callable[[str], None] | None = None,
+    as_overlays: bool = False,
+) -> list[str]:
     """Read every campaign (all of the workspace when `ids` is empty), then write their files.
     Nothing is written unless every campaign could be read. `connection`: the project
     workspace they come from (its addresses in state are workspace/key). A value of one of
@@ -360,27 +412,35 @@ def import_campaigns(provider: Provider, state: State, ids: list[str], out_dir: 
     for cid in dict.fromkeys(ids):
         remote = provider.fetch(cid)
         if remote is None:
-            raise OutreachError(f"{provider.title} has no campaign {cid}; nothing was written",
-                                hint=f"`outreach import {provider.name} --all --out DIR` "
-                                     "imports every campaign")
+            raise OutreachError(
+                f"{provider.title} has no campaign {cid}; nothing was written",
+                hint=f"`outreach import {provider.name} --all --out DIR` imports every campaign",
+            )
         remotes.append(remote)
-    known = {e.id: a.split("/", 1)[1] for a, e in state.entries.items()
-             if a.startswith((connection or provider.name) + "/")}
+    known = {
+        e.id: a.split("/", 1)[1]
+        for a, e in state.entries.items()
+        if a.startswith((connection or provider.name) + "/")
+    }
     taken = set(known.values())
     rel, schema_path, schema_text = schema_file(out_dir, provider.name)
     keys = [known.get(r.id) or slug(secrets.strip(r.name), taken) for r in remotes]
     if as_overlays:
         if len(remotes) < 2:
-            raise OutreachError("--as-overlays needs two campaigns or more; nothing was written",
-                                hint="name several campaign ids, or --all")
+            raise OutreachError(
+                "--as-overlays needs two campaigns or more; nothing was written",
+                hint="name several campaign ids, or --all",
+            )
         items = render_set(provider, remotes, keys, rel, secrets)
     else:
         items = []
         for remote, key in zip(remotes, keys, strict=True):
             item = render(provider, remote, key, rel, secrets)
-            if warn is not None and f"\"{MASK}\"; set it" in item.text:
-                warn(f"{item.path}: a value the platform holds is a variable outreach may not "
-                     f"write into a campaign: written as \"{MASK}\" (see the file's comments)")
+            if warn is not None and f'"{MASK}"; set it' in item.text:
+                warn(
+                    f"{item.path}: a value the platform holds is a variable outreach may not "
+                    f'write into a campaign: written as "{MASK}" (see the file\'s comments)'
+                )
             items.append(item)
     written = write(out_dir, items, force=force)
     target = FsPath(schema_path)

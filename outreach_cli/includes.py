@@ -20,20 +20,19 @@ def read_include(base: FsPath, raw: str) -> tuple[str | None, str | None]:
     try:
         # The path checked, never followed again through a symlink swapped in since; what
         # was opened is checked once more (a regular file, one link).
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
         with open(fd, "rb") as fh:
             refusal = _opened_refusal(os.fstat(fh.fileno()))
             if refusal:
                 return None, f"!file {rel}: {refusal}"
             data = fh.read(MAX_INCLUDE_BYTES + 1)
         if len(data) > MAX_INCLUDE_BYTES:
-            return None, (f"!file {rel}: over the {MAX_INCLUDE_BYTES}-byte limit "
-                          "(outreach's rule)")
+            return None, (f"!file {rel}: over the {MAX_INCLUDE_BYTES}-byte limit (outreach's rule)")
         return data.decode("utf-8"), None
     except FileNotFoundError:
-        return None, (f"!file {rel}: no such file (paths are relative to "
-                      f"{base.as_posix() or '.'})")
+        return None, (f"!file {rel}: no such file (paths are relative to {base.as_posix() or '.'})")
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"!file {rel}: cannot read: {exc}"
 
@@ -71,12 +70,16 @@ def include_target(base: FsPath, rel: str) -> tuple[str, FsPath]:
     except (OSError, RuntimeError) as exc:  # a symlink loop
         return f"cannot resolve: {exc}", none
     if target != root and root not in target.parents:
-        return (f"points outside {root} (through .. or a symlink): only files in the "
-                "working directory, or the YAML file's own folder, are read"), none
+        return (
+            f"points outside {root} (through .. or a symlink): only files in the "
+            "working directory, or the YAML file's own folder, are read"
+        ), none
     hidden = _dot_part(p.parts) or _dot_part(target.relative_to(root).parts)
     if hidden:
-        return (f"{hidden} is a dotfile or dot-folder: never read (outreach's rule: "
-                ".env, .git/config and the like hold credentials)"), none
+        return (
+            f"{hidden} is a dotfile or dot-folder: never read (outreach's rule: "
+            ".env, .git/config and the like hold credentials)"
+        ), none
     if not target.exists():
         return "", target  # reported as "no such file" by the reader
     try:
@@ -94,6 +97,8 @@ def _opened_refusal(st: os.stat_result) -> str:
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file (a folder, FIFO or device is never read)"
     if st.st_nlink > 1:
-        return (f"a file with {st.st_nlink} hard links is never read (outreach's rule: "
-                "another link may be a file outside the tree)")
+        return (
+            f"a file with {st.st_nlink} hard links is never read (outreach's rule: "
+            "another link may be a file outside the tree)"
+        )
     return ""

@@ -23,8 +23,9 @@ SPAMASSASSIN = "spamassassin"
 SA_REQUIRED = 5.0
 
 
-def lint_paths(paths: Iterable[str], *, spamassassin: bool = False,
-               strict: bool = False, project: Any = None) -> Result:
+def lint_paths(
+    paths: Iterable[str], *, spamassassin: bool = False, strict: bool = False, project: Any = None
+) -> Result:
     """Every validate diagnostic of `paths` and every copy finding of the documents that passed
     (with `spamassassin`, one more line per email: its local SpamAssassin score). `strict`
     turns warnings into errors (for CI)."""
@@ -72,18 +73,21 @@ def spam_scores(doc: object) -> list[Diagnostic]:
         msg.set_content(html_to_text(body))
         if looks_like_html(body):
             msg.add_alternative(body, subtype="html")
-        run = subprocess.run([exe, "-L", "-t"], input=msg.as_bytes(), capture_output=True,
-                             timeout=120, check=False)
+        run = subprocess.run(
+            [exe, "-L", "-t"], input=msg.as_bytes(), capture_output=True, timeout=120, check=False
+        )
         score, tests = _score(run.stdout.decode("utf-8", "replace"))
         path = ("campaign", *e.body.path)
         file, line, col = doc.source.where(path)  # a base's body: the base's line
         verdict = "at or over" if score is not None and score >= SA_REQUIRED else "under"
-        text = (f"SpamAssassin (local tests) scores {e.label} {score:.1f}, {verdict} its spam "
-                f"mark of {SA_REQUIRED} (tests: {tests or 'none'})" if score is not None else
-                f"SpamAssassin gave no score for {e.label}")
+        text = (
+            f"SpamAssassin (local tests) scores {e.label} {score:.1f}, {verdict} its spam "
+            f"mark of {SA_REQUIRED} (tests: {tests or 'none'})"
+            if score is not None
+            else f"SpamAssassin gave no score for {e.label}"
+        )
         severity = "warning" if score is None or score >= SA_REQUIRED else "info"
-        out.append(Diagnostic(file, line, col, format_path(path), text, severity,
-                              "spamassassin"))
+        out.append(Diagnostic(file, line, col, format_path(path), text, severity, "spamassassin"))
     return out
 
 
@@ -91,8 +95,9 @@ def _score(report: str) -> tuple[float | None, str]:
     """The score and the tests hit, from the X-Spam-Status header of SpamAssassin's report."""
     import re
 
-    m = re.search(r"^X-Spam-Status: \w+, score=(-?[0-9.]+).*?tests=(.*?)\s+autolearn",
-                  report, re.M | re.S)
+    m = re.search(
+        r"^X-Spam-Status: \w+, score=(-?[0-9.]+).*?tests=(.*?)\s+autolearn", report, re.M | re.S
+    )
     if not m:
         return None, ""
     return float(m.group(1)), ",".join(x.strip() for x in m.group(2).split(",") if x.strip())
@@ -104,5 +109,7 @@ class Skipped:
 
 
 def spamassassin_missing() -> Skipped:
-    return Skipped("SpamAssassin is not installed (Debian: apt-get install spamassassin); "
-                   "--spamassassin skipped")
+    return Skipped(
+        "SpamAssassin is not installed (Debian: apt-get install spamassassin); "
+        "--spamassassin skipped"
+    )

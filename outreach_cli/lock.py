@@ -46,8 +46,9 @@ def file_lock(path: Path, timeout: float = -1) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def apply_lock(state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT
-               ) -> Iterator[None]:
+def apply_lock(
+    state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[None]:
     """Hold `<state_dir>/apply.lock` (an OS lock: released when the process dies, even by
     kill -9). Waits up to `timeout` seconds, then fails naming the holder (pid, host, since)."""
     from filelock import Timeout
@@ -59,15 +60,28 @@ def apply_lock(state_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEO
         try:
             stack.enter_context(file_lock(directory / "apply.lock", timeout))
         except Timeout:
-            raise LockBusy(f"another apply is running on {directory}: {_describe(holder)}",
-                           hint=f"wait for it to finish (waited {timeout:g} s; set "
-                           f"{TIMEOUT_ENV} to wait longer); nothing was sent") from None
+            raise LockBusy(
+                f"another apply is running on {directory}: {_describe(holder)}",
+                hint=f"wait for it to finish (waited {timeout:g} s; set "
+                f"{TIMEOUT_ENV} to wait longer); nothing was sent",
+            ) from None
         try:
-            with contextlib.suppress(OSError), os.fdopen(open_private(
-                    holder, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as fh:
-                fh.write(json.dumps({
-                    "pid": os.getpid(), "host": socket.gethostname(),
-                    "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+            with (
+                contextlib.suppress(OSError),
+                os.fdopen(
+                    open_private(holder, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8"
+                ) as fh,
+            ):
+                fh.write(
+                    json.dumps(
+                        {
+                            "pid": os.getpid(),
+                            "host": socket.gethostname(),
+                            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        }
+                    )
+                    + "\n"
+                )
             yield
         finally:
             with contextlib.suppress(OSError):
@@ -86,8 +100,12 @@ def cache_path(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
     """The user's cache folder for outreach (OUTREACH_CACHE_DIR, else XDG's, else ~/.cache),
     not created. It holds data only (locks, rate budgets), never code."""
     env = os.environ if env is None else env
-    return Path(env.get("OUTREACH_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach"))
+    return Path(
+        env.get("OUTREACH_CACHE_DIR")
+        or os.path.join(
+            env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "outreach"
+        )
+    )
 
 
 def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
@@ -114,7 +132,9 @@ def create_lock(workspace: str, timeout: float = 60.0) -> Iterator[None]:
         try:
             stack.enter_context(file_lock(folder / f"create-{workspace[:32]}.lock", timeout))
         except Timeout:
-            raise LockBusy(f"another outreach process has been creating a campaign in this "
-                           f"workspace for {timeout:g} s", hint="wait for it, then apply "
-                           "again; nothing was sent") from None
+            raise LockBusy(
+                f"another outreach process has been creating a campaign in this "
+                f"workspace for {timeout:g} s",
+                hint="wait for it, then apply again; nothing was sent",
+            ) from None
         yield

@@ -34,16 +34,19 @@ class NameLookup:
         return provider.find_by_name(name) if index is None else list(index.get(name, []))
 
 
-def resolve(doc: Document, provider: Provider, state: State,
-            names: NameLookup | None = None) -> tuple[Remote | None, list[str]]:
+def resolve(
+    doc: Document, provider: Provider, state: State, names: NameLookup | None = None
+) -> tuple[Remote | None, list[str]]:
     """Find the document's remote campaign: `id:`, then state, then a unique exact name
     (through the plan's shared `names`, if given)."""
     notes: list[str] = []
     if doc.id:
         remote = provider.fetch(doc.id)
         if remote is None:
-            raise OutreachError(f"{doc.address}: id {doc.id} was not found on {provider.title}",
-                                hint="remove `id:` to create the campaign, or fix the id")
+            raise OutreachError(
+                f"{doc.address}: id {doc.id} was not found on {provider.title}",
+                hint="remove `id:` to create the campaign, or fix the id",
+            )
         return remote, notes
     entry = state.get(doc.address)
     if entry is not None and entry.id:
@@ -54,13 +57,16 @@ def resolve(doc: Document, provider: Provider, state: State,
     name = doc.campaign.get("name")
     if not name:
         return None, notes
-    found = names.find(provider, str(name)) if names is not None \
-        else provider.find_by_name(str(name))
+    found = (
+        names.find(provider, str(name)) if names is not None else provider.find_by_name(str(name))
+    )
     shown = MASK if "name" in doc.env_fields else repr(name)
     if len(found) > 1:
         ids = ", ".join(r.id for r in found)
-        raise OutreachError(f"{doc.address}: {len(found)} {provider.title} campaigns are named "
-                            f"{shown} ({ids})", hint="pin the right one with `id:` in the file")
+        raise OutreachError(
+            f"{doc.address}: {len(found)} {provider.title} campaigns are named {shown} ({ids})",
+            hint="pin the right one with `id:` in the file",
+        )
     if found:
         owner = bound_elsewhere(state, doc, found[0].id)
         if owner is not None:
@@ -68,11 +74,18 @@ def resolve(doc: Document, provider: Provider, state: State,
                 f"{doc.address}: the {provider.title} campaign named {shown} ({found[0].id}) "
                 f"is managed by {owner} (state records it); a second file never takes it over",
                 hint="give this file's campaign its own name, or move the key with "
-                f"`outreach state mv {owner} {doc.address}` if this file replaces that one")
+                f"`outreach state mv {owner} {doc.address}` if this file replaces that one",
+            )
         remote = provider.fetch(found[0].id)
-        if entry is not None and entry.creating and remote is not None and (
-                entry.id == found[0].id or (not entry.id and _created_after(
-                    remote, entry.applied_at))):
+        if (
+            entry is not None
+            and entry.creating
+            and remote is not None
+            and (
+                entry.id == found[0].id
+                or (not entry.id and _created_after(remote, entry.applied_at))
+            )
+        ):
             notes.append(f"found {found[0].id}, the campaign an interrupted create left")
         return remote, notes
     return None, notes

@@ -77,8 +77,11 @@ class Origins:
                 self.env_templates[tpath] = src.env_templates[spath]
         if spath in src.includes:  # kept relative to the working directory, not to a file
             rel = src.includes[spath]
-            self.includes[tpath] = rel if isinstance(src, MergedSource) else \
-                os.path.normpath(Path(src.file).parent / rel)
+            self.includes[tpath] = (
+                rel
+                if isinstance(src, MergedSource)
+                else os.path.normpath(Path(src.file).parent / rel)
+            )
 
     def graft(self, value: Any, src: Source, spath: DocPath, tpath: DocPath) -> None:
         """A whole value taken from `src` at `spath`, placed at `tpath`."""
@@ -93,9 +96,20 @@ class Origins:
 
 def as_source(out: Origins, src: Source) -> MergedSource:
     """A merged-so-far value's origins, read as a source by the next merge."""
-    return MergedSource(src.file, src.index, src.count, None, {}, {}, out.env_paths,
-                        src.start, out.env_templates, out.includes, spots=out.spots,
-                        key_spots=out.key_spots)
+    return MergedSource(
+        src.file,
+        src.index,
+        src.count,
+        None,
+        {},
+        {},
+        out.env_paths,
+        src.start,
+        out.env_templates,
+        out.includes,
+        spots=out.spots,
+        key_spots=out.key_spots,
+    )
 
 
 def origin(source: Source, path: DocPath) -> Spot | None:

@@ -24,8 +24,13 @@ class Orphan:
         return key_of(self.address)
 
 
-def orphans(state: State, addresses: Iterable[str], paths: Iterable[str] | None = None, *,
-            root: Path | None = None) -> list[Orphan]:
+def orphans(
+    state: State,
+    addresses: Iterable[str],
+    paths: Iterable[str] | None = None,
+    *,
+    root: Path | None = None,
+) -> list[Orphan]:
     """State entries whose address is none of `addresses` (the files read), and whose
     campaign belonged to what was read: its recorded file lies under one of `paths`, or,
     for an entry with no file on record, `paths` cover the whole project `root`. With no
@@ -50,8 +55,16 @@ def orphans(state: State, addresses: Iterable[str], paths: Iterable[str] | None 
 
 def entries(state: State) -> list[dict[str, object]]:
     """Every entry, sorted by address, as plain rows (hashes counted, never shown)."""
-    return [{"address": a, "id": e.id, "revision": e.revision, "appliedAt": e.applied_at,
-             "writeOnlyHashes": len(e.hashes)} for a, e in sorted(state.entries.items())]
+    return [
+        {
+            "address": a,
+            "id": e.id,
+            "revision": e.revision,
+            "appliedAt": e.applied_at,
+            "writeOnlyHashes": len(e.hashes),
+        }
+        for a, e in sorted(state.entries.items())
+    ]
 
 
 def forget(state: State, patterns: list[str]) -> list[str]:
@@ -63,8 +76,10 @@ def forget(state: State, patterns: list[str]) -> list[str]:
             found = [a for a in sorted(state.entries) if matches(a, pat)]
             if not found:
                 known = ", ".join(sorted(state.entries)) or "none"
-                raise OutreachError(f"{pat}: no such entry in {state.path} (entries: {known})",
-                                    hint="`outreach state list` shows them")
+                raise OutreachError(
+                    f"{pat}: no such entry in {state.path} (entries: {known})",
+                    hint="`outreach state list` shows them",
+                )
             hit.update(dict.fromkeys(found))
         for address in hit:
             del state.entries[address]
@@ -77,14 +92,19 @@ def move(state: State, old: str, new: str) -> None:
     with state.locked():
         if old not in state.entries:
             known = ", ".join(sorted(state.entries)) or "none"
-            raise OutreachError(f"{old}: no such entry in {state.path} (entries: {known})",
-                                hint="`outreach state list` shows them")
+            raise OutreachError(
+                f"{old}: no such entry in {state.path} (entries: {known})",
+                hint="`outreach state list` shows them",
+            )
         if new in state.entries:
-            raise OutreachError(f"{new} already has a record ({state.entries[new].id})",
-                                hint=f"`outreach state forget {new}` first, if it is stale")
+            raise OutreachError(
+                f"{new} already has a record ({state.entries[new].id})",
+                hint=f"`outreach state forget {new}` first, if it is stale",
+            )
         if "/" not in new:
-            raise OutreachError(f"{new}: give the whole address (e.g. "
-                                f"{old.split('/', 1)[0]}/{new})")
+            raise OutreachError(
+                f"{new}: give the whole address (e.g. {old.split('/', 1)[0]}/{new})"
+            )
         state.entries[new] = state.entries.pop(old)
 
 
@@ -93,8 +113,16 @@ def show(state: State, address: str) -> dict[str, object]:
     entry = state.get(address)
     if entry is None:
         known = ", ".join(sorted(state.entries)) or "none"
-        raise OutreachError(f"{address}: no such entry in {state.path} (entries: {known})",
-                            hint="`outreach state list` shows them")
-    return {"address": address, "id": entry.id, "revision": entry.revision,
-            "appliedAt": entry.applied_at, "file": entry.file, "unfinishedCreate":
-            entry.creating, "writeOnlyFields": sorted(entry.hashes)}
+        raise OutreachError(
+            f"{address}: no such entry in {state.path} (entries: {known})",
+            hint="`outreach state list` shows them",
+        )
+    return {
+        "address": address,
+        "id": entry.id,
+        "revision": entry.revision,
+        "appliedAt": entry.applied_at,
+        "file": entry.file,
+        "unfinishedCreate": entry.creating,
+        "writeOnlyFields": sorted(entry.hashes),
+    }

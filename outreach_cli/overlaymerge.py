@@ -35,8 +35,17 @@ class Merger:
         self.keys = keys  # list_keys of the campaign's provider
         self.error = error
 
-    def merge(self, b: Any, bsrc: Source, bpath: DocPath, o: Any, osrc: Source,
-              opath: DocPath, tpath: DocPath, out: Origins) -> Any:
+    def merge(
+        self,
+        b: Any,
+        bsrc: Source,
+        bpath: DocPath,
+        o: Any,
+        osrc: Source,
+        opath: DocPath,
+        tpath: DocPath,
+        out: Origins,
+    ) -> Any:
         if isinstance(o, dict) and set(o) == {"$replace"}:
             out.take(osrc, opath, tpath)
             out.graft(o["$replace"], osrc, (*opath, "$replace"), tpath)
@@ -48,8 +57,9 @@ class Merger:
             merged: dict[str, Any] = {}
             for k, v in b.items():
                 if k in o:
-                    merged[k] = self.merge(v, bsrc, (*bpath, k), o[k], osrc, (*opath, k),
-                                           (*tpath, k), out)
+                    merged[k] = self.merge(
+                        v, bsrc, (*bpath, k), o[k], osrc, (*opath, k), (*tpath, k), out
+                    )
                 else:
                     merged[k] = v
                     out.graft(v, bsrc, (*bpath, k), (*tpath, k))
@@ -64,42 +74,68 @@ class Merger:
         out.graft(o, osrc, opath, tpath)
         return o
 
-    def patch(self, b: list[Any], bsrc: Source, bpath: DocPath, o: list[Any], osrc: Source,
-              opath: DocPath, tpath: DocPath, out: Origins, ids: tuple[str, ...]) -> list[Any]:
+    def patch(
+        self,
+        b: list[Any],
+        bsrc: Source,
+        bpath: DocPath,
+        o: list[Any],
+        osrc: Source,
+        opath: DocPath,
+        tpath: DocPath,
+        out: Origins,
+        ids: tuple[str, ...],
+    ) -> list[Any]:
         """An identity list: each overlay item patches, removes or adds one base item."""
         field_name = format_path(tpath[1:])
         # (value, its source, its path there, the overlay's patch or None)
         items: list[tuple[Any, Source, DocPath, tuple[dict[str, Any], DocPath] | None]] = [
-            (v, bsrc, (*bpath, i), None) for i, v in enumerate(b)]
+            (v, bsrc, (*bpath, i), None) for i, v in enumerate(b)
+        ]
         named = " or ".join(ids)
         for j, item in enumerate(o):
             ip = (*opath, j)
             spot = osrc.where(ip)
             if not isinstance(item, dict) or not any(k in item for k in ids):
-                self.error(spot, (*tpath, j),
-                           f"an overlay patches the base's {field_name} item by item: this "
-                           f"item names none by its {named} (to replace the whole list, "
-                           f"write {field_name}: {{$replace: [...]}})")
+                self.error(
+                    spot,
+                    (*tpath, j),
+                    f"an overlay patches the base's {field_name} item by item: this "
+                    f"item names none by its {named} (to replace the whole list, "
+                    f"write {field_name}: {{$replace: [...]}})",
+                )
                 continue
             idk = next(k for k in ids if k in item)
             body = {k: v for k, v in item.items() if k not in ("$remove", "$add")}
-            at = next((n for n, (v, *_rest) in enumerate(items)
-                       if isinstance(v, dict) and v.get(idk) == item[idk]), None)
+            at = next(
+                (
+                    n
+                    for n, (v, *_rest) in enumerate(items)
+                    if isinstance(v, dict) and v.get(idk) == item[idk]
+                ),
+                None,
+            )
             if item.get("$add") is True:
                 if at is not None:
-                    self.error(spot, (*tpath, j), f"$add: the base already has a "
-                                                  f"{field_name} item with {idk} "
-                                                  f"{item[idk]!r}; patch it instead")
+                    self.error(
+                        spot,
+                        (*tpath, j),
+                        f"$add: the base already has a "
+                        f"{field_name} item with {idk} "
+                        f"{item[idk]!r}; patch it instead",
+                    )
                 else:
                     items.append((body, osrc, ip, None))
                 continue
             if at is None:
-                known = [str(v.get(idk)) for v, *_rest in items
-                         if isinstance(v, dict) and idk in v]
-                self.error(spot, (*tpath, j, idk),
-                           f"unknown {idk} {item[idk]!r}: the base has no {field_name} item "
-                           f"of that {idk} (it has: {', '.join(known) or 'none named'}); to "
-                           "add one, give it `$add: true`")
+                known = [str(v.get(idk)) for v, *_rest in items if isinstance(v, dict) and idk in v]
+                self.error(
+                    spot,
+                    (*tpath, j, idk),
+                    f"unknown {idk} {item[idk]!r}: the base has no {field_name} item "
+                    f"of that {idk} (it has: {', '.join(known) or 'none named'}); to "
+                    "add one, give it `$add: true`",
+                )
                 continue
             if item.get("$remove") is True:
                 del items[at]
@@ -113,6 +149,7 @@ class Merger:
                 out.graft(v, vsrc, vpath, (*tpath, n))
                 result.append(v)
             else:
-                result.append(self.merge(v, vsrc, vpath, patch[0], osrc, patch[1],
-                                         (*tpath, n), out))
+                result.append(
+                    self.merge(v, vsrc, vpath, patch[0], osrc, patch[1], (*tpath, n), out)
+                )
         return result

@@ -64,8 +64,12 @@ def involved(sources: list[Source]) -> bool:
     return False
 
 
-def resolve(sources: list[Source], problems: list[Diagnostic], env: Mapping[str, str],
-            project: Project | None = None) -> tuple[list[Source], list[Diagnostic]]:
+def resolve(
+    sources: list[Source],
+    problems: list[Diagnostic],
+    env: Mapping[str, str],
+    project: Project | None = None,
+) -> tuple[list[Source], list[Diagnostic]]:
     """The documents of one file as the platform gets them: bases dropped (never planned on
     their own), overlays merged onto their bases, values filled. Problems are added."""
     out: list[Source] = []
@@ -96,8 +100,9 @@ def _stamp(path: str) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _read(path: str, env: Mapping[str, str],
-          policy: EnvPolicy = DEFAULT_POLICY) -> tuple[list[Source], list[Diagnostic]]:
+def _read(
+    path: str, env: Mapping[str, str], policy: EnvPolicy = DEFAULT_POLICY
+) -> tuple[list[Source], list[Diagnostic]]:
     """`load_file`, remembered while the file, its `!file` bodies and the environment are
     unchanged: fifty overlays of one base read the base once. Callers never change what it
     returns (a merged document is a copy)."""
@@ -120,6 +125,7 @@ def _stamps(path: str, sources: list[Source]) -> tuple[Any, ...]:
 
 # -- one document ------------------------------------------------------------------------------
 
+
 def _near(src: Source, path: DocPath) -> Spot:
     """Where `path` was written, or its nearest ancestor."""
     return src.where(path)
@@ -137,8 +143,9 @@ class _Layer:
 
 
 class _Resolver:
-    def __init__(self, env: Mapping[str, str], project: Project | None,
-                 problems: list[Diagnostic]) -> None:
+    def __init__(
+        self, env: Mapping[str, str], project: Project | None, problems: list[Diagnostic]
+    ) -> None:
         self.env = env
         self.project = project
         # Bases and values files read ${VAR} under the project's rule, as campaign files do.
@@ -146,21 +153,31 @@ class _Resolver:
         self.problems = problems
         self.failed = False
 
-    def error(self, spot: Spot, path: DocPath, message: str, code: str = "overlay",
-              severity: str = "error") -> None:
+    def error(
+        self,
+        spot: Spot,
+        path: DocPath,
+        message: str,
+        code: str = "overlay",
+        severity: str = "error",
+    ) -> None:
         if severity == "error":
             self.failed = True
-        self.problems.append(Diagnostic(spot[0], spot[1], spot[2], format_path(path), message,
-                                        severity, code))
+        self.problems.append(
+            Diagnostic(spot[0], spot[1], spot[2], format_path(path), message, severity, code)
+        )
 
     # -- the chain of bases --
 
     def document(self, src: Source) -> MergedSource | None:
         data = src.data if isinstance(src.data, dict) else {}
         if "kind" in data:  # not base nor values: resolve() skips those
-            self.error(_near(src, ("kind",)), ("kind",),
-                       f"kind: {str(data['kind'])[:60]!r}: `kind: base` marks a base and "
-                       "`kind: values` a values file; a campaign file has no kind")
+            self.error(
+                _near(src, ("kind",)),
+                ("kind",),
+                f"kind: {str(data['kind'])[:60]!r}: `kind: base` marks a base and "
+                "`kind: values` a values file; a campaign file has no kind",
+            )
             return None
         layer = self.layer(src, (str(Path(src.file).resolve()),))
         if layer is None or self.failed:
@@ -176,21 +193,40 @@ class _Resolver:
         own = data.get("values")
         for name in own if isinstance(own, dict) else ():
             if name not in used:  # a typo would leave the base's default in place unseen
-                self.error(_near(src, ("values", name)), ("values", name),
-                           f"no ${{values.{name}}} in this campaign or its bases uses this "
-                           "value", code="unused-value", severity="warning")
+                self.error(
+                    _near(src, ("values", name)),
+                    ("values", name),
+                    f"no ${{values.{name}}} in this campaign or its bases uses this value",
+                    code="unused-value",
+                    severity="warning",
+                )
         if self.failed:
             return None
-        return MergedSource(src.file, src.index, src.count, merged, {}, {}, out.env_paths,
-                            src.start, out.env_templates, out.includes,
-                            spots=out.spots, key_spots=out.key_spots, bases=layer.bases)
+        return MergedSource(
+            src.file,
+            src.index,
+            src.count,
+            merged,
+            {},
+            {},
+            out.env_paths,
+            src.start,
+            out.env_templates,
+            out.includes,
+            spots=out.spots,
+            key_spots=out.key_spots,
+            bases=layer.bases,
+        )
 
     def layer(self, src: Source, chain: tuple[str, ...]) -> _Layer | None:
         """`src` with every base under it merged (the bases' own data, not yet filled)."""
         data = src.data if isinstance(src.data, dict) else {}
         own = {k: v for k, v in data.items() if k not in META_KEYS}
-        defaults = [(src, data["values"])] if is_base(data) and isinstance(
-            data.get("values"), dict) else []
+        defaults = (
+            [(src, data["values"])]
+            if is_base(data) and isinstance(data.get("values"), dict)
+            else []
+        )
         rel = data.get("base")
         if rel is None:
             return _Layer(src, own, defaults)
@@ -200,30 +236,38 @@ class _Resolver:
         key = str(target.resolve())
         if key in chain:
             names = [os.path.relpath(p) for p in (*chain, key)]
-            self.error(_near(src, ("base",)), ("base",),
-                       "bases form a cycle: " + " → ".join(names))
+            self.error(_near(src, ("base",)), ("base",), "bases form a cycle: " + " → ".join(names))
             return None
         if len(chain) > MAX_BASES:
-            self.error(_near(src, ("base",)), ("base",),
-                       f"more than {MAX_BASES} bases deep (outreach's rule: far beyond any "
-                       "playbook, and a bound on what one file makes outreach read)")
+            self.error(
+                _near(src, ("base",)),
+                ("base",),
+                f"more than {MAX_BASES} bases deep (outreach's rule: far beyond any "
+                "playbook, and a bound on what one file makes outreach read)",
+            )
             return None
         sources = self.read(target)
         if sources is None:
             return None
         shown = os.path.relpath(target)
         if len(sources) != 1 or not is_base(sources[0].data):
-            self.error(_near(src, ("base",)), ("base",),
-                       f"{shown} is not a base: a base file holds one document marked "
-                       "`kind: base` (outreach's rule: without the mark it would also be "
-                       "planned as a campaign of its own)")
+            self.error(
+                _near(src, ("base",)),
+                ("base",),
+                f"{shown} is not a base: a base file holds one document marked "
+                "`kind: base` (outreach's rule: without the mark it would also be "
+                "planned as a campaign of its own)",
+            )
             return None
         base_src = sources[0]
         for refused in BASE_REFUSED:
             if refused in base_src.data:
-                self.error(_near(base_src, (refused,)), (refused,),
-                           f"a base cannot set {refused}: it belongs to each campaign file "
-                           "(outreach's rule)")
+                self.error(
+                    _near(base_src, (refused,)),
+                    (refused,),
+                    f"a base cannot set {refused}: it belongs to each campaign file "
+                    "(outreach's rule)",
+                )
         if self.failed:
             return None
         parent = self.layer(base_src, (*chain, key))
@@ -236,30 +280,42 @@ class _Resolver:
         inside the project, or None (reported)."""
         spot = _near(src, (name,))
         if not isinstance(rel, str) or not rel.strip():
-            self.error(spot, (name,), "needs the path of a file, relative to this "
-                                      "file")
+            self.error(spot, (name,), "needs the path of a file, relative to this file")
             return None
         rel = rel.strip()
         here = Path(src.file).parent
         if Path(rel).is_absolute() or rel.startswith("~") or "\x00" in rel:
-            self.error(spot, (name,), f"{rel[:200]}: absolute paths are refused: "
-                                      "give a path relative to this file")
+            self.error(
+                spot,
+                (name,),
+                f"{rel[:200]}: absolute paths are refused: give a path relative to this file",
+            )
             return None
-        root = (self.project.root if self.project is not None and self.project.file
-                else campaign_tree(here)).resolve()
+        root = (
+            self.project.root
+            if self.project is not None and self.project.file
+            else campaign_tree(here)
+        ).resolve()
         try:
             target = (here / rel).resolve()
         except (OSError, RuntimeError) as exc:
             self.error(spot, (name,), f"{rel}: cannot resolve: {exc}")
             return None
         if target != root and root not in target.parents:
-            self.error(spot, (name,), f"{rel}: points outside the project ({root}), "
-                                      "through .. or a symlink (outreach's rule: bases and "
-                                      "values files are files of the project)")
+            self.error(
+                spot,
+                (name,),
+                f"{rel}: points outside the project ({root}), "
+                "through .. or a symlink (outreach's rule: bases and "
+                "values files are files of the project)",
+            )
             return None
         if not target.is_file():
-            self.error(spot, (name,), f"{rel}: no such file (paths are relative to "
-                                      f"{here.as_posix() or '.'})")
+            self.error(
+                spot,
+                (name,),
+                f"{rel}: no such file (paths are relative to {here.as_posix() or '.'})",
+            )
             return None
         return Path(os.path.normpath(here / rel))
 
@@ -270,8 +326,9 @@ class _Resolver:
         chain: list[_Layer] = [layer]
         while chain[-1].below is not None:
             chain.append(chain[-1].below)  # type: ignore[arg-type]
-        provider = next((c.data["provider"] for c in chain
-                         if isinstance(c.data.get("provider"), str)), "")
+        provider = next(
+            (c.data["provider"] for c in chain if isinstance(c.data.get("provider"), str)), ""
+        )
         merger = Merger(list_keys(provider), self.error)
         bottom = chain[-1]
         value: Any = bottom.data
@@ -280,16 +337,18 @@ class _Resolver:
         scratch.graft(value, vsrc, (), ())
         for upper in reversed(chain[:-1]):
             step = Origins()
-            value = merger.merge(value, as_source(scratch, vsrc), (), upper.data, upper.src, (),
-                               (), step)
+            value = merger.merge(
+                value, as_source(scratch, vsrc), (), upper.data, upper.src, (), (), step
+            )
             scratch, vsrc = step, upper.src
         out.absorb(scratch)
         return value if isinstance(value, dict) else {}
 
     # -- values --
 
-    def values(self, src: Source, data: dict[str, Any], layer: _Layer,
-               merged: dict[str, Any]) -> dict[str, Value] | None:
+    def values(
+        self, src: Source, data: dict[str, Any], layer: _Layer, merged: dict[str, Any]
+    ) -> dict[str, Value] | None:
         """NAME → (value, where it was written, its `${VAR}` template when it came from the
         environment): the campaign file's block, its values file, its workspace, its bases."""
         table: dict[str, Value] = {}
@@ -299,8 +358,14 @@ class _Resolver:
         if "values_file" in data:
             vsrc = self.values_file(src, data["values_file"])
             if vsrc is not None:
-                add_block(table, vsrc.data.get("values") or {}, vsrc, ("values",),
-                          f"values in {vsrc.file}", self.error)
+                add_block(
+                    table,
+                    vsrc.data.get("values") or {},
+                    vsrc,
+                    ("values",),
+                    f"values in {vsrc.file}",
+                    self.error,
+                )
         ws = self.workspace(src.file, merged.get("provider"))
         if ws is not None and self.project is not None and self.project.file is not None:
             pf = os.path.relpath(self.project.file)
@@ -328,12 +393,19 @@ class _Resolver:
         sources = self.read(target)
         if sources is None:
             return None
-        if len(sources) != 1 or not isinstance(sources[0].data, dict) or \
-                sources[0].data.get("kind") != "values" or set(sources[0].data) - {
-                    "kind", "values"}:
-            self.error(spot, ("values_file",), f"{rel}: a values file holds one "
-                                               "document: `kind: values` and `values:` "
-                                               "(a mapping of NAME: value)")
+        if (
+            len(sources) != 1
+            or not isinstance(sources[0].data, dict)
+            or sources[0].data.get("kind") != "values"
+            or set(sources[0].data) - {"kind", "values"}
+        ):
+            self.error(
+                spot,
+                ("values_file",),
+                f"{rel}: a values file holds one "
+                "document: `kind: values` and `values:` "
+                "(a mapping of NAME: value)",
+            )
             return None
         return sources[0]
 
@@ -341,6 +413,8 @@ class _Resolver:
         if self.project is None or not self.project.bound:
             return None
         path = Path(os.path.abspath(file))
-        ranked = sorted(((w.holds(path), w) for w in self.project.workspaces
-                         if w.provider == provider), key=lambda t: -t[0])
+        ranked = sorted(
+            ((w.holds(path), w) for w in self.project.workspaces if w.provider == provider),
+            key=lambda t: -t[0],
+        )
         return ranked[0][1] if ranked and ranked[0][0] else None

@@ -56,8 +56,14 @@ class CampaignPlan:
 
     @property
     def has_changes(self) -> bool:
-        return self.action == "create" or bool(self.changes) or bool(self.lifecycle.actions) \
-            or self.finish or self.adopt or bool(self.moved)
+        return (
+            self.action == "create"
+            or bool(self.changes)
+            or bool(self.lifecycle.actions)
+            or self.finish
+            or self.adopt
+            or bool(self.moved)
+        )
 
     @property
     def name(self) -> str:
@@ -88,8 +94,11 @@ class Plan:
     @property
     def runnable(self) -> list[CampaignPlan]:
         """The campaigns apply would write to: changed, neither blocked nor in error."""
-        return [cp for cp in self.campaigns
-                if cp.action != "error" and not cp.blocked and cp.has_changes]
+        return [
+            cp
+            for cp in self.campaigns
+            if cp.action != "error" and not cp.blocked and cp.has_changes
+        ]
 
     def exit_code(self, detailed: bool = False) -> ExitCode:
         """The exit code of a plan: error, blocked, then (with `detailed`) changes."""
@@ -125,11 +134,16 @@ ProviderFor = Callable[[str], Provider]
 Annotate = Callable[[Document, Provider, Remote, Sequence["PlannedChange"]], list[str]]
 
 
-def build(docs: list[Document], provider_for: ProviderFor, state: State,
-          *, concurrency: int = 4,
-          on_plan: Callable[[CampaignPlan], None] | None = None,
-          on_read: Callable[[], None] | None = None,
-          annotate: Annotate | None = None) -> Plan:
+def build(
+    docs: list[Document],
+    provider_for: ProviderFor,
+    state: State,
+    *,
+    concurrency: int = 4,
+    on_plan: Callable[[CampaignPlan], None] | None = None,
+    on_read: Callable[[], None] | None = None,
+    annotate: Annotate | None = None,
+) -> Plan:
     """Plan every document; campaigns are read concurrently. Never writes. `on_plan` gets each
     campaign's plan in file order on the calling thread, while later reads are in flight (the
     output renders it there, instead of after the last answer); `on_read` is called on the
@@ -169,15 +183,25 @@ def build(docs: list[Document], provider_for: ProviderFor, state: State,
     for name, exc in sorted(refused.items()):
         provider = provider_for(name)
         stopped = [d for d in docs if d.connection == name]
-        var = provider.key_env_var if name == stopped[0].provider else \
-            f"the key variable of workspace {name} (the project file names it)"
-        raise KeyRefusedError(provider.title, var, f"{exc.status}: {exc.detail}",
-                              [d.address for d in stopped])
+        var = (
+            provider.key_env_var
+            if name == stopped[0].provider
+            else f"the key variable of workspace {name} (the project file names it)"
+        )
+        raise KeyRefusedError(
+            provider.title, var, f"{exc.status}: {exc.detail}", [d.address for d in stopped]
+        )
     return Plan(tuple(plans))
 
 
-def plan_one(doc: Document, provider_for: ProviderFor, state: State, *,
-             names: NameLookup | None = None, annotate: Annotate | None = None) -> CampaignPlan:
+def plan_one(
+    doc: Document,
+    provider_for: ProviderFor,
+    state: State,
+    *,
+    names: NameLookup | None = None,
+    annotate: Annotate | None = None,
+) -> CampaignPlan:
     try:
         provider = provider_for(doc.connection)
         moved = moved_from(doc, state)
@@ -188,9 +212,15 @@ def plan_one(doc: Document, provider_for: ProviderFor, state: State, *,
         if remote is not None and adopting(doc, state, remote):
             cp = _adoption(cp, provider)
         if moved is not None:
-            cp = replace(cp, moved=moved, notes=(
-                f"moved from {moved} (moved_from in the file): apply moves state's record "
-                f"to {doc.address}", *cp.notes))
+            cp = replace(
+                cp,
+                moved=moved,
+                notes=(
+                    f"moved from {moved} (moved_from in the file): apply moves state's record "
+                    f"to {doc.address}",
+                    *cp.notes,
+                ),
+            )
         return hide_values(cp)
     except ApiError as exc:
         if exc.status == 401:
@@ -208,14 +238,29 @@ def hide_values(cp: CampaignPlan) -> CampaignPlan:
     doc = cp.doc
     if not doc.env_values:
         return cp
-    changes = tuple(replace(pc, note=doc.hide(pc.note), verdict=replace(
-        pc.verdict, reason=doc.hide(pc.verdict.reason), remedy=doc.hide(pc.verdict.remedy),
-        note=doc.hide(pc.verdict.note))) for pc in cp.changes)
-    lifecycle = replace(cp.lifecycle, blocked=doc.hide(cp.lifecycle.blocked),
-                        remedy=doc.hide(cp.lifecycle.remedy))
-    return replace(cp, changes=changes, lifecycle=lifecycle,
-                   notes=tuple(doc.hide(n) for n in cp.notes),
-                   error=doc.hide(cp.error) if cp.error else cp.error)
+    changes = tuple(
+        replace(
+            pc,
+            note=doc.hide(pc.note),
+            verdict=replace(
+                pc.verdict,
+                reason=doc.hide(pc.verdict.reason),
+                remedy=doc.hide(pc.verdict.remedy),
+                note=doc.hide(pc.verdict.note),
+            ),
+        )
+        for pc in cp.changes
+    )
+    lifecycle = replace(
+        cp.lifecycle, blocked=doc.hide(cp.lifecycle.blocked), remedy=doc.hide(cp.lifecycle.remedy)
+    )
+    return replace(
+        cp,
+        changes=changes,
+        lifecycle=lifecycle,
+        notes=tuple(doc.hide(n) for n in cp.notes),
+        error=doc.hide(cp.error) if cp.error else cp.error,
+    )
 
 
 def _adoption(cp: CampaignPlan, provider: Provider) -> CampaignPlan:
@@ -224,28 +269,53 @@ def _adoption(cp: CampaignPlan, provider: Provider) -> CampaignPlan:
     (a copied file must not resume a campaign its owner paused)."""
     assert cp.remote is not None
     notes = list(cp.notes)
-    notes.insert(0, f"adopting {cp.remote.id}: a {provider.title} campaign with this file's "
-                 "name that outreach has not managed so far; from this apply on it is this "
-                 "file's")
+    notes.insert(
+        0,
+        f"adopting {cp.remote.id}: a {provider.title} campaign with this file's "
+        "name that outreach has not managed so far; from this apply on it is this "
+        "file's",
+    )
     if cp.lifecycle.actions or cp.lifecycle.blocked:
-        notes.append(f"status: {cp.remote.status} is left as it is in the apply that adopts "
-                     f"(the file asks for {cp.doc.status}); the next plan shows that change")
-    return CampaignPlan(cp.doc, cp.action if cp.action != "noop" else "update", cp.remote,
-                        cp.changes, Lifecycle(), tuple(notes), cp.error, cp.hashes, False,
-                        adopt=True)
+        notes.append(
+            f"status: {cp.remote.status} is left as it is in the apply that adopts "
+            f"(the file asks for {cp.doc.status}); the next plan shows that change"
+        )
+    return CampaignPlan(
+        cp.doc,
+        cp.action if cp.action != "noop" else "update",
+        cp.remote,
+        cp.changes,
+        Lifecycle(),
+        tuple(notes),
+        cp.error,
+        cp.hashes,
+        False,
+        adopt=True,
+    )
 
 
-def compare(doc: Document, provider: Provider, remote: Remote | None, state: State,
-            notes: list[str] | None = None, annotate: Annotate | None = None, *,
-            hold: bool = True) -> CampaignPlan:
+def compare(
+    doc: Document,
+    provider: Provider,
+    remote: Remote | None,
+    state: State,
+    notes: list[str] | None = None,
+    annotate: Annotate | None = None,
+    *,
+    hold: bool = True,
+) -> CampaignPlan:
     """Diff and classify one document against its remote campaign (None: to be created).
     `hold=False` compares an unfinished create as a finished one (apply's final check)."""
     notes = list(notes or [])
     desired = provider.comparable(json_copy(doc.campaign))
     entry = state.get(doc.address) if remote is not None else None
     # An unfinished create (its id recorded, or its first POST sent with no answer).
-    unfinished = hold and entry is not None and entry.creating and \
-        entry.id in ("", remote.id if remote else "")
+    unfinished = (
+        hold
+        and entry is not None
+        and entry.creating
+        and entry.id in ("", remote.id if remote else "")
+    )
     if entry is not None and remote is not None and entry.id != remote.id:
         entry = None
     secret = tuple(provider.sensitive()) + tuple(doc.env_fields)
@@ -263,8 +333,10 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
             path = tuple(dotted.split("."))
             changes.append(Change(path, "change" if recorded else "add", None, value))
             write_only_notes[dotted] = (
-                "not read back by the API; changed since the last apply" if recorded
-                else "not read back by the API; set from the file")
+                "not read back by the API; changed since the last apply"
+                if recorded
+                else "not read back by the API; set from the file"
+            )
     for parent in {d.rsplit(".", 1)[0] for d in provider.write_only() if "." in d}:
         # A write-only leaf popped from a mapping may leave it empty: nothing to compare.
         found, value = pop_path(desired, parent)
@@ -274,16 +346,18 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     current = remote.state if remote is not None else {}
     if remote is not None:
         current = provider.align(desired, json_copy(current))
-    changes.extend(diff(desired, current, atomic=frozenset(provider.atomic()),
-                        keys=provider.LIST_KEYS))
+    changes.extend(
+        diff(desired, current, atomic=frozenset(provider.atomic()), keys=provider.LIST_KEYS)
+    )
     changes = [c for c in changes if not ignored(c, doc.ignore)]
     changes = [_mark_sensitive(c, secret) for c in changes]
 
     if remote is None:
         lifecycle = provider.lifecycle(provider.initial_status, doc.status)
-        planned = tuple(PlannedChange(c, v, write_only_notes.get(c.field, ""))
-                        for c, v in zip(changes, provider.verdicts(changes, None, doc.campaign),
-                                        strict=True))
+        planned = tuple(
+            PlannedChange(c, v, write_only_notes.get(c.field, ""))
+            for c, v in zip(changes, provider.verdicts(changes, None, doc.campaign), strict=True)
+        )
         notes.extend(provider.notes(doc.campaign, None, lifecycle))
         return CampaignPlan(doc, "create", None, planned, lifecycle, tuple(notes), hashes=hashes)
 
@@ -293,13 +367,19 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
         # Not gated: a half-built campaign is not ready yet; apply checks the read-back and
         # the platform's own readiness before it starts anything.
         lifecycle = _finish_create(provider, remote, doc.status)
-        notes.append(f"finishing a create that did not complete: the campaign stays "
-                     f"{provider.HOLD.get(remote.status, ('', remote.status))[1]} until it "
-                     "matches the file")
-    status = "paused" if any(a in provider.PRE_UPDATE_ACTIONS for a in lifecycle.actions) \
+        notes.append(
+            f"finishing a create that did not complete: the campaign stays "
+            f"{provider.HOLD.get(remote.status, ('', remote.status))[1]} until it "
+            "matches the file"
+        )
+    status = (
+        "paused"
+        if any(a in provider.PRE_UPDATE_ACTIONS for a in lifecycle.actions)
         else remote.status
-    as_seen = Remote(remote.id, remote.name, status, remote.revision, remote.state, remote.raw,
-                     remote.ctype)
+    )
+    as_seen = Remote(
+        remote.id, remote.name, status, remote.revision, remote.state, remote.raw, remote.ctype
+    )
     planned = tuple(
         PlannedChange(c, v, write_only_notes.get(c.field, ""))
         for c, v in zip(changes, provider.verdicts(changes, as_seen, doc.campaign), strict=True)
@@ -307,10 +387,12 @@ def compare(doc: Document, provider: Provider, remote: Remote | None, state: Sta
     notes.extend(provider.notes(doc.campaign, remote, lifecycle))
     if planned and annotate is not None:
         notes.extend(annotate(doc, provider, remote, planned))
-    action: Action = "update" if planned or lifecycle.actions or lifecycle.blocked or unfinished \
-        else "noop"
-    return CampaignPlan(doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes,
-                        finish=unfinished)
+    action: Action = (
+        "update" if planned or lifecycle.actions or lifecycle.blocked or unfinished else "noop"
+    )
+    return CampaignPlan(
+        doc, action, remote, planned, lifecycle, tuple(notes), hashes=hashes, finish=unfinished
+    )
 
 
 def differences(doc: Document, provider: Provider, remote: Remote) -> list[Change]:
@@ -325,8 +407,13 @@ def differences(doc: Document, provider: Provider, remote: Remote) -> list[Chang
         if found and value:
             _put(desired, parent, value)
     current = provider.align(desired, json_copy(remote.state))
-    return [c for c in diff(desired, current, atomic=frozenset(provider.atomic()),
-                            keys=provider.LIST_KEYS) if not ignored(c, doc.ignore)]
+    return [
+        c
+        for c in diff(
+            desired, current, atomic=frozenset(provider.atomic()), keys=provider.LIST_KEYS
+        )
+        if not ignored(c, doc.ignore)
+    ]
 
 
 def write_only_hashes(doc: Document, provider: Provider, state: State) -> dict[str, str]:

@@ -49,8 +49,9 @@ def _related(a: Path, b: Path) -> bool:
 def _get(data: Any, path: Path) -> tuple[bool, Any]:
     cur = data
     for p in path:
-        if (isinstance(p, int) and isinstance(cur, list) and 0 <= p < len(cur)) or \
-                (isinstance(p, str) and isinstance(cur, dict) and p in cur):
+        if (isinstance(p, int) and isinstance(cur, list) and 0 <= p < len(cur)) or (
+            isinstance(p, str) and isinstance(cur, dict) and p in cur
+        ):
             cur = cur[p]  # type: ignore[index]
         else:
             return False, None
@@ -77,12 +78,14 @@ def _secret_paths(doc: Document, provider: Provider) -> dict[Path, str | None]:
             raise PlanFileError(
                 f"{doc.file}: {doc.address}: {dotted} is sensitive and written in the file "
                 "itself; a saved plan holds no secret, so it cannot re-read this one",
-                hint=f"write it as \"${{VAR}}\" (e.g. {dotted.rsplit('.', 1)[-1].upper()}) "
-                     "and export VAR when planning and applying (outreach's rule)")
+                hint=f'write it as "${{VAR}}" (e.g. {dotted.rsplit(".", 1)[-1].upper()}) '
+                "and export VAR when planning and applying (outreach's rule)",
+            )
     return out
 
 
 # -- writing ------------------------------------------------------------------------------------
+
 
 def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> dict[str, Any]:
     """The plan as a saved-plan object (see `write`)."""
@@ -95,8 +98,10 @@ def dump(plan: Plan, providers: Callable[[str], Provider], key_for: KeyFor) -> d
         "toolVersion": __version__,
         "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "workspaces": {n: workspace_fingerprint(n, keys[n]) for n in names},
-        "campaigns": [_dump_one(cp, providers(cp.doc.connection), keys[cp.doc.connection])
-                      for cp in plan.campaigns],
+        "campaigns": [
+            _dump_one(cp, providers(cp.doc.connection), keys[cp.doc.connection])
+            for cp in plan.campaigns
+        ],
     }
     body["seal"] = seal(body, keys) if keys else None  # no campaign: nothing to seal
     body["checksum"] = checksum(body)
@@ -119,32 +124,63 @@ def _dump_one(cp: CampaignPlan, provider: Provider, key: str) -> dict[str, Any]:
     for pc in cp.changes:
         c = pc.change
         hidden = c.sensitive or any(_related(c.path, p) for p in secrets)
-        changes.append({
-            "path": list(c.path), "op": c.op, "sensitive": hidden,
-            "source": None if c.source is None else list(c.source), "how": c.how,
-            "old": ({SECRET: keyed_hash(key, c.old)} if c.old is not None else None)
-            if hidden else c.old,
-            "new": ({SECRET: keyed_hash(key, c.new)} if c.new is not None else None)
-            if hidden else c.new,
-            "verdict": {"allowed": pc.verdict.allowed, "reason": pc.verdict.reason,
-                        "remedy": pc.verdict.remedy, "note": pc.verdict.note,
-                        "ignored": pc.verdict.ignored},
-            "note": pc.note,
-        })
+        changes.append(
+            {
+                "path": list(c.path),
+                "op": c.op,
+                "sensitive": hidden,
+                "source": None if c.source is None else list(c.source),
+                "how": c.how,
+                "old": ({SECRET: keyed_hash(key, c.old)} if c.old is not None else None)
+                if hidden
+                else c.old,
+                "new": ({SECRET: keyed_hash(key, c.new)} if c.new is not None else None)
+                if hidden
+                else c.new,
+                "verdict": {
+                    "allowed": pc.verdict.allowed,
+                    "reason": pc.verdict.reason,
+                    "remedy": pc.verdict.remedy,
+                    "note": pc.verdict.note,
+                    "ignored": pc.verdict.ignored,
+                },
+                "note": pc.note,
+            }
+        )
     r = cp.remote
     return {
-        "address": doc.address, "file": doc.file, "index": doc.index,
-        "provider": doc.provider, "key": doc.key, "id": doc.id, "status": doc.status,
-        "ignore": list(doc.ignore), "action": cp.action, "error": cp.error,
-        "workspace": doc.workspace, "adopt": cp.adopt, "moved": cp.moved,
+        "address": doc.address,
+        "file": doc.file,
+        "index": doc.index,
+        "provider": doc.provider,
+        "key": doc.key,
+        "id": doc.id,
+        "status": doc.status,
+        "ignore": list(doc.ignore),
+        "action": cp.action,
+        "error": cp.error,
+        "workspace": doc.workspace,
+        "adopt": cp.adopt,
+        "moved": cp.moved,
         "movedFrom": list(doc.moved_from),
         "notes": list(cp.notes),
-        "remote": None if r is None else {"id": r.id, "name": doc.hide(r.name),
-                                          "status": r.status, "revision": r.revision,
-                                          "ctype": r.ctype},
-        "desired": desired, "secrets": stored_secrets, "changes": changes,
-        "lifecycle": {"actions": list(cp.lifecycle.actions), "blocked": cp.lifecycle.blocked,
-                      "remedy": cp.lifecycle.remedy},
+        "remote": None
+        if r is None
+        else {
+            "id": r.id,
+            "name": doc.hide(r.name),
+            "status": r.status,
+            "revision": r.revision,
+            "ctype": r.ctype,
+        },
+        "desired": desired,
+        "secrets": stored_secrets,
+        "changes": changes,
+        "lifecycle": {
+            "actions": list(cp.lifecycle.actions),
+            "blocked": cp.lifecycle.blocked,
+            "remedy": cp.lifecycle.remedy,
+        },
     }
 
 
@@ -166,36 +202,46 @@ def write(path: str | os.PathLike[str], body: dict[str, Any]) -> None:
 
 # -- reading ------------------------------------------------------------------------------------
 
+
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load and check a saved plan: JSON, format, versions, checksum. Sends nothing."""
     name = str(path)
     try:
         text = FsPath(path).read_text("utf-8")
     except FileNotFoundError:
-        raise PlanFileError(f"{name}: no such plan file",
-                            hint="write one with `outreach plan PATH… --out FILE`") from None
+        raise PlanFileError(
+            f"{name}: no such plan file", hint="write one with `outreach plan PATH… --out FILE`"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(f"{name}: cannot read the plan file: {exc}") from None
     try:
         body = json.loads(text)
     except ValueError as exc:
-        raise PlanFileError(f"{name}: not a complete plan file (truncated or not JSON: {exc})",
-                            hint="plan again with --out") from None
+        raise PlanFileError(
+            f"{name}: not a complete plan file (truncated or not JSON: {exc})",
+            hint="plan again with --out",
+        ) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise PlanFileError(f"{name}: not an outreach plan file (no \"format\": \"{FORMAT}\")")
+        raise PlanFileError(f'{name}: not an outreach plan file (no "format": "{FORMAT}")')
     if body.get("formatVersion") != FORMAT_VERSION:
-        raise PlanFileError(f"{name}: plan format version {body.get('formatVersion')!r}; this "
-                            f"outreach reads version {FORMAT_VERSION}",
-                            hint="plan again with --out")
+        raise PlanFileError(
+            f"{name}: plan format version {body.get('formatVersion')!r}; this "
+            f"outreach reads version {FORMAT_VERSION}",
+            hint="plan again with --out",
+        )
     if body.get("toolVersion") != __version__:
-        raise PlanFileError(f"{name}: made by outreach {body.get('toolVersion')}, this is "
-                            f"outreach {__version__}; a plan is applied by the version that made "
-                            "it",
-                            hint="plan again with --out, or install that version")
+        raise PlanFileError(
+            f"{name}: made by outreach {body.get('toolVersion')}, this is "
+            f"outreach {__version__}; a plan is applied by the version that made "
+            "it",
+            hint="plan again with --out, or install that version",
+        )
     if body.get("checksum") != checksum(body):
-        raise PlanFileError(f"{name}: checksum mismatch: the plan file was edited or corrupted "
-                            "since it was written", hint="plan again with --out; never edit a "
-                            "saved plan by hand")
+        raise PlanFileError(
+            f"{name}: checksum mismatch: the plan file was edited or corrupted "
+            "since it was written",
+            hint="plan again with --out; never edit a saved plan by hand",
+        )
     if not isinstance(body.get("campaigns"), list) or not isinstance(body.get("workspaces"), dict):
         raise PlanFileError(f"{name}: not an outreach plan file (no campaigns)")
     return body
@@ -211,8 +257,7 @@ def touched(body: dict[str, Any], name: str) -> list[str]:
         if not isinstance(provider, str):
             raise PlanFileError(f"{name}: malformed campaign entry (no provider)")
         if provider not in PROVIDERS:
-            raise PlanFileError(f"{name}: a campaign names an unknown provider "
-                                f"{provider[:40]!r}")
+            raise PlanFileError(f"{name}: a campaign names an unknown provider {provider[:40]!r}")
         # A project workspace (several may share a platform), else the platform's one.
         workspace = entry.get("workspace") or provider
         if not isinstance(workspace, str):
@@ -231,25 +276,36 @@ def check_workspaces(body: dict[str, Any], key_for: KeyFor, name: str) -> None:
             f"{name}: the plan's campaigns touch the {', '.join(providers)} workspace(s), "
             "which its own workspace list does not name exactly: it is not a plan as outreach "
             "wrote it; nothing was sent",
-            hint="plan again with --out; never edit a saved plan by hand")
+            hint="plan again with --out; never edit a saved plan by hand",
+        )
     keys = {p: key_for(p) for p in providers}
     for provider in providers:
-        if not keys[provider] or workspace_fingerprint(provider, keys[provider]) \
-                != body["workspaces"][provider]:
+        if (
+            not keys[provider]
+            or workspace_fingerprint(provider, keys[provider]) != body["workspaces"][provider]
+        ):
             raise PlanFileError(
                 f"{name}: the plan was made with another {provider} workspace key than the one "
                 "set now; nothing was sent",
-                hint="apply it with the key it was planned with, or plan again")
+                hint="apply it with the key it was planned with, or plan again",
+            )
     if not providers:
         return  # no campaign: nothing will be sent, nothing to seal
     if not hmac.compare_digest(str(body.get("seal")), seal(body, keys)):
-        raise PlanFileError(f"{name}: the plan file was changed after it was written (its seal "
-                            "does not match); nothing was sent",
-                            hint="plan again with --out; never edit a saved plan by hand")
+        raise PlanFileError(
+            f"{name}: the plan file was changed after it was written (its seal "
+            "does not match); nothing was sent",
+            hint="plan again with --out; never edit a saved plan by hand",
+        )
 
 
-def to_plan(body: dict[str, Any], *, key_for: KeyFor | None = None,
-            environ: Mapping[str, str] | None = None, name: str = "plan") -> Plan:
+def to_plan(
+    body: dict[str, Any],
+    *,
+    key_for: KeyFor | None = None,
+    environ: Mapping[str, str] | None = None,
+    name: str = "plan",
+) -> Plan:
     """The saved plan as a Plan. With `key_for` (apply), secrets are re-read from `environ`
     and checked against their hashes, all offline; without (show), they stay as placeholders,
     which every output shows as (sensitive)."""
@@ -263,8 +319,9 @@ def to_plan(body: dict[str, Any], *, key_for: KeyFor | None = None,
     return Plan(tuple(out))
 
 
-def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, str],
-              name: str) -> CampaignPlan:
+def _load_one(
+    entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, str], name: str
+) -> CampaignPlan:
     address = entry["address"]
     desired = copy.deepcopy(entry["desired"])
     env_paths = set()
@@ -281,21 +338,36 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
             raise PlanFileError(f"{name}: {address}: {format_path(path)} has no source to re-read")
         value, _, missing, refused = expand_vars(s["env"], env)
         if refused:
-            raise PlanFileError(f"{name}: {address}: {format_path(path)}: {refused[0]}; nothing "
-                                "was sent")
+            raise PlanFileError(
+                f"{name}: {address}: {format_path(path)}: {refused[0]}; nothing was sent"
+            )
         if missing:
-            raise PlanFileError(f"{name}: {address}: {format_path(path)} comes from "
-                                f"{', '.join(missing)}, which is not set; nothing was sent",
-                                hint="export it as it was when the plan was made")
+            raise PlanFileError(
+                f"{name}: {address}: {format_path(path)} comes from "
+                f"{', '.join(missing)}, which is not set; nothing was sent",
+                hint="export it as it was when the plan was made",
+            )
         if keyed_hash(key, value) != s["hash"]:
-            raise PlanFileError(f"{name}: {address}: {format_path(path)} ({s['env']}) is not the "
-                                "value the plan was made with; nothing was sent",
-                                hint="export the value it was planned with, or plan again")
+            raise PlanFileError(
+                f"{name}: {address}: {format_path(path)} ({s['env']}) is not the "
+                "value the plan was made with; nothing was sent",
+                hint="export the value it was planned with, or plan again",
+            )
         _set(desired, path, value)
     source = Source(entry["file"], int(entry["index"]), 1, None, env_paths=env_paths)
-    doc = Document(entry["file"], int(entry["index"]), entry["provider"], entry["key"],
-                   entry["id"], entry["status"], tuple(entry["ignore"]), desired, source,
-                   str(entry.get("workspace") or ""), tuple(entry.get("movedFrom") or ()))
+    doc = Document(
+        entry["file"],
+        int(entry["index"]),
+        entry["provider"],
+        entry["key"],
+        entry["id"],
+        entry["status"],
+        tuple(entry["ignore"]),
+        desired,
+        source,
+        str(entry.get("workspace") or ""),
+        tuple(entry.get("movedFrom") or ()),
+    )
     comparable = offline.comparable(copy.deepcopy(desired)) if restoring else None
     changes = []
     for c in entry["changes"]:
@@ -306,31 +378,61 @@ def _load_one(entry: dict[str, Any], key_for: KeyFor | None, env: Mapping[str, s
             if restoring and new is not None:
                 found, value = _get(comparable, path)
                 if not found or keyed_hash(key, value) != new[SECRET]:
-                    raise PlanFileError(f"{name}: {address}: {format_path(path)} does not match "
-                                        "the value the plan was made with; nothing was sent")
+                    raise PlanFileError(
+                        f"{name}: {address}: {format_path(path)} does not match "
+                        "the value the plan was made with; nothing was sent"
+                    )
                 new = value
         v = c["verdict"]
-        verdict = Verdict(bool(v["allowed"]), v["reason"], v["remedy"], v["note"],
-                          bool(v["ignored"]))
+        verdict = Verdict(
+            bool(v["allowed"]), v["reason"], v["remedy"], v["note"], bool(v["ignored"])
+        )
         source = c.get("source")
-        changes.append(PlannedChange(Change(path, c["op"], old, new, bool(c["sensitive"]),
-                                            None if source is None else tuple(source),
-                                            c.get("how") or ""),
-                                     verdict, c["note"]))
+        changes.append(
+            PlannedChange(
+                Change(
+                    path,
+                    c["op"],
+                    old,
+                    new,
+                    bool(c["sensitive"]),
+                    None if source is None else tuple(source),
+                    c.get("how") or "",
+                ),
+                verdict,
+                c["note"],
+            )
+        )
     r = entry["remote"]
-    remote = None if r is None else Remote(r["id"], r["name"], r["status"], r["revision"], {},
-                                           {}, r["ctype"])
+    remote = (
+        None
+        if r is None
+        else Remote(r["id"], r["name"], r["status"], r["revision"], {}, {}, r["ctype"])
+    )
     lc = entry["lifecycle"]
     # Write-only values' keyed hashes are recomputed by apply when it records the campaign.
-    return CampaignPlan(doc, entry["action"], remote, tuple(changes),
-                        Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
-                        tuple(entry["notes"]), entry["error"], adopt=bool(entry.get("adopt")),
-                        moved=entry.get("moved"))
+    return CampaignPlan(
+        doc,
+        entry["action"],
+        remote,
+        tuple(changes),
+        Lifecycle(tuple(lc["actions"]), lc["blocked"], lc["remedy"]),
+        tuple(entry["notes"]),
+        entry["error"],
+        adopt=bool(entry.get("adopt")),
+        moved=entry.get("moved"),
+    )
 
 
-def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: int = 4,
-          notice: Callable[[str], None] | None = None,
-          progress: Callable[[Outcome], None] | None = None) -> Report:
+def apply(
+    plan: Plan,
+    provider_for: ProviderFor,
+    state: State,
+    *,
+    concurrency: int = 4,
+    notice: Callable[[str], None] | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Report:
     """Apply a saved plan through apply.run. A campaign the plan creates is refused as drift
     (exit 4) when the state or the platform now has one for it: creating it anyway would make
     a duplicate, and adopting it would be a decision the plan did not show."""
@@ -348,14 +450,20 @@ def apply(plan: Plan, provider_for: ProviderFor, state: State, *, concurrency: i
             found = [r.id for r in provider.find_by_name(name)]
         if found:
             drifted[cp.address] = Outcome(
-                cp.address, "drifted", found[0],
-                f"the plan creates it, but {provider.title} now has {found[0]} for it; plan again")
+                cp.address,
+                "drifted",
+                found[0],
+                f"the plan creates it, but {provider.title} now has {found[0]} for it; plan again",
+            )
     rest = Plan(tuple(cp for cp in plan.campaigns if cp.address not in drifted))
     for outcome in drifted.values():
         if progress is not None:
             progress(outcome)
-    report = applier.run(rest, provider_for, state, concurrency=concurrency, notice=notice,
-                         progress=progress)
+    report = applier.run(
+        rest, provider_for, state, concurrency=concurrency, notice=notice, progress=progress
+    )
     done = {o.address: o for o in report.outcomes}
-    return Report(tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
-                  interrupted=report.interrupted)
+    return Report(
+        tuple(drifted.get(cp.address) or done[cp.address] for cp in plan.campaigns),
+        interrupted=report.interrupted,
+    )

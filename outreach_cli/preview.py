@@ -47,9 +47,17 @@ class Message:
     reply: bool = False
 
     def record(self) -> dict[str, Any]:
-        return {"lead": self.lead, "email": self.label, "step": self.step, "kind": self.kind,
-                "subject": self.subject, "body": self.body, "text": self.text,
-                "missing": list(self.missing), "reply": self.reply}
+        return {
+            "lead": self.lead,
+            "email": self.label,
+            "step": self.step,
+            "kind": self.kind,
+            "subject": self.subject,
+            "body": self.body,
+            "text": self.text,
+            "missing": list(self.missing),
+            "reply": self.reply,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,12 +71,20 @@ class Gap:
     where: str  # the email of the example
 
     def sentence(self) -> str:
-        return (f"{len(self.leads):,} of {self.total:,} leads have no {self.field}: they would "
-                f"get {self.example!r} ({self.where})")
+        return (
+            f"{len(self.leads):,} of {self.total:,} leads have no {self.field}: they would "
+            f"get {self.example!r} ({self.where})"
+        )
 
     def record(self) -> dict[str, Any]:
-        return {"field": self.field, "count": len(self.leads), "total": self.total,
-                "leads": list(self.leads), "example": self.example, "email": self.where}
+        return {
+            "field": self.field,
+            "count": len(self.leads),
+            "total": self.total,
+            "leads": list(self.leads),
+            "example": self.example,
+            "email": self.where,
+        }
 
 
 @dataclass(frozen=True)
@@ -93,8 +109,9 @@ class Preview:
 # -- the campaign and its leads -------------------------------------------------------------------
 
 
-def from_csv(path: str, provider: str,
-             ctype: str | None = None) -> tuple[list[Recipient], list[RowResult]]:
+def from_csv(
+    path: str, provider: str, ctype: str | None = None
+) -> tuple[list[Recipient], list[RowResult]]:
     """The leads of a CSV (read as `leads add` reads it; `ctype` the campaign's channel where
     the platform has several, e.g. Puffle's `linkedin`) and its unreadable rows."""
     from .leads.csvfiles import read_rows
@@ -118,7 +135,9 @@ def from_campaign(provider: Provider, remote: Remote) -> list[Recipient]:
     if not mod.LEADS_HAVE_FIELDS:
         raise OutreachError(
             f"{provider.title}'s campaign-leads list returns no lead fields, so the live "
-            "leads cannot be previewed", hint="preview with --from leads.csv")
+            "leads cannot be previewed",
+            hint="preview with --from leads.csv",
+        )
     out = []
     for record in ops.list_records(remote.id, None):
         if not isinstance(record, dict):
@@ -136,8 +155,11 @@ def custom_columns(provider: str, recipients: Iterable[Recipient]) -> list[str]:
     for r in recipients:
         for k in r.values:
             if k not in table.fields:
-                seen[k[len(table.custom_prefix):] if table.custom_prefix
-                     and k.startswith(table.custom_prefix) else k] = None
+                seen[
+                    k[len(table.custom_prefix) :]
+                    if table.custom_prefix and k.startswith(table.custom_prefix)
+                    else k
+                ] = None
     return list(seen)
 
 
@@ -150,9 +172,15 @@ def emails(doc: Document, step: int | None = None) -> list[t.Email]:
     return [e for e in found if step is None or e.step == step]
 
 
-def build(doc: Document, recipients: Sequence[Recipient], source: str, *,
-          lead: str | None = None, step: int | None = None,
-          rejected: Sequence[RowResult] = ()) -> Preview:
+def build(
+    doc: Document,
+    recipients: Sequence[Recipient],
+    source: str,
+    *,
+    lead: str | None = None,
+    step: int | None = None,
+    rejected: Sequence[RowResult] = (),
+) -> Preview:
     """Render every email of `doc` for every recipient (or the one named `lead`)."""
     table: t.Variables = platform(doc.provider).VARIABLES
     chosen = list(recipients)
@@ -162,18 +190,34 @@ def build(doc: Document, recipients: Sequence[Recipient], source: str, *,
             raise OutreachError(f"no lead {lead!r} in {source}")
     mails = emails(doc, step)
     if step is not None and not mails:
-        raise OutreachError(f"{doc.address} has no email at step {step}",
-                            hint="steps are numbered from 1 as listed in the file")
+        raise OutreachError(
+            f"{doc.address} has no email at step {step}",
+            hint="steps are numbered from 1 as listed in the file",
+        )
     messages = [_render(r, e, table) for r in chosen for e in mails]
     gaps = _gaps(messages, mails, chosen, table)
     problems = check_copy(doc.source, doc.provider, custom_columns(doc.provider, recipients))
     if doc.env_values:  # copy from the environment is shown as "(sensitive)", as plans show it
-        messages = [replace(m, subject=doc.hide(m.subject) if m.subject else m.subject,
-                            body=doc.hide(m.body), text=doc.hide(m.text)) for m in messages]
+        messages = [
+            replace(
+                m,
+                subject=doc.hide(m.subject) if m.subject else m.subject,
+                body=doc.hide(m.body),
+                text=doc.hide(m.text),
+            )
+            for m in messages
+        ]
         gaps = [replace(g, example=doc.hide(g.example)) for g in gaps]
         problems = [replace(d, message=doc.hide(d.message)) for d in problems]
-    return Preview(doc.address, source, len(chosen), tuple(messages), tuple(gaps),
-                   tuple(rejected), tuple(sorted(problems, key=Diagnostic.sort_key)))
+    return Preview(
+        doc.address,
+        source,
+        len(chosen),
+        tuple(messages),
+        tuple(gaps),
+        tuple(rejected),
+        tuple(sorted(problems, key=Diagnostic.sort_key)),
+    )
 
 
 def _render(r: Recipient, e: t.Email, table: t.Variables) -> Message:
@@ -185,14 +229,30 @@ def _render(r: Recipient, e: t.Email, table: t.Variables) -> Message:
     if sig is not None and sig.text.strip():
         html = f"{html}\n\n{sig.text}"
         text = f"{text}\n\n{html_to_text(sig.text)}"
-    missing = tuple(dict.fromkeys(
-        (*(subject.missing if subject else ()), *body.missing, *(sig.missing if sig else ()))))
-    return Message(r.identity, e.label, e.step, e.kind,
-                   subject.text if subject is not None else None, html, text, missing, e.reply)
+    missing = tuple(
+        dict.fromkeys(
+            (*(subject.missing if subject else ()), *body.missing, *(sig.missing if sig else ()))
+        )
+    )
+    return Message(
+        r.identity,
+        e.label,
+        e.step,
+        e.kind,
+        subject.text if subject is not None else None,
+        html,
+        text,
+        missing,
+        e.reply,
+    )
 
 
-def _gaps(messages: Sequence[Message], mails: Sequence[t.Email], chosen: Sequence[Recipient],
-          table: t.Variables) -> list[Gap]:
+def _gaps(
+    messages: Sequence[Message],
+    mails: Sequence[t.Email],
+    chosen: Sequence[Recipient],
+    table: t.Variables,
+) -> list[Gap]:
     by_field: dict[str, dict[str, Message]] = {}
     for m in messages:
         for f in m.missing:
@@ -202,8 +262,9 @@ def _gaps(messages: Sequence[Message], mails: Sequence[t.Email], chosen: Sequenc
         first = next(iter(leads.values()))
         email = next(e for e in mails if e.label == first.label)
         values = next(r.values for r in chosen if r.identity == first.lead)
-        out.append(Gap(f, tuple(leads), len(chosen), _example(email, values, f, table),
-                       first.label))
+        out.append(
+            Gap(f, tuple(leads), len(chosen), _example(email, values, f, table), first.label)
+        )
     return sorted(out, key=lambda g: (-len(g.leads), g.field))
 
 
@@ -232,8 +293,9 @@ def copy_changed(provider: str, changes: Iterable[PlannedChange]) -> bool:
     return any(c.change.path and c.change.path[0] in roots for c in changes)
 
 
-def lead_notes(doc: Document, provider: Provider, remote: Remote,
-               changes: Sequence[PlannedChange]) -> list[str]:
+def lead_notes(
+    doc: Document, provider: Provider, remote: Remote, changes: Sequence[PlannedChange]
+) -> list[str]:
     """Plan notes naming the fields the new copy uses that live leads lack (only when the
     plan changes the copy: reading every lead costs requests)."""
     if not copy_changed(doc.provider, changes) or not platform(doc.provider).LEADS_HAVE_FIELDS:
@@ -247,7 +309,8 @@ def lead_notes(doc: Document, provider: Provider, remote: Remote,
     found = build(doc, recipients, f"live campaign {remote.id}")
     notes = []
     for g in found.gaps:
-        names = ", ".join(g.leads[:3]) + (f" and {len(g.leads) - 3:,} more"
-                                          if len(g.leads) > 3 else "")
+        names = ", ".join(g.leads[:3]) + (
+            f" and {len(g.leads) - 3:,} more" if len(g.leads) > 3 else ""
+        )
         notes.append(f"{g.sentence()}: {names} (outreach preview {doc.file})")
     return notes

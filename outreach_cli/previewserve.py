@@ -37,9 +37,13 @@ class Site:
     gaps: tuple[tuple[str, str], ...] = ()  # (provider/key, "N of M leads have no …")
 
     def record(self, out: str) -> dict[str, Any]:
-        return {"dir": out, "index": str(Path(out) / "index.html"), "pages": self.pages,
-                "campaigns": self.campaigns,
-                "missing": [{"campaign": c, "message": m} for c, m in self.gaps]}
+        return {
+            "dir": out,
+            "index": str(Path(out) / "index.html"),
+            "pages": self.pages,
+            "campaigns": self.campaigns,
+            "missing": [{"campaign": c, "message": m} for c, m in self.gaps],
+        }
 
 
 def documents(path: str, targets: Sequence[str] | None = None) -> list[Any]:
@@ -52,17 +56,28 @@ def documents(path: str, targets: Sequence[str] | None = None) -> list[Any]:
         first = result.errors[0]
         more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise OutreachError(f"{first}{more}", hint=f"outreach validate {path}")
-    docs = [d for d in result.documents if not targets or any(
-        fnmatch.fnmatchcase(d.key, p) or fnmatch.fnmatchcase(d.address, p) for p in targets)]
+    docs = [
+        d
+        for d in result.documents
+        if not targets
+        or any(fnmatch.fnmatchcase(d.key, p) or fnmatch.fnmatchcase(d.address, p) for p in targets)
+    ]
     if not docs:
         raise OutreachError(f"{path} holds no matching campaign")
     return docs
 
 
-def build_site(path: str, out: str, *, leads_csv: str | None, targets: Sequence[str] | None,
-               lead: str | None = None, step: int | None = None,
-               live_leads: Callable[[Any], tuple[list[Any], str]] | None = None,
-               live: bool = False) -> Site:
+def build_site(
+    path: str,
+    out: str,
+    *,
+    leads_csv: str | None,
+    targets: Sequence[str] | None,
+    lead: str | None = None,
+    step: int | None = None,
+    live_leads: Callable[[Any], tuple[list[Any], str]] | None = None,
+    live: bool = False,
+) -> Site:
     """Render every campaign under `path` for its leads (the CSV, else `live_leads(doc)`: the
     live campaign's) into the site at `out`."""
     from .preview import build, from_csv
@@ -72,8 +87,9 @@ def build_site(path: str, out: str, *, leads_csv: str | None, targets: Sequence[
     for doc in docs:
         if leads_csv:
             ctype = doc.campaign.get("type")
-            recipients, rejected = from_csv(leads_csv, doc.provider,
-                                            ctype if isinstance(ctype, str) else None)
+            recipients, rejected = from_csv(
+                leads_csv, doc.provider, ctype if isinstance(ctype, str) else None
+            )
             source = leads_csv
         elif live_leads is not None:
             recipients, source = live_leads(doc)
@@ -137,21 +153,28 @@ class _State:
         self.version = version
 
 
-def serve(rebuild: Callable[[], Site], root: str, *, port: int = 0,
-          on_event: Callable[[str], None] = lambda _msg: None, poll: float = 0.5,
-          stop: threading.Event | None = None) -> None:
+def serve(
+    rebuild: Callable[[], Site],
+    root: str,
+    *,
+    port: int = 0,
+    on_event: Callable[[str], None] = lambda _msg: None,
+    poll: float = 0.5,
+    stop: threading.Event | None = None,
+) -> None:
     """Serve `root` on 127.0.0.1:`port` (0: any free port) until `stop` is set (or ^C),
     calling `rebuild` whenever a file it watches changes; a failed rebuild keeps the last
     good site and is reported through `on_event`."""
     site = rebuild()
     state = _State(fingerprint(site.watched))
     handler = type("Handler", (_Handler,), {"state": state})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), partial(handler, directory=root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=root))
     httpd.daemon_threads = True
     bound = httpd.server_address[1]
-    on_event(f"serving {site.pages:,} email page(s) of {site.campaigns} campaign(s) at "
-             f"http://127.0.0.1:{bound}/ (Ctrl-C to stop)")
+    on_event(
+        f"serving {site.pages:,} email page(s) of {site.campaigns} campaign(s) at "
+        f"http://127.0.0.1:{bound}/ (Ctrl-C to stop)"
+    )
     thread = threading.Thread(target=httpd.serve_forever, name="preview-http", daemon=True)
     thread.start()
     stop = stop or threading.Event()

@@ -33,12 +33,15 @@ from .preview import Preview, Recipient
 # No script, no fetch, no form, no base; styles inline (ours and the email's style attributes,
 # which CSS cannot turn into a request: images and fonts stay blocked). `img-src data:` only:
 # remote images are off; the toggle page allows https: images and nothing else.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-       "form-action 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 CSP_IMAGES = CSP.replace("img-src data:", "img-src data: https:")
 # `--serve` pages also load the reload script from the server (and ask it for the version).
-CSP_LIVE = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'; "
-                                             "connect-src 'self'")
+CSP_LIVE = CSP.replace(
+    "default-src 'none'", "default-src 'none'; script-src 'self'; connect-src 'self'"
+)
 RELOAD = "_outreach/reload.js"
 
 _MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"  # around a filled variable's value
@@ -79,8 +82,10 @@ tr.used th{color:#0a6b0a}.findings li{margin:4px 0;overflow-wrap:anywhere}
 
 _CLEANER_ATTRS = {
     "*": {"title", "align", "valign", "width", "height", "style", "dir", "lang"},
-    "a": {"href"}, "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "bgcolor"}, "th": {"colspan", "rowspan"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "bgcolor"},
+    "th": {"colspan", "rowspan"},
     "table": {"cellpadding", "cellspacing", "border", "bgcolor"},
     "font": {"color", "face", "size"},
 }
@@ -97,17 +102,22 @@ def sanitise(html: str, *, images: bool = False) -> str:
     """`html` as it may be shown: nh3 (ammonia) keeps formatting tags and attributes and drops
     scripts, event handlers, forms, frames and javascript: URLs; remote images go unless
     `images`."""
-    return nh3.clean(html, tags=nh3.ALLOWED_TAGS | {"font", "center"},
-                     attributes=_CLEANER_ATTRS,
-                     url_schemes={"http", "https", "mailto", "data"},
-                     attribute_filter=None if images else _no_remote,
-                     link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        html,
+        tags=nh3.ALLOWED_TAGS | {"font", "center"},
+        attributes=_CLEANER_ATTRS,
+        url_schemes={"http", "https", "mailto", "data"},
+        attribute_filter=None if images else _no_remote,
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 def body_document(html: str) -> str:
     """The iframe's document: the sanitised body, text bodies kept as text."""
-    return ("<!doctype html><meta charset=utf-8><style>body{font:15px/1.5 Arial,sans-serif;"
-            "margin:8px;overflow-wrap:anywhere}img{max-width:100%}</style>" + html)
+    return (
+        "<!doctype html><meta charset=utf-8><style>body{font:15px/1.5 Arial,sans-serif;"
+        "margin:8px;overflow-wrap:anywhere}img{max-width:100%}</style>" + html
+    )
 
 
 @dataclass(frozen=True)
@@ -127,13 +137,15 @@ def campaign_of(doc: object, preview: Preview, recipients: Sequence[Recipient]) 
     from .validate import Document
 
     assert isinstance(doc, Document)
-    found = sorted([*preview.problems, *check_content(doc.source, doc.provider)],
-                   key=Diagnostic.sort_key)
+    found = sorted(
+        [*preview.problems, *check_content(doc.source, doc.provider)], key=Diagnostic.sort_key
+    )
     return Campaign(preview, doc.provider, doc.campaign, recipients, found, doc.file)
 
 
-def write_site(out: str | os.PathLike[str], campaigns: Sequence[Campaign], *,
-               live: bool = False) -> int:
+def write_site(
+    out: str | os.PathLike[str], campaigns: Sequence[Campaign], *, live: bool = False
+) -> int:
     """Write the site under `out` (created); the number of email pages. `live`: pages load
     the reload script `--serve` serves."""
     root = Path(out)
@@ -145,13 +157,18 @@ def write_site(out: str | os.PathLike[str], campaigns: Sequence[Campaign], *,
         (root / folder).mkdir(exist_ok=True)
         pages += _campaign(root / folder, c, live)
         gaps = sum(len(g.leads) for g in c.preview.gaps)
-        rows.append(f"<tr><td><a href=\"{folder}/index.html\">{escape(c.preview.campaign)}</a>"
-                    f"</td><td>{escape(c.file)}</td><td>{c.preview.leads:,}</td>"
-                    f"<td>{len(c.findings)}</td><td>{_flag(gaps, 'lead(s) missing a field')}"
-                    "</td></tr>")
-    body = ("<h1>outreach preview</h1><div class=grid><table><tr><th>campaign</th><th>file</th>"
-            "<th>leads</th><th>findings</th><th>missing fields</th></tr>" + "".join(rows)
-            + "</table></div>")
+        rows.append(
+            f'<tr><td><a href="{folder}/index.html">{escape(c.preview.campaign)}</a>'
+            f"</td><td>{escape(c.file)}</td><td>{c.preview.leads:,}</td>"
+            f"<td>{len(c.findings)}</td><td>{_flag(gaps, 'lead(s) missing a field')}"
+            "</td></tr>"
+        )
+    body = (
+        "<h1>outreach preview</h1><div class=grid><table><tr><th>campaign</th><th>file</th>"
+        "<th>leads</th><th>findings</th><th>missing fields</th></tr>"
+        + "".join(rows)
+        + "</table></div>"
+    )
     _write(root / "index.html", _page("outreach preview", body, live, depth=0))
     return pages
 
@@ -172,8 +189,9 @@ def _campaign(folder: Path, c: Campaign, live: bool) -> int:
     by_label = {e.label: e for e in mails}
     column = {label: i for i, label in enumerate(labels)}
     leads = {r.identity: r for r in c.recipients}
-    lead_no = {ident: i for i, ident in enumerate(dict.fromkeys(
-        m.lead for m in c.preview.messages))}
+    lead_no = {
+        ident: i for i, ident in enumerate(dict.fromkeys(m.lead for m in c.preview.messages))
+    }
     by_path: dict[str, list[Diagnostic]] = {}
     for d in c.findings:
         by_path.setdefault(d.path, []).append(d)
@@ -188,34 +206,53 @@ def _campaign(folder: Path, c: Campaign, live: bool) -> int:
         if e is None or r is None:
             continue
         name = f"l{lead_no[m.lead] + 1}-e{column[m.label] + 1}"
-        mine = [d for s in (e.subject, e.body, e.signature) if s is not None
-                for d in by_path.get(format_path(("campaign", *s.path)), ())]
+        mine = [
+            d
+            for s in (e.subject, e.body, e.signature)
+            if s is not None
+            for d in by_path.get(format_path(("campaign", *s.path)), ())
+        ]
         if m.subject is not None:
             threads[m.lead] = m.subject
         thread = threads.get(m.lead) if m.subject is None else None
-        html = _email_page(c, e, m, r, table, sender, [*mine, *general], name, live,
-                           thread=thread)
+        html = _email_page(c, e, m, r, table, sender, [*mine, *general], name, live, thread=thread)
         _write(folder / f"{name}.html", html)
         written += 1
         if _REMOTE_IMG.search(m.body):
-            _write(folder / f"{name}.images.html",
-                   _email_page(c, e, m, r, table, sender, [*mine, *general], name, live,
-                               thread=thread, images=True))
+            _write(
+                folder / f"{name}.images.html",
+                _email_page(
+                    c,
+                    e,
+                    m,
+                    r,
+                    table,
+                    sender,
+                    [*mine, *general],
+                    name,
+                    live,
+                    thread=thread,
+                    images=True,
+                ),
+            )
         flag = " <span class=flag>missing</span>" if m.missing else ""
-        cells.setdefault(m.lead, []).append(f"<td><a href=\"{name}.html\">view</a>{flag}</td>")
+        cells.setdefault(m.lead, []).append(f'<td><a href="{name}.html">view</a>{flag}</td>')
     head = "".join(f"<th>{escape(label)}</th>" for label in labels)
-    body_rows = "".join(f"<tr><th>{escape(lead)}</th>{''.join(cells.get(lead, []))}</tr>"
-                        for lead in lead_no)
+    body_rows = "".join(
+        f"<tr><th>{escape(lead)}</th>{''.join(cells.get(lead, []))}</tr>" for lead in lead_no
+    )
     gaps = "".join(f"<li class=error>{escape(g.sentence())}</li>" for g in c.preview.gaps)
     findings = _findings(c.findings)
-    page = (f"<nav><a href=\"../index.html\">all campaigns</a></nav>"
-            f"<h1>{escape(c.preview.campaign)}</h1>"
-            f"<p class=note>{escape(c.file)} · leads from {escape(c.preview.source)} · "
-            f"{c.preview.leads:,} lead(s) × {len(labels)} email(s)</p>"
-            + (f"<h2>Missing fields</h2><ul>{gaps}</ul>" if gaps else "")
-            + f"<h2>Copy findings</h2>{findings}"
-            f"<h2>Emails</h2><div class=grid><table><tr><th>lead</th>{head}</tr>"
-            f"{body_rows}</table></div>")
+    page = (
+        f'<nav><a href="../index.html">all campaigns</a></nav>'
+        f"<h1>{escape(c.preview.campaign)}</h1>"
+        f"<p class=note>{escape(c.file)} · leads from {escape(c.preview.source)} · "
+        f"{c.preview.leads:,} lead(s) × {len(labels)} email(s)</p>"
+        + (f"<h2>Missing fields</h2><ul>{gaps}</ul>" if gaps else "")
+        + f"<h2>Copy findings</h2>{findings}"
+        f"<h2>Emails</h2><div class=grid><table><tr><th>lead</th>{head}</tr>"
+        f"{body_rows}</table></div>"
+    )
     _write(folder / "index.html", _page(c.preview.campaign, page, live, depth=1))
     return written
 
@@ -227,9 +264,12 @@ def _email_path(path: str) -> bool:
 def _findings(found: Sequence[Diagnostic]) -> str:
     if not found:
         return "<p class=note>none</p>"
-    items = "".join(f"<li class={'error' if d.severity == 'error' else 'warning'}>"
-                    f"<b>{escape(d.file)}:{d.line}:{d.col}</b> {escape(d.path)}: "
-                    f"{escape(d.severity)}: {escape(d.message)}</li>" for d in found)
+    items = "".join(
+        f"<li class={'error' if d.severity == 'error' else 'warning'}>"
+        f"<b>{escape(d.file)}:{d.line}:{d.col}</b> {escape(d.path)}: "
+        f"{escape(d.severity)}: {escape(d.message)}</li>"
+        for d in found
+    )
     return f"<ul class=findings>{items}</ul>"
 
 
@@ -246,8 +286,9 @@ def _sender(provider: str, campaign: Mapping[str, object]) -> str:
     return "the campaign's sender"
 
 
-def _marked(spot: t.Spot | None, values: Mapping[str, str], table: t.Variables, *,
-            html: bool = False) -> str:
+def _marked(
+    spot: t.Spot | None, values: Mapping[str, str], table: t.Variables, *, html: bool = False
+) -> str:
     """The field rendered with each filled variable wrapped in marks (escaped later). In an
     HTML body a value is text: it is escaped as it goes in (`Acme <Labs>` stays words)."""
     if spot is None:
@@ -267,8 +308,12 @@ def _marked(spot: t.Spot | None, values: Mapping[str, str], table: t.Variables, 
 def _show(text: str) -> str:
     """Escape `text` and turn its marks into <mark>: the filled variables stand out."""
     out = _MARKS.sub(lambda m: f"<mark class=var>{m.group(1)}</mark>", escape(text))
-    out = _MISSES.sub(lambda m: f"<span class=missing title=\"no value: renders empty\">"
-                                f"{{{{{m.group(1)}}}}}</span>", out)
+    out = _MISSES.sub(
+        lambda m: (
+            f'<span class=missing title="no value: renders empty">{{{{{m.group(1)}}}}}</span>'
+        ),
+        out,
+    )
     return _SENTINELS.sub("", out)
 
 
@@ -285,9 +330,20 @@ def _used(e: t.Email, table: t.Variables) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Variables,
-                sender: str, findings: Sequence[Diagnostic], name: str, live: bool, *,
-                thread: str | None = None, images: bool = False) -> str:
+def _email_page(
+    c: Campaign,
+    e: t.Email,
+    m: object,
+    r: Recipient,
+    table: t.Variables,
+    sender: str,
+    findings: Sequence[Diagnostic],
+    name: str,
+    live: bool,
+    *,
+    thread: str | None = None,
+    images: bool = False,
+) -> str:
     from .preview import Message
 
     assert isinstance(m, Message)
@@ -301,8 +357,11 @@ def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Varia
     snippet = " ".join(_plain(text).split())[:110]
     if subject is None:  # a reply in the thread: the inbox shows the thread's subject
         subject = f"Re: {thread}" if thread else ""
-        shown_subject = (escape(subject) + " <span class=note>(sent in the thread)</span>"
-                         if thread else "<i>(in the thread, no subject of its own)</i>")
+        shown_subject = (
+            escape(subject) + " <span class=note>(sent in the thread)</span>"
+            if thread
+            else "<i>(in the thread, no subject of its own)</i>"
+        )
     elif _plain(subject).strip():
         shown_subject = _show(subject)
     else:
@@ -310,35 +369,52 @@ def _email_page(c: Campaign, e: t.Email, m: object, r: Recipient, table: t.Varia
     used = _used(e, table)
     fields = "".join(
         f"<tr class=used><th>{escape(k)}</th><td><mark class=var>{escape(r.values[k])}</mark>"
-        "</td></tr>" for k in used if r.values.get(k))
-    fields += "".join(f"<tr><th>{escape(k)}</th><td><span class=missing>missing</span> "
-                      "(used by this email: renders empty)</td></tr>" for k in m.missing)
-    fields += "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
-                      for k, v in r.values.items() if k not in used)
+        "</td></tr>"
+        for k in used
+        if r.values.get(k)
+    )
+    fields += "".join(
+        f"<tr><th>{escape(k)}</th><td><span class=missing>missing</span> "
+        "(used by this email: renders empty)</td></tr>"
+        for k in m.missing
+    )
+    fields += "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in r.values.items()
+        if k not in used
+    )
     if is_html:
         doc = body_document(sanitise(body_html, images=images))
     else:
-        doc = body_document(f"<pre style=\"white-space:pre-wrap;font:inherit\">"
-                            f"{escape(m.body)}</pre>")
+        doc = body_document(
+            f'<pre style="white-space:pre-wrap;font:inherit">{escape(m.body)}</pre>'
+        )
     remote = bool(_REMOTE_IMG.search(m.body))
-    toggle = (f"<a href=\"{name}.html\">remote images on: turn off</a>" if images else
-              f"<a href=\"{name}.images.html\">show remote images</a> (they tell the sender "
-              "you opened it)" if remote else "no remote images")
+    toggle = (
+        f'<a href="{name}.html">remote images on: turn off</a>'
+        if images
+        else f'<a href="{name}.images.html">show remote images</a> (they tell the sender '
+        "you opened it)"
+        if remote
+        else "no remote images"
+    )
     missing = "".join(f"<span class=missing>{escape(x)}</span> " for x in m.missing)
-    body = (f"<nav><a href=\"../index.html\">all campaigns</a> › <a href=\"index.html\">"
-            f"{escape(c.preview.campaign)}</a> › {escape(m.lead)} › {escape(m.label)}</nav>"
-            f"<h1 id=subject>{shown_subject}</h1>"
-            f"<div class=inbox id=inbox><span class=from>{escape(sender)}</span>"
-            f"<span class=line><span class=subject>{_show(subject or '')}</span> "
-            f"<span class=snippet>– {escape(snippet)}</span></span></div>"
-            + (f"<p id=missing>Missing for this lead: {missing}</p>" if m.missing else "")
-            + "<div class=panes><div class=pane><h2>HTML</h2>"
-            f"<p class=note>Sanitised, in a sandbox (no script runs); {toggle}.</p>"
-            f"<iframe sandbox=\"\" referrerpolicy=no-referrer title=\"email body\" "
-            f"srcdoc=\"{escape(doc, quote=True)}\"></iframe>"
-            f"<h2>Text</h2><pre id=text>{_show(text)}</pre></div>"
-            f"<div class=pane><h2>Lead {escape(m.lead)}</h2><table id=fields>{fields}</table>"
-            f"<h2>Findings</h2>{_findings(findings)}</div></div>")
+    body = (
+        f'<nav><a href="../index.html">all campaigns</a> › <a href="index.html">'
+        f"{escape(c.preview.campaign)}</a> › {escape(m.lead)} › {escape(m.label)}</nav>"
+        f"<h1 id=subject>{shown_subject}</h1>"
+        f"<div class=inbox id=inbox><span class=from>{escape(sender)}</span>"
+        f"<span class=line><span class=subject>{_show(subject or '')}</span> "
+        f"<span class=snippet>– {escape(snippet)}</span></span></div>"
+        + (f"<p id=missing>Missing for this lead: {missing}</p>" if m.missing else "")
+        + "<div class=panes><div class=pane><h2>HTML</h2>"
+        f"<p class=note>Sanitised, in a sandbox (no script runs); {toggle}.</p>"
+        f'<iframe sandbox="" referrerpolicy=no-referrer title="email body" '
+        f'srcdoc="{escape(doc, quote=True)}"></iframe>'
+        f"<h2>Text</h2><pre id=text>{_show(text)}</pre></div>"
+        f"<div class=pane><h2>Lead {escape(m.lead)}</h2><table id=fields>{fields}</table>"
+        f"<h2>Findings</h2>{_findings(findings)}</div></div>"
+    )
     return _page(f"{m.label} · {m.lead}", body, live, depth=1, images=images)
 
 
@@ -346,13 +422,15 @@ def _page(title: str, body: str, live: bool, *, depth: int, images: bool = False
     csp = CSP_LIVE if live else CSP_IMAGES if images else CSP
     if live and images:
         csp = CSP_LIVE.replace("img-src data:", "img-src data: https:")
-    script = f"<script src=\"{'../' * depth}{RELOAD}\"></script>" if live else ""
-    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">"
-            "<meta name=viewport content=\"width=device-width,initial-scale=1\">"
-            "<meta name=referrer content=no-referrer>"
-            f"<title>{escape(title)}</title><style>{STYLE}</style>{script}</head>"
-            f"<body><main>{body}</main></body></html>")
+    script = f'<script src="{"../" * depth}{RELOAD}"></script>' if live else ""
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        '<meta name=viewport content="width=device-width,initial-scale=1">'
+        "<meta name=referrer content=no-referrer>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style>{script}</head>"
+        f"<body><main>{body}</main></body></html>"
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -370,4 +448,3 @@ def fingerprint(files: Sequence[str]) -> str:
         except OSError:
             h.update(f"{f}:gone;".encode())
     return h.hexdigest()[:16]
-

@@ -46,27 +46,37 @@ SCHEMA: dict[str, Any] = {
         "version": {"const": 1},
         "state": {"type": "string", "minLength": 1},
         "env": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"allow": {"type": "array", "items": {
-                "type": "string", "pattern": "^[A-Za-z_*?][A-Za-z0-9_*?]*$"}}},
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "allow": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[A-Za-z_*?][A-Za-z0-9_*?]*$"},
+                }
+            },
         },
         "workspaces": {
             "type": "object",
             "propertyNames": {"pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"},
             "additionalProperties": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "required": ["provider", "key_env", "paths"],
                 "properties": {
                     "provider": {"enum": list(PROVIDERS)},
                     "key_env": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"},
                     "workspace": {"type": "string", "minLength": 1},
-                    "paths": {"type": "array", "minItems": 1,
-                              "items": {"type": "string", "minLength": 1}},
+                    "paths": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "minLength": 1},
+                    },
                     # `${values.NAME}` in this workspace's campaign files (see overlays.py)
-                    "values": {"type": "object",
-                               "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"},
-                               "additionalProperties": {
-                                   "type": ["string", "number", "boolean"]}},
+                    "values": {
+                        "type": "object",
+                        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"},
+                        "additionalProperties": {"type": ["string", "number", "boolean"]},
+                    },
                 },
             },
         },
@@ -130,27 +140,37 @@ class Project:
         for doc in docs:
             path = Path(os.path.abspath(doc.file))
             ranked = sorted(((w.holds(path), w) for w in self.workspaces), key=lambda t: -t[0])
-            mine = [w for depth, w in ranked if depth and depth == ranked[0][0]
-                    and w.provider == doc.provider]
+            mine = [
+                w
+                for depth, w in ranked
+                if depth and depth == ranked[0][0] and w.provider == doc.provider
+            ]
             if not mine:
                 near = [w for depth, w in ranked if depth]
                 if near:
                     problems.append(
                         f"{doc.file}: a {doc.provider} campaign in a folder bound to "
                         + ", ".join(f"{w.name} ({w.provider})" for w in near)
-                        + f" in {self.file}")
+                        + f" in {self.file}"
+                    )
                 else:
-                    problems.append(f"{doc.file}: outside every folder bound to a workspace "
-                                    f"in {self.file}")
+                    problems.append(
+                        f"{doc.file}: outside every folder bound to a workspace in {self.file}"
+                    )
                 continue
             if len(mine) > 1:
-                problems.append(f"{doc.file}: bound to several {doc.provider} workspaces ("
-                                + ", ".join(w.name for w in mine) + f") in {self.file}")
+                problems.append(
+                    f"{doc.file}: bound to several {doc.provider} workspaces ("
+                    + ", ".join(w.name for w in mine)
+                    + f") in {self.file}"
+                )
                 continue
             out.append(replace(doc, workspace=mine[0].name))
         if problems:
-            raise ProjectError("; ".join(problems), hint=f"add the folder to a workspace's "
-                               f"`paths` in {self.file}, or move the file")
+            raise ProjectError(
+                "; ".join(problems),
+                hint=f"add the folder to a workspace's `paths` in {self.file}, or move the file",
+            )
         return out
 
 
@@ -163,8 +183,9 @@ def find(start: str | os.PathLike[str] | None = None) -> Path | None:
     return None
 
 
-def discover(start: str | os.PathLike[str] | None = None,
-             state_dir: str | os.PathLike[str] | None = None) -> Project:
+def discover(
+    start: str | os.PathLike[str] | None = None, state_dir: str | os.PathLike[str] | None = None
+) -> Project:
     """The project the working directory belongs to (see the module's docstring).
     `state_dir` (the --state-dir option) overrides where state lives."""
     here = Path(os.path.abspath(start or os.getcwd()))
@@ -172,11 +193,16 @@ def discover(start: str | os.PathLike[str] | None = None,
     if root is not None:
         project = load(root / PROJECT_FILE)
     else:
-        found = next((f for f in (here, *here.parents) if (f / STATE_DIR).is_dir()
-                      and (f / STATE_DIR / "state.json").is_file()), None)
+        found = next(
+            (
+                f
+                for f in (here, *here.parents)
+                if (f / STATE_DIR).is_dir() and (f / STATE_DIR / "state.json").is_file()
+            ),
+            None,
+        )
         base = found or here
-        project = Project(base, None, base / STATE_DIR,
-                          found_by="state folder" if found else "cwd")
+        project = Project(base, None, base / STATE_DIR, found_by="state folder" if found else "cwd")
     if state_dir is not None:
         project = replace(project, state_dir=Path(os.path.abspath(state_dir)))
     return project
@@ -197,30 +223,54 @@ def load(path: Path) -> Project:
         raise ProjectError(f"{path}:1: the project file must be a mapping with `version: 1`")
     errors = sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
-        shown = [f"{path}:{_line(node, list(e.path))}: "
-                 f"{'.'.join(str(p) for p in e.path) or '(top)'}: {e.message}"
-                 for e in errors[:10]]
-        raise ProjectError("invalid project file: " + "; ".join(shown),
-                           hint="see the README's Project file section")
+        shown = [
+            f"{path}:{_line(node, list(e.path))}: "
+            f"{'.'.join(str(p) for p in e.path) or '(top)'}: {e.message}"
+            for e in errors[:10]
+        ]
+        raise ProjectError(
+            "invalid project file: " + "; ".join(shown),
+            hint="see the README's Project file section",
+        )
     root = path.parent.resolve()
     workspaces = []
     for name, ws in (data.get("workspaces") or {}).items():
         paths = tuple((root / p).resolve() for p in ws["paths"])
         for raw, p in zip(ws["paths"], paths, strict=True):
             if root != p and root not in p.parents:
-                raise ProjectError(f"{path}:{_line(node, ['workspaces', name, 'paths'])}: "
-                                   f"workspaces.{name}.paths: {raw} is outside the project")
-        values = tuple((k, v, _line(node, ["workspaces", name, "values", k]))
-                       for k, v in (ws.get("values") or {}).items())
-        workspaces.append(Workspace(name, ws["provider"], ws["key_env"], ws.get("workspace"),
-                                    paths, _line(node, ["workspaces", name]), values))
+                raise ProjectError(
+                    f"{path}:{_line(node, ['workspaces', name, 'paths'])}: "
+                    f"workspaces.{name}.paths: {raw} is outside the project"
+                )
+        values = tuple(
+            (k, v, _line(node, ["workspaces", name, "values", k]))
+            for k, v in (ws.get("values") or {}).items()
+        )
+        workspaces.append(
+            Workspace(
+                name,
+                ws["provider"],
+                ws["key_env"],
+                ws.get("workspace"),
+                paths,
+                _line(node, ["workspaces", name]),
+                values,
+            )
+        )
     allow = (data.get("env") or {}).get("allow")
     state = root / data.get("state", STATE_DIR)
     if root != state.resolve() and root not in state.resolve().parents:
-        raise ProjectError(f"{path}:{_line(node, ['state'])}: state: {data['state']} is "
-                           "outside the project")
-    return Project(root, path, state, tuple(workspaces),
-                   tuple(allow) if allow is not None else None, "project file")
+        raise ProjectError(
+            f"{path}:{_line(node, ['state'])}: state: {data['state']} is outside the project"
+        )
+    return Project(
+        root,
+        path,
+        state,
+        tuple(workspaces),
+        tuple(allow) if allow is not None else None,
+        "project file",
+    )
 
 
 def _line(node: Any, path: list[Any]) -> int:
@@ -250,8 +300,10 @@ def key_variable(workspace: str, provider: str) -> str:
     return re.sub(r"[^A-Z0-9]", "_", f"{workspace}_{provider}_API_KEY".upper())
 
 
-def render(workspaces: Mapping[str, Mapping[str, Any]] | None = None,
-           env_allow: Iterable[str] | None = None) -> str:
+def render(
+    workspaces: Mapping[str, Mapping[str, Any]] | None = None,
+    env_allow: Iterable[str] | None = None,
+) -> str:
     """The text of a new project file (`outreach init`), commented for a first reader."""
     lines = [
         "# outreach project file: the root of this project (commands find it from any",

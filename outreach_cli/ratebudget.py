@@ -163,5 +163,6 @@ class SharedRateLimiter:
         with self._locked() as data:
             until = time.time() + seconds
             paused = data.get("pausedUntil")
-            data["pausedUntil"] = max(float(paused), until) \
-                if isinstance(paused, (int, float)) else until
+            data["pausedUntil"] = (
+                max(float(paused), until) if isinstance(paused, (int, float)) else until
+            )

@@ -35,8 +35,11 @@ def rendered(doc: Any, sensitive: tuple[str, ...] = (), *, inline: bool = True) 
     if not inline:
         for path, rel in src.includes.items():
             # A merged document's includes are relative to the working directory.
-            target = os.path.relpath(rel, here) if isinstance(src, MergedSource) \
+            target = (
+                os.path.relpath(rel, here)
+                if isinstance(src, MergedSource)
                 else os.path.normpath(rel)
+            )
             _put(data, path, _Include(Path(target).as_posix()))
     for path in src.env_paths:
         _put(data, path, MASK)
@@ -48,8 +51,14 @@ def rendered(doc: Any, sensitive: tuple[str, ...] = (), *, inline: bool = True) 
 
     Dumper.add_representer(str, _text)
     Dumper.add_representer(_Include, lambda d, v: d.represent_scalar("!file", str(v)))
-    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+    return yaml.dump(
+        data,
+        Dumper=Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
 
 
 def _text(dumper: Any, value: str) -> Any:

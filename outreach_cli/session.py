@@ -17,8 +17,11 @@ from .providers.base import Provider
 from .state import State
 
 # Keys the embedded sandbox accepts when the user has none set: one demo workspace each.
-SANDBOX_KEYS = {"sendkit": "sk_sandbox_demo", "lemlist": "sandbox-demo",
-                "puffle": "pk_test_sandbox"}
+SANDBOX_KEYS = {
+    "sendkit": "sk_sandbox_demo",
+    "lemlist": "sandbox-demo",
+    "puffle": "pk_test_sandbox",
+}
 
 
 class Session:
@@ -49,8 +52,11 @@ class Session:
     @property
     def state(self) -> State:
         if self._state is None:
-            self._state = State(self.state_dir, root=self.project.root,
-                                key=self.env.get("OUTREACH_STATE_KEY") or None)
+            self._state = State(
+                self.state_dir,
+                root=self.project.root,
+                key=self.env.get("OUTREACH_STATE_KEY") or None,
+            )
         return self._state
 
     def sandbox_url(self) -> str:
@@ -111,7 +117,8 @@ class Session:
         raise ProjectError(
             f"{self.project.file} binds {len(same)} {name} workspaces"
             + (f" ({', '.join(w.name for w in same)})" if same else ""),
-            hint="name the campaign by its file, so its folder picks the workspace")
+            hint="name the campaign by its file, so its folder picks the workspace",
+        )
 
     def _check(self, ws: Workspace, provider: Provider) -> None:
         """Fail closed: the key must belong to the workspace the project binds (read with
@@ -128,19 +135,22 @@ class Session:
                     f"{provider.title} cannot yet tell which workspace the key in "
                     f"{ws.key_env} belongs to ({ident.detail})",
                     hint="bind it to one of its sender accounts: "
-                    + (", ".join(ident.accounts) or "none found"))
+                    + (", ".join(ident.accounts) or "none found"),
+                )
             raise ProjectError(
                 f"workspace {ws.name} ({where}, folders {folders}) names no `workspace:`; the "
                 f"key in {ws.key_env} belongs to {ident.label()}",
                 hint=f"if that is the right one, add `workspace: {ident.id}` to {ws.name} in "
-                f"{self.project.file}")
+                f"{self.project.file}",
+            )
         # Puffle documents nothing that names the workspace: its identity is a proxy (the
         # campaigns' user id), and a workspace may be bound to one of its sender accounts.
         if ws.workspace != ident.id and not (ident.proxy and ws.workspace in ident.accounts):
             raise ProjectError(
                 f"the key in {ws.key_env} belongs to {ident.label()}, not to workspace "
                 f"{ws.name}'s {ws.workspace} ({where}, folders {folders}); nothing was sent",
-                hint=f"export the key of {ws.workspace} as {ws.key_env}")
+                hint=f"export the key of {ws.workspace} as {ws.key_env}",
+            )
 
     def credential(self, name: str) -> str:
         """The API key connection `name` is used with (never to be printed or stored)."""
@@ -163,8 +173,11 @@ class Session:
         id a SendKit platform key is used with (the input of a saved plan's fingerprint)."""
         key = self.credential(name)
         ws = self._workspace_of(name)
-        if not self.sandbox and (ws.provider if ws else name) == "sendkit" \
-                and key.startswith("sk_user_"):
+        if (
+            not self.sandbox
+            and (ws.provider if ws else name) == "sendkit"
+            and key.startswith("sk_user_")
+        ):
             key += "\0" + self.env.get("SENDKIT_WORKSPACE_ID", "")
         return key
 
@@ -180,7 +193,8 @@ class Session:
             base = self.env.get(f"OUTREACH_{cls.name.upper()}_URL") or cls.default_url
         api: Api = cls.connect(base, key, env)  # type: ignore[attr-defined]
         api.identity = hashlib.sha256(
-            "\0".join((cls.name, base, self.workspace(name or cls.name))).encode()).hexdigest()
+            "\0".join((cls.name, base, self.workspace(name or cls.name))).encode()
+        ).hexdigest()
         return api
 
     def rate_limited(self) -> int:

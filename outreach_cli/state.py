@@ -53,9 +53,12 @@ class Entry:
     file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "revision": self.revision,
-                               "hashes": dict(sorted(self.hashes.items())),
-                               "appliedAt": self.applied_at}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "revision": self.revision,
+            "hashes": dict(sorted(self.hashes.items())),
+            "appliedAt": self.applied_at,
+        }
         if self.creating:
             out["creating"] = True
         if self.file:
@@ -67,9 +70,13 @@ class State:
     """The state file of one working directory. Losing it loses nothing the remote cannot
     rebuild: ids are found again by name, write-only values are simply set again."""
 
-    def __init__(self, directory: str | os.PathLike[str], *,
-                 root: str | os.PathLike[str] | None = None,
-                 key: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        root: str | os.PathLike[str] | None = None,
+        key: str | None = None,
+    ) -> None:
         self.dir = Path(directory)
         # The project root the entries' files are relative to (the state dir's parent unless
         # the session says otherwise), and the shared hash key if the team set one.
@@ -92,22 +99,31 @@ class State:
         except (OSError, ValueError) as exc:
             raise OutreachError(
                 f"{self.path}: unreadable state file: {exc}",
-                hint="move it aside; the next plan finds campaigns by name") from exc
+                hint="move it aside; the next plan finds campaigns by name",
+            ) from exc
         if not isinstance(raw, dict):
-            raise OutreachError(f"{self.path}: unreadable state file: not a JSON object",
-                                hint="move it aside; the next plan finds campaigns by name")
+            raise OutreachError(
+                f"{self.path}: unreadable state file: not a JSON object",
+                hint="move it aside; the next plan finds campaigns by name",
+            )
         version = raw.get("version")
         if version != STATE_VERSION:
             raise OutreachError(f"{self.path}: state version {version!r} is not {STATE_VERSION}")
         try:
             for address, e in (raw.get("campaigns") or {}).items():
-                self.entries[address] = Entry(str(e["id"]), e.get("revision"),
-                                              dict(e.get("hashes") or {}), e.get("appliedAt"),
-                                              bool(e.get("creating")), e.get("file"))
+                self.entries[address] = Entry(
+                    str(e["id"]),
+                    e.get("revision"),
+                    dict(e.get("hashes") or {}),
+                    e.get("appliedAt"),
+                    bool(e.get("creating")),
+                    e.get("file"),
+                )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise OutreachError(
                 f"{self.path}: unreadable state file: bad entry ({exc!r})",
-                hint="move it aside; the next plan finds campaigns by name") from exc
+                hint="move it aside; the next plan finds campaigns by name",
+            ) from exc
 
     def _load(self) -> None:
         self._load_file()
@@ -119,19 +135,23 @@ class State:
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise OutreachError(f"{self.journal_path}: unreadable state journal: {exc}",
-                                hint="move it aside; the next plan finds campaigns by name"
-                                ) from exc
+            raise OutreachError(
+                f"{self.journal_path}: unreadable state journal: {exc}",
+                hint="move it aside; the next plan finds campaigns by name",
+            ) from exc
         records = []
         for n, line in enumerate(text.split("\n")[:-1], 1):  # the last piece has no newline:
-            if not line.strip():                                # torn, or ""
+            if not line.strip():  # torn, or ""
                 continue
             where = f"{self.journal_path}:{n}"
             try:
                 rec = json.loads(line)
             except ValueError as exc:
-                raise OutreachError(f"{where}: unreadable state journal line ({exc}); nothing "
-                                    "of the journal was replayed", hint=_MOVE_ASIDE) from exc
+                raise OutreachError(
+                    f"{where}: unreadable state journal line ({exc}); nothing "
+                    "of the journal was replayed",
+                    hint=_MOVE_ASIDE,
+                ) from exc
             check_shape(rec, where)
             records.append((where, rec))
         # Lines without a checksum are the previous version's: only a journal made of such
@@ -145,22 +165,35 @@ class State:
                     raise OutreachError(
                         f"{where}: a state journal line outreach did not write with this "
                         "state's key (bad checksum): refused, nothing of the journal was "
-                        "replayed", hint=_MOVE_ASIDE)
+                        "replayed",
+                        hint=_MOVE_ASIDE,
+                    )
             elif not legacy_ok:
                 raise OutreachError(
                     f"{where}: a state journal line without a checksum, "
-                    + ("among lines with one" if keyed else
-                       "in a journal or folder others can write")
-                    + ": refused, nothing of the journal was replayed", hint=_MOVE_ASIDE)
+                    + (
+                        "among lines with one"
+                        if keyed
+                        else "in a journal or folder others can write"
+                    )
+                    + ": refused, nothing of the journal was replayed",
+                    hint=_MOVE_ASIDE,
+                )
         for _, rec in records:
             if "movedFrom" in rec:
                 self._move(rec["movedFrom"], rec["address"])
             elif rec.get("drop"):
                 self.entries.pop(rec["address"], None)
             else:
-                self._apply(rec["address"], rec["id"], rec.get("revision"),
-                            dict(rec.get("hashes") or {}), rec.get("appliedAt"),
-                            rec.get("complete"), rec.get("file"))
+                self._apply(
+                    rec["address"],
+                    rec["id"],
+                    rec.get("revision"),
+                    dict(rec.get("hashes") or {}),
+                    rec.get("appliedAt"),
+                    rec.get("complete"),
+                    rec.get("file"),
+                )
 
     def get(self, address: str) -> Entry | None:
         # Under the mutex: a locked() block re-reading from another thread empties the
@@ -201,29 +234,54 @@ class State:
             with self.locked():
                 pass
 
-    def record(self, address: str, id: str, revision: str | None,
-               hashes: dict[str, str] | None = None, *, complete: bool | None = None) -> None:
+    def record(
+        self,
+        address: str,
+        id: str,
+        revision: str | None,
+        hashes: dict[str, str] | None = None,
+        *,
+        complete: bool | None = None,
+    ) -> None:
         """Change the entry in memory; `locked()` writes it on exit. `complete` True ends a
         create, False marks one begun (None keeps the entry's mark)."""
-        self._apply(address, id, revision, hashes or {},
-                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), complete)
+        self._apply(
+            address,
+            id,
+            revision,
+            hashes or {},
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            complete,
+        )
 
     def begin_create(self, address: str) -> None:
         """Mark `address` as being created before its first POST leaves: if the answer is
         lost (or the process dies), the next run adopts the campaign as unfinished."""
         entry = self.entries.get(address)
-        self.record_now(address, entry.id if entry else "", entry.revision if entry else None,
-                        complete=False)
+        self.record_now(
+            address, entry.id if entry else "", entry.revision if entry else None, complete=False
+        )
 
-    def record_now(self, address: str, id: str, revision: str | None = None,
-                   hashes: dict[str, str] | None = None, *,
-                   complete: bool | None = None, file: str | None = None) -> None:
+    def record_now(
+        self,
+        address: str,
+        id: str,
+        revision: str | None = None,
+        hashes: dict[str, str] | None = None,
+        *,
+        complete: bool | None = None,
+        file: str | None = None,
+    ) -> None:
         """Record and make it durable before returning: one journal line, one fsync, under
         the state lock (the one a `locked()` block of this object already holds, if any).
         Safe from several threads."""
-        rec: dict[str, Any] = {"address": address, "id": id, "revision": revision,
-                               "hashes": dict(sorted((hashes or {}).items())),
-                               "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        rec: dict[str, Any] = {
+            "address": address,
+            "id": id,
+            "revision": revision,
+            "hashes": dict(sorted((hashes or {}).items())),
+            "appliedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
         if complete is not None:
             rec["complete"] = complete
         if file:
@@ -278,12 +336,26 @@ class State:
 
     def _append(self, rec: dict[str, Any]) -> None:
         self._write_line(rec)
-        self._apply(rec["address"], rec["id"], rec["revision"], rec["hashes"], rec["appliedAt"],
-                    rec.get("complete"), rec.get("file"))
+        self._apply(
+            rec["address"],
+            rec["id"],
+            rec["revision"],
+            rec["hashes"],
+            rec["appliedAt"],
+            rec.get("complete"),
+            rec.get("file"),
+        )
 
-    def _apply(self, address: str, id: str, revision: str | None, hashes: dict[str, str],
-               applied_at: str | None, complete: bool | None = None,
-               file: str | None = None) -> None:
+    def _apply(
+        self,
+        address: str,
+        id: str,
+        revision: str | None,
+        hashes: dict[str, str],
+        applied_at: str | None,
+        complete: bool | None = None,
+        file: str | None = None,
+    ) -> None:
         entry = self.entries.get(address)
         if entry is None or entry.id != id:
             # A create begun with no id yet keeps its mark when its id arrives.
@@ -334,9 +406,11 @@ class State:
             # OUTREACH_STATE_KEY: one key for the team and CI, so that every checkout's
             # hashes of a write-only value agree (state.key is one machine's own).
             if len(self._shared_key) < 16:
-                raise OutreachError("OUTREACH_STATE_KEY is shorter than 16 characters",
-                                    hint="set it to a long random string, the same for the "
-                                    "whole team and CI (e.g. `openssl rand -hex 32`)")
+                raise OutreachError(
+                    "OUTREACH_STATE_KEY is shorter than 16 characters",
+                    hint="set it to a long random string, the same for the "
+                    "whole team and CI (e.g. `openssl rand -hex 32`)",
+                )
             return hashlib.sha256(b"outreach-state-key\0" + self._shared_key.encode()).digest()
         return self._local_key()
 
@@ -359,14 +433,17 @@ class State:
             if len(key) < 16:
                 raise ValueError("key too short")
         except (OSError, ValueError) as exc:
-            raise OutreachError(f"{path}: unreadable hash key: {exc}",
-                                hint="delete it: write-only values are then set again once"
-                                ) from exc
+            raise OutreachError(
+                f"{path}: unreadable hash key: {exc}",
+                hint="delete it: write-only values are then set again once",
+            ) from exc
         return key
 
     def _save(self) -> None:
-        data = {"version": STATE_VERSION,
-                "campaigns": {k: v.to_json() for k, v in sorted(self.entries.items())}}
+        data = {
+            "version": STATE_VERSION,
+            "campaigns": {k: v.to_json() for k, v in sorted(self.entries.items())},
+        }
         fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".state-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

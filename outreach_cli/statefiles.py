@@ -37,8 +37,10 @@ def line_mac(key: bytes, rec: dict[str, Any]) -> str:
     """HMAC-SHA256 of a journal record (all but its `mac`) under state.key."""
     body = {k: v for k, v in rec.items() if k != "mac"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "hmac-sha256:" + hmac.new(key, b"outreach-journal\0" + text.encode("utf-8"),
-                                     hashlib.sha256).hexdigest()
+    return (
+        "hmac-sha256:"
+        + hmac.new(key, b"outreach-journal\0" + text.encode("utf-8"), hashlib.sha256).hexdigest()
+    )
 
 
 def check_shape(rec: Any, where: str) -> None:
@@ -47,28 +49,40 @@ def check_shape(rec: Any, where: str) -> None:
     if not isinstance(rec, dict):
         problem = "not a JSON object"
     else:
-        fields = (_MOVE_FIELDS if "movedFrom" in rec else
-                  _DROP_FIELDS if "drop" in rec else _RECORD_FIELDS)
+        fields = (
+            _MOVE_FIELDS
+            if "movedFrom" in rec
+            else _DROP_FIELDS
+            if "drop" in rec
+            else _RECORD_FIELDS
+        )
         texts = {"address", "id", "movedFrom"} & fields
         optional = {"revision", "appliedAt", "file"} & fields
         hashes = rec.get("hashes", {})
         if set(rec) - fields:
             problem = "unknown fields " + ", ".join(
-                sorted(repr(k)[:40] for k in set(rec) - fields)[:3])
+                sorted(repr(k)[:40] for k in set(rec) - fields)[:3]
+            )
         elif not all(isinstance(rec.get(k), str) for k in texts):
             problem = "no " + " or ".join(sorted(texts))
         elif not all(isinstance(rec.get(k), (str, type(None))) for k in optional):
             problem = "a revision, time or file that is not text"
         elif not isinstance(hashes, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()):
+            isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()
+        ):
             problem = "hashes that are not text"
-        elif not isinstance(rec.get("complete", False), bool) or rec.get("drop", True) is not \
-                True or not isinstance(rec.get("mac", ""), str):
+        elif (
+            not isinstance(rec.get("complete", False), bool)
+            or rec.get("drop", True) is not True
+            or not isinstance(rec.get("mac", ""), str)
+        ):
             problem = "a mark or checksum of the wrong type"
     if problem:
-        raise OutreachError(f"{where}: unreadable state journal line ({problem}): not a line "
-                            "outreach writes; nothing of the journal was replayed",
-                            hint=_MOVE_ASIDE)
+        raise OutreachError(
+            f"{where}: unreadable state journal line ({problem}): not a line "
+            "outreach writes; nothing of the journal was replayed",
+            hint=_MOVE_ASIDE,
+        )
 
 
 def only_ours(path: Path) -> bool:

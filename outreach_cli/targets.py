@@ -23,23 +23,30 @@ def matches(address: str, pattern: str) -> bool:
     """Whether `pattern` names the campaign at `address`: its address or its key, exactly or
     as a glob (fnmatch, case-sensitive)."""
     key = key_of(address)
-    return pattern in (address, key) or fnmatch.fnmatchcase(address, pattern) \
+    return (
+        pattern in (address, key)
+        or fnmatch.fnmatchcase(address, pattern)
         or fnmatch.fnmatchcase(key, pattern)
+    )
 
 
-def select(items: Iterable[T], targets: Sequence[str] | None,
-           excludes: Sequence[str] | None = None) -> list[T]:
+def select(
+    items: Iterable[T], targets: Sequence[str] | None, excludes: Sequence[str] | None = None
+) -> list[T]:
     """The items (anything with an `address`) some target names (all, with no targets) and
     no exclude names."""
+
     def hit(item: Any, patterns: Sequence[str]) -> bool:
         return any(matches(item.address, p) for p in patterns)
 
-    return [i for i in items if (not targets or hit(i, targets))
-            and not (excludes and hit(i, excludes))]
+    return [
+        i for i in items if (not targets or hit(i, targets)) and not (excludes and hit(i, excludes))
+    ]
 
 
-def one_document(path: str, targets: Sequence[str] | None = None, *,
-                 who: str = "this command works") -> Document:
+def one_document(
+    path: str, targets: Sequence[str] | None = None, *, who: str = "this command works"
+) -> Document:
     """The one valid campaign document of `path` (`targets` picks it among several), for a
     command that works on one campaign (`who` says which, in the message)."""
     from .errors import OutreachError, UsageError
@@ -54,8 +61,10 @@ def one_document(path: str, targets: Sequence[str] | None = None, *,
     docs = select(result.documents, targets)
     if len(docs) != 1:
         keys = ", ".join(d.address for d in docs) or "none"
-        raise UsageError(f"{path} holds {len(docs)} matching campaigns ({keys}); {who} on one",
-                         hint="pick one with --target KEY")
+        raise UsageError(
+            f"{path} holds {len(docs)} matching campaigns ({keys}); {who} on one",
+            hint="pick one with --target KEY",
+        )
     return docs[0]
 
 

@@ -62,8 +62,11 @@ class Variables:
         return [*names, *(self.custom_prefix + c for c in custom)]
 
     def is_sender(self, name: str) -> bool:
-        return bool(self.sender_prefix) and name.startswith(self.sender_prefix) and len(
-            name) > len(self.sender_prefix)
+        return (
+            bool(self.sender_prefix)
+            and name.startswith(self.sender_prefix)
+            and len(name) > len(self.sender_prefix)
+        )
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,14 @@ class Condition:
 
     def holds(self, current: str) -> bool:
         op, v = self.operator, self.value
-        return {"has_value": bool(current), "no_value": not current, "equals": current == v,
-                "not_equals": current != v, "contains": v in current,
-                "not_contains": v not in current}.get(op, False)
+        return {
+            "has_value": bool(current),
+            "no_value": not current,
+            "equals": current == v,
+            "not_equals": current != v,
+            "contains": v in current,
+            "not_contains": v not in current,
+        }.get(op, False)
 
 
 @dataclass(frozen=True)
@@ -141,14 +149,23 @@ def scan(text: str, syntax: Syntax) -> tuple[list[Token], list[Finding]]:
         if opened is None:
             problems.append(Finding(m.start(), "}}", "'}}' without an opening '{{'"))
             continue
-        raw = text[opened:m.end()]
+        raw = text[opened : m.end()]
         inner = raw[2:-2].strip()
         if inner.startswith("{") or inner.endswith("}"):
-            problems.append(Finding(opened, raw, f"{raw}: unbalanced braces (write "
-                                                 f"{{{{{inner.strip('{} ')}}}}})"))
+            problems.append(
+                Finding(
+                    opened, raw, f"{raw}: unbalanced braces (write {{{{{inner.strip('{} ')}}}}})"
+                )
+            )
         elif not NAME.match(inner):
-            problems.append(Finding(opened, raw, f"{raw} is not a variable (a variable is "
-                                                 "{{name}}: letters, digits, _ and .)"))
+            problems.append(
+                Finding(
+                    opened,
+                    raw,
+                    f"{raw} is not a variable (a variable is "
+                    "{{name}}: letters, digits, _ and .)",
+                )
+            )
         else:
             tokens.append(Token(inner, opened, raw))
         opened = None
@@ -158,7 +175,7 @@ def scan(text: str, syntax: Syntax) -> tuple[list[Token], list[Finding]]:
 
 
 def _unclosed(text: str, at: int) -> Finding:
-    snippet = text[at:at + 30].split("\n")[0]
+    snippet = text[at : at + 30].split("\n")[0]
     return Finding(at, snippet, f"'{{{{' without a closing '}}}}': {snippet!r}")
 
 
@@ -191,8 +208,11 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
     close known one, a warning otherwise), the wrong syntax, unbalanced braces."""
     if not _marked(spot.text):
         return []  # no brace and no percent sign: nothing of either syntax to look at
-    tokens, out = scan(spot.text, spot.syntax) if spot.syntax is BRACES else (
-        scan(spot.text, spot.syntax)[0], [])
+    tokens, out = (
+        scan(spot.text, spot.syntax)
+        if spot.syntax is BRACES
+        else (scan(spot.text, spot.syntax)[0], [])
+    )
     known = table.known(custom, spot.kind)
     where = f"{table.platform} {spot.kind}"
     for tok in tokens:
@@ -203,44 +223,82 @@ def check(spot: Spot, table: Variables, custom: Sequence[str] = ()) -> list[Find
             # syntax (a `%word%` in prose that names no field is left alone). A warning, as
             # the README lists it: the platform stores the text as written, and the lead
             # reads the variable unfilled.
-            fix: str | None = tok.name if tok.name in known or table.is_sender(tok.name) \
+            fix: str | None = (
+                tok.name
+                if tok.name in known or table.is_sender(tok.name)
                 else suggest(tok.name, known)
+            )
             if fix is None and spot.wrong is BRACES:
                 fix = tok.name
             if fix is not None:
-                out.append(Finding(tok.start, tok.raw,
-                                   f"{tok.raw} is written the wrong way for a {where}: "
-                                   f"write {spot.syntax.write(fix)}", "warning"))
+                out.append(
+                    Finding(
+                        tok.start,
+                        tok.raw,
+                        f"{tok.raw} is written the wrong way for a {where}: "
+                        f"write {spot.syntax.write(fix)}",
+                        "warning",
+                    )
+                )
     if spot.syntax is BRACES:
         names = {t.name for t in tokens}
         for m in _SINGLE.finditer(blank_styles(spot.text)):
             if m.group(1) in known and m.group(1) not in names | {"_"}:
-                out.append(Finding(m.start(), m.group(0),
-                                   f"{m.group(0)} has single braces: write "
-                                   f"{BRACES.write(m.group(1))}", "warning"))
+                out.append(
+                    Finding(
+                        m.start(),
+                        m.group(0),
+                        f"{m.group(0)} has single braces: write {BRACES.write(m.group(1))}",
+                        "warning",
+                    )
+                )
     return out
 
 
-def _check_name(tok: Token, syntax: Syntax, table: Variables, known: list[str],
-                custom: Sequence[str], where: str) -> list[Finding]:
+def _check_name(
+    tok: Token,
+    syntax: Syntax,
+    table: Variables,
+    known: list[str],
+    custom: Sequence[str],
+    where: str,
+) -> list[Finding]:
     name = tok.name
     if name in known:
         return []
     if table.is_sender(name):
         if table.sender_syntax in (None, syntax):
             return []
-        return [Finding(tok.start, tok.raw, f"{tok.raw}: {table.platform} documents sender "
-                                            f"variables only in the signature "
-                                            f"({PERCENT.write(name)})", "warning")]
+        return [
+            Finding(
+                tok.start,
+                tok.raw,
+                f"{tok.raw}: {table.platform} documents sender "
+                f"variables only in the signature "
+                f"({PERCENT.write(name)})",
+                "warning",
+            )
+        ]
     close = suggest(name, known)
     declare = "declare it under `variables:` if it is a custom field"
     if close is not None:
-        return [Finding(tok.start, tok.raw,
-                        f"unknown variable {tok.raw}: not a {table.platform} lead field; did "
-                        f"you mean {syntax.write(close)}? ({declare})")]
-    return [Finding(tok.start, tok.raw, f"unknown variable {tok.raw}: not a {table.platform} "
-                                        f"lead field nor a declared custom field ({declare})",
-                    "warning")]
+        return [
+            Finding(
+                tok.start,
+                tok.raw,
+                f"unknown variable {tok.raw}: not a {table.platform} lead field; did "
+                f"you mean {syntax.write(close)}? ({declare})",
+            )
+        ]
+    return [
+        Finding(
+            tok.start,
+            tok.raw,
+            f"unknown variable {tok.raw}: not a {table.platform} "
+            f"lead field nor a declared custom field ({declare})",
+            "warning",
+        )
+    ]
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -264,25 +322,36 @@ def render(spot: Spot | None, values: Mapping[str, str], table: Variables) -> Re
     out: list[str] = []
     at = 0
     for tok in tokens:
-        out.append(spot.text[at:tok.start])
+        out.append(spot.text[at : tok.start])
         at = tok.start + len(tok.raw)
         out.append(_value(tok.name, values, table, conditions, spot, missing))
     out.append(spot.text[at:])
     return Rendered("".join(out), tuple(dict.fromkeys(missing)))
 
 
-def _value(name: str, values: Mapping[str, str], table: Variables,
-           conditions: Mapping[str, Condition], spot: Spot, missing: list[str]) -> str:
+def _value(
+    name: str,
+    values: Mapping[str, str],
+    table: Variables,
+    conditions: Mapping[str, Condition],
+    spot: Spot,
+    missing: list[str],
+) -> str:
     if table.is_sender(name):
         return f"[{name}]"
     field_name = table.canonical(name)
     current = values.get(field_name, "") or ""
     cond = conditions.get(name) or conditions.get(field_name)
     if cond is not None:
-        chosen = next((c for c in spot.conditions
-                       if c.variable in (name, field_name) and c.holds(current)), None)
-        text = (chosen.content if chosen.content is not None else current) if chosen else (
-            cond.fallback)
+        chosen = next(
+            (c for c in spot.conditions if c.variable in (name, field_name) and c.holds(current)),
+            None,
+        )
+        text = (
+            (chosen.content if chosen.content is not None else current)
+            if chosen
+            else (cond.fallback)
+        )
         if text is None:
             if not current:
                 missing.append(field_name)
@@ -302,10 +371,15 @@ def conditions_of(step: Mapping[str, Any]) -> tuple[Condition, ...]:
     out = []
     for c in step.get("conditionalVariables") or ():
         if isinstance(c, dict) and isinstance(c.get("variable"), str):
-            out.append(Condition(c["variable"], str(c.get("operator") or ""),
-                                 str(c.get("value") or ""),
-                                 c.get("content") if isinstance(c.get("content"), str) else None,
-                                 c.get("fallback") if isinstance(c.get("fallback"), str) else None))
+            out.append(
+                Condition(
+                    c["variable"],
+                    str(c.get("operator") or ""),
+                    str(c.get("value") or ""),
+                    c.get("content") if isinstance(c.get("content"), str) else None,
+                    c.get("fallback") if isinstance(c.get("fallback"), str) else None,
+                )
+            )
     return tuple(out)
 
 

@@ -111,9 +111,14 @@ def _validator(provider: str) -> Any:
     return Draft202012Validator(schema, registry=registry, format_checker=checker())
 
 
-def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = None, *,
-                   keep: bool = True, project: Project | None = None,
-                   policy: EnvPolicy | None = None) -> Result:
+def validate_paths(
+    paths: Iterable[str],
+    environ: Mapping[str, str] | None = None,
+    *,
+    keep: bool = True,
+    project: Project | None = None,
+    policy: EnvPolicy | None = None,
+) -> Result:
     """Load and check every campaign document under `paths`.
 
     Each file is read once, with positions (documents.load_file), so every diagnostic names
@@ -147,11 +152,17 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
             _, line, col = doc.source.where(("key",))
             first = seen.setdefault(doc.address, (doc.file, doc.index, line))
             if first[:2] != (doc.file, doc.index):
-                diagnostics.append(Diagnostic(
-                    doc.file, line, col, "key",
-                    f"{doc.address} is also defined in {first[0]}:{first[2]}; "
-                    "keys must be unique per "
-                    + ("workspace" if doc.workspace else "provider"), code="duplicate-key"))
+                diagnostics.append(
+                    Diagnostic(
+                        doc.file,
+                        line,
+                        col,
+                        "key",
+                        f"{doc.address} is also defined in {first[0]}:{first[2]}; "
+                        "keys must be unique per " + ("workspace" if doc.workspace else "provider"),
+                        code="duplicate-key",
+                    )
+                )
         touched += bool(docs) or len(diagnostics) > before
         if any(d.path == "key" for d in diagnostics[before:]):
             keyed[file] = len(docs)
@@ -167,8 +178,9 @@ def validate_paths(paths: Iterable[str], environ: Mapping[str, str] | None = Non
     return Result(documents, diagnostics, count, touched)
 
 
-def _check_file(file: str, env: Mapping[str, str], policy: EnvPolicy,
-                project: Project | None = None) -> tuple[list[Document], list[Diagnostic]]:
+def _check_file(
+    file: str, env: Mapping[str, str], policy: EnvPolicy, project: Project | None = None
+) -> tuple[list[Document], list[Diagnostic]]:
     """The file's documents that pass, and every problem found in the file."""
     docs: list[Document] = []
     out: list[Diagnostic] = []
@@ -202,37 +214,56 @@ def check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
 def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     out: list[Diagnostic] = []
 
-    def diag(path: DocPath, message: str, severity: str = "error", *, key: bool = False,
-             code: str = "invalid") -> None:
+    def diag(
+        path: DocPath,
+        message: str,
+        severity: str = "error",
+        *,
+        key: bool = False,
+        code: str = "invalid",
+    ) -> None:
         file, line, col = src.where(path, key=key)
         out.append(Diagnostic(file, line, col, format_path(path), message, severity, code))
 
     data = src.data
     if not isinstance(data, dict):
-        diag((), "a campaign document is a mapping with provider: and campaign:",
-             code="wrong-type")
+        diag((), "a campaign document is a mapping with provider: and campaign:", code="wrong-type")
         return None, out
     provider = data.get("provider")
     if not isinstance(provider, str) or provider not in PROVIDERS:
         if provider is None:
-            diag((), "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")",
-                 code="missing-field")
+            diag(
+                (),
+                "missing required field 'provider' (one of: " + ", ".join(PROVIDERS) + ")",
+                code="missing-field",
+            )
         else:
             shown = repr(provider) if len(repr(provider)) < 60 else repr(provider)[:57] + "…"
-            diag(("provider",), f"unknown provider {shown}; one of: " + ", ".join(PROVIDERS)
-                 + (did_you_mean(provider, PROVIDERS) if isinstance(provider, str) else ""),
-                 code="not-one-of")
+            diag(
+                ("provider",),
+                f"unknown provider {shown}; one of: "
+                + ", ".join(PROVIDERS)
+                + (did_you_mean(provider, PROVIDERS) if isinstance(provider, str) else ""),
+                code="not-one-of",
+            )
         return None, out
 
     # The compiled yes/no check first; jsonschema says why.
-    for error in (() if _fast(provider)(data) else _validator(provider).iter_errors(data)):
+    for error in () if _fast(provider)(data) else _validator(provider).iter_errors(data):
         # A schema states outreach's own rules (where the docs are silent) as
         # "x-rule": {keyword: why}, so the message never reads as the vendor's.
-        why = (error.schema.get("x-rule") or {}).get(error.validator) \
-            if isinstance(error.schema, dict) else None
+        why = (
+            (error.schema.get("x-rule") or {}).get(error.validator)
+            if isinstance(error.schema, dict)
+            else None
+        )
         for path, message, at_key, code in describe(error):
-            diag(path, f"{message} (outreach's rule: {why})" if why else message, key=at_key,
-                 code=code)
+            diag(
+                path,
+                f"{message} (outreach's rule: {why})" if why else message,
+                key=at_key,
+                code=code,
+            )
     schema_failed = bool(out)
 
     campaign = data.get("campaign")
@@ -243,8 +274,7 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
         msg = finding.message
         if finding.related:
             others = ", ".join(
-                f"{format_path(r)} ({_line_of(src, r, finding.path)})"
-                for r in finding.related
+                f"{format_path(r)} ({_line_of(src, r, finding.path)})" for r in finding.related
             )
             msg = f"{msg} [see {others}]"
         diag(finding.path, msg, finding.severity, code="rule")
@@ -253,21 +283,33 @@ def _check_source(src: Source) -> tuple[Document | None, list[Diagnostic]]:
     doc_id = data.get("id")
     if isinstance(doc_id, str) and not re.fullmatch(cls.ID_PATTERN, doc_id):
         shown = doc_id if len(doc_id) <= 60 else doc_id[:57] + "…"
-        diag(("id",), f"{shown!r} is not a {cls.title} campaign id: {cls.ID_FORM}",
-             code="id-form")
+        diag(("id",), f"{shown!r} is not a {cls.title} campaign id: {cls.ID_FORM}", code="id-form")
         schema_failed = True
     if schema_failed:
         return None, out
     key = data.get("key")
     if key is None:
         if src.count > 1:
-            diag((), f"document {src.index + 1} of {src.count} in this file needs a key: "
-                     "several documents cannot all take the file's name", code="missing-field")
+            diag(
+                (),
+                f"document {src.index + 1} of {src.count} in this file needs a key: "
+                "several documents cannot all take the file's name",
+                code="missing-field",
+            )
             return None, out
         key = FsPath(src.file).stem
-    doc = Document(src.file, src.index, provider, str(key), data.get("id"), data.get("status"),
-                   tuple(data.get("ignore") or ()), data["campaign"], src,
-                   moved_from=tuple(data.get("moved_from") or ()))
+    doc = Document(
+        src.file,
+        src.index,
+        provider,
+        str(key),
+        data.get("id"),
+        data.get("status"),
+        tuple(data.get("ignore") or ()),
+        data["campaign"],
+        src,
+        moved_from=tuple(data.get("moved_from") or ()),
+    )
     return doc, out
 
 

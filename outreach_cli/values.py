@@ -55,8 +55,9 @@ def placeholders(value: Any) -> list[str]:
     return []
 
 
-def add_block(table: dict[str, Value], block: Any, src: Source, bpath: DocPath, origin: str,
-              error: Report) -> None:
+def add_block(
+    table: dict[str, Value], block: Any, src: Source, bpath: DocPath, origin: str, error: Report
+) -> None:
     """The values of a `values:` block (of `src`, at `bpath`) not already in `table`."""
     if not isinstance(block, dict):
         error(src.where(bpath), bpath, f"{origin} must be a mapping of NAME: value")
@@ -64,8 +65,11 @@ def add_block(table: dict[str, Value], block: Any, src: Source, bpath: DocPath, 
     for name, value in block.items():
         where = src.where((*bpath, name))
         if not VALUE_NAME.match(str(name)):
-            error(where, (*bpath, name), f"value name {name!r}: letters, digits, '_' or '-', "
-                                         "starting with a letter or '_'")
+            error(
+                where,
+                (*bpath, name),
+                f"value name {name!r}: letters, digits, '_' or '-', starting with a letter or '_'",
+            )
             continue
         if not isinstance(value, (str, int, float, bool)):
             error(where, (*bpath, name), "a value is a string, number or boolean")
@@ -76,8 +80,9 @@ def add_block(table: dict[str, Value], block: Any, src: Source, bpath: DocPath, 
         table.setdefault(str(name), (value, where, template))
 
 
-def fill(value: Any, path: DocPath, table: Mapping[str, Value], out: Marks, src: Source,
-         error: Report) -> Any:
+def fill(
+    value: Any, path: DocPath, table: Mapping[str, Value], out: Marks, src: Source, error: Report
+) -> Any:
     """`value` with its placeholders filled (containers in place), recording where each
     filled value was written and keeping a value from the environment secret. A missing
     value is reported at the campaign file's `base:` line (else its first line)."""
@@ -98,24 +103,33 @@ def fill(value: Any, path: DocPath, table: Mapping[str, Value], out: Marks, src:
         data = src.data if isinstance(src.data, dict) else {}
         at = src.where(("base",)) if "base" in data else (src.file, *src.start)
         for name in dict.fromkeys(missing):
-            error(at, path, f"${{values.{name}}} (written at {written[0]}:{written[1]}) has "
-                            "no value: set it in this file's `values:`, its `values_file:`, "
-                            "or its workspace's `values:` in the project file",
-                  code="missing-value")
+            error(
+                at,
+                path,
+                f"${{values.{name}}} (written at {written[0]}:{written[1]}) has "
+                "no value: set it in this file's `values:`, its `values_file:`, "
+                "or its workspace's `values:` in the project file",
+                code="missing-value",
+            )
         return value
     whole = PLACEHOLDER.fullmatch(value)
-    filled = table[names[0]][0] if whole else PLACEHOLDER.sub(
-        lambda m: _text(table[m.group(1)][0]), value)
+    filled = (
+        table[names[0]][0]
+        if whole
+        else PLACEHOLDER.sub(lambda m: _text(table[m.group(1)][0]), value)
+    )
     if len(set(names)) == 1:  # the value's own line is the one to edit
         out.spots[path] = table[names[0]][1]
     if any(table[n][2] is not None for n in names):
         # Secret: a saved plan re-reads it from the environment through this template.
         template = out.env_templates.get(path) or value.replace("$", "$$").replace(
-            "$${values.", "${values.")
+            "$${values.", "${values."
+        )
         out.env_paths.add(path)
         out.env_templates[path] = PLACEHOLDER.sub(
             lambda m: table[m.group(1)][2] or _text(table[m.group(1)][0]).replace("$", "$$"),
-            template)
+            template,
+        )
     return filled
 
 

@@ -21,8 +21,9 @@ try:  # hypothesis comes with the test extra (pip install -e ".[test]")
     # never for the draw; by hand they explore (`HYPOTHESIS_PROFILE=dev` to explore in CI).
     settings.register_profile("ci", derandomize=True, database=None)
     settings.register_profile("dev")
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI")
-                                         else "dev"))
+    settings.load_profile(
+        os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+    )
 except ImportError:  # pragma: no cover
     pass
 
@@ -33,9 +34,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-PROVIDER_VARS = ("SENDKIT_API_KEY", "SENDKIT_WORKSPACE_ID", "LEMLIST_API_KEY", "PUFFLE_API_KEY",
-                 "OUTREACH_SENDKIT_URL", "OUTREACH_LEMLIST_URL", "OUTREACH_PUFFLE_URL", "NO_COLOR",
-                 "OUTREACH_RATE_LIMIT")
+PROVIDER_VARS = (
+    "SENDKIT_API_KEY",
+    "SENDKIT_WORKSPACE_ID",
+    "LEMLIST_API_KEY",
+    "PUFFLE_API_KEY",
+    "OUTREACH_SENDKIT_URL",
+    "OUTREACH_LEMLIST_URL",
+    "OUTREACH_PUFFLE_URL",
+    "NO_COLOR",
+    "OUTREACH_RATE_LIMIT",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +82,8 @@ def _lemlist_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             hooks = self._client.event_hooks
             self._client.event_hooks = {
                 "request": [*hooks.get("request", []), contract.request_hook],
-                "response": [*hooks.get("response", []), contract.response_hook]}
+                "response": [*hooks.get("response", []), contract.response_hook],
+            }
 
     monkeypatch.setattr(Api, "__init__", checked_init)
     monkeypatch.setattr(Emulator, "handle", contract.emulator_handle(Emulator.handle))
@@ -81,8 +91,7 @@ def _lemlist_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     found = contract.take()
     if found:
-        pytest.fail("lemlist's OpenAPI file disagrees:\n" + "\n".join(found[:20]),
-                    pytrace=False)
+        pytest.fail("lemlist's OpenAPI file disagrees:\n" + "\n".join(found[:20]), pytrace=False)
 
 
 @pytest.fixture
@@ -136,7 +145,8 @@ def env_sandbox(sandbox: object, monkeypatch: pytest.MonkeyPatch) -> object:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "reference: reads the vendors' reference pages (skipped when they are absent)")
+        "markers", "reference: reads the vendors' reference pages (skipped when they are absent)"
+    )
     # Each test process (each xdist worker) keeps its caches (compiled schemas, the lemlist
     # rate budgets of ratebudget.py) in a folder of its own, never the user's: no test shares
     # a budget file with another worker, another person's run, or a real `outreach`.
@@ -154,8 +164,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if HAVE_REFERENCE:
         return
     marked = [item for item in items if item.get_closest_marker("reference")]
-    reason = (f"vendor reference pages not found at {SHARED}; {len(marked)} quote checks "
-              "skipped (set OUTREACH_REFERENCE_DIR, see the README's Tests section)")
+    reason = (
+        f"vendor reference pages not found at {SHARED}; {len(marked)} quote checks "
+        "skipped (set OUTREACH_REFERENCE_DIR, see the README's Tests section)"
+    )
     for item in marked:
         item.add_marker(pytest.mark.skip(reason=reason))
     config.stash[_SKIPPED_REFERENCE] = reason
@@ -165,8 +177,11 @@ _SKIPPED_REFERENCE = pytest.StashKey[str]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return (f"vendor reference pages: {SHARED}" if HAVE_REFERENCE
-            else f"vendor reference pages: NOT FOUND at {SHARED} (quote checks will be skipped)")
+    return (
+        f"vendor reference pages: {SHARED}"
+        if HAVE_REFERENCE
+        else f"vendor reference pages: NOT FOUND at {SHARED} (quote checks will be skipped)"
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -190,11 +205,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 # directory: an audit hook records every other file a test opens for reading, and the
 # session fails naming them. A fresh clone with nothing beside it then has all it needs.
 _OUTSIDE: set[str] = set()
-_ALLOWED = tuple({str(p) for p in (
-    REPO, SHARED, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
-    Path(tempfile.gettempdir()).resolve(), Path(tempfile.gettempdir()),
-    *(Path(entry) for entry in sys.path if entry))} | {
-    "/etc", "/usr", "/dev", "/proc", "/sys", "/lib", "/lib64", "/run"})
+_ALLOWED = tuple(
+    {
+        str(p)
+        for p in (
+            REPO,
+            SHARED,
+            Path(sys.prefix),
+            Path(sys.base_prefix),
+            Path(sys.exec_prefix),
+            Path(tempfile.gettempdir()).resolve(),
+            Path(tempfile.gettempdir()),
+            *(Path(entry) for entry in sys.path if entry),
+        )
+    }
+    | {"/etc", "/usr", "/dev", "/proc", "/sys", "/lib", "/lib64", "/run"}
+)
 
 
 def _opened(event: str, args: tuple[object, ...]) -> None:
@@ -226,5 +252,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         shown = ", ".join(sorted(_OUTSIDE)[:10])
         session.config.get_terminal_writer().line(
             f"\ntests read {len(_OUTSIDE)} file(s) from outside the repository, the reference "
-            f"folder and the system: {shown}", red=True, bold=True)
+            f"folder and the system: {shown}",
+            red=True,
+            bold=True,
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

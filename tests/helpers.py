@@ -43,12 +43,31 @@ def run(*args: str, input: str | None = None) -> Any:
 
 
 def _asks_json(args: tuple[str, ...]) -> bool:
-    return any(a in ("-f", "--format") and i + 1 < len(args) and args[i + 1] == "json"
-               for i, a in enumerate(args)) or "--format=json" in args
+    return (
+        any(
+            a in ("-f", "--format") and i + 1 < len(args) and args[i + 1] == "json"
+            for i, a in enumerate(args)
+        )
+        or "--format=json" in args
+    )
 
 
-COMMANDS = {"validate", "plan", "diff", "apply", "status", "leads", "sandbox", "schema", "show",
-            "import", "state", "preview", "doctor", "lint"}
+COMMANDS = {
+    "validate",
+    "plan",
+    "diff",
+    "apply",
+    "status",
+    "leads",
+    "sandbox",
+    "schema",
+    "show",
+    "import",
+    "state",
+    "preview",
+    "doctor",
+    "lint",
+}
 
 
 def expected_kind(args: tuple[str, ...]) -> str:
@@ -85,5 +104,6 @@ def sendkit_files(folder: Path, n: int, name: str = "Slow") -> Path:
     for i in range(n):
         (folder / f"c{i}.yaml").write_text(
             f"provider: sendkit\ncampaign:\n  name: {name} {i}\n  sequence:\n"
-            "    - {type: email, subject: Hi, body: Hello}\n")
+            "    - {type: email, subject: Hi, body: Hello}\n"
+        )
     return folder

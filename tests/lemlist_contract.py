@@ -30,31 +30,38 @@ ROOT = "/api"
 EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("*", "*", "429"): (
         "providers.md: 'Rate limit: 20 requests per 2 seconds, per API key, on all routes' "
-        "answered 429; the file documents 429 on no operation"),
+        "answered 429; the file documents 429 on no operation"
+    ),
     ("*", "*", "401"): (
-        "providers.md: a wrong key is refused; the file documents 401 on few operations"),
+        "providers.md: a wrong key is refused; the file documents 401 on few operations"
+    ),
     ("*", "*", "405"): ("a method the route does not have: the file cannot document it"),
     ("POST", "/campaigns/{campaignId}/leads/", "409"): (
         "the file says of `deduplicate` only that lemlist 'Will not insert the lead if email "
         "address already exists' and lists no status for it; the emulator answers 409 "
-        "Conflict (its own reading), which the file does not list"),
+        "Conflict (its own reading), which the file does not list"
+    ),
     ("PATCH", "/sequences/{sequenceId}/steps/{stepId}", "404"): (
         "the file lists 404 for DELETE of a step but not for PATCH of the same path; an unknown "
-        "step is answered 404 as the DELETE documents"),
+        "step is answered 404 as the DELETE documents"
+    ),
     ("GET", "/users/{userId}", "404"): (
         "the file lists only 200 for a user; an id outside the team must be answered "
         "something: the emulator answers 404 'User not found' (lemlist's wording for other "
-        "objects), and the plan reads it as 'cannot judge this sender'"),
+        "objects), and the plan reads it as 'cannot judge this sender'"
+    ),
     ("GET", "/campaigns", "request"): (
         "providers.md: 'The docs tell you to always pass version=v2'; the file's parameters "
-        "omit `version`"),
+        "omit `version`"
+    ),
 }
 # Responses whose body shape the file documents otherwise than lemlist's prose.
 SHAPE_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("GET", "/campaigns", "200"): (
         "providers.md: 'Third-party clients report that version=v2 actually returns "
         "{campaigns:[…], pagination:{…}}'; the file documents the bare array only "
-        "(test_openapi.py checks the envelope against the file's own Campaign object)"),
+        "(test_openapi.py checks the envelope against the file's own Campaign object)"
+    ),
 }
 
 
@@ -75,8 +82,18 @@ def openapi() -> Any:
 # Where the file contradicts itself, the reading validated against (a patch of the node).
 ERRATA: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     # "Next page number (null if on last page)" under `type: integer` without `nullable`.
-    (("components", "schemas", "ScheduleListResponse", "properties", "pagination",
-      "properties", "nextPage"), {"nullable": True}),
+    (
+        (
+            "components",
+            "schemas",
+            "ScheduleListResponse",
+            "properties",
+            "pagination",
+            "properties",
+            "nextPage",
+        ),
+        {"nullable": True},
+    ),
 )
 
 
@@ -97,7 +114,9 @@ class _Request:
 
         self.parameters = RequestParameters(
             query=ImmutableMultiDict(parse_qs(self.query, keep_blank_values=True)),
-            header=Headers({"Authorization": "Basic Omtleg=="}), cookie=ImmutableMultiDict())
+            header=Headers({"Authorization": "Basic Omtleg=="}),
+            cookie=ImmutableMultiDict(),
+        )
 
     host_url = SERVER
 
@@ -147,8 +166,10 @@ def _template(method: str, path: str) -> str | None:
 
 
 def _excused(method: str, template: str, what: str) -> bool:
-    return any(k in EXCEPTIONS for k in (
-        (method, template, what), ("*", "*", what), (method, template, "*")))
+    return any(
+        k in EXCEPTIONS
+        for k in ((method, template, what), ("*", "*", what), (method, template, "*"))
+    )
 
 
 def _record(message: str) -> None:
@@ -163,8 +184,9 @@ def _errors(exc: Exception) -> Iterator[str]:
         yield f"  {list(sub.absolute_path)}: {sub.message}"
 
 
-def request_errors(method: str, path: str, query: str, body: bytes | None,
-                   content_type: str) -> list[str]:
+def request_errors(
+    method: str, path: str, query: str, body: bytes | None, content_type: str
+) -> list[str]:
     """What the file finds wrong in one request (path below the API root)."""
     template = _template(method, path)
     if template is None:
@@ -179,8 +201,9 @@ def request_errors(method: str, path: str, query: str, body: bytes | None,
     return []
 
 
-def check_response(method: str, path: str, query: str, status: int, content_type: str,
-                   data: bytes) -> None:
+def check_response(
+    method: str, path: str, query: str, status: int, content_type: str, data: bytes
+) -> None:
     """Validate one answer the emulator gives (path below the API root)."""
     template = _template(method, path)
     if template is None:  # a route the file does not have (a test of unknown routes)
@@ -207,9 +230,9 @@ def request_hook(request: Any) -> None:
     path = url.path
     marker = path.find("/lemlist/api")  # the sandbox's root
     if marker >= 0:
-        path = path[marker + len("/lemlist/api"):]
+        path = path[marker + len("/lemlist/api") :]
     elif url.hostname == "api.lemlist.com" and path.startswith(ROOT + "/"):
-        path = path[len(ROOT):]
+        path = path[len(ROOT) :]
     else:  # a stand-in server of a plumbing test (http.py): not lemlist's API
         return
     body = request.content if request.content else None
@@ -217,16 +240,22 @@ def request_hook(request: Any) -> None:
         _record(f"{request.method} {path}: not an operation of lemlist's OpenAPI file")
         return
     request.extensions["lemlist_contract"] = request_errors(
-        request.method, path or "/", url.query, body,
-        request.headers.get("content-type", "").split(";")[0])
+        request.method,
+        path or "/",
+        url.query,
+        body,
+        request.headers.get("content-type", "").split(";")[0],
+    )
 
 
 def response_hook(response: Any) -> None:
     """httpx event hook: a request the file refuses must not have been accepted."""
     errors = response.request.extensions.get("lemlist_contract") or []
     if errors and response.status_code < 400:
-        _record(f"answered {response.status_code} to a request lemlist's file refuses:\n"
-                + "\n".join(errors))
+        _record(
+            f"answered {response.status_code} to a request lemlist's file refuses:\n"
+            + "\n".join(errors)
+        )
 
 
 def take() -> list[str]:

@@ -59,21 +59,31 @@ class Runner:
         gh.write_text(FAKE_GH.replace("PYTHON", sys.executable))
         gh.chmod(0o755)
         self.context: dict[str, Any] = {
-            "github.action_path": str(REPO), "github.event_name": event,
-            "github.repository": "acme/campaigns", "github.sha": "merge000",
-            "github.workflow": "campaigns", "github.token": "ghs_fake",
+            "github.action_path": str(REPO),
+            "github.event_name": event,
+            "github.repository": "acme/campaigns",
+            "github.sha": "merge000",
+            "github.workflow": "campaigns",
+            "github.token": "ghs_fake",
             "github.event.pull_request.number": "7" if event == "pull_request" else "",
             **{f"inputs.{k}": str(v.get("default", "")) for k, v in ACTION["inputs"].items()},
-            "inputs.sandbox": "true", "inputs.github-token": "ghs_fake",
+            "inputs.sandbox": "true",
+            "inputs.github-token": "ghs_fake",
         }
         self.outputs: dict[str, dict[str, str]] = {}
         self.base_env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SENDKIT", "LEMLIST",
-                                                                        "PUFFLE", "OUTREACH"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SENDKIT", "LEMLIST", "PUFFLE", "OUTREACH"))
+            },
             "PATH": f"{self.bin}:{Path(sys.executable).parent}:{os.environ['PATH']}",
-            "GH_LOG": str(root / "gh.log"), "GH_COMMENTS": str(root / "comments"),
-            "ARTIFACTS": str(root / "artifacts"), "FAKE_HEAD_SHA": "head111",
-            "FAKE_RUN_ID": "4242", "COLUMNS": "100",
+            "GH_LOG": str(root / "gh.log"),
+            "GH_COMMENTS": str(root / "comments"),
+            "ARTIFACTS": str(root / "artifacts"),
+            "FAKE_HEAD_SHA": "head111",
+            "FAKE_RUN_ID": "4242",
+            "COLUMNS": "100",
         }
 
     def expr(self, text: str) -> str:
@@ -83,6 +93,7 @@ class Runner:
                 _, step, _, key = name.split(".")
                 return self.outputs.get(step, {}).get(key, "")
             return str(self.context[name])
+
         return re.sub(r"\$\{\{(.*?)\}\}", one, str(text))
 
     def run(self, name: str) -> int:
@@ -90,22 +101,30 @@ class Runner:
         assert step["shell"] == "bash"
         out_file = self.root / f"output-{step.get('id', 'x')}"
         out_file.write_text("")
-        env = {**self.base_env, "GITHUB_OUTPUT": str(out_file),
-               **{k: self.expr(v) for k, v in (step.get("env") or {}).items()}}
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
-                               step["run"]], cwd=self.root, env=env, capture_output=True,
-                              text=True, timeout=300)
+        env = {
+            **self.base_env,
+            "GITHUB_OUTPUT": str(out_file),
+            **{k: self.expr(v) for k, v in (step.get("env") or {}).items()},
+        }
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         self.last = proc
         if "id" in step:
             self.outputs[step["id"]] = dict(
-                line.split("=", 1) for line in out_file.read_text().splitlines() if "=" in line)
+                line.split("=", 1) for line in out_file.read_text().splitlines() if "=" in line
+            )
         return proc.returncode
 
     def runs_in(self, name: str, mode: str) -> bool:
         """Whether the step's `if:` lets it run in `mode` (the conditions name the mode)."""
         cond = STEPS[name].get("if", "")
-        return not cond or f"== '{mode}'" in cond or (
-            "!= '" in cond and f"!= '{mode}'" not in cond)
+        return not cond or f"== '{mode}'" in cond or ("!= '" in cond and f"!= '{mode}'" not in cond)
 
 
 @pytest.fixture
@@ -155,12 +174,20 @@ def test_pull_request_then_merge_then_drift_check(repo: Path) -> None:
     # Someone edits a campaign behind the files' back: the scheduled check fails with 2.
     edited = repo / "edited" / "q2.yaml"
     edited.parent.mkdir()
-    edited.write_text((repo / "campaigns/sendkit/q2-decision-makers.yaml").read_text()
-                      .replace("dailySendLimit: 50", "dailySendLimit: 51")
-                      .replace("../schemas", "../campaigns/schemas")
-                      .replace("!file emails/", "!file ../campaigns/sendkit/emails/"))
-    behind = subprocess.run(["outreach", "apply", "--sandbox", "--yes", str(edited)], cwd=repo,
-                            env=cron.base_env, capture_output=True, text=True)
+    edited.write_text(
+        (repo / "campaigns/sendkit/q2-decision-makers.yaml")
+        .read_text()
+        .replace("dailySendLimit: 50", "dailySendLimit: 51")
+        .replace("../schemas", "../campaigns/schemas")
+        .replace("!file emails/", "!file ../campaigns/sendkit/emails/")
+    )
+    behind = subprocess.run(
+        ["outreach", "apply", "--sandbox", "--yes", str(edited)],
+        cwd=repo,
+        env=cron.base_env,
+        capture_output=True,
+        text=True,
+    )
     assert behind.returncode == 0, behind.stderr
     assert cron.run("Drift check") == 2
     assert "drift" in cron.last.stdout and cron.outputs["drift"]["exit-code"] == "2"
@@ -171,15 +198,25 @@ def test_pull_request_then_merge_then_drift_check(repo: Path) -> None:
 def test_merge_of_a_plan_the_platform_moved_away_from_exits_4(repo: Path) -> None:
     first = Runner(repo, "push")
     # The campaigns exist already; a pull request edits one.
-    subprocess.run(["outreach", "apply", "--sandbox", "--yes", "campaigns"], cwd=repo,
-                   env=first.base_env, check=True, capture_output=True)
+    subprocess.run(
+        ["outreach", "apply", "--sandbox", "--yes", "campaigns"],
+        cwd=repo,
+        env=first.base_env,
+        check=True,
+        capture_output=True,
+    )
     q2 = repo / "campaigns/sendkit/q2-decision-makers.yaml"
     q2.write_text(q2.read_text().replace("dailySendLimit: 50", "dailySendLimit: 60"))
     _pull_request(repo)
     # Before the merge, the dashboard changes the same campaign.
     q2.write_text(q2.read_text().replace("dailySendLimit: 60", "dailySendLimit: 61"))
-    subprocess.run(["outreach", "apply", "--sandbox", "--yes", str(q2)], cwd=repo,
-                   env=first.base_env, check=True, capture_output=True)
+    subprocess.run(
+        ["outreach", "apply", "--sandbox", "--yes", str(q2)],
+        cwd=repo,
+        env=first.base_env,
+        check=True,
+        capture_output=True,
+    )
     assert first.run("Choose the mode") == 0
     assert first.run("Fetch the reviewed plan") == 0, first.last.stderr
     assert first.run("Apply the reviewed plan") == 4
@@ -190,36 +227,52 @@ def test_pre_commit_hook_runs_outreach_validate() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
     assert hook["id"] == "outreach-validate" and hook["entry"] == "outreach validate"
-    proc = subprocess.run([*hook["entry"].split(), *hook["args"]], cwd=REPO,
-                          capture_output=True, text=True,
-                          env={**os.environ, "PATH": f"{Path(sys.executable).parent}:"
-                                                     f"{os.environ['PATH']}"})
+    proc = subprocess.run(
+        [*hook["entry"].split(), *hook["args"]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert re.search(hook["files"], "campaigns/sendkit/emails/q2-intro.html")
 
 
 def _git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
-def _job(tmp_path: Path, origin: Path, name: str, event: str, url: str,
-         secret: str) -> Runner:
+def _job(tmp_path: Path, origin: Path, name: str, event: str, url: str, secret: str) -> Runner:
     """A fresh runner: a new clone of the repository (actions/checkout), nothing else."""
     where = tmp_path / name
     _git("clone", "--quiet", str(origin), str(where), cwd=tmp_path)
     job = Runner(where, event)
     job.context["inputs.sandbox"] = "false"
-    job.base_env.update({
-        "ARTIFACTS": str(tmp_path / "artifacts"), "GH_COMMENTS": str(tmp_path / "comments"),
-        "OUTREACH_SENDKIT_URL": url + "/sendkit/v1", "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
-        "OUTREACH_PUFFLE_URL": url + "/puffle/api", "SENDKIT_API_KEY": "sk_ci_team",
-        "LEMLIST_API_KEY": "ci-team", "PUFFLE_API_KEY": "pk_test_ci_team",
-        # The secrets the README tells a team to set: the keys, and the state's hash key.
-        "OUTREACH_STATE_KEY": "team-state-key-0123456789abcdef",
-        "SENDKIT_WEBHOOK_SECRET": secret, "OUTREACH_CACHE_DIR": str(where / ".cache")})
+    job.base_env.update(
+        {
+            "ARTIFACTS": str(tmp_path / "artifacts"),
+            "GH_COMMENTS": str(tmp_path / "comments"),
+            "OUTREACH_SENDKIT_URL": url + "/sendkit/v1",
+            "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
+            "OUTREACH_PUFFLE_URL": url + "/puffle/api",
+            "SENDKIT_API_KEY": "sk_ci_team",
+            "LEMLIST_API_KEY": "ci-team",
+            "PUFFLE_API_KEY": "pk_test_ci_team",
+            # The secrets the README tells a team to set: the keys, and the state's hash key.
+            "OUTREACH_STATE_KEY": "team-state-key-0123456789abcdef",
+            "SENDKIT_WEBHOOK_SECRET": secret,
+            "OUTREACH_CACHE_DIR": str(where / ".cache"),
+        }
+    )
     return job
 
 
@@ -237,6 +290,7 @@ def test_fresh_runners_share_state_through_the_branch(tmp_path: Path) -> None:
     _git("push", "--quiet", str(origin), "HEAD:refs/heads/main", cwd=seed)
     _git("symbolic-ref", "HEAD", "refs/heads/main", cwd=origin)
     with server.start(str(tmp_path / "platforms.sqlite3")) as platforms:
+
         def job(name: str, event: str, secret: str = "whsec_first") -> Runner:
             return _job(tmp_path, origin, name, event, platforms.url, secret)
 

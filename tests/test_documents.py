@@ -98,7 +98,11 @@ def test_missing_file_include_is_a_diagnostic(tmp_path: Path):
     assert len(problems) == 1
     p = problems[0]
     assert (p.file, p.line, p.col, p.path) == (
-        "camp/c.yaml", 4, col(text.splitlines()[3], "!file"), "campaign.sequence[0].body")
+        "camp/c.yaml",
+        4,
+        col(text.splitlines()[3], "!file"),
+        "campaign.sequence[0].body",
+    )
     assert p.message.startswith("!file emails/missing.html: no such file")
     assert "relative to camp" in p.message
 
@@ -130,7 +134,8 @@ def test_env_variables_from_the_mapping_given(tmp_path: Path, monkeypatch: pytes
     assert src.data["campaign"]["settings"]["webhook"]["secret"] == "whsec_123"
     assert src.data["campaign"]["name"] == "Named"
     assert src.data["campaign"]["settings"]["webhook"]["url"] == (
-        "https://example.com/hook?sig=${HOOK}&cost=$5")
+        "https://example.com/hook?sig=${HOOK}&cost=$5"
+    )
 
 
 def test_env_default_and_dollar_escape(tmp_path: Path):
@@ -141,7 +146,8 @@ def test_env_default_and_dollar_escape(tmp_path: Path):
     assert src.data["campaign"]["name"] == "Q2 Outbound"
     # `$$` is a literal dollar: `$${HOOK}` is text, not a variable, so no error for HOOK.
     assert src.data["campaign"]["settings"]["webhook"]["url"] == (
-        "https://example.com/hook?sig=${HOOK}&cost=$5")
+        "https://example.com/hook?sig=${HOOK}&cost=$5"
+    )
 
 
 def test_empty_default(tmp_path: Path):
@@ -166,8 +172,10 @@ def test_missing_variable_is_a_diagnostic_naming_it(tmp_path: Path):
     p = problems[0]
     assert (p.file, p.line, p.col) == (f, 6, col(WEBHOOK.splitlines()[5], '"${'))
     assert "WEBHOOK_SECRET" in p.message
-    assert str(p) == (f"{f}:6:15: campaign.settings.webhook.secret: environment variable "
-                      "WEBHOOK_SECRET is not set (write ${WEBHOOK_SECRET:-default} for a default)")
+    assert str(p) == (
+        f"{f}:6:15: campaign.settings.webhook.secret: environment variable "
+        "WEBHOOK_SECRET is not set (write ${WEBHOOK_SECRET:-default} for a default)"
+    )
 
 
 def test_os_environ_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -203,8 +211,9 @@ def test_multi_document_file(tmp_path: Path):
     assert [(p.line, p.path) for p in problems] == [(7, "campaign.name")]
 
 
-@pytest.mark.parametrize("text", ["---\n# nothing\n---\nkey: only\n", "key: only\n---\n",
-                                  "---\nkey: only\n...\n---\n"])
+@pytest.mark.parametrize(
+    "text", ["---\n# nothing\n---\nkey: only\n", "key: only\n---\n", "---\nkey: only\n...\n---\n"]
+)
 def test_empty_documents_are_skipped(tmp_path: Path, text: str):
     f = write(tmp_path / "c.yaml", text)
     sources, problems = load_file(f, {})
@@ -247,7 +256,7 @@ def test_unclosed_quote_points_at_the_quote_not_the_end_of_the_file(tmp_path: Pa
     _, problems = load_file(f, {})
     [p] = problems
     assert (p.line, p.col) == (3, 9)
-    assert "a double quote (\") opened here is never closed" in p.message
+    assert 'a double quote (") opened here is never closed' in p.message
 
 
 def test_a_mistake_on_its_own_line_keeps_its_position(tmp_path: Path):
@@ -269,10 +278,12 @@ def test_duplicate_key_is_a_diagnostic(tmp_path: Path):
 
 
 def test_merge_key_override_is_not_a_duplicate(tmp_path: Path):
-    text = ("defaults: &d {dailySendLimit: 50, trackOpens: true}\n"
-            "settings:\n"
-            "  <<: *d\n"
-            "  dailySendLimit: 100\n")
+    text = (
+        "defaults: &d {dailySendLimit: 50, trackOpens: true}\n"
+        "settings:\n"
+        "  <<: *d\n"
+        "  dailySendLimit: 100\n"
+    )
     src = load_one(write(tmp_path / "c.yaml", text))
 
     assert src.data["settings"] == {"dailySendLimit": 100, "trackOpens": True}
@@ -310,16 +321,26 @@ def test_diagnostic_format():
 
 def test_diagnostic_format_without_path_and_with_severity():
     assert str(Diagnostic("a.yaml", 1, 1, "", "no such file or folder")) == (
-        "a.yaml:1:1: no such file or folder")
+        "a.yaml:1:1: no such file or folder"
+    )
     assert str(Diagnostic("a.yaml", 2, 3, "key", "odd", severity="warning")) == (
-        "a.yaml:2:3: key: warning: odd")
+        "a.yaml:2:3: key: warning: odd"
+    )
 
 
 def test_diagnostics_sort_by_place():
-    ds = [Diagnostic("b.yaml", 1, 1, "", "x"), Diagnostic("a.yaml", 10, 1, "", "x"),
-          Diagnostic("a.yaml", 2, 5, "", "x"), Diagnostic("a.yaml", 2, 1, "", "x")]
+    ds = [
+        Diagnostic("b.yaml", 1, 1, "", "x"),
+        Diagnostic("a.yaml", 10, 1, "", "x"),
+        Diagnostic("a.yaml", 2, 5, "", "x"),
+        Diagnostic("a.yaml", 2, 1, "", "x"),
+    ]
     assert [(d.file, d.line, d.col) for d in sorted(ds, key=Diagnostic.sort_key)] == [
-        ("a.yaml", 2, 1), ("a.yaml", 2, 5), ("a.yaml", 10, 1), ("b.yaml", 1, 1)]
+        ("a.yaml", 2, 1),
+        ("a.yaml", 2, 5),
+        ("a.yaml", 10, 1),
+        ("b.yaml", 1, 1),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,9 +348,18 @@ def test_diagnostics_sort_by_place():
 
 
 def test_expand_folder_recursively_sorted_skipping_hidden(tmp_path: Path):
-    for name in ("root/b.yaml", "root/a.yml", "root/sub/c.yaml", "root/sub/deeper/d.yml",
-                 "root/.hidden/e.yaml", "root/sub/.git/f.yaml", "root/.g.yaml",
-                 "root/notes.txt", "root/sub/x.json", "root/h.yaml.bak"):
+    for name in (
+        "root/b.yaml",
+        "root/a.yml",
+        "root/sub/c.yaml",
+        "root/sub/deeper/d.yml",
+        "root/.hidden/e.yaml",
+        "root/sub/.git/f.yaml",
+        "root/.g.yaml",
+        "root/notes.txt",
+        "root/sub/x.json",
+        "root/h.yaml.bak",
+    ):
         write(tmp_path / name, "key: x\n")
 
     files, problems = expand_paths(["root"])

@@ -98,41 +98,130 @@ def test_the_validator_uses_these_checks_not_jsonschemas_defaults() -> None:
 # endpoint URL, a tracking domain such as "track.yourdomain.com"; lemlist: "Public HTTPS URLs".
 _LINKEDIN_STEP = {"type": "linkedinInvite", "delay": 1, "message": "Hi"}
 CASES = [
-    ("sendkit", Probe("notify-ann@", {"settings": {"replyNotificationEmails": ["ann@"]}},
-                      "refuse", "refuse")),
-    ("sendkit", Probe("notify-localhost", {"settings": {
-        "replyNotificationEmails": ["ops@localhost"]}}, "refuse", "refuse")),
-    ("sendkit", Probe("notify-ok", {"settings": {
-        "replyNotificationEmails": ["ops@example.com"]}}, "accept", "accept")),
-    ("sendkit", Probe("webhook-not-a-url", {"settings": {"webhook": {
-        "enabled": True, "url": "not a url"}}}, "refuse", "refuse")),
-    ("sendkit", Probe("webhook-no-host", {"settings": {"webhook": {
-        "enabled": True, "url": "https://"}}}, "refuse", "refuse")),
-    ("sendkit", Probe("webhook-ok", {"settings": {"webhook": {
-        "enabled": True, "url": "https://yourcompany.com/webhooks/sendkit"}}},
-        "accept", "accept")),
-    ("sendkit", Probe("cname-space", {"settings": {"cnameTracking": {
-        "enabled": True, "domain": "track yourcompany.com"}}}, "refuse", "refuse")),
-    ("sendkit", Probe("cname-ok", {"settings": {"cnameTracking": {
-        "enabled": True, "domain": "track.yourcompany.com"}}}, "accept", "accept")),
-    ("lemlist", Probe("image-http", {"steps.1": {
-        **_LINKEDIN_STEP, "images": ["http://cdn.example.com/a.png"]}}, "refuse", "refuse")),
-    ("lemlist", Probe("image-https-no-host", {"steps.1": {
-        **_LINKEDIN_STEP, "images": ["https://"]}}, "refuse", "refuse")),
-    ("lemlist", Probe("image-not-a-url", {"steps.1": {
-        **_LINKEDIN_STEP, "images": ["https://not a url"]}}, "refuse", "refuse")),
-    ("lemlist", Probe("image-https-ok", {"steps.1": {
-        **_LINKEDIN_STEP, "images": ["https://cdn.example.com/a.png"]}}, "accept", "accept")),
+    (
+        "sendkit",
+        Probe(
+            "notify-ann@", {"settings": {"replyNotificationEmails": ["ann@"]}}, "refuse", "refuse"
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "notify-localhost",
+            {"settings": {"replyNotificationEmails": ["ops@localhost"]}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "notify-ok",
+            {"settings": {"replyNotificationEmails": ["ops@example.com"]}},
+            "accept",
+            "accept",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "webhook-not-a-url",
+            {"settings": {"webhook": {"enabled": True, "url": "not a url"}}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "webhook-no-host",
+            {"settings": {"webhook": {"enabled": True, "url": "https://"}}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "webhook-ok",
+            {
+                "settings": {
+                    "webhook": {"enabled": True, "url": "https://yourcompany.com/webhooks/sendkit"}
+                }
+            },
+            "accept",
+            "accept",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "cname-space",
+            {"settings": {"cnameTracking": {"enabled": True, "domain": "track yourcompany.com"}}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "sendkit",
+        Probe(
+            "cname-ok",
+            {"settings": {"cnameTracking": {"enabled": True, "domain": "track.yourcompany.com"}}},
+            "accept",
+            "accept",
+        ),
+    ),
+    (
+        "lemlist",
+        Probe(
+            "image-http",
+            {"steps.1": {**_LINKEDIN_STEP, "images": ["http://cdn.example.com/a.png"]}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "lemlist",
+        Probe(
+            "image-https-no-host",
+            {"steps.1": {**_LINKEDIN_STEP, "images": ["https://"]}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "lemlist",
+        Probe(
+            "image-not-a-url",
+            {"steps.1": {**_LINKEDIN_STEP, "images": ["https://not a url"]}},
+            "refuse",
+            "refuse",
+        ),
+    ),
+    (
+        "lemlist",
+        Probe(
+            "image-https-ok",
+            {"steps.1": {**_LINKEDIN_STEP, "images": ["https://cdn.example.com/a.png"]}},
+            "accept",
+            "accept",
+        ),
+    ),
 ]
 
 
 @pytest.mark.parametrize("platform,probe", CASES, ids=[f"{p}-{c.name}" for p, c in CASES])
 def test_format_fields_give_the_same_verdict_offline_and_in_the_sandbox(
-        platform: str, probe: Probe, sandbox: Any, tmp_path: Path) -> None:
+    platform: str, probe: Probe, sandbox: Any, tmp_path: Path
+) -> None:
     campaign = apply_probe(load(platform)[1], probe)
     path = tmp_path / "probe.yaml"
-    path.write_text(yaml.safe_dump({"provider": platform, "key": "probe", "campaign": campaign},
-                                   allow_unicode=True), "utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {"provider": platform, "key": "probe", "campaign": campaign}, allow_unicode=True
+        ),
+        "utf-8",
+    )
     result = validate_paths([str(path)])
     shown = "\n".join(str(d) for d in result.diagnostics)
     got = "refuse" if result.errors else "warn" if result.warnings else "accept"

@@ -49,8 +49,9 @@ class ScriptedServer:
         self.requests: list[Seen] = []
         self.url = ""
 
-    def reply(self, path: str, status: int = 200, body: Any = None,
-              headers: dict[str, str] | None = None) -> None:
+    def reply(
+        self, path: str, status: int = 200, body: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         if isinstance(body, (dict, list)):
             payload = json.dumps(body).encode()
             ctype = "application/json"
@@ -85,8 +86,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        seen = Seen(self.command, urlsplit(self.path).path, self.path,
-                    {k.lower(): v for k, v in self.headers.items()}, body)
+        seen = Seen(
+            self.command,
+            urlsplit(self.path).path,
+            self.path,
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+        )
         step = self.script._next(seen)
         if step == DROP:
             self.close_connection = True
@@ -113,8 +119,9 @@ def server() -> Iterator[ScriptedServer]:
     httpd.daemon_threads = True
     host, port = httpd.server_address[:2]
     script.url = f"http://{host}:{port}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01},
-                              daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield script
@@ -212,8 +219,9 @@ def test_retry_after_zero_is_used_instead_of_backoff(server, make_api):
 
 def test_retry_after_http_date_is_used_instead_of_backoff(server, make_api):
     # A date already past means "retry now"; the date form must still be understood.
-    server.reply("/campaigns", 429, "slow down",
-                 headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    server.reply(
+        "/campaigns", 429, "slow down", headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}
+    )
     server.reply("/campaigns", 200, {"ok": True})
     spy = JitterSpy()
     api = make_api(retry=RetryPolicy(base=0.001, jitter=spy))
@@ -234,8 +242,11 @@ def test_without_retry_after_the_backoff_is_used(server, make_api):
 
 
 def test_post_is_not_retried_on_503(server, make_api):
-    server.reply("/campaigns", 503, {"success": False,
-                                     "error": {"code": "UNAVAILABLE", "message": "try later"}})
+    server.reply(
+        "/campaigns",
+        503,
+        {"success": False, "error": {"code": "UNAVAILABLE", "message": "try later"}},
+    )
     server.reply("/campaigns", 201, {"success": True})  # must never be reached
     api = make_api()
 
@@ -310,8 +321,11 @@ def test_dropped_connections_are_bounded(server, make_api):
 
 
 def test_client_errors_are_not_retried(server, make_api):
-    server.reply("/campaigns/x", 400, {"success": False,
-                                       "error": {"code": "INVALID_TAG", "message": "bad tag"}})
+    server.reply(
+        "/campaigns/x",
+        400,
+        {"success": False, "error": {"code": "INVALID_TAG", "message": "bad tag"}},
+    )
     api = make_api()
 
     with pytest.raises(ApiError) as info:
@@ -321,8 +335,9 @@ def test_client_errors_are_not_retried(server, make_api):
 
 
 def test_ok_statuses_are_returned_not_raised(server, make_api):
-    server.reply("/campaigns/x", 404, {"success": False,
-                                       "error": {"code": "NOT_FOUND", "message": "gone"}})
+    server.reply(
+        "/campaigns/x", 404, {"success": False, "error": {"code": "NOT_FOUND", "message": "gone"}}
+    )
     api = make_api()
 
     reply = api.get("/campaigns/x", ok=(404,))
@@ -372,9 +387,11 @@ def test_unusable_retry_after_falls_back_to_backoff(server, make_api):
 
 
 def test_error_envelope_object(server, make_api):
-    server.reply("/campaigns/x", 404, {"success": False,
-                                       "error": {"code": "NOT_FOUND",
-                                                 "message": "Campaign not found"}})
+    server.reply(
+        "/campaigns/x",
+        404,
+        {"success": False, "error": {"code": "NOT_FOUND", "message": "Campaign not found"}},
+    )
     api = make_api()
 
     with pytest.raises(ApiError) as info:
@@ -382,13 +399,20 @@ def test_error_envelope_object(server, make_api):
 
     err = info.value
     assert (err.provider, err.status, err.code, err.detail) == (
-        "sendkit", 404, "NOT_FOUND", "Campaign not found")
+        "sendkit",
+        404,
+        "NOT_FOUND",
+        "Campaign not found",
+    )
     assert err.message == "sendkit API 404 NOT_FOUND: Campaign not found (GET /campaigns/x)"
 
 
 def test_error_string_with_message(server, make_api):
-    server.reply("/workspaces/w/api-key", 403,
-                 {"error": "Forbidden", "message": "Only owners can rotate keys", "code": 403})
+    server.reply(
+        "/workspaces/w/api-key",
+        403,
+        {"error": "Forbidden", "message": "Only owners can rotate keys", "code": 403},
+    )
     api = make_api()
 
     with pytest.raises(ApiError) as info:
@@ -407,7 +431,10 @@ def test_error_plain_text(server, make_api):
         api.get("/campaigns/x")
 
     assert (info.value.status, info.value.code, info.value.detail) == (
-        404, None, "Campaign not found")
+        404,
+        None,
+        "Campaign not found",
+    )
 
 
 def test_error_empty_body_names_the_status(server, make_api):
@@ -436,27 +463,33 @@ def test_error_message_omits_the_query_string(server, make_api):
 # URL policy
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:9",
-    "http://127.0.0.1:9/sendkit/v1",
-    "http://[::1]:9",
-    "http://localhost:9",
-    "https://api.sendkit.ai/v1",
-    "https://api.example.com",
-    "https://10.0.0.1:8443",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9",
+        "http://127.0.0.1:9/sendkit/v1",
+        "http://[::1]:9",
+        "http://localhost:9",
+        "https://api.sendkit.ai/v1",
+        "https://api.example.com",
+        "https://10.0.0.1:8443",
+    ],
+)
 def test_check_url_accepts_https_and_loopback(url):
     check_url(url)  # does not raise
 
 
-@pytest.mark.parametrize("url", [
-    "http://api.example.com",
-    "http://api.example.com/v1",
-    "http://10.0.0.1:8080",
-    "http://localhost.example.com",
-    "http://127.0.0.1.example.com",
-    "ftp://127.0.0.1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.example.com",
+        "http://api.example.com/v1",
+        "http://10.0.0.1:8080",
+        "http://localhost.example.com",
+        "http://127.0.0.1.example.com",
+        "ftp://127.0.0.1",
+    ],
+)
 def test_check_url_refuses_plain_http_off_loopback(url):
     with pytest.raises(OutreachError) as info:
         check_url(url)
@@ -597,8 +630,12 @@ def test_rate_limiter_pause_holds_callers():
 
 
 def test_rate_limit_remaining_zero_pauses_the_limiter(server, make_api):
-    server.reply("/campaigns", 200, {"ok": True},
-                 headers={"X-RateLimit-Remaining": "0", "Retry-After": "0.25"})
+    server.reply(
+        "/campaigns",
+        200,
+        {"ok": True},
+        headers={"X-RateLimit-Remaining": "0", "Retry-After": "0.25"},
+    )
     limiter = RateLimiter(limit=100, window=1.0)
     api = make_api(limiter=limiter)
 
@@ -621,8 +658,12 @@ def test_a_failed_request_gives_its_limiter_slot_back():
         return httpx.Response(200, json={"ok": True})
 
     limiter = RateLimiter(limit=1, window=0.05)
-    api = Api("lemlist", "https://api.example.test", limiter=limiter,
-              transport=httpx.MockTransport(handler))
+    api = Api(
+        "lemlist",
+        "https://api.example.test",
+        limiter=limiter,
+        transport=httpx.MockTransport(handler),
+    )
     try:
         with pytest.raises(RuntimeError):
             api.get("/x")
@@ -634,8 +675,9 @@ def test_a_failed_request_gives_its_limiter_slot_back():
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_a_retry_after_beyond_the_cap_is_an_error_not_a_sleep(server, make_api, monkeypatch,
-                                                              status):
+def test_a_retry_after_beyond_the_cap_is_an_error_not_a_sleep(
+    server, make_api, monkeypatch, status
+):
     # A server asking for an hour gets an error now (MAX_RETRY_AFTER), not a silent wait.
     from outreach_cli import http as http_module
 

@@ -40,8 +40,7 @@ def _imports(name: str, path: Path, everywhere: bool = False) -> set[str]:
     found: set[str] = set()
     tree = ast.parse(path.read_text("utf-8"))
     if everywhere:
-        skipped = {id(n) for top in ast.walk(tree) if _is_type_checking(top)
-                   for n in ast.walk(top)}
+        skipped = {id(n) for top in ast.walk(tree) if _is_type_checking(top) for n in ast.walk(top)}
         nodes = [n for n in ast.walk(tree) if id(n) not in skipped]
     else:
         nodes = list(tree.body)
@@ -67,16 +66,28 @@ ALL_IMPORTS = {name: _imports(name, path, everywhere=True) for name, path in MOD
 @pytest.mark.parametrize("name", sorted(PROVIDERS))
 def test_each_platform_is_one_package_on_each_side(name: str) -> None:
     client = PACKAGE / "providers" / name
-    for part in ("__init__.py", "adapter.py", "rules.py", "schema.json", "leads.py",
-                 "importing.py"):
+    for part in (
+        "__init__.py",
+        "adapter.py",
+        "rules.py",
+        "schema.json",
+        "leads.py",
+        "importing.py",
+    ):
         assert (client / part).is_file(), f"providers/{name}/{part} is missing"
     assert (PACKAGE / "sandbox" / name / "__init__.py").is_file()
 
 
 def test_the_sandbox_imports_nothing_from_the_client_side() -> None:
-    offenders = {name: sorted(d for d in deps if d.startswith("outreach_cli")
-                              and not d.startswith("outreach_cli.sandbox"))
-                 for name, deps in IMPORTS.items() if name.startswith("outreach_cli.sandbox")}
+    offenders = {
+        name: sorted(
+            d
+            for d in deps
+            if d.startswith("outreach_cli") and not d.startswith("outreach_cli.sandbox")
+        )
+        for name, deps in IMPORTS.items()
+        if name.startswith("outreach_cli.sandbox")
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
@@ -84,8 +95,9 @@ def test_typer_only_in_cli_and_rich_only_in_output() -> None:
     typer = {n for n, deps in IMPORTS.items() if any(d.split(".")[0] == "typer" for d in deps)}
     rich = {n for n, deps in IMPORTS.items() if any(d.split(".")[0] == "rich" for d in deps)}
     assert all(n.startswith("outreach_cli.cli") for n in typer), typer
-    assert all(n == "outreach_cli.output" or n.startswith("outreach_cli.output.")
-               for n in rich), rich
+    assert all(n == "outreach_cli.output" or n.startswith("outreach_cli.output.") for n in rich), (
+        rich
+    )
 
 
 def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:
@@ -103,7 +115,7 @@ def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = path[path.index(nxt) :] + [nxt]
                 if not all(parent_edge(a, b) for a, b in zip(cycle, cycle[1:], strict=False)):
                     cycles.append(cycle)
             elif nxt not in state:

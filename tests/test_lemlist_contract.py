@@ -30,8 +30,9 @@ def test_a_good_session_reports_nothing(sandbox: Any) -> None:
     assert contract.take() == []
 
 
-def test_an_answer_that_breaks_the_file_is_reported(sandbox: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_answer_that_breaks_the_file_is_reported(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     handle = Emulator.handle  # the contract's wrapper, installed by conftest
 
     def lying(self: Any, request: Any) -> Response:
@@ -58,8 +59,10 @@ def test_a_request_that_breaks_the_file_must_be_refused(sandbox: Any) -> None:
         api.patch(f"/campaigns/{made['_id']}", json={"stopOnEmailReplied": "yes"})
     assert contract.take() == []
 
+
 def test_a_request_the_file_refuses_but_the_server_accepts_is_reported(
-        sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     handle = Emulator.handle
 
     def lax(self: Any, request: Any) -> Response:  # a server that takes anything
@@ -84,8 +87,10 @@ def test_an_undocumented_operation_sent_by_the_client_is_reported(sandbox: Any) 
 
 def test_every_exception_names_an_operation_of_the_file_and_a_reason() -> None:
     spec = json.loads(contract.SPEC_PATH.read_text("utf-8"))
-    for (method, template, what), why in {**contract.EXCEPTIONS,
-                                          **contract.SHAPE_EXCEPTIONS}.items():
+    for (method, template, what), why in {
+        **contract.EXCEPTIONS,
+        **contract.SHAPE_EXCEPTIONS,
+    }.items():
         assert len(why) > 40, (method, template)
         if method == "*":
             continue

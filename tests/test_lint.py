@@ -78,21 +78,31 @@ def test_each_rule_names_the_words_where_they_stand_and_the_fix(tmp_path: Path) 
     assert r.exit_code == 0, r.stderr  # warnings only: not --strict
     found = _lines(r.stderr)
     expected = {
-        "fake-reply": ("bad.yaml:7:17: campaign.sequence[0].subject: warning: 'Re:' on the "
-                       "first email of a thread (step 1): drop the prefix"),
+        "fake-reply": (
+            "bad.yaml:7:17: campaign.sequence[0].subject: warning: 'Re:' on the "
+            "first email of a thread (step 1): drop the prefix"
+        ),
         "all-caps": "bad.yaml:7:21: campaign.sequence[0].subject: warning: 'FREE' is in capitals",
         "exclamations": "bad.yaml:7:51: campaign.sequence[0].subject: warning: '!!!'",
-        "spam-phrase": ("bad.yaml:8:35: campaign.sequence[0].body: warning: spam-trigger phrase "
-                        "'act now': reword it plainly"),
-        "url-shortener": ("bad.yaml:8:53: campaign.sequence[0].body: warning: shortened link "
-                          "'https://bit.ly/x': link to the full address"),
+        "spam-phrase": (
+            "bad.yaml:8:35: campaign.sequence[0].body: warning: spam-trigger phrase "
+            "'act now': reword it plainly"
+        ),
+        "url-shortener": (
+            "bad.yaml:8:53: campaign.sequence[0].body: warning: shortened link "
+            "'https://bit.ly/x': link to the full address"
+        ),
         "links": "campaign.sequence[0].body: warning: 3 links in step 1: keep at most 2 links",
         "images": "campaign.sequence[0].body: warning: 2 images in step 1: keep at most 1 image",
-        "no-unsubscribe": ("bad.yaml:14:29: campaign.settings.includeUnsubscribeLink: warning: "
-                           "settings.includeUnsubscribeLink is off and no email offers a way out"),
-        "tracking-domain": ("bad.yaml:15:44: campaign.settings.cnameTracking.domain: warning: "
-                            "tracking domain 'track.other.example' is not on the senders' domain "
-                            "(acme.example): use a tracking subdomain"),
+        "no-unsubscribe": (
+            "bad.yaml:14:29: campaign.settings.includeUnsubscribeLink: warning: "
+            "settings.includeUnsubscribeLink is off and no email offers a way out"
+        ),
+        "tracking-domain": (
+            "bad.yaml:15:44: campaign.settings.cnameTracking.domain: warning: "
+            "tracking domain 'track.other.example' is not on the senders' domain "
+            "(acme.example): use a tracking subdomain"
+        ),
     }
     for code, text in expected.items():
         assert code in found, (code, r.stderr)
@@ -124,8 +134,9 @@ def test_lint_reports_invalid_files_as_validate_does(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("provider: sendkit\ncampaign: {name: 3}\n")
     v, li = run("validate", "broken.yaml"), run("lint", "broken.yaml")
     assert li.exit_code == v.exit_code == 1
-    assert [x for x in li.stderr.splitlines() if "broken.yaml:" in x] == \
-        [x for x in v.stderr.splitlines() if "broken.yaml:" in x]
+    assert [x for x in li.stderr.splitlines() if "broken.yaml:" in x] == [
+        x for x in v.stderr.splitlines() if "broken.yaml:" in x
+    ]
 
 
 def test_follow_ups_in_the_thread_may_say_re_on_each_platform(tmp_path: Path) -> None:
@@ -151,8 +162,10 @@ campaign:
 """)
     r = run("lint", "p.yaml")
     assert "[no-text-part]" in r.stderr, r.stderr
-    assert "step 1 has an HTML body and an empty text part: give the email a plain-text body" \
+    assert (
+        "step 1 has an HTML body and an empty text part: give the email a plain-text body"
         in r.stderr
+    )
 
 
 @pytest.mark.parametrize("size", [120 * 1024])
@@ -173,9 +186,9 @@ campaign:
     assert "words in step 1: cut the body to under 200 words" in found["body-words"]
 
 
-def test_spamassassin_is_skipped_with_a_message_when_absent(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_spamassassin_is_skipped_with_a_message_when_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("outreach_cli.lint.spamassassin_path", lambda: None)
     (tmp_path / "clean.yaml").write_text(CLEAN)
     r = run("lint", "--spamassassin", "clean.yaml")
@@ -185,7 +198,7 @@ def test_spamassassin_is_skipped_with_a_message_when_absent(tmp_path: Path,
 
 def test_the_readme_lists_every_rule_of_the_table() -> None:
     readme = (REPO / "README.md").read_text()
-    table = readme[readme.index("### Copy checks"):readme.index("With `--spamassassin`")]
+    table = readme[readme.index("### Copy checks") : readme.index("With `--spamassassin`")]
     for code in RULES:
         assert f"`{code}`" in table, code
 

@@ -21,15 +21,16 @@ from tests.helpers import REPO, run
 from tests.test_team import _bare, _cli, _identity, _urls
 
 EXAMPLE = REPO / "examples" / "agency"
-KEYS = {"acme": ("ACME_SENDKIT_API_KEY", "sk_overlay_acme"),
-        "beta": ("BETA_SENDKIT_API_KEY", "sk_overlay_beta"),
-        "gamma": ("GAMMA_SENDKIT_API_KEY", "sk_overlay_gamma")}
+KEYS = {
+    "acme": ("ACME_SENDKIT_API_KEY", "sk_overlay_acme"),
+    "beta": ("BETA_SENDKIT_API_KEY", "sk_overlay_beta"),
+    "gamma": ("GAMMA_SENDKIT_API_KEY", "sk_overlay_gamma"),
+}
 
 
 def _agency(root: Path, url: str) -> dict[str, str]:
     """The example agency in `root`, each workspace bound to the id its key answers."""
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".outreach"),
-                    dirs_exist_ok=True)
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".outreach"), dirs_exist_ok=True)
     text = (root / "outreach.yaml").read_text("utf-8")
     env = {**_urls(url), "NO_COLOR": "1", "COLUMNS": "200"}
     for ws, (var, key) in KEYS.items():
@@ -43,13 +44,16 @@ def _agency(root: Path, url: str) -> dict[str, str]:
 def _campaigns(url: str, ws: str) -> dict[str, Any]:
     """The workspace's campaigns by name, as the platform holds them."""
     provider = _bare({**_urls(url), "SENDKIT_API_KEY": KEYS[ws][1]}).provider("sendkit")
-    return {c["name"]: provider.fetch(str(c["_id"] if "_id" in c else c["id"]))
-            for c in provider.list_campaigns()}  # type: ignore[attr-defined]
+    return {
+        c["name"]: provider.fetch(str(c["_id"] if "_id" in c else c["id"]))
+        for c in provider.list_campaigns()
+    }  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
 def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_five_changes(
-        tmp_path: Path, sandbox: Any) -> None:
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url)
     applied = _cli(["apply", "--yes", "clients"], tmp_path, env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
@@ -60,8 +64,10 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
     founders = acme["Acme - Founders"].state["sequence"]
     assert founders[0]["subject"] == "{{firstName}}, a question for a founder"
     assert "Dana from Acme here" in founders[0]["body"]  # a !file body of the base, filled
-    assert acme["Acme - VP Sales"].state["sequence"][0]["subject"] == \
-        "Quick question about {{companyName}}"  # the base's default
+    assert (
+        acme["Acme - VP Sales"].state["sequence"][0]["subject"]
+        == "Quick question about {{companyName}}"
+    )  # the base's default
     # The step patched by its name, and nothing else of it.
     assert acme["Acme - VP Sales"].state["sequence"][1]["waitDays"] == 5
     assert founders[1]["waitDays"] == 3
@@ -78,7 +84,7 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
     base = tmp_path / "bases" / "playbook.yaml"
     text = base.read_text("utf-8")
     base.write_text(text.replace("trackOpens: true", "trackOpens: false"), "utf-8")
-    line = text[:text.index("trackOpens")].count("\n") + 1
+    line = text[: text.index("trackOpens")].count("\n") + 1
     plan = _cli(["plan", "--detailed-exitcode", "clients"], tmp_path, env)
     assert plan.returncode == 2, plan.stdout + plan.stderr
     assert "5 to update" in plan.stdout
@@ -87,8 +93,9 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
     assert "base <code>bases/playbook.yaml</code>: 5 campaigns change" in md.stdout
     assert md.stdout.count(f"  from bases/playbook.yaml:{line}") == 5
     data = json.loads(_cli(["plan", "--format", "json", "clients"], tmp_path, env).stdout)
-    Draft202012Validator(json.loads((REPO / "outreach_cli" / "output" /
-                                     "envelope.schema.json").read_text())).validate(data)
+    Draft202012Validator(
+        json.loads((REPO / "outreach_cli" / "output" / "envelope.schema.json").read_text())
+    ).validate(data)
     froms = [c.get("written") for cp in data["data"]["campaigns"] for c in cp["changes"]]
     assert froms == [{"file": "bases/playbook.yaml", "line": line, "column": 17}] * 5
 
@@ -99,8 +106,10 @@ def test_five_client_overlays_in_three_workspaces_apply_and_a_base_edit_plans_fi
     done = _cli(["apply", "--yes", "--plan", "p.json"], tmp_path, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _cli(["plan", "--detailed-exitcode", "clients"], tmp_path, env).returncode == 0
-    assert _campaigns(sandbox.url, "gamma")["Gamma Health - Clinics"].state[
-        "settings"]["trackOpens"] is False
+    assert (
+        _campaigns(sandbox.url, "gamma")["Gamma Health - Clinics"].state["settings"]["trackOpens"]
+        is False
+    )
 
 
 @pytest.mark.slow
@@ -152,29 +161,40 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_patched_step_keeps_the_rest_of_the_base_and_diagnostics_name_the_base(
-        in_tmp: Path) -> None:
-    _tree(in_tmp, "base: ../bases/playbook.yaml\nvalues: {client: One}\ncampaign:\n"
-                  "  sequence:\n    - name: pause\n      waitDays: soon\n")
+    in_tmp: Path,
+) -> None:
+    _tree(
+        in_tmp,
+        "base: ../bases/playbook.yaml\nvalues: {client: One}\ncampaign:\n"
+        "  sequence:\n    - name: pause\n      waitDays: soon\n",
+    )
     result = run("validate", "clients")
     assert result.exit_code == 1
     # the bad value is the overlay's: its line; nothing else is reported
     assert re.search(r"clients/one\.yaml:6:\d+: campaign\.sequence\[1\]\.waitDays", result.stderr)
     (in_tmp / "clients" / "one.yaml").write_text(
-        "base: ../bases/playbook.yaml\nvalues: {client: One}\n", "utf-8")
-    (in_tmp / "bases" / "playbook.yaml").write_text(BASE.replace("waitDays: 3",
-                                                                 "waitDays: soon"), "utf-8")
+        "base: ../bases/playbook.yaml\nvalues: {client: One}\n", "utf-8"
+    )
+    (in_tmp / "bases" / "playbook.yaml").write_text(
+        BASE.replace("waitDays: 3", "waitDays: soon"), "utf-8"
+    )
     result = run("validate", "clients")
     assert result.exit_code == 1
-    assert re.search(r"bases/playbook\.yaml:14:\d+: campaign\.sequence\[1\]\.waitDays",
-                     result.stderr), result.stderr
+    assert re.search(
+        r"bases/playbook\.yaml:14:\d+: campaign\.sequence\[1\]\.waitDays", result.stderr
+    ), result.stderr
 
 
 def test_values_precedence_file_block_over_values_file_over_workspace_over_base(
-        in_tmp: Path) -> None:
-    project = ("version: 1\nworkspaces:\n  one:\n    provider: sendkit\n    key_env: ONE_KEY\n"
-               "    paths: [clients]\n    values: {client: FromWorkspace, subject: W}\n")
-    path = _tree(in_tmp, "base: ../bases/playbook.yaml\nkey: one\nvalues_file: v.yaml\n",
-                 project=project)
+    in_tmp: Path,
+) -> None:
+    project = (
+        "version: 1\nworkspaces:\n  one:\n    provider: sendkit\n    key_env: ONE_KEY\n"
+        "    paths: [clients]\n    values: {client: FromWorkspace, subject: W}\n"
+    )
+    path = _tree(
+        in_tmp, "base: ../bases/playbook.yaml\nkey: one\nvalues_file: v.yaml\n", project=project
+    )
     (in_tmp / "clients" / "v.yaml").write_text("kind: values\nvalues: {subject: FromFile}\n")
     docs = validate_paths(["clients"], project=_project(in_tmp)).documents
     assert [d.campaign["name"] for d in docs] == ["Playbook FromWorkspace"]
@@ -199,9 +219,10 @@ def _project(root: Path) -> Any:
 
 
 def test_a_value_from_the_environment_is_secret_and_render_masks_it(
-        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ONE_CLIENT", "Hidden Corp")
-    _tree(in_tmp, "base: ../bases/playbook.yaml\nvalues: {client: \"${ONE_CLIENT}\"}\n")
+    _tree(in_tmp, 'base: ../bases/playbook.yaml\nvalues: {client: "${ONE_CLIENT}"}\n')
     docs = validate_paths(["clients"]).documents
     assert docs[0].campaign["name"] == "Playbook Hidden Corp"
     assert "name" in docs[0].env_fields
@@ -213,7 +234,8 @@ def test_a_value_from_the_environment_is_secret_and_render_masks_it(
 
 
 def test_render_prints_the_merged_campaign_with_file_bodies_inlined_or_referenced(
-        in_tmp: Path) -> None:
+    in_tmp: Path,
+) -> None:
     base = BASE.replace('body: "<p>Hi</p>"', "body: !file emails/intro.html")
     _tree(in_tmp, "base: ../bases/playbook.yaml\nvalues: {client: One}\n", base=base)
     (in_tmp / "bases" / "emails").mkdir()
@@ -226,23 +248,35 @@ def test_render_prints_the_merged_campaign_with_file_bodies_inlined_or_reference
     assert "name: Playbook One" in ref.stdout
 
 
-@pytest.mark.parametrize(("overlay", "message"), [
-    ("base: ../../outside.yaml\n", "points outside the project"),
-    ("base: /etc/passwd\n", "absolute paths are refused"),
-    ("base: ../bases/nope.yaml\n", "no such file"),
-    ("base: ../bases/playbook.yaml\n", r"\$\{values\.client\} \(written at "
-                                       r"bases/playbook\.yaml:6\) has no value"),
-    ("base: ../bases/playbook.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
-     "    - name: outro\n      waitDays: 2\n", "5:7: .*unknown name 'outro'.*it has: intro, "
-                                             "pause"),
-    ("base: ../bases/playbook.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
-     "    - waitDays: 2\n", "5:7: .*names none by its name or _id"),
-    ("base: ../outreach.yaml\n", "not a base"),
-    ("kind: bsae\nbase: ../bases/playbook.yaml\n", "kind: 'bsae': `kind: base` marks"),
-    ("base: one.yaml\n", "bases form a cycle: clients/one.yaml → clients/one.yaml"),
-])
-def test_each_overlay_error_names_the_overlay_line(in_tmp: Path, overlay: str,
-                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("overlay", "message"),
+    [
+        ("base: ../../outside.yaml\n", "points outside the project"),
+        ("base: /etc/passwd\n", "absolute paths are refused"),
+        ("base: ../bases/nope.yaml\n", "no such file"),
+        (
+            "base: ../bases/playbook.yaml\n",
+            r"\$\{values\.client\} \(written at "
+            r"bases/playbook\.yaml:6\) has no value",
+        ),
+        (
+            "base: ../bases/playbook.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
+            "    - name: outro\n      waitDays: 2\n",
+            "5:7: .*unknown name 'outro'.*it has: intro, pause",
+        ),
+        (
+            "base: ../bases/playbook.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
+            "    - waitDays: 2\n",
+            "5:7: .*names none by its name or _id",
+        ),
+        ("base: ../outreach.yaml\n", "not a base"),
+        ("kind: bsae\nbase: ../bases/playbook.yaml\n", "kind: 'bsae': `kind: base` marks"),
+        ("base: one.yaml\n", "bases form a cycle: clients/one.yaml → clients/one.yaml"),
+    ],
+)
+def test_each_overlay_error_names_the_overlay_line(
+    in_tmp: Path, overlay: str, message: str
+) -> None:
     (in_tmp / "outside.yaml").write_text(BASE)
     _tree(in_tmp / "project", overlay)
     os.chdir(in_tmp / "project")
@@ -258,17 +292,22 @@ def test_a_cycle_of_bases_is_an_error_naming_every_file(in_tmp: Path) -> None:
     (in_tmp / "bases" / "b.yaml").write_text("kind: base\nbase: a.yaml\n")
     result = run("validate", "clients")
     assert result.exit_code == 1
-    assert ("bases form a cycle: clients/one.yaml → bases/a.yaml → bases/b.yaml → "
-            "bases/a.yaml") in result.stderr
+    assert (
+        "bases form a cycle: clients/one.yaml → bases/a.yaml → bases/b.yaml → bases/a.yaml"
+    ) in result.stderr
 
 
 def test_bases_of_bases_remove_add_and_replace(in_tmp: Path) -> None:
-    _tree(in_tmp, "base: ../bases/mid.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
-                  "    - name: pause\n      $remove: true\n    - name: outro\n      $add: true\n"
-                  "      type: email\n      subject: Bye\n      body: <p>Bye</p>\n")
+    _tree(
+        in_tmp,
+        "base: ../bases/mid.yaml\nvalues: {client: X}\ncampaign:\n  sequence:\n"
+        "    - name: pause\n      $remove: true\n    - name: outro\n      $add: true\n"
+        "      type: email\n      subject: Bye\n      body: <p>Bye</p>\n",
+    )
     (in_tmp / "bases" / "mid.yaml").write_text(
         "kind: base\nbase: playbook.yaml\ncampaign:\n  schedule:\n"
-        "    workingDays: {$replace: [1, 2, 3, 4, 5]}\n")
+        "    workingDays: {$replace: [1, 2, 3, 4, 5]}\n"
+    )
     result = validate_paths(["clients"])
     assert not result.errors, result.errors
     (doc,) = result.documents
@@ -276,8 +315,7 @@ def test_bases_of_bases_remove_add_and_replace(in_tmp: Path) -> None:
     assert doc.campaign["schedule"]["workingDays"] == [1, 2, 3, 4, 5]
     assert doc.campaign["schedule"]["timezone"] == "UTC"
     assert doc.source.where(("campaign", "schedule", "workingDays"))[0] == "bases/mid.yaml"
-    assert doc.source.where(("campaign", "sequence", 1, "subject"))[:2] == (
-        "clients/one.yaml", 10)
+    assert doc.source.where(("campaign", "sequence", 1, "subject"))[:2] == ("clients/one.yaml", 10)
 
 
 def test_folder_scans_skip_bases_values_files_and_the_project_file(in_tmp: Path) -> None:
@@ -288,8 +326,7 @@ def test_folder_scans_skip_bases_values_files_and_the_project_file(in_tmp: Path)
     assert json.loads(result.stdout)["data"]["documents"] == 1
 
 
-def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(
-        in_tmp: Path) -> None:
+def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(in_tmp: Path) -> None:
     (in_tmp / "outside.yaml").write_text(BASE)
     (in_tmp / "outside-values.yaml").write_text("kind: values\nvalues: {client: X}\n")
     root = in_tmp / "project"
@@ -298,19 +335,24 @@ def test_a_symlink_out_of_the_project_and_a_values_file_outside_are_refused(
     os.chdir(root)
     result = run("validate", "clients")
     assert result.exit_code == 1
-    assert "clients/one.yaml:1:7: base: ../bases/link.yaml: points outside the project" \
+    assert (
+        "clients/one.yaml:1:7: base: ../bases/link.yaml: points outside the project"
         in result.stderr
+    )
     (root / "clients" / "one.yaml").write_text(
-        "base: ../bases/playbook.yaml\nvalues_file: ../../outside-values.yaml\n")
+        "base: ../bases/playbook.yaml\nvalues_file: ../../outside-values.yaml\n"
+    )
     result = run("validate", "clients")
     assert result.exit_code == 1
-    assert ("clients/one.yaml:2:14: values_file: ../../outside-values.yaml: points outside "
-            "the project") in result.stderr
+    assert (
+        "clients/one.yaml:2:14: values_file: ../../outside-values.yaml: points outside the project"
+    ) in result.stderr
 
 
 @pytest.mark.slow
 def test_import_as_overlays_writes_one_base_and_overlays_that_plan_to_no_change(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     src = tmp_path / "src"
     shutil.copytree(REPO / "campaigns" / "sendkit" / "emails", src / "emails")
     text = (REPO / "campaigns" / "sendkit" / "q2-decision-makers.yaml").read_text("utf-8")
@@ -318,11 +360,14 @@ def test_import_as_overlays_writes_one_base_and_overlays_that_plan_to_no_change(
         (src / f"q{i}.yaml").write_text(
             text.replace("key: q2-decision-makers", f"key: q{i}")
             .replace("Q2 Outbound - Decision Makers", f"Client {i}")
-            .replace("dailySendLimit: 50", f"dailySendLimit: {50 + i}"), "utf-8")
+            .replace("dailySendLimit: 50", f"dailySendLimit: {50 + i}"),
+            "utf-8",
+        )
     env = {"NO_COLOR": "1", "SENDKIT_WEBHOOK_SECRET": "whsec_test"}
     assert _cli(["apply", "--sandbox", "--yes", "src"], tmp_path, env).returncode == 0
-    done = _cli(["import", "sendkit", "--all", "--as-overlays", "--sandbox", "--out", "imp"],
-                tmp_path, env)
+    done = _cli(
+        ["import", "sendkit", "--all", "--as-overlays", "--sandbox", "--out", "imp"], tmp_path, env
+    )
     assert done.returncode == 0, done.stderr
     assert "3 campaign(s) imported" in done.stderr
     base = (tmp_path / "imp" / "base.yaml").read_text("utf-8")
@@ -339,8 +384,10 @@ def test_a_value_no_placeholder_uses_is_a_warning_at_its_line(in_tmp: Path) -> N
     _tree(in_tmp, "base: ../bases/playbook.yaml\nvalues:\n  client: X\n  subjet: Hi\n")
     result = run("validate", "clients")
     assert result.exit_code == 0, result.stderr
-    assert ("clients/one.yaml:4:11: values.subjet: warning: no ${values.subjet} in this "
-            "campaign or its bases uses this value") in result.stderr
+    assert (
+        "clients/one.yaml:4:11: values.subjet: warning: no ${values.subjet} in this "
+        "campaign or its bases uses this value"
+    ) in result.stderr
 
 
 def test_a_chain_of_bases_is_bounded(in_tmp: Path) -> None:
@@ -365,17 +412,21 @@ def test_a_blocked_change_written_in_a_base_names_the_base_line(tmp_path: Path) 
     (tmp_path / "clients").mkdir()
     for name in ("a", "b"):
         (tmp_path / "clients" / f"{name}.yaml").write_text(
-            f"base: ../bases/growth.yaml\ncampaign:\n  name: Growth {name}\n", "utf-8")
+            f"base: ../bases/growth.yaml\ncampaign:\n  name: Growth {name}\n", "utf-8"
+        )
     env = {"NO_COLOR": "1"}
     applied = _cli(["apply", "--sandbox", "--yes", "clients"], tmp_path, env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    line = text[:text.index("timezone: Europe/Paris")].count("\n") + 1
-    base.write_text(base.read_text("utf-8").replace("timezone: Europe/Paris  ",
-                                                    "timezone: Europe/Berlin "), "utf-8")
+    line = text[: text.index("timezone: Europe/Paris")].count("\n") + 1
+    base.write_text(
+        base.read_text("utf-8").replace("timezone: Europe/Paris  ", "timezone: Europe/Berlin "),
+        "utf-8",
+    )
     plan = _cli(["plan", "--sandbox", "--format", "json", "clients"], tmp_path, env)
     assert plan.returncode == 3, plan.stdout + plan.stderr
     blocked = [e for e in json.loads(plan.stdout)["errors"] if e["code"] == "blocked"]
     assert [(e["file"], e["line"], e["field"]) for e in blocked] == [
-        ("bases/growth.yaml", line, "timezone")] * 2
+        ("bases/growth.yaml", line, "timezone")
+    ] * 2
     text_plan = _cli(["plan", "--sandbox", "clients"], tmp_path, env)
     assert text_plan.stdout.count(f"from bases/growth.yaml:{line}") == 2

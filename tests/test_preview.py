@@ -59,15 +59,22 @@ def test_every_email_as_ann_receives_it(files: tuple[str, str]) -> None:
     leads, bad = from_csv(files[1], "sendkit")
     p = build(doc, leads, files[1], lead="ANN@acme.com")
     assert [(m.label, m.subject, m.text) for m in p.messages] == [
-        ("step 1 variant A", "Quick question about Acme",
-         "Hi Ann,\n\nI noticed Acme is scaling fast.\nWorth a chat?"),
-        ("step 1 variant B", "Ann, a question",
-         "Hi Ann,\n\nI noticed Acme is scaling fast.\nWorth a chat?"),
+        (
+            "step 1 variant A",
+            "Quick question about Acme",
+            "Hi Ann,\n\nI noticed Acme is scaling fast.\nWorth a chat?",
+        ),
+        (
+            "step 1 variant B",
+            "Ann, a question",
+            "Hi Ann,\n\nI noticed Acme is scaling fast.\nWorth a chat?",
+        ),
         ("step 3", "Re: our chat, Ann", "Hi Ann, teams at Acme like yours..."),
         ("subsequence 'Replied' step 1", "Thanks", "Thanks Ann!"),
     ]
-    assert p.messages[0].body == ("<p>Hi Ann,</p><p>I noticed Acme is scaling fast.<br>Worth a "
-                                  "chat?</p>")
+    assert p.messages[0].body == (
+        "<p>Hi Ann,</p><p>I noticed Acme is scaling fast.<br>Worth a chat?</p>"
+    )
     assert p.gaps == () and p.exit_code == 0
 
 
@@ -95,35 +102,38 @@ def test_one_step_only(files: tuple[str, str]) -> None:
     assert {m.label for m in p.messages} == {"step 3"}
     # The fallback covers Bob's companyName; nothing covers Cy's firstName.
     assert [(g.field, g.leads, g.example) for g in p.gaps] == [
-        ("firstName", ("cy@gamma.io",), "Re: our chat, ")]
+        ("firstName", ("cy@gamma.io",), "Re: our chat, ")
+    ]
 
 
 def test_puffle_signature_and_custom_fields(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(
         "provider: puffle\nkey: p\nvariables: [plan]\ncampaign:\n  type: email\n  name: P\n"
-        "  signature: \"Best,\\n%sender_first_name%\"\n  sequence_nodes:\n"
+        '  signature: "Best,\\n%sender_first_name%"\n  sequence_nodes:\n'
         "    - {type: email, subject: '{{company}} x', body: 'Hi {{first_name}} on "
         "{{custom_fields.plan}}'}\n"
         "    - {type: delay, delay_days: 1}\n    - {type: email, is_reply: true, body: bump}\n"
-        "    - {type: end}\n")
+        "    - {type: end}\n"
+    )
     (tmp_path / "l.csv").write_text("email,first_name,company,plan\nann@acme.com,Ann,Acme,pro\n")
     leads, _ = from_csv(str(tmp_path / "l.csv"), "puffle")
     p = build(one_document(str(tmp_path / "p.yaml")), leads, "l.csv")
     assert [(m.label, m.subject, m.text, m.reply) for m in p.messages] == [
         ("step 1", "Acme x", "Hi Ann on pro\n\nBest,\n[sender_first_name]", False),
-        ("step 3", None, "bump\n\nBest,\n[sender_first_name]", True)]
+        ("step 3", None, "bump\n\nBest,\n[sender_first_name]", True),
+    ]
 
 
 def test_custom_fields_seen_in_the_leads_count_as_known(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(
         "provider: sendkit\nkey: k\ncampaign:\n  name: N\n  sequence:\n"
-        "    - {type: email, subject: 'About {{industry}}', body: 'Hi {{segmnt}}'}\n")
+        "    - {type: email, subject: 'About {{industry}}', body: 'Hi {{segmnt}}'}\n"
+    )
     (tmp_path / "l.csv").write_text("email,industry,segment\nann@acme.com,SaaS,smb\n")
     doc = one_document(str(tmp_path / "c.yaml"))  # two warnings only: unknown, not close
     leads, _ = from_csv(str(tmp_path / "l.csv"), "sendkit")
     p = build(doc, leads, "l.csv")
     assert p.messages[0].subject == "About SaaS"
-    assert [(d.path, d.severity) for d in p.problems] == [
-        ("campaign.sequence[0].body", "error")]
+    assert [(d.path, d.severity) for d in p.problems] == [("campaign.sequence[0].body", "error")]
     assert "did you mean {{segment}}" in p.problems[0].message
     assert p.exit_code == 1

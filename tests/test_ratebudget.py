@@ -27,8 +27,7 @@ PREFIX = "/lemlist/api"
 
 def _max_in_window(times: list[float], window: float) -> int:
     times = sorted(times)
-    return max((bisect.bisect_left(times, t + window) - i for i, t in enumerate(times)),
-               default=0)
+    return max((bisect.bisect_left(times, t + window) - i for i, t in enumerate(times)), default=0)
 
 
 def test_the_budget_file_is_private_and_named_by_a_hash_of_the_key(tmp_path: Path) -> None:
@@ -46,8 +45,9 @@ def test_the_budget_file_is_private_and_named_by_a_hash_of_the_key(tmp_path: Pat
     assert budget_path("lemlist", key, tmp_path / "rl") == path
 
 
-def test_shared_limiter_uses_the_users_cache_folder(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_limiter_uses_the_users_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
     lim = shared_limiter("lemlist", "k-cache-folder", 20, 2.0)
     assert isinstance(lim, SharedRateLimiter)
@@ -56,7 +56,8 @@ def test_shared_limiter_uses_the_users_cache_folder(tmp_path: Path,
 
 
 def test_an_unwritable_cache_folder_falls_back_to_this_process_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(blocker))
@@ -90,12 +91,18 @@ def test_two_limiters_on_one_file_never_exceed_the_limit_together(tmp_path: Path
 def test_a_slot_of_a_dead_process_is_freed(tmp_path: Path) -> None:
     path = budget_path("lemlist", "k-dead", tmp_path)
     lim = SharedRateLimiter(path, 2, 60.0)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     pid = int(dead.stdout)
     data = json.loads(path.read_text())
-    data["slots"] = [{"id": "x", "pid": pid, "sent": time.time(), "done": None},
-                     {"id": "y", "pid": os.getpid(), "sent": time.time(), "done": None}]
+    data["slots"] = [
+        {"id": "x", "pid": pid, "sent": time.time(), "done": None},
+        {"id": "y", "pid": os.getpid(), "sent": time.time(), "done": None},
+    ]
     path.write_text(json.dumps(data))
     started = time.monotonic()
     lim.acquire()  # the dead process's in-flight slot is dropped: no 60 s wait
@@ -135,7 +142,8 @@ def _folder(root: Path, p: int, n: int) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("processes", [2, 3])
 def test_processes_on_one_key_share_one_budget_and_get_no_429(
-        tmp_path: Path, processes: int) -> None:
+    tmp_path: Path, processes: int
+) -> None:
     """Two and three `outreach apply` processes (two checkouts: their own folders and state
     dirs) on one lemlist key at once: the sandbox, enforcing lemlist's 20 requests per 2 s,
     answers none of them 429, and never sees more than 20 in 2 s."""
@@ -150,17 +158,35 @@ def test_processes_on_one_key_share_one_budget_and_get_no_429(
             return t
 
         emu.monotonic = recording
-        env = {**os.environ, "LEMLIST_API_KEY": "shared-key-" + tmp_path.name,
-               "OUTREACH_LEMLIST_URL": running.url + PREFIX, "NO_COLOR": "1"}
+        env = {
+            **os.environ,
+            "LEMLIST_API_KEY": "shared-key-" + tmp_path.name,
+            "OUTREACH_LEMLIST_URL": running.url + PREFIX,
+            "NO_COLOR": "1",
+        }
         env.pop("OUTREACH_RATE_LIMIT", None)
         procs = []
         for p in range(processes):
             folder = _folder(tmp_path, p, 3)
-            procs.append(subprocess.Popen(
-                [*CLI, "apply", "--yes", "--format", "json", str(folder),
-                 "--state-dir", str(folder.parent / ".outreach")],
-                env=env, cwd=folder.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *CLI,
+                        "apply",
+                        "--yes",
+                        "--format",
+                        "json",
+                        str(folder),
+                        "--state-dir",
+                        str(folder.parent / ".outreach"),
+                    ],
+                    env=env,
+                    cwd=folder.parent,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         results = [p.communicate(timeout=600) + (p.returncode,) for p in procs]
     assert [r[2] for r in results] == [0] * processes, results
     for out, _, _ in results:
@@ -173,10 +199,9 @@ def test_processes_on_one_key_share_one_budget_and_get_no_429(
 
 
 @pytest.mark.slow
-def test_a_429_that_still_comes_is_waited_out_and_counted(limited_sandbox: Any,
-                                                          env_sandbox: Any,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Path) -> None:
+def test_a_429_that_still_comes_is_waited_out_and_counted(
+    limited_sandbox: Any, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Another tool on the same key filled the window: outreach's first request gets a 429,
     waits for its Retry-After, and the apply summary says so."""
     url = limited_sandbox.url

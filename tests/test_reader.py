@@ -34,8 +34,9 @@ def pyyaml(file: str, env: dict[str, str]) -> list[Any]:
         pass
 
     Loader.add_constructor("!file", lambda ld, node: (base / node.value.strip()).read_text())
-    Loader.add_constructor("tag:yaml.org,2002:str",
-                           lambda ld, node: expand_vars(node.value, env)[0])
+    Loader.add_constructor(
+        "tag:yaml.org,2002:str", lambda ld, node: expand_vars(node.value, env)[0]
+    )
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda ld, node: node.value)
     text = Path(file).read_text("utf-8")
     return [d for d in yaml.load_all(text, Loader=Loader) if d is not None]
@@ -64,7 +65,7 @@ def test_the_reader_gives_pyyamls_data_with_a_position_for_every_value(file: str
             assert path in src.positions, path  # from the one read, never looked up later
             if path and isinstance(path[-1], str):
                 line, col = src.key_positions[path]
-                assert lines[line - 1][col - 1:].lstrip("'\"").startswith(path[-1]), path
+                assert lines[line - 1][col - 1 :].lstrip("'\"").startswith(path[-1]), path
 
 
 def test_the_reader_composes_with_the_c_loader_where_pyyaml_has_it() -> None:
@@ -75,23 +76,35 @@ def test_the_reader_composes_with_the_c_loader_where_pyyaml_has_it() -> None:
 
 ODD: dict[str, tuple[str, Any, list[tuple[int, str, str]]]] = {
     # name: (text, data, [(line, path, words of the problem)])
-    "merge key": ("a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",
-                  {"a": {"b": 1}, "c": {"b": 1, "d": 2}}, []),
+    "merge key": (
+        "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",
+        {"a": {"b": 1}, "c": {"b": 1, "d": 2}},
+        [],
+    ),
     "alias": ("a: &x [1]\nb: *x\n", {"a": [1], "b": [1]}, []),
     "duplicate key": ("a: 1\na: 2\n", {"a": 2}, [(2, "a", "duplicate key")]),
     "number key": ("1: one\n0x10: hex\n", {"1": "one", "16": "hex"}, []),
     # PyYAML's YAML 1.1 rules, kept: `yes` and `on` are booleans, quoted they are text.
     "bool key": ("yes: 1\n", {}, [(1, "", "mapping keys must be plain strings")]),
-    "yes and on": ("a: yes\nb: 'yes'\nc: on\nd: \"on\"\ne: 123\nf: '123'\n",
-                   {"a": True, "b": "yes", "c": True, "d": "on", "e": 123, "f": "123"}, []),
+    "yes and on": (
+        "a: yes\nb: 'yes'\nc: on\nd: \"on\"\ne: 123\nf: '123'\n",
+        {"a": True, "b": "yes", "c": True, "d": "on", "e": 123, "f": "123"},
+        [],
+    ),
     "date key": ("2024-01-01: x\n", {}, [(1, "", "mapping keys must be plain strings")]),
     "tagged key": ("!file x: 1\n", {}, [(1, "", "mapping keys must be plain strings")]),
     "unknown tag": ("a: !secret x\n", {"a": None}, [(1, "a", "unknown tag !secret")]),
     "python tag": ("a: !!python/name:os.system\n", {"a": None}, [(1, "a", "unknown tag")]),
-    "unset variable": ("a: ${NOT_SET_ANYWHERE}\n", {"a": ""},
-                       [(1, "a", "NOT_SET_ANYWHERE is not set")]),
-    "missing include": ("a: !file nowhere.txt\n", {"a": None},
-                        [(1, "a", "!file nowhere.txt: no such file")]),
+    "unset variable": (
+        "a: ${NOT_SET_ANYWHERE}\n",
+        {"a": ""},
+        [(1, "a", "NOT_SET_ANYWHERE is not set")],
+    ),
+    "missing include": (
+        "a: !file nowhere.txt\n",
+        {"a": None},
+        [(1, "a", "!file nowhere.txt: no such file")],
+    ),
     "set": ("a: !!set {x, y}\n", {"a": {"x": None, "y": None}}, []),
     "int tag on text": ("a: !!int abc\n", {"a": None}, [(1, "a", "cannot read this value")]),
     "binary": ("a: !!binary aGk=\n", {"a": "aGk="}, []),
@@ -141,8 +154,13 @@ BOUNDS = {
     "negative integer past the limit": f"a: -{2**53 + 1}\n",
     "hex integer past the limit": f"a: 0x{2**53 + 1:x}\n",
     "integer key past the limit": f"{'9' * 40}: x\n",
-    "aliased list nested past the limit": "a: &x " + _nested(40, "1") + "b: " + "[" * 30
-                                          + "*x" + "]" * 30 + "\n",
+    "aliased list nested past the limit": "a: &x "
+    + _nested(40, "1")
+    + "b: "
+    + "[" * 30
+    + "*x"
+    + "]" * 30
+    + "\n",
 }
 
 
@@ -163,20 +181,29 @@ def test_the_bounds_are_checked_while_reading(tmp_path: Path, name: str) -> None
 
 
 def test_values_are_counted_with_each_repeat_of_an_alias(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(documents, "MAX_VALUES", 50)
     flat = write(tmp_path / "flat.yaml", "{" + ", ".join(f"k{i}: {i}" for i in range(30)) + "}\n")
     small = write(tmp_path / "small.yaml", "{" + ", ".join(f"k{i}: 1" for i in range(20)) + "}\n")
-    bomb = write(tmp_path / "bomb.yaml", "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"
-                                         "b: [*a, *a, *a, *a, *a, *a]\n")
-    merges = write(tmp_path / "merge.yaml", "a: &a {" + ", ".join(f"k{i}: 1" for i in range(9))
-                   + "}\n" + "".join(f"m{i}: {{<<: *a}}\n" for i in range(3)))
+    bomb = write(
+        tmp_path / "bomb.yaml", "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a]\n"
+    )
+    merges = write(
+        tmp_path / "merge.yaml",
+        "a: &a {"
+        + ", ".join(f"k{i}: 1" for i in range(9))
+        + "}\n"
+        + "".join(f"m{i}: {{<<: *a}}\n" for i in range(3)),
+    )
     loop = write(tmp_path / "loop.yaml", "a: &a [1, *a]\n")
     assert load_file(small, {})[1] == []
-    for file, line, words in ((flat, 1, "expands to more than 50 values"),
-                              (bomb, 2, "expands to more than 50 values (YAML aliases"),
-                              (merges, 1, "expands to more than 50 values (YAML aliases"),
-                              (loop, 1, "a YAML alias refers to itself")):
+    for file, line, words in (
+        (flat, 1, "expands to more than 50 values"),
+        (bomb, 2, "expands to more than 50 values (YAML aliases"),
+        (merges, 1, "expands to more than 50 values (YAML aliases"),
+        (loop, 1, "a YAML alias refers to itself"),
+    ):
         sources, [problem] = load_file(file, {})
         assert sources == [] and problem.code == "yaml-bounds", file
         assert (problem.line, words in problem.message) == (line, True), (file, problem)
@@ -184,12 +211,19 @@ def test_values_are_counted_with_each_repeat_of_an_alias(
 
 def test_variables_includes_and_dates(tmp_path: Path) -> None:
     write(tmp_path / "body.html", "<p>Hi</p>\n")
-    file = write(tmp_path / "c.yaml", "a: ${X}-$$\nb: [x, '${Y:-dflt}']\nc: !file body.html\n"
-                                      "d: 2024-01-01\ne: $$plain\n--- \n")
+    file = write(
+        tmp_path / "c.yaml",
+        "a: ${X}-$$\nb: [x, '${Y:-dflt}']\nc: !file body.html\nd: 2024-01-01\ne: $$plain\n--- \n",
+    )
     [src], problems = load_file(file, {"X": "x"})
     assert problems == []
-    assert src.data == {"a": "x-$", "b": ["x", "dflt"], "c": "<p>Hi</p>\n", "d": "2024-01-01",
-                        "e": "$plain"}
+    assert src.data == {
+        "a": "x-$",
+        "b": ["x", "dflt"],
+        "c": "<p>Hi</p>\n",
+        "d": "2024-01-01",
+        "e": "$plain",
+    }
     assert src.env_paths == {("a",), ("b", 1)}
     assert src.env_templates == {("a",): "${X}-$$", ("b", 1): "${Y:-dflt}"}
     assert src.includes == {("c",): "body.html"}
@@ -197,8 +231,11 @@ def test_variables_includes_and_dates(tmp_path: Path) -> None:
 
 
 def test_a_file_with_a_problem_is_reported_with_positions(tmp_path: Path) -> None:
-    file = write(tmp_path / "c.yaml", "provider: sendkit\ncampaign:\n  name: X\n"
-                                      "  sequence: []\n  settings: {dailySendLimit: -1}\n")
+    file = write(
+        tmp_path / "c.yaml",
+        "provider: sendkit\ncampaign:\n  name: X\n"
+        "  sequence: []\n  settings: {dailySendLimit: -1}\n",
+    )
     result = validate_paths([file], {})
     assert [(d.line, d.path) for d in result.errors] == [(5, "campaign.settings.dailySendLimit")]
     assert result.count == 0 and result.files == 1
@@ -227,7 +264,8 @@ def test_a_file_changed_after_validation_changes_no_position_reported(tmp_path: 
 
 
 def test_a_first_file_changed_while_others_are_read_keeps_its_line(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The duplicate-key message names the first file's line as that file was validated,
     even when it changes before the second file is read."""
     doc = "provider: sendkit\nkey: same\ncampaign: {name: N, sequence: []}\n"
@@ -261,15 +299,20 @@ def test_two_files_naming_one_campaign_name_both_lines(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_validate_without_keep_holds_no_document_while_it_reads_the_next(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Memory stays flat in the number of files: no document read (its data and positions)
     is held once its file is checked, not even to compare names or keys with later files."""
     import gc
 
     from outreach_cli.documents import Source
 
-    files = [write(tmp_path / f"c{i}.yaml", f"provider: sendkit\ncampaign:\n  name: N{i}\n"
-                                            "  sequence: []\n") for i in range(6)]
+    files = [
+        write(
+            tmp_path / f"c{i}.yaml", f"provider: sendkit\ncampaign:\n  name: N{i}\n  sequence: []\n"
+        )
+        for i in range(6)
+    ]
     live: list[int] = []
     read = validate.load_file
 

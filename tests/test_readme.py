@@ -13,8 +13,9 @@ def test_rules_table_is_generated_from_the_rules_data() -> None:
     assert table.START in text and table.END in text
     assert table.replace_in(text) == text, (
         "README rules table is stale: run python -c 'from pathlib import Path; from "
-        "outreach_cli.providers.table import replace_in; p = Path(\"README.md\"); "
-        "p.write_text(replace_in(p.read_text()))'")
+        'outreach_cli.providers.table import replace_in; p = Path("README.md"); '
+        "p.write_text(replace_in(p.read_text()))'"
+    )
 
 
 def test_rules_table_reflects_a_rule_change(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -25,11 +25,34 @@ def write(path: Path, text: str) -> str:
 
 def _mutations(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """(path, replacement) pairs: every node replaced by values of other types."""
-    for bad in (None, True, 0, 1, -1, 1.5, "", "x", "@", [], {}, ["x"], {"x": 1},
-                # format edges, where fastjsonschema's own regexes differ from validate's
-                "ann@", "ops@localhost", "sam@example.com", "Sam <sam@example.com>",
-                "not a url", "http://", "https://example.com/hook", "mailto:x@y.z",
-                "a b", "host-.example", "example.com", "-x.com"):
+    for bad in (
+        None,
+        True,
+        0,
+        1,
+        -1,
+        1.5,
+        "",
+        "x",
+        "@",
+        [],
+        {},
+        ["x"],
+        {"x": 1},
+        # format edges, where fastjsonschema's own regexes differ from validate's
+        "ann@",
+        "ops@localhost",
+        "sam@example.com",
+        "Sam <sam@example.com>",
+        "not a url",
+        "http://",
+        "https://example.com/hook",
+        "mailto:x@y.z",
+        "a b",
+        "host-.example",
+        "example.com",
+        "-x.com",
+    ):
         if bad != value or type(bad) is not type(value):
             yield path, bad
     if isinstance(value, dict):
@@ -77,10 +100,12 @@ def test_validate_does_not_import_httpx() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from outreach_cli.validate import validate_paths; "
-            f"r = validate_paths([{str(REPO / 'campaigns')!r}], {{'WEBHOOK_SECRET': 'x'}}); "
-            "assert r.count > 0 and not r.errors, r.errors; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'httpx'))")
+    code = (
+        "import sys; from outreach_cli.validate import validate_paths; "
+        f"r = validate_paths([{str(REPO / 'campaigns')!r}], {{'WEBHOOK_SECRET': 'x'}}); "
+        "assert r.count > 0 and not r.errors, r.errors; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'httpx'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -121,8 +146,7 @@ def test_code_planted_in_a_cache_folder_is_never_run(tmp_path: Path, where: str)
 
     home = tmp_path / "home"
     cache = tmp_path / "cache" if where == "OUTREACH_CACHE_DIR" else home / ".cache" / "outreach"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OUTREACH_CACHE_DIR", "XDG_CACHE_HOME")}
+    env = {k: v for k, v in os.environ.items() if k not in ("OUTREACH_CACHE_DIR", "XDG_CACHE_HOME")}
     env["HOME"] = str(home)
     if where == "OUTREACH_CACHE_DIR":
         env["OUTREACH_CACHE_DIR"] = str(cache)
@@ -131,15 +155,22 @@ def test_code_planted_in_a_cache_folder_is_never_run(tmp_path: Path, where: str)
     script = Path(sys.executable).parent / "outreach"
 
     def validate(file: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(script), "validate", file], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [str(script), "validate", file],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     validate(good)  # whatever a first run leaves in the cache folder, planted over below
     cache.mkdir(parents=True, exist_ok=True)
     marker = tmp_path / "PWNED"
     code = marshal.dumps(compile(PLANTED.format(marker=str(marker)), "<planted>", "exec"))
     names = {p.name for p in cache.iterdir()} | {
-        f"schema-{p}-{'0' * 24}.marshal" for p in ("sendkit", "lemlist", "puffle")}
+        f"schema-{p}-{'0' * 24}.marshal" for p in ("sendkit", "lemlist", "puffle")
+    }
     for name in names:
         (cache / name).write_bytes(code)
     before = sorted(p.name for p in cache.iterdir())

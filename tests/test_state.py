@@ -23,15 +23,19 @@ def test_round_trip(tmp_path: Path):
     state = State(d)
     assert state.get("sendkit/q2") is None
     with state.locked():
-        state.record("sendkit/q2", ID1, "2024-05-01T10:00:00.000Z",
-                     {"settings.webhook.secret": "h1"})
+        state.record(
+            "sendkit/q2", ID1, "2024-05-01T10:00:00.000Z", {"settings.webhook.secret": "h1"}
+        )
         state.record("lemlist/intro", "cam_123", None)
 
     again = State(d)
     entry = again.get("sendkit/q2")
     assert entry is not None
     assert (entry.id, entry.revision, entry.hashes) == (
-        ID1, "2024-05-01T10:00:00.000Z", {"settings.webhook.secret": "h1"})
+        ID1,
+        "2024-05-01T10:00:00.000Z",
+        {"settings.webhook.secret": "h1"},
+    )
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.applied_at or "")
     other = again.get("lemlist/intro")
     assert other is not None
@@ -61,8 +65,9 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path):
     assert len(State(d).entries) == 3
 
 
-def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch):
+def test_failed_write_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     d = tmp_path / ".outreach"
     state = State(d)
     with state.locked():
@@ -95,8 +100,17 @@ def test_error_inside_the_block_writes_nothing(tmp_path: Path):
     assert entry is not None and entry.id == ID1
 
 
-@pytest.mark.parametrize("content", ["{not json", "", '{"version": 1, "campaigns": {"a": {}}}',
-                                     "null", "[]", '{"version": 1, "campaigns": {"a": 3}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "",
+        '{"version": 1, "campaigns": {"a": {}}}',
+        "null",
+        "[]",
+        '{"version": 1, "campaigns": {"a": 3}}',
+    ],
+)
 def test_corrupt_state_file_names_the_file(tmp_path: Path, content: str):
     d = tmp_path / ".outreach"
     d.mkdir()
@@ -197,8 +211,13 @@ def test_separate_state_objects_lose_no_update(tmp_path: Path):
     states = [State(d) for _ in range(4)]
     final = _record_concurrently(states, d)
     # The entry written before they started survives too.
-    assert sorted(final.entries) == ["sendkit/c0", "sendkit/c1", "sendkit/c2", "sendkit/c3",
-                                     "sendkit/existing"]
+    assert sorted(final.entries) == [
+        "sendkit/c0",
+        "sendkit/c1",
+        "sendkit/c2",
+        "sendkit/c3",
+        "sendkit/existing",
+    ]
 
 
 def test_locked_rereads_what_another_object_wrote(tmp_path: Path):
@@ -269,8 +288,10 @@ def test_record_now_inside_a_locked_block_of_the_same_state(tmp_path: Path):
     d = tmp_path / ".outreach"
     state = State(d)
     with state.locked():
-        workers = [threading.Thread(target=state.record_now, args=(f"sendkit/c{i}", f"id{i}", "r"))
-                   for i in range(4)]
+        workers = [
+            threading.Thread(target=state.record_now, args=(f"sendkit/c{i}", f"id{i}", "r"))
+            for i in range(4)
+        ]
         for t in workers:
             t.start()
         for t in workers:
@@ -286,9 +307,14 @@ def test_record_now_inside_a_locked_block_of_the_same_state(tmp_path: Path):
 def test_record_now_from_separate_objects_and_threads_loses_nothing(tmp_path: Path):
     d = tmp_path / ".outreach"
     states = [State(d) for _ in range(3)]
-    threads = [threading.Thread(target=lambda s=s, i=i: [
-        s.record_now(f"sendkit/s{i}-{j}", f"id{j}", "r") for j in range(20)])
-        for i, s in enumerate(states)]
+    threads = [
+        threading.Thread(
+            target=lambda s=s, i=i: [
+                s.record_now(f"sendkit/s{i}-{j}", f"id{j}", "r") for j in range(20)
+            ]
+        )
+        for i, s in enumerate(states)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -342,30 +368,42 @@ def test_the_cli_creates_a_private_state_folder_under_umask_000(tmp_path: Path, 
 
     shutil.copytree(REPO / "campaigns" / "puffle", tmp_path / "c")
     script = Path(sys.executable).parent / "outreach"
-    result = subprocess.run(["sh", "-c", f"umask 000 && exec {script} apply --yes c"],
-                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["sh", "-c", f"umask 000 && exec {script} apply --yes c"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     d = tmp_path / ".outreach"
     assert _mode(d) == 0o700
     files = [p for p in d.iterdir() if p.is_file()]
-    assert files and all(_mode(p) == 0o600 for p in files), [(p.name, oct(_mode(p)))
-                                                             for p in files]
+    assert files and all(_mode(p) == 0o600 for p in files), [(p.name, oct(_mode(p))) for p in files]
 
 
 def _journal_line(**rec: object) -> str:
-    base = {"address": "sendkit/evil", "id": ID2, "revision": "r", "hashes": {},
-            "appliedAt": "2026-01-01T00:00:00Z"}
+    base = {
+        "address": "sendkit/evil",
+        "id": ID2,
+        "revision": "r",
+        "hashes": {},
+        "appliedAt": "2026-01-01T00:00:00Z",
+    }
     return json.dumps({**base, **rec}) + "\n"
 
 
-@pytest.mark.parametrize("line", [
-    _journal_line(),  # the shape outreach wrote before, appended by someone else
-    _journal_line(mac="hmac-sha256:" + "0" * 64),  # a checksum made without the key
-    _journal_line(mac="hmac-sha256:" + "0" * 64, extra=1),  # a foreign shape
-    json.dumps(["sendkit/evil", ID2]) + "\n",
-], ids=["no-checksum", "bad-checksum", "foreign-field", "not-an-object"])
-def test_a_journal_line_that_does_not_belong_is_refused_not_replayed(tmp_path: Path,
-                                                                       line: str):
+@pytest.mark.parametrize(
+    "line",
+    [
+        _journal_line(),  # the shape outreach wrote before, appended by someone else
+        _journal_line(mac="hmac-sha256:" + "0" * 64),  # a checksum made without the key
+        _journal_line(mac="hmac-sha256:" + "0" * 64, extra=1),  # a foreign shape
+        json.dumps(["sendkit/evil", ID2]) + "\n",
+    ],
+    ids=["no-checksum", "bad-checksum", "foreign-field", "not-an-object"],
+)
+def test_a_journal_line_that_does_not_belong_is_refused_not_replayed(tmp_path: Path, line: str):
     d = tmp_path / ".outreach"
     State(d).record_now("sendkit/a", ID1, "r")
     with open(d / "state.journal", "a", encoding="utf-8") as fh:
@@ -388,8 +426,7 @@ def test_a_journal_line_is_checked_with_this_states_key(tmp_path: Path):
         State(d)
 
 
-def test_a_previous_versions_journal_is_replayed_only_if_no_one_else_could_write_it(
-        tmp_path: Path):
+def test_a_previous_versions_journal_is_replayed_only_if_no_one_else_could_write_it(tmp_path: Path):
     d = tmp_path / ".outreach"
     d.mkdir(mode=0o755)
     journal = d / "state.journal"
@@ -432,5 +469,6 @@ def test_a_write_only_hash_is_what_earlier_versions_stored(tmp_path: Path) -> No
     key = hashlib.sha256(b"outreach-state-key\0a-team-key-of-sixteen-chars").digest()
     value = {"z": "é", "a": [1, 2]}
     blob = b'{"a":[1,2],"z":"\\u00e9"}'
-    assert state.keyed_hash(value) == "hmac-sha256:" + hmac.new(key, blob,
-                                                                 hashlib.sha256).hexdigest()
+    assert (
+        state.keyed_hash(value) == "hmac-sha256:" + hmac.new(key, blob, hashlib.sha256).hexdigest()
+    )

@@ -53,8 +53,16 @@ def test_kill_mid_apply_then_apply_again_converges(tmp_path: Path, kill_after: i
         (folder / f"c{i:02d}.yaml").write_text(DOC.format(i=i))
     state_dir = tmp_path / ".outreach"
     env = {**os.environ, "NO_COLOR": "1"}
-    cmd = outreach("apply", str(folder), "--sandbox", "--yes", "--concurrency", "2",
-                   "--state-dir", str(state_dir))
+    cmd = outreach(
+        "apply",
+        str(folder),
+        "--sandbox",
+        "--yes",
+        "--concurrency",
+        "2",
+        "--state-dir",
+        str(state_dir),
+    )
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 60
     while journal_lines(state_dir) < kill_after and proc.poll() is None:
@@ -82,7 +90,13 @@ def test_kill_mid_apply_then_apply_again_converges(tmp_path: Path, kill_after: i
     store.close()
     assert sorted(names) == [f"Kill test {i:02d}" for i in range(N)]
 
-    plan = subprocess.run(outreach("plan", str(folder), "--sandbox", "--detailed-exitcode",
-                                   "--state-dir", str(state_dir)),
-                          capture_output=True, text=True, env=env, timeout=120)
+    plan = subprocess.run(
+        outreach(
+            "plan", str(folder), "--sandbox", "--detailed-exitcode", "--state-dir", str(state_dir)
+        ),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert plan.returncode == 0, plan.stdout + plan.stderr

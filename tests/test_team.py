@@ -28,9 +28,11 @@ CLI = [sys.executable, "-c", "from outreach_cli.cli.app import main; main()"]
 
 
 def _urls(url: str) -> dict[str, str]:
-    return {"OUTREACH_SENDKIT_URL": url + "/sendkit/v1",
-            "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
-            "OUTREACH_PUFFLE_URL": url + "/puffle/api"}
+    return {
+        "OUTREACH_SENDKIT_URL": url + "/sendkit/v1",
+        "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
+        "OUTREACH_PUFFLE_URL": url + "/puffle/api",
+    }
 
 
 def _bare(env: dict[str, str]) -> Session:
@@ -56,12 +58,19 @@ def _count(url: str, provider: str, key: str) -> dict[str, int]:
 AGENCY = {  # workspace → (provider, key variable, key, example)
     "acme": ("sendkit", "ACME_SENDKIT_API_KEY", "sk_agency_acme", "sendkit/q2-decision-makers"),
     "beta": ("sendkit", "BETA_SENDKIT_API_KEY", "sk_agency_beta", "sendkit/q2-decision-makers"),
-    "gamma": ("sendkit", "GAMMA_SENDKIT_API_KEY", "sk_agency_gamma",
-              "sendkit/founders-ab-test"),
-    "acme-lemlist": ("lemlist", "ACME_LEMLIST_API_KEY", "agency-acme-lemlist",
-                     "lemlist/heads-of-growth"),
-    "beta-lemlist": ("lemlist", "BETA_LEMLIST_API_KEY", "agency-beta-lemlist",
-                     "lemlist/heads-of-growth"),
+    "gamma": ("sendkit", "GAMMA_SENDKIT_API_KEY", "sk_agency_gamma", "sendkit/founders-ab-test"),
+    "acme-lemlist": (
+        "lemlist",
+        "ACME_LEMLIST_API_KEY",
+        "agency-acme-lemlist",
+        "lemlist/heads-of-growth",
+    ),
+    "beta-lemlist": (
+        "lemlist",
+        "BETA_LEMLIST_API_KEY",
+        "agency-beta-lemlist",
+        "lemlist/heads-of-growth",
+    ),
 }
 
 
@@ -81,8 +90,12 @@ def _agency(root: Path, url: str, *, ids: bool = True) -> dict[str, str]:
         text = (folder / "playbook.yaml").read_text("utf-8")
         text = re.sub(r"^key: .*$", "key: playbook", text, count=1, flags=re.M)
         (folder / "playbook.yaml").write_text(text, "utf-8")
-        lines += [f"  {ws}:", f"    provider: {provider}", f"    key_env: {var}",
-                  f"    paths: [clients/{ws}]"]
+        lines += [
+            f"  {ws}:",
+            f"    provider: {provider}",
+            f"    key_env: {var}",
+            f"    paths: [clients/{ws}]",
+        ]
         if ids:
             lines.append(f"    workspace: {_identity(url, provider, key)}")
         env[var] = key
@@ -90,20 +103,29 @@ def _agency(root: Path, url: str, *, ids: bool = True) -> dict[str, str]:
     return env
 
 
-def _cli(args: list[str], cwd: Path, env: dict[str, str],
-         timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.endswith("_API_KEY") and not k.startswith("OUTREACH_")}
-    return subprocess.run([*CLI, *args], cwd=cwd, env={**clean, **env}, capture_output=True,
-                          text=True, timeout=timeout)
+def _cli(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_API_KEY") and not k.startswith("OUTREACH_")
+    }
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=cwd,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 # -- the project root -------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_a_subfolder_finds_the_project_root_and_its_state(tmp_path: Path,
-                                                          sandbox: Any) -> None:
+def test_a_subfolder_finds_the_project_root_and_its_state(tmp_path: Path, sandbox: Any) -> None:
     root = tmp_path / "repo"
     fleet(root / "campaigns", 2, only=("sendkit/q2-decision-makers",))
     (root / "outreach.yaml").write_text("version: 1\nstate: .state\n", "utf-8")
@@ -118,8 +140,9 @@ def test_a_subfolder_finds_the_project_root_and_its_state(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_without_a_project_file_a_subfolder_uses_the_state_above(tmp_path: Path,
-                                                                 sandbox: Any) -> None:
+def test_without_a_project_file_a_subfolder_uses_the_state_above(
+    tmp_path: Path, sandbox: Any
+) -> None:
     root = tmp_path / "repo"
     fleet(root / "campaigns", 1, only=("sendkit/q2-decision-makers",))
     env = {**_urls(sandbox.url), "SENDKIT_API_KEY": "sk_root_legacy", "NO_COLOR": "1"}
@@ -132,7 +155,9 @@ def test_without_a_project_file_a_subfolder_uses_the_state_above(tmp_path: Path,
 def test_a_bad_project_file_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "outreach.yaml").write_text(
         "version: 1\nworkspaces:\n  acme:\n    provider: sendkit\n    key_env: lower_case\n"
-        "    paths: [x]\n", "utf-8")
+        "    paths: [x]\n",
+        "utf-8",
+    )
     (tmp_path / "x").mkdir()
     result = run("validate", "x")
     assert result.exit_code == 1
@@ -143,14 +168,16 @@ def test_a_bad_project_file_is_named_with_its_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_agency_plans_and_applies_every_workspace_with_its_own_key(tmp_path: Path,
-                                                                      sandbox: Any) -> None:
+def test_an_agency_plans_and_applies_every_workspace_with_its_own_key(
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url)
     applied = _cli(["apply", "--yes", "clients"], tmp_path, env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     for ws, (provider, _, key, example) in AGENCY.items():
-        name = re.search(r"^  name: (.*)$", (REPO / "campaigns" / f"{example}.yaml")
-                         .read_text("utf-8"), re.M).group(1)  # type: ignore[union-attr]
+        name = re.search(
+            r"^  name: (.*)$", (REPO / "campaigns" / f"{example}.yaml").read_text("utf-8"), re.M
+        ).group(1)  # type: ignore[union-attr]
         assert _count(sandbox.url, provider, key).get(name.strip('"')) == 1, ws
         assert f"{ws}/playbook" in applied.stdout
     again = _cli(["plan", "--detailed-exitcode", "clients"], tmp_path, env)
@@ -159,7 +186,8 @@ def test_an_agency_plans_and_applies_every_workspace_with_its_own_key(tmp_path: 
 
 @pytest.mark.slow
 def test_a_key_of_another_workspace_sends_nothing_and_names_folder_and_variable(
-        tmp_path: Path, sandbox: Any) -> None:
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url)
     env["BETA_SENDKIT_API_KEY"] = env["ACME_SENDKIT_API_KEY"]  # one wrong `export`
     before = len(sandbox.sandbox.request_log)
@@ -173,8 +201,9 @@ def test_a_key_of_another_workspace_sends_nothing_and_names_folder_and_variable(
 
 
 @pytest.mark.slow
-def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(tmp_path: Path,
-                                                                    sandbox: Any) -> None:
+def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url, ids=False)
     result = _cli(["plan", "clients/acme"], tmp_path, env)
     assert result.returncode == 1
@@ -184,7 +213,8 @@ def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(tmp_path: P
 
 @pytest.mark.slow
 def test_a_file_outside_every_bound_folder_is_an_error_before_any_request(
-        tmp_path: Path, sandbox: Any) -> None:
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url)
     stray = tmp_path / "stray"
     shutil.copytree(tmp_path / "clients" / "acme", stray)
@@ -202,13 +232,18 @@ def test_a_file_outside_every_bound_folder_is_an_error_before_any_request(
 @pytest.mark.slow
 @pytest.mark.parametrize("stagger", [0.0, 0.4])
 def test_two_checkouts_applying_the_same_files_create_each_campaign_once(
-        tmp_path: Path, stagger: float) -> None:
+    tmp_path: Path, stagger: float
+) -> None:
     src = fleet(tmp_path / "src", 8, only=("sendkit/q2-decision-makers",))
-    env = {"SENDKIT_API_KEY": "sk_two_checkouts", "NO_COLOR": "1",
-           "OUTREACH_CACHE_DIR": str(tmp_path / "user-cache")}
+    env = {
+        "SENDKIT_API_KEY": "sk_two_checkouts",
+        "NO_COLOR": "1",
+        "OUTREACH_CACHE_DIR": str(tmp_path / "user-cache"),
+    }
     # 100 ms a request: the second starts (0.4 s later) while the first is still creating.
-    with server.start(str(tmp_path / "sb.sqlite3"),
-                      faults=server.Faults(latency_ms=100)) as running:
+    with server.start(
+        str(tmp_path / "sb.sqlite3"), faults=server.Faults(latency_ms=100)
+    ) as running:
         env.update(_urls(running.url))
         checkouts = []
         for who in ("alice", "bob"):
@@ -218,10 +253,19 @@ def test_two_checkouts_applying_the_same_files_create_each_campaign_once(
         for n, where in enumerate(checkouts):
             if n:
                 time.sleep(stagger)
-            procs.append(subprocess.Popen(
-                [*CLI, "apply", "--yes", "campaigns"], cwd=where,
-                env={**{k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")},
-                     **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            procs.append(
+                subprocess.Popen(
+                    [*CLI, "apply", "--yes", "campaigns"],
+                    cwd=where,
+                    env={
+                        **{k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")},
+                        **env,
+                    },
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
         running.sandbox.faults = server.Faults()
         names = _count(running.url, "sendkit", "sk_two_checkouts")
@@ -246,23 +290,26 @@ def test_two_checkouts_applying_the_same_files_create_each_campaign_once(
 # -- no silent adoption -------------------------------------------------------------------------
 
 
-def test_a_copied_file_with_the_same_name_is_an_error_naming_both_files(
-        tmp_path: Path) -> None:
+def test_a_copied_file_with_the_same_name_is_an_error_naming_both_files(tmp_path: Path) -> None:
     folder = fleet(tmp_path / "c", 1, only=("sendkit/q2-decision-makers",))
     original = folder / "sendkit" / "q2-decision-makers-0.yaml"
     copy = folder / "sendkit" / "copy.yaml"
-    copy.write_text(re.sub(r"^key: .*$", "key: the-copy", original.read_text("utf-8"),
-                           count=1, flags=re.M), "utf-8")
+    copy.write_text(
+        re.sub(r"^key: .*$", "key: the-copy", original.read_text("utf-8"), count=1, flags=re.M),
+        "utf-8",
+    )
     result = run("validate", str(folder))
     assert result.exit_code == 1
-    line = next(n for n, text in enumerate(original.read_text().splitlines(), 1)
-                if text.startswith("  name:"))
+    line = next(
+        n
+        for n, text in enumerate(original.read_text().splitlines(), 1)
+        if text.startswith("  name:")
+    )
     assert f"{original}:{line}" in result.stderr and str(copy) in result.stderr
     assert "outreach's rule" in result.stderr
 
 
-def test_a_campaign_bound_to_another_key_is_never_adopted(env_sandbox: Any,
-                                                          tmp_path: Path) -> None:
+def test_a_campaign_bound_to_another_key_is_never_adopted(env_sandbox: Any, tmp_path: Path) -> None:
     folder = fleet(tmp_path / "c", 1, only=("sendkit/q2-decision-makers",))
     original = folder / "sendkit" / "q2-decision-makers-0.yaml"
     assert run("apply", "--yes", str(folder)).exit_code == 0
@@ -270,22 +317,21 @@ def test_a_campaign_bound_to_another_key_is_never_adopted(env_sandbox: Any,
     other = tmp_path / "other"
     other.mkdir()
     shutil.copytree(folder / "sendkit" / "emails", other / "emails")
-    (other / "copy.yaml").write_text(re.sub(r"^key: .*$", "key: the-copy",
-                                            original.read_text("utf-8"), count=1,
-                                            flags=re.M), "utf-8")
+    (other / "copy.yaml").write_text(
+        re.sub(r"^key: .*$", "key: the-copy", original.read_text("utf-8"), count=1, flags=re.M),
+        "utf-8",
+    )
     result = run("plan", str(other))
     assert result.exit_code == 1
     assert "managed by sendkit/q2-decision-makers-0" in result.stdout + result.stderr
 
 
-def test_adopting_is_its_own_action_and_never_resumes(env_sandbox: Any,
-                                                      tmp_path: Path) -> None:
+def test_adopting_is_its_own_action_and_never_resumes(env_sandbox: Any, tmp_path: Path) -> None:
     folder = fleet(tmp_path / "c", 1, only=("sendkit/q2-decision-makers",))
     file = folder / "sendkit" / "q2-decision-makers-0.yaml"
     # Someone made it by hand (another tool, or outreach with a state since lost) and
     # paused it: the file asks for active.
-    assert run("apply", "--yes", str(folder), "--state-dir", str(tmp_path / "lost")
-               ).exit_code == 0
+    assert run("apply", "--yes", str(folder), "--state-dir", str(tmp_path / "lost")).exit_code == 0
     session = track(Session(state_dir=tmp_path / "lost"))
     prov = session.provider("sendkit")
     remote = prov.fetch(session.state.get("sendkit/q2-decision-makers-0").id)
@@ -314,8 +360,9 @@ def test_a_rename_said_in_the_file_keeps_the_campaign(env_sandbox: Any, tmp_path
     # Key and name change together: without moved_from this would create a second campaign
     # and leave the first one sending.
     text = file.read_text("utf-8")
-    text = re.sub(r"^key: .*$", "key: renamed\nmoved_from: [q2-decision-makers-0]", text,
-                  count=1, flags=re.M)
+    text = re.sub(
+        r"^key: .*$", "key: renamed\nmoved_from: [q2-decision-makers-0]", text, count=1, flags=re.M
+    )
     text = re.sub(r"^  name: (.*)$", r"  name: \1 (renamed)", text, count=1, flags=re.M)
     file.write_text(text, "utf-8")
     plan = run("plan", "--detailed-exitcode", str(folder))
@@ -331,8 +378,7 @@ def test_a_rename_said_in_the_file_keeps_the_campaign(env_sandbox: Any, tmp_path
     assert [r["address"] for r in listed] == ["sendkit/renamed"]
 
 
-def test_state_mv_moves_a_record_and_refuses_to_overwrite(env_sandbox: Any,
-                                                          tmp_path: Path) -> None:
+def test_state_mv_moves_a_record_and_refuses_to_overwrite(env_sandbox: Any, tmp_path: Path) -> None:
     folder = fleet(tmp_path / "c", 2, only=("sendkit/q2-decision-makers",))
     assert run("apply", "--yes", str(folder)).exit_code == 0
     taken = run("state", "mv", "sendkit/q2-decision-makers-0", "sendkit/q2-decision-makers-1")
@@ -344,8 +390,7 @@ def test_state_mv_moves_a_record_and_refuses_to_overwrite(env_sandbox: Any,
     assert "hmac" not in shown.stdout  # hashes are never shown
 
 
-def test_a_plan_of_a_subset_says_nothing_of_the_rest(env_sandbox: Any,
-                                                     campaigns_dir: Path) -> None:
+def test_a_plan_of_a_subset_says_nothing_of_the_rest(env_sandbox: Any, campaigns_dir: Path) -> None:
     assert run("apply", "--yes", str(campaigns_dir)).exit_code == 0
     subset = run("plan", str(campaigns_dir / "sendkit"))
     assert subset.exit_code == 0
@@ -357,14 +402,17 @@ def test_a_plan_of_a_subset_says_nothing_of_the_rest(env_sandbox: Any,
     assert "sendkit/founders-ab-test" in gone.stderr and "in state, no file" in gone.stderr
 
 
-def test_a_refused_create_leaves_no_mark_for_a_later_run_to_misread(env_sandbox: Any,
-                                                                   tmp_path: Path) -> None:
+def test_a_refused_create_leaves_no_mark_for_a_later_run_to_misread(
+    env_sandbox: Any, tmp_path: Path
+) -> None:
     folder = fleet(tmp_path / "c", 1, only=("sendkit/q2-decision-makers",))
     file = folder / "sendkit" / "q2-decision-makers-0.yaml"
     good = file.read_text("utf-8")
     # A foreign agent id passes offline (membership is server state) and SendKit refuses it.
-    file.write_text(good.replace("  settings:\n", "  settings:\n    aiAgentId: "
-                                 "0123456789abcdef01234567\n", 1), "utf-8")
+    file.write_text(
+        good.replace("  settings:\n", "  settings:\n    aiAgentId: 0123456789abcdef01234567\n", 1),
+        "utf-8",
+    )
     refused = run("apply", "--yes", str(folder))
     assert refused.exit_code == 1 and "AGENT_NOT_FOUND" in refused.stdout + refused.stderr
     listed = json.loads(run("state", "list", "-f", "json").stdout)["data"]
@@ -372,8 +420,7 @@ def test_a_refused_create_leaves_no_mark_for_a_later_run_to_misread(env_sandbox:
     # Someone then makes a campaign of that name by hand: it is adopted, shown as such, not
     # "finished" as this state's interrupted create.
     file.write_text(good, "utf-8")
-    assert run("apply", "--yes", str(folder), "--state-dir", str(tmp_path / "other")
-               ).exit_code == 0
+    assert run("apply", "--yes", str(folder), "--state-dir", str(tmp_path / "other")).exit_code == 0
     plan = run("plan", str(folder))
     assert plan.exit_code == 0, plan.stdout + plan.stderr
     assert "adopt sendkit campaign" in plan.stdout
@@ -397,7 +444,8 @@ def test_doctor_checks_every_workspace_of_the_project(tmp_path: Path, sandbox: A
 
 @pytest.mark.slow
 def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
-        tmp_path: Path, sandbox: Any) -> None:
+    tmp_path: Path, sandbox: Any
+) -> None:
     env = _agency(tmp_path, sandbox.url)
     assert _cli(["apply", "--yes", "clients/acme"], tmp_path, env).returncode == 0
     (tmp_path / "clients" / "acme" / "playbook.yaml").unlink()
@@ -412,8 +460,7 @@ def test_import_of_a_workspace_writes_into_its_folder_and_plans_to_no_change(
 
 
 @pytest.mark.slow
-def test_with_no_path_a_command_works_on_the_whole_project(tmp_path: Path,
-                                                          sandbox: Any) -> None:
+def test_with_no_path_a_command_works_on_the_whole_project(tmp_path: Path, sandbox: Any) -> None:
     env = _agency(tmp_path, sandbox.url)
     sub = tmp_path / "clients" / "beta"
     applied = _cli(["apply", "--yes", "."], tmp_path, env)  # apply names its PATHs

@@ -18,8 +18,11 @@ def _messages(tmp_path: Path, text: str) -> dict[str, str]:
 
 
 def test_a_bad_time_says_what_a_time_looks_like(tmp_path: Path) -> None:
-    found = _messages(tmp_path, "provider: sendkit\ncampaign:\n  name: Q2\n"
-                                "  schedule: {startTime: '9am', endTime: '17:00'}\n")
+    found = _messages(
+        tmp_path,
+        "provider: sendkit\ncampaign:\n  name: Q2\n"
+        "  schedule: {startTime: '9am', endTime: '17:00'}\n",
+    )
     msg = found["campaign.schedule.startTime"]
     assert msg == "'9am' is not a time as HH:MM, 00:00 to 23:59"
     assert "[01]" not in msg  # never the raw expression
@@ -27,8 +30,9 @@ def test_a_bad_time_says_what_a_time_looks_like(tmp_path: Path) -> None:
 
 def test_a_mistyped_status_suggests_the_close_one(tmp_path: Path) -> None:
     found = _messages(tmp_path, "provider: sendkit\nstatus: activ\ncampaign:\n  name: Q2\n")
-    assert found["status"] == ("'activ' is not one of: draft, active, paused; "
-                               "did you mean 'active'?")
+    assert found["status"] == (
+        "'activ' is not one of: draft, active, paused; did you mean 'active'?"
+    )
 
 
 def test_a_mistyped_provider_suggests_the_close_one(tmp_path: Path) -> None:
@@ -67,7 +71,9 @@ def test_every_schema_pattern_reads_in_words() -> None:
     for schema in (REPO / "outreach_cli" / "providers").glob("*/schema.json"):
         for pattern, description in patterns(json.loads(schema.read_text())):
             assert not expected_form(pattern, description).startswith("text matching"), (
-                schema, pattern)
+                schema,
+                pattern,
+            )
 
 
 MB = 1 << 20
@@ -76,15 +82,15 @@ CAMPAIGN = {"sendkit": "  sequence: []\n", "lemlist": "", "puffle": "  type: ema
 
 @pytest.mark.parametrize("provider", sorted(CAMPAIGN))
 def test_a_1_mb_name_is_refused_offline_naming_file_line_and_field(
-        tmp_path: Path, provider: str) -> None:
+    tmp_path: Path, provider: str
+) -> None:
     f = tmp_path / "c.yaml"
-    f.write_text(f"provider: {provider}\ncampaign:\n{CAMPAIGN[provider]}  name: "
-                 + "N" * MB + "\n")
+    f.write_text(f"provider: {provider}\ncampaign:\n{CAMPAIGN[provider]}  name: " + "N" * MB + "\n")
     [err] = validate_paths([str(f)]).errors
-    assert (err.file, err.line, err.path) == (str(f), 3 + bool(CAMPAIGN[provider]),
-                                              "campaign.name")
-    assert err.message.startswith(f"is {MB} characters long; at most 500 allowed "
-                                  "(outreach's rule: the docs give no limit;")
+    assert (err.file, err.line, err.path) == (str(f), 3 + bool(CAMPAIGN[provider]), "campaign.name")
+    assert err.message.startswith(
+        f"is {MB} characters long; at most 500 allowed (outreach's rule: the docs give no limit;"
+    )
     assert len(str(err)) < 1000  # the value is not repeated back
     f.write_text(f.read_text().replace("N" * MB, "N" * 500))  # the bound itself passes
     assert validate_paths([str(f)]).errors == []
@@ -95,8 +101,9 @@ def test_a_1_mb_key_is_refused_offline_naming_file_line_and_field(tmp_path: Path
     f.write_text("provider: puffle\nkey: " + "k" * MB + "\ncampaign: {type: email, name: N}\n")
     [err] = validate_paths([str(f)]).errors
     assert (err.file, err.line, err.path) == (str(f), 2, "key")
-    assert err.message.startswith(f"is {MB} characters long; at most 200 allowed "
-                                  "(outreach's rule: ")
+    assert err.message.startswith(
+        f"is {MB} characters long; at most 200 allowed (outreach's rule: "
+    )
     f.write_text("provider: puffle\nkey: " + "k" * 199 + "!\ncampaign: {type: email, name: N}\n")
     [err] = validate_paths([str(f)]).errors
     assert len(err.message) < 300 and "is not a key of letters" in err.message

@@ -18,8 +18,13 @@ if TYPE_CHECKING:
     from ..validate import Document
 
 
-def _load(paths: list[str], out: Output, targets: list[str] | None,
-          excludes: list[str] | None, project: Project | None = None) -> list[Document]:
+def _load(
+    paths: list[str],
+    out: Output,
+    targets: list[str] | None,
+    excludes: list[str] | None,
+    project: Project | None = None,
+) -> list[Document]:
     """Validate every file; any error stops here, before a single request."""
     from ..validate import validate_paths
 
@@ -48,8 +53,13 @@ def _diagnostics_code(diagnostics: list[Any]) -> int:
     return int(ExitCode.ERROR)
 
 
-def _plan(docs: list[Document], session: Session, concurrency: int,
-          out: Output | None = None, render: bool = True) -> Plan:
+def _plan(
+    docs: list[Document],
+    session: Session,
+    concurrency: int,
+    out: Output | None = None,
+    render: bool = True,
+) -> Plan:
     from .. import plan as planner
     from ..preview import lead_notes
 
@@ -61,12 +71,25 @@ def _plan(docs: list[Document], session: Session, concurrency: int,
     # counter needs it: only on a terminal).
     prepare = (lambda cp: out.prepare(cp)) if out is not None and render else None
     if out is None or not c.terminal_stderr():
-        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                             on_plan=prepare, annotate=lead_notes)
+        return planner.build(
+            docs,
+            session.provider,
+            session.state,
+            concurrency=concurrency,
+            on_plan=prepare,
+            annotate=lead_notes,
+        )
     out.start_counter(len(docs), "read")
     try:
-        return planner.build(docs, session.provider, session.state, concurrency=concurrency,
-                             on_plan=prepare, on_read=out.count, annotate=lead_notes)
+        return planner.build(
+            docs,
+            session.provider,
+            session.state,
+            concurrency=concurrency,
+            on_plan=prepare,
+            on_read=out.count,
+            annotate=lead_notes,
+        )
     finally:
         out.stop_counter()
 
@@ -76,10 +99,15 @@ VALIDATE_FORMATS = (*c.FORMATS, "github")
 
 def validate_cmd(
     paths: list[str] = c.Paths,
-    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                            autocompletion=c.choices(VALIDATE_FORMATS),
-                            help="Output format: text, json, markdown or github (annotations "
-                            "on the pull request's lines, as GitHub Actions reads them)."),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        autocompletion=c.choices(VALIDATE_FORMATS),
+        help="Output format: text, json, markdown or github (annotations "
+        "on the pull request's lines, as GitHub Actions reads them).",
+    ),
     no_color: bool = c.NoColorOpt,
 ) -> None:
     """Check campaign files offline: schema and each platform's rules, every problem at once."""
@@ -100,8 +128,10 @@ def plan_cmd(
     sandbox: bool = c.SandboxOpt,
     fmt: str = c.FormatOpt,
     detailed_exitcode: bool = typer.Option(
-        False, "--detailed-exitcode",
-        help="Exit 2 when there are changes, 0 when none (3 blocked, 1 failed either way)."),
+        False,
+        "--detailed-exitcode",
+        help="Exit 2 when there are changes, 0 when none (3 blocked, 1 failed either way).",
+    ),
     target: list[str] = c.TargetOpt,
     exclude: list[str] = c.ExcludeOpt,
     state_dir: str = c.StateDirOpt,
@@ -149,13 +179,16 @@ def apply_cmd(
     out = c.make_output(fmt, no_color, "apply")
     c.setup_logging(verbose)
     if bool(plan_file) == bool(paths) or (plan_file and (target or exclude)):
-        raise typer.BadParameter("give campaign PATHs, or --plan FILE alone (a saved plan is "
-                                 "applied whole)", param_hint="PATH / --plan")
+        raise typer.BadParameter(
+            "give campaign PATHs, or --plan FILE alone (a saved plan is applied whole)",
+            param_hint="PATH / --plan",
+        )
     with c.guard(out, verbose), Session(sandbox=sandbox, state_dir=state_dir) as session:
         if plan_file:
             with apply_lock(session.state_dir, timeout_from(os.environ)):
-                plans.apply_saved(plan_file, session, out, yes=yes, fmt=fmt,
-                                  concurrency=concurrency)
+                plans.apply_saved(
+                    plan_file, session, out, yes=yes, fmt=fmt, concurrency=concurrency
+                )
             return
         paths = c.project_paths(paths)
         docs = _load(paths, out, target, exclude, session.project)
@@ -164,17 +197,27 @@ def apply_cmd(
             _apply(docs, session, out, fmt, yes, concurrency)
 
 
-def _apply(docs: list[Document], session: Session, out: Output, fmt: str, yes: bool,
-           concurrency: int) -> None:
+def _apply(
+    docs: list[Document], session: Session, out: Output, fmt: str, yes: bool, concurrency: int
+) -> None:
     """Plan and apply under the state dir's lock (held by the caller)."""
     from .. import apply as applier
 
     c.confirm_and_apply(
-        _plan(docs, session, concurrency, out, render=fmt != "json"), out, fmt=fmt, yes=yes,
-        run=lambda plan, progress: applier.run(plan, session.provider, session.state,
-                                               concurrency=concurrency, notice=out.warn,
-                                               progress=progress),
-        rate_limited=session.rate_limited)
+        _plan(docs, session, concurrency, out, render=fmt != "json"),
+        out,
+        fmt=fmt,
+        yes=yes,
+        run=lambda plan, progress: applier.run(
+            plan,
+            session.provider,
+            session.state,
+            concurrency=concurrency,
+            notice=out.warn,
+            progress=progress,
+        ),
+        rate_limited=session.rate_limited,
+    )
 
 
 def status_cmd(
@@ -214,9 +257,13 @@ def status_cmd(
 
 
 def schema_cmd(
-    provider: str = typer.Argument(..., metavar="PROVIDER", show_default=False,
-                                   autocompletion=c.choices(c.PROVIDER_NAMES),
-                                   help="The platform: sendkit, lemlist or puffle."),
+    provider: str = typer.Argument(
+        ...,
+        metavar="PROVIDER",
+        show_default=False,
+        autocompletion=c.choices(c.PROVIDER_NAMES),
+        help="The platform: sendkit, lemlist or puffle.",
+    ),
 ) -> None:
     """Print the JSON Schema of a provider's campaign file (for yaml-language-server)."""
     import json
@@ -224,8 +271,9 @@ def schema_cmd(
     from ..providers import PROVIDERS
 
     if provider not in PROVIDERS:
-        raise typer.BadParameter(f"unknown provider {provider!r}; one of: "
-                                 + ", ".join(PROVIDERS), param_hint="PROVIDER")
+        raise typer.BadParameter(
+            f"unknown provider {provider!r}; one of: " + ", ".join(PROVIDERS), param_hint="PROVIDER"
+        )
     from ..envelope import document_schema
 
     typer.echo(json.dumps(document_schema(provider), indent=2, sort_keys=False))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..output import Output
     from ..plan import Plan
 
+
 class Group(TyperGroup):
     """A command group whose list of commands shows each one's whole first sentence, wrapped
     between words under its column (Click cuts it at the width with "...")."""
@@ -37,8 +38,9 @@ class Group(TyperGroup):
             indent = " " * formatter.current_indent
             width = max(formatter.width - len(indent) - first - 2, 20)
             for name, text in rows:
-                lines = textwrap.wrap(text, width, break_on_hyphens=False,
-                                      break_long_words=False) or [""]
+                lines = textwrap.wrap(
+                    text, width, break_on_hyphens=False, break_long_words=False
+                ) or [""]
                 formatter.write(f"{indent}{name:<{first}}  {lines[0]}\n")
                 for line in lines[1:]:
                     formatter.write(f"{indent}{'':<{first}}  {line}\n")
@@ -81,8 +83,7 @@ def at_least(lo: float, hi: float | None = None) -> Any:
 
 
 # Typer 0.26+ carries its own click: its usage error is BadParameter's base, whatever its module.
-USAGE_ERROR: Any = next(
-    k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+USAGE_ERROR: Any = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
 
 
 def wants_json(args: list[str]) -> bool:
@@ -133,15 +134,17 @@ class Command(TyperCommand):
     (exit 64), an interrupt before the command had its output ready, an exit with nothing
     printed; CI reads stdout as JSON whatever happened."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
-                     **extra: Any) -> Any:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
         as_json = wants_json(list(args))
         try:
             ctx = super().make_context(info_name, args, parent, **extra)
         except USAGE_ERROR as exc:
             if as_json:
-                _fallback_envelope(_kind(info_name, parent), int(ExitCode.USAGE),
-                                   exc.format_message(), "usage")
+                _fallback_envelope(
+                    _kind(info_name, parent), int(ExitCode.USAGE), exc.format_message(), "usage"
+                )
             raise
         ctx.meta["outreach.json"] = as_json
         return ctx
@@ -182,9 +185,13 @@ class Command(TyperCommand):
 
 # Every option that takes a value names it (FORMAT, KEY, N, PATH…) and lists its choices:
 # the help reads the same whatever the installed Typer (whose own type names change).
-Paths = typer.Argument(None, metavar="[PATH]...", show_default=False,
-                       help="Campaign files or folders (every *.yaml / *.yml below); "
-                       "default: the project's root (the folder of outreach.yaml).")
+Paths = typer.Argument(
+    None,
+    metavar="[PATH]...",
+    show_default=False,
+    help="Campaign files or folders (every *.yaml / *.yml below); "
+    "default: the project's root (the folder of outreach.yaml).",
+)
 
 
 def project_paths(paths: list[str] | None) -> list[str]:
@@ -199,36 +206,71 @@ def project_paths(paths: list[str] | None) -> list[str]:
 
     root = find()
     if root is None:
-        raise UsageError(f"name the campaign files or folders (no {PROJECT_FILE} here or above "
-                         "to take the project from)",
-                         hint="e.g. `outreach plan campaigns/`, or `outreach init` to make "
-                         "this folder a project")
+        raise UsageError(
+            f"name the campaign files or folders (no {PROJECT_FILE} here or above "
+            "to take the project from)",
+            hint="e.g. `outreach plan campaigns/`, or `outreach init` to make "
+            "this folder a project",
+        )
     return [os.path.relpath(root)]
-SandboxOpt = typer.Option(False, "--sandbox",
-                          help="Run against the embedded emulator (no account, no network).")
-FormatOpt = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                         autocompletion=choices(FORMATS),
-                         help="Output format: text, json or markdown.")
+
+
+SandboxOpt = typer.Option(
+    False, "--sandbox", help="Run against the embedded emulator (no account, no network)."
+)
+FormatOpt = typer.Option(
+    "text",
+    "--format",
+    "-f",
+    metavar="FORMAT",
+    autocompletion=choices(FORMATS),
+    help="Output format: text, json or markdown.",
+)
 NoColorOpt = typer.Option(False, "--no-color", help="Plain output (also: NO_COLOR=1).")
-VerboseOpt = typer.Option(False, "--verbose", "-v",
-                          help="Log HTTP requests (credentials redacted) and show tracebacks.")
-TargetOpt = typer.Option(None, "--target", "-t", metavar="KEY", show_default=False,
-                         help="Only campaigns whose key or provider/key matches (glob; repeat).")
-ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="KEY", show_default=False,
-                          help="Skip campaigns whose key or provider/key matches (glob; repeat).")
-StateDirOpt = typer.Option(None, "--state-dir", metavar="DIR", show_default=False,
-                           help="Where state.json (and the sandbox database) live (default: "
-                           "the project's, .outreach at its root).")
-ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=in_range(1, 32),
-                              help="Campaigns read and applied at once, 1 to 32.")
+VerboseOpt = typer.Option(
+    False, "--verbose", "-v", help="Log HTTP requests (credentials redacted) and show tracebacks."
+)
+TargetOpt = typer.Option(
+    None,
+    "--target",
+    "-t",
+    metavar="KEY",
+    show_default=False,
+    help="Only campaigns whose key or provider/key matches (glob; repeat).",
+)
+ExcludeOpt = typer.Option(
+    None,
+    "--exclude",
+    "-x",
+    metavar="KEY",
+    show_default=False,
+    help="Skip campaigns whose key or provider/key matches (glob; repeat).",
+)
+StateDirOpt = typer.Option(
+    None,
+    "--state-dir",
+    metavar="DIR",
+    show_default=False,
+    help="Where state.json (and the sandbox database) live (default: "
+    "the project's, .outreach at its root).",
+)
+ConcurrencyOpt = typer.Option(
+    4,
+    "--concurrency",
+    metavar="N",
+    callback=in_range(1, 32),
+    help="Campaigns read and applied at once, 1 to 32.",
+)
 
 
-def make_output(fmt: str, no_color: bool, command: str,
-                allowed: tuple[str, ...] = FORMATS) -> Output:
+def make_output(
+    fmt: str, no_color: bool, command: str, allowed: tuple[str, ...] = FORMATS
+) -> Output:
     """The Output of `command` (the JSON envelope's kind), once --format is known good."""
     if fmt not in allowed:
-        raise typer.BadParameter(f"{fmt!r} is not one of: {', '.join(allowed)}",
-                                 param_hint="--format")
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of: {', '.join(allowed)}", param_hint="--format"
+        )
     from ..output import Output
 
     return Output(fmt, color=False if no_color else None, command=command)
@@ -243,8 +285,7 @@ def setup_logging(verbose: bool) -> None:
     if verbose:
         from ..output.sanitize import safe
 
-        logging.basicConfig(stream=safe(sys.stderr), level=logging.WARNING,
-                            format="%(message)s")
+        logging.basicConfig(stream=safe(sys.stderr), level=logging.WARNING, format="%(message)s")
         logging.getLogger("outreach").setLevel(logging.DEBUG)
 
 
@@ -328,10 +369,16 @@ def terminal_stderr() -> bool:
         return False
 
 
-def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
-                      run: Callable[[Plan, Callable[[Any], None]], Report],
-                      question: str | None = None,
-                      rate_limited: Callable[[], int] | None = None) -> None:
+def confirm_and_apply(
+    plan: Plan,
+    out: Output,
+    *,
+    fmt: str,
+    yes: bool,
+    run: Callable[[Plan, Callable[[Any], None]], Report],
+    question: str | None = None,
+    rate_limited: Callable[[], int] | None = None,
+) -> None:
     """Show the plan, ask (unless --yes), run it, print the outcomes, exit with their code.
     A cancelled apply exits 1: nothing was sent, and that is not a success. `rate_limited`
     counts the 429s the platforms answered, for the summary."""
@@ -347,8 +394,10 @@ def confirm_and_apply(plan: Plan, out: Output, *, fmt: str, yes: bool,
         raise typer.Exit(int(plan.exit_code()))
     if plan.runnable and not yes:
         if not interactive():
-            raise UsageError("refusing to apply without confirmation on a non-interactive "
-                             "input", hint="pass --yes")
+            raise UsageError(
+                "refusing to apply without confirmation on a non-interactive input",
+                hint="pass --yes",
+            )
         out.confirm_lines(plan)
         if not _ask(question or confirm_question(plan)):
             out.info("Apply cancelled: nothing was sent.")

@@ -27,6 +27,7 @@ LIST_FORMATS = ("text", "json", "csv")
 WRITE_FORMATS = ("text", "json")
 LEAD_STATUSES = ("active", "paused")
 
+
 def _list_statuses(incomplete: str) -> list[str]:
     """Every platform's lead statuses (imported only when TAB asks)."""
     from ..providers import PROVIDERS, provider_class
@@ -39,40 +40,75 @@ def _list_statuses(incomplete: str) -> list[str]:
 
 
 CampaignArg = typer.Argument(
-    None, metavar="[CAMPAIGN]", show_default=False,
-    help="The campaign file; omit it when naming the campaign with --provider and --id.")
-ProviderOpt = typer.Option(None, "--provider", metavar="PROVIDER", show_default=False,
-                           autocompletion=c.choices(c.PROVIDER_NAMES),
-                           help="With --id: the campaign's platform: sendkit, lemlist or "
-                                "puffle.")
-IdOpt = typer.Option(None, "--id", metavar="ID", show_default=False,
-                     help="With --provider: the remote campaign id.")
-ConcurrencyOpt = typer.Option(4, "--concurrency", metavar="N", callback=c.in_range(1, 32),
-                              help="Requests in flight at once (batches, or leads), 1 to 32.")
-TargetOpt = typer.Option(None, "--target", "-t", metavar="KEY", show_default=False,
-                         help="The campaign's key when the file holds several (glob).")
+    None,
+    metavar="[CAMPAIGN]",
+    show_default=False,
+    help="The campaign file; omit it when naming the campaign with --provider and --id.",
+)
+ProviderOpt = typer.Option(
+    None,
+    "--provider",
+    metavar="PROVIDER",
+    show_default=False,
+    autocompletion=c.choices(c.PROVIDER_NAMES),
+    help="With --id: the campaign's platform: sendkit, lemlist or puffle.",
+)
+IdOpt = typer.Option(
+    None, "--id", metavar="ID", show_default=False, help="With --provider: the remote campaign id."
+)
+ConcurrencyOpt = typer.Option(
+    4,
+    "--concurrency",
+    metavar="N",
+    callback=c.in_range(1, 32),
+    help="Requests in flight at once (batches, or leads), 1 to 32.",
+)
+TargetOpt = typer.Option(
+    None,
+    "--target",
+    "-t",
+    metavar="KEY",
+    show_default=False,
+    help="The campaign's key when the file holds several (glob).",
+)
 
 
-def _campaign(session: Session, path: str | None, target: list[str] | None,
-              provider: str | None, id: str | None) -> tuple[Provider, Remote]:
+def _campaign(
+    session: Session,
+    path: str | None,
+    target: list[str] | None,
+    provider: str | None,
+    id: str | None,
+) -> tuple[Provider, Remote]:
     from ..leads import find_campaign
 
-    return find_campaign(session.provider, session.state, path=path, targets=target,
-                         provider=provider, id=id)
+    return find_campaign(
+        session.provider, session.state, path=path, targets=target, provider=provider, id=id
+    )
 
 
 def list_cmd(
     campaign: str = CampaignArg,
-    status: str = typer.Option(None, "--status", metavar="STATUS", show_default=False,
-                               autocompletion=_list_statuses,
-                               help="Only leads with this status (as the platform names it: "
-                                    "e.g. active, paused, replied)."),
+    status: str = typer.Option(
+        None,
+        "--status",
+        metavar="STATUS",
+        show_default=False,
+        autocompletion=_list_statuses,
+        help="Only leads with this status (as the platform names it: "
+        "e.g. active, paused, replied).",
+    ),
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                            autocompletion=c.choices(LIST_FORMATS),
-                            help="Output format: text, json or csv."),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        autocompletion=c.choices(LIST_FORMATS),
+        help="Output format: text, json or csv.",
+    ),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     no_color: bool = c.NoColorOpt,
@@ -92,16 +128,26 @@ def list_cmd(
 
 def add_cmd(
     campaign: str = CampaignArg,
-    source: str = typer.Option(..., "--from", metavar="CSV", show_default=False,
-                               help="CSV of leads: a header row (email, firstName, … as the "
-                                    "platform names them; other columns become custom "
-                                    "fields), one lead per line."),
+    source: str = typer.Option(
+        ...,
+        "--from",
+        metavar="CSV",
+        show_default=False,
+        help="CSV of leads: a header row (email, firstName, … as the "
+        "platform names them; other columns become custom "
+        "fields), one lead per line.",
+    ),
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                            autocompletion=c.choices(WRITE_FORMATS),
-                            help="Output format: text or json."),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        autocompletion=c.choices(WRITE_FORMATS),
+        help="Output format: text or json.",
+    ),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     concurrency: int = ConcurrencyOpt,
@@ -119,8 +165,9 @@ def add_cmd(
         prov, remote = _campaign(session, campaign, target, provider, id)
         rows, bad = read_rows(source, prov, remote.ctype)
         with out.progress(len(rows), f"adding to {remote.name}") as advance:
-            report = add_leads(prov, remote.id, rows, advance, concurrency=concurrency,
-                               rejected=bad)
+            report = add_leads(
+                prov, remote.id, rows, advance, concurrency=concurrency, rejected=bad
+            )
         out.leads_added(report, source)
         if report.failed:
             raise typer.Exit(int(ExitCode.ERROR))
@@ -128,25 +175,48 @@ def add_cmd(
 
 def update_cmd(
     campaign: str = CampaignArg,
-    lead_id: str = typer.Argument(None, metavar="[LEAD_ID]", show_default=False,
-                                  help="The campaign lead's id (or its email)."),
-    status: str = typer.Option(None, "--status", metavar="STATUS", show_default=False,
-                               autocompletion=c.choices(LEAD_STATUSES),
-                               help="Set the lead's status: active or paused."),
-    tag: str = typer.Option(None, "--tag", metavar="LABEL", show_default=False,
-                            help="Set the AI tag (a workspace label)."),
+    lead_id: str = typer.Argument(
+        None, metavar="[LEAD_ID]", show_default=False, help="The campaign lead's id (or its email)."
+    ),
+    status: str = typer.Option(
+        None,
+        "--status",
+        metavar="STATUS",
+        show_default=False,
+        autocompletion=c.choices(LEAD_STATUSES),
+        help="Set the lead's status: active or paused.",
+    ),
+    tag: str = typer.Option(
+        None,
+        "--tag",
+        metavar="LABEL",
+        show_default=False,
+        help="Set the AI tag (a workspace label).",
+    ),
     clear_tag: bool = typer.Option(False, "--clear-tag", help="Remove the AI tag."),
-    source: str = typer.Option(None, "--from", metavar="CSV", show_default=False,
-                               help="CSV of changes: lead_id,status,tag (optional clear_tag)."),
-    dry_run: bool = typer.Option(False, "--dry-run",
-                                 help="Predict the outcome (subsequence enrollment included) "
-                                      "without writing."),
+    source: str = typer.Option(
+        None,
+        "--from",
+        metavar="CSV",
+        show_default=False,
+        help="CSV of changes: lead_id,status,tag (optional clear_tag).",
+    ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Predict the outcome (subsequence enrollment included) without writing.",
+    ),
     provider: str = ProviderOpt,
     id: str = IdOpt,
     sandbox: bool = c.SandboxOpt,
-    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                            autocompletion=c.choices(WRITE_FORMATS),
-                            help="Output format: text or json."),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        autocompletion=c.choices(WRITE_FORMATS),
+        help="Output format: text or json.",
+    ),
     target: list[str] = TargetOpt,
     state_dir: str = c.StateDirOpt,
     concurrency: int = ConcurrencyOpt,
@@ -174,29 +244,47 @@ def update_cmd(
         campaign, lead_id = None, campaign  # `update --provider P --id ID LEAD_ID`
     with c.guard(out, verbose):
         if source and (lead_id or status or tag or clear_tag):
-            raise UsageError("--from takes the changes from the file: give no LEAD_ID, "
-                             "--status, --tag or --clear-tag with it")
+            raise UsageError(
+                "--from takes the changes from the file: give no LEAD_ID, "
+                "--status, --tag or --clear-tag with it"
+            )
         if not source and not lead_id:
             raise UsageError("name the lead (LEAD_ID) or give a changes file (--from)")
         if lead_id:  # a status or shape refused locally needs no request at all
-            refusal = check_change(LeadChange(lead_id, status, tag, clear_tag),
-                                   offline_ops(provider))
+            refusal = check_change(
+                LeadChange(lead_id, status, tag, clear_tag), offline_ops(provider)
+            )
             if refusal:
                 raise LeadRefused(refusal)
         changes, bad = read_changes(source) if source else ([], [])
         with Session(sandbox=sandbox, state_dir=state_dir) as session:
             prov, remote = _campaign(session, campaign, target, provider, id)
             if lead_id:
-                result = update_lead(prov, remote.id, lead_id, status, tag, clear_tag,
-                                     dry_run=dry_run, campaign=remote)
+                result = update_lead(
+                    prov,
+                    remote.id,
+                    lead_id,
+                    status,
+                    tag,
+                    clear_tag,
+                    dry_run=dry_run,
+                    campaign=remote,
+                )
                 out.leads_updated(UpdateReport((result,), dry_run=dry_run))
                 if result.result in ("refused", "failed"):
                     raise typer.Exit(int(ExitCode.ERROR))
                 return
             with out.progress(len(changes), f"updating {remote.name}") as advance:
-                report = update_leads(prov, remote.id, changes, dry_run=dry_run,
-                                      campaign=remote, concurrency=concurrency,
-                                      progress=advance, rejected=bad)
+                report = update_leads(
+                    prov,
+                    remote.id,
+                    changes,
+                    dry_run=dry_run,
+                    campaign=remote,
+                    concurrency=concurrency,
+                    progress=advance,
+                    rejected=bad,
+                )
             out.leads_updated(report)
             if report.count("refused") or report.count("failed"):
                 raise typer.Exit(int(ExitCode.ERROR))

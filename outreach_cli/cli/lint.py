@@ -13,12 +13,14 @@ from . import common as c
 
 def lint_cmd(
     paths: list[str] = c.Paths,
-    strict: bool = typer.Option(False, "--strict",
-                                help="Warnings count as errors: exit 1 on any (for CI)."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Warnings count as errors: exit 1 on any (for CI)."
+    ),
     spamassassin: bool = typer.Option(
-        False, "--spamassassin",
-        help="Score each email with a local SpamAssassin (its network tests off), when "
-             "installed."),
+        False,
+        "--spamassassin",
+        help="Score each email with a local SpamAssassin (its network tests off), when installed.",
+    ),
     fmt: str = c.FormatOpt,
     no_color: bool = c.NoColorOpt,
 ) -> None:
@@ -33,8 +35,9 @@ def lint_cmd(
             spamassassin = False
         from ..project import discover
 
-        result = lint_paths(c.project_paths(paths), spamassassin=spamassassin, strict=strict,
-                            project=discover())
+        result = lint_paths(
+            c.project_paths(paths), spamassassin=spamassassin, strict=strict, project=discover()
+        )
         out.diagnostics(result.diagnostics, result.files, result.count)
         if result.errors:
             raise typer.Exit(int(ExitCode.ERROR))

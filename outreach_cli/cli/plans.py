@@ -14,13 +14,25 @@ if TYPE_CHECKING:
     from ..session import Session
     from ..validate import Document
 
-MaybePaths = typer.Argument(None, metavar="[PATH]...", show_default=False,
-                            help="Campaign files or folders (every *.yaml / *.yml below); none "
-                            "with --plan.")
-OutOpt = typer.Option(None, "--out", "-o", metavar="FILE",
-                      help="Also save the plan to FILE, for `apply --plan` (holds no secret).")
-PlanOpt = typer.Option(None, "--plan", metavar="FILE",
-                       help="Apply exactly this saved plan (from `plan --out`), no new decisions.")
+MaybePaths = typer.Argument(
+    None,
+    metavar="[PATH]...",
+    show_default=False,
+    help="Campaign files or folders (every *.yaml / *.yml below); none with --plan.",
+)
+OutOpt = typer.Option(
+    None,
+    "--out",
+    "-o",
+    metavar="FILE",
+    help="Also save the plan to FILE, for `apply --plan` (holds no secret).",
+)
+PlanOpt = typer.Option(
+    None,
+    "--plan",
+    metavar="FILE",
+    help="Apply exactly this saved plan (from `plan --out`), no new decisions.",
+)
 
 
 def save(plan: Plan, session: Session, path: str, out: Output) -> None:
@@ -31,26 +43,34 @@ def save(plan: Plan, session: Session, path: str, out: Output) -> None:
     out.info(f"Plan saved to {path}; apply it with: outreach apply --plan {path}")
 
 
-def report_orphans(session: Session, docs: list[Document], out: Output,
-                   targets: list[str] | None, excludes: list[str] | None,
-                   paths: list[str] | None = None) -> None:
+def report_orphans(
+    session: Session,
+    docs: list[Document],
+    out: Output,
+    targets: list[str] | None,
+    excludes: list[str] | None,
+    paths: list[str] | None = None,
+) -> None:
     """Campaigns recorded in state whose file is gone: said, never touched. A plan of a
     subset of the project says nothing of campaigns outside it (see orphans.orphans)."""
     from ..orphans import Orphan, orphans
     from ..targets import select
 
     claimed = {a for d in docs for a in (d.address, *d.former_addresses)}
-    found = orphans(session.state, claimed, paths,
-                    root=session.project.root)
+    found = orphans(session.state, claimed, paths, root=session.project.root)
     for o in select(found, targets, excludes):
         assert isinstance(o, Orphan)
-        out.warning(f"{o.address} ({o.id}): in state, no file: nothing will be done to it",
-                    code="orphan", campaign=o.address,
-                    hint=f"`outreach state forget {o.address}` drops the record")
+        out.warning(
+            f"{o.address} ({o.id}): in state, no file: nothing will be done to it",
+            code="orphan",
+            campaign=o.address,
+            hint=f"`outreach state forget {o.address}` drops the record",
+        )
 
 
-def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str,
-                concurrency: int) -> None:
+def apply_saved(
+    path: str, session: Session, out: Output, *, yes: bool, fmt: str, concurrency: int
+) -> None:
     """Check the plan file and the workspace keys, re-read its secrets, confirm, apply."""
     from .. import planfile
     from ..output import confirm_question
@@ -58,19 +78,29 @@ def apply_saved(path: str, session: Session, out: Output, *, yes: bool, fmt: str
     body = planfile.read(path)
     planfile.check_workspaces(body, session.workspace, path)
     plan = planfile.to_plan(body, key_for=session.workspace, environ=session.env, name=path)
-    question = confirm_question(plan).replace("Apply changes", "Apply this saved plan's changes",
-                                              1)
+    question = confirm_question(plan).replace("Apply changes", "Apply this saved plan's changes", 1)
     c.confirm_and_apply(
-        plan, out, fmt=fmt, yes=yes, question=question,
-        run=lambda p, progress: planfile.apply(p, session.provider, session.state,
-                                               concurrency=concurrency, notice=out.warn,
-                                               progress=progress),
-        rate_limited=session.rate_limited)
+        plan,
+        out,
+        fmt=fmt,
+        yes=yes,
+        question=question,
+        run=lambda p, progress: planfile.apply(
+            p,
+            session.provider,
+            session.state,
+            concurrency=concurrency,
+            notice=out.warn,
+            progress=progress,
+        ),
+        rate_limited=session.rate_limited,
+    )
 
 
 def show_cmd(
-    planfile_path: str = typer.Argument(..., metavar="PLANFILE",
-                                        help="A plan file written by `plan --out`."),
+    planfile_path: str = typer.Argument(
+        ..., metavar="PLANFILE", help="A plan file written by `plan --out`."
+    ),
     fmt: str = c.FormatOpt,
     no_color: bool = c.NoColorOpt,
 ) -> None:

@@ -10,17 +10,26 @@ import typer
 from . import common as c
 
 FILE_MODES = ("inline", "ref")
-TargetOpt = typer.Option(None, "--target", "-t",
-                         help="The campaign's key when the file holds several (glob).")
+TargetOpt = typer.Option(
+    None, "--target", "-t", help="The campaign's key when the file holds several (glob)."
+)
 
 
 def render_cmd(
-    path: str = typer.Argument(..., metavar="FILE", show_default=False,
-                               help="The campaign file (an overlay, or any campaign file)."),
-    files: str = typer.Option("inline", "--files", metavar="MODE",
-                              autocompletion=c.choices(FILE_MODES),
-                              help="!file bodies: inline (the text the platform gets) or ref "
-                                   "(`!file` references, relative to FILE)."),
+    path: str = typer.Argument(
+        ...,
+        metavar="FILE",
+        show_default=False,
+        help="The campaign file (an overlay, or any campaign file).",
+    ),
+    files: str = typer.Option(
+        "inline",
+        "--files",
+        metavar="MODE",
+        autocompletion=c.choices(FILE_MODES),
+        help="!file bodies: inline (the text the platform gets) or ref "
+        "(`!file` references, relative to FILE).",
+    ),
     target: list[str] = TargetOpt,
     no_color: bool = c.NoColorOpt,
 ) -> None:

@@ -13,6 +13,7 @@ state_app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
 @state_app.command("list", cls=c.Command)
 def list_cmd(
     state_dir: str = c.StateDirOpt,
@@ -34,12 +35,14 @@ def list_cmd(
         if not rows:
             out.info(f"No state in {where}: no campaign has been applied from here yet.")
             return
-        out.state_table([[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""]
-                         for r in rows])
+        out.state_table(
+            [[r["address"], r["id"], r["revision"] or "", r["appliedAt"] or ""] for r in rows]
+        )
 
 
-KeysArg = typer.Argument(..., metavar="KEY...",
-                         help="provider/key, or key (glob) of the entries to drop.")
+KeysArg = typer.Argument(
+    ..., metavar="KEY...", help="provider/key, or key (glob) of the entries to drop."
+)
 
 
 @state_app.command("forget", cls=c.Command)
@@ -98,9 +101,14 @@ def show_cmd(
         if fmt == "json":
             out.json(row)
             return
-        out.table("state", ["field", "value"],
-                  [[k, ", ".join(v) if isinstance(v, list) else str(v if v is not None else "")]
-                   for k, v in row.items()])
+        out.table(
+            "state",
+            ["field", "value"],
+            [
+                [k, ", ".join(v) if isinstance(v, list) else str(v if v is not None else "")]
+                for k, v in row.items()
+            ],
+        )
 
 
 @state_app.command("path", cls=c.Command)

@@ -35,8 +35,9 @@ def column(ops: LeadOps, header: str) -> str:
     return ops.aliases.get(key, header.strip())
 
 
-def read_rows(path: str, provider: Provider | str,
-              ctype: str | None = None) -> tuple[list[LeadRow], list[RowResult]]:
+def read_rows(
+    path: str, provider: Provider | str, ctype: str | None = None
+) -> tuple[list[LeadRow], list[RowResult]]:
     """Read a leads CSV: the rows to send, and the malformed ones (by line) not to send.
 
     The header names the fields (the API's own names, any case or separator: `First Name`,
@@ -53,8 +54,9 @@ def read_rows(path: str, provider: Provider | str,
         return _read(handle, path, ops, ctype)
 
 
-def _read(handle: Iterable[str], path: str, ops: LeadOps,
-          ctype: str | None) -> tuple[list[LeadRow], list[RowResult]]:
+def _read(
+    handle: Iterable[str], path: str, ops: LeadOps, ctype: str | None
+) -> tuple[list[LeadRow], list[RowResult]]:
     # strict: a quote left open runs to the end of the file, swallowing the rows after it;
     # the reader must say so rather than hand back one long field.
     reader = csv.reader(handle, strict=True)
@@ -69,8 +71,10 @@ def _read(handle: Iterable[str], path: str, ops: LeadOps,
     if dupes:
         raise UsageError(f"{path}:1: column {dupes[0]!r} appears twice in the header")
     if not any(c in ops.identity_columns for c in columns):
-        raise UsageError(f"{path}:1: no email column in the header ({', '.join(header)})",
-                         hint="name the column 'email'")
+        raise UsageError(
+            f"{path}:1: no email column in the header ({', '.join(header)})",
+            hint="name the column 'email'",
+        )
     rows: list[LeadRow] = []
     bad: list[RowResult] = []
     start = reader.line_num + 1
@@ -81,8 +85,11 @@ def _read(handle: Iterable[str], path: str, ops: LeadOps,
             break
         except csv.Error as exc:
             end = reader.line_num
-            what = (f"an unclosed quote: lines {start}-{end} were not read"
-                    if "end of data" in str(exc) else f"unreadable CSV ({exc})")
+            what = (
+                f"an unclosed quote: lines {start}-{end} were not read"
+                if "end of data" in str(exc)
+                else f"unreadable CSV ({exc})"
+            )
             bad.append(RowResult(start, "", "failed", what))
             start = end + 1
             continue
@@ -92,16 +99,24 @@ def _read(handle: Iterable[str], path: str, ops: LeadOps,
             continue  # blank line
         if len(record) != len(header):
             span = f" (the record runs to line {end}: an unclosed quote?)" if end > line else ""
-            bad.append(RowResult(line, record[0].strip() if record else "", "failed",
-                                 f"{len(record)} fields where the header has {len(header)}"
-                                 + span))
+            bad.append(
+                RowResult(
+                    line,
+                    record[0].strip() if record else "",
+                    "failed",
+                    f"{len(record)} fields where the header has {len(header)}" + span,
+                )
+            )
             continue
         fields = {c: v.strip() for c, v in zip(columns, record, strict=True) if v.strip()}
         ident = next((fields[c] for c in ops.identity_columns if fields.get(c)), "")
         row = LeadRow(line, fields, ident)
         email = fields.get("email")
-        problem = (f"invalid email {email!r}" if email and not EMAIL.match(email)
-                   else ops.row_problem(fields, ctype))
+        problem = (
+            f"invalid email {email!r}"
+            if email and not EMAIL.match(email)
+            else ops.row_problem(fields, ctype)
+        )
         if problem:
             bad.append(RowResult(line, row.identity, "failed", problem))
         else:
@@ -122,9 +137,10 @@ def read_changes(path: str) -> tuple[list[LeadChange], list[UpdateResult]]:
         known = {norm(c): c for c in CHANGE_COLUMNS}
         unknown = [h for h in header if h not in known]
         if unknown or "leadid" not in header:
-            raise UsageError(f"{path}:1: the header must be lead_id plus status, tag or "
-                             f"clear_tag" + (f" (unknown: {', '.join(unknown)})"
-                                             if unknown else ""))
+            raise UsageError(
+                f"{path}:1: the header must be lead_id plus status, tag or "
+                f"clear_tag" + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+            )
         columns = [known[h] for h in header]
         changes: list[LeadChange] = []
         bad: list[UpdateResult] = []
@@ -134,15 +150,19 @@ def read_changes(path: str) -> tuple[list[LeadChange], list[UpdateResult]]:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                bad.append(UpdateResult(LeadChange(record[0].strip() if record else "",
-                                                   line=line), "refused",
-                                        reason=f"{len(record)} fields where the header has "
-                                               f"{len(header)}"))
+                bad.append(
+                    UpdateResult(
+                        LeadChange(record[0].strip() if record else "", line=line),
+                        "refused",
+                        reason=f"{len(record)} fields where the header has {len(header)}",
+                    )
+                )
                 continue
             f = {c: v.strip() for c, v in zip(columns, record, strict=True)}
             clear = f.get("clear_tag", "").lower() in ("1", "true", "yes", "y")
-            change = LeadChange(f["lead_id"], f.get("status") or None, f.get("tag") or None,
-                                clear, line)
+            change = LeadChange(
+                f["lead_id"], f.get("status") or None, f.get("tag") or None, clear, line
+            )
             if not change.lead_id:
                 bad.append(UpdateResult(change, "refused", reason="no lead_id"))
                 continue
@@ -172,9 +192,10 @@ def open_text(path: str) -> io.StringIO:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(newline) + 1
+        line = raw[: exc.start].count(newline) + 1
         raise UsageError(
             f"{path}:{line}: not valid {encoding.replace('-sig', '').upper()} "
             f"(byte 0x{raw[exc.start]:02x})",
-            hint="save the file as UTF-8 (or UTF-16 with a byte-order mark)") from None
+            hint="save the file as UTF-8 (or UTF-16 with a byte-order mark)",
+        ) from None
     return io.StringIO(text, newline="")

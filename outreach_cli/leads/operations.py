@@ -45,23 +45,30 @@ def list_leads(provider: Provider, campaign_id: str, status: str | None = None) 
     return list(iter_leads(provider, campaign_id, status))
 
 
-def iter_leads(provider: Provider, campaign_id: str,
-               status: str | None = None) -> Iterator[Lead]:
+def iter_leads(provider: Provider, campaign_id: str, status: str | None = None) -> Iterator[Lead]:
     """The campaign's leads a page at a time, as the pages arrive (memory: one page). An
     unknown `status` is refused here, before any request."""
     ops = lead_ops(provider)
     if status and ops.lead_statuses and status not in ops.lead_statuses:
-        raise UsageError(f"{provider.title} has no lead status {status!r}",
-                         hint="one of: " + ", ".join(ops.lead_statuses))
+        raise UsageError(
+            f"{provider.title} has no lead status {status!r}",
+            hint="one of: " + ", ".join(ops.lead_statuses),
+        )
     return (ops.to_lead(i) for i in ops.list_records(campaign_id, status) if isinstance(i, dict))
 
 
 # -- add ------------------------------------------------------------------------------------------
 
 
-def add_leads(provider: Provider, campaign_id: str, rows: Sequence[LeadRow],
-              progress: Progress | None = None, *, concurrency: int = 4,
-              rejected: Sequence[RowResult] = ()) -> AddReport:
+def add_leads(
+    provider: Provider,
+    campaign_id: str,
+    rows: Sequence[LeadRow],
+    progress: Progress | None = None,
+    *,
+    concurrency: int = 4,
+    rejected: Sequence[RowResult] = (),
+) -> AddReport:
     """Add `rows` in batches of the provider's maximum, `concurrency` batches at a time.
 
     Leads already in the campaign are skipped by the server (each platform's answer says so
@@ -79,15 +86,17 @@ def add_leads(provider: Provider, campaign_id: str, rows: Sequence[LeadRow],
             groups.setdefault(r.identity.lower() or f"line {r.line}", []).append([r])
         tasks = list(groups.values())
     else:
-        tasks = [[list(rows[i:i + size])] for i in range(0, len(rows), size)]
+        tasks = [[list(rows[i : i + size])] for i in range(0, len(rows), size)]
     lock = threading.Lock()
 
     def one(batch: list[LeadRow]) -> Batch:
         try:
             out = ops.send(campaign_id, batch)
         except OutreachError as exc:
-            out = Batch(rows=[RowResult(r.line, r.identity, "failed", exc.message)
-                              for r in batch], requests=1)
+            out = Batch(
+                rows=[RowResult(r.line, r.identity, "failed", exc.message) for r in batch],
+                requests=1,
+            )
         if progress is not None:
             with lock:
                 progress(len(batch))
@@ -96,8 +105,12 @@ def add_leads(provider: Provider, campaign_id: str, rows: Sequence[LeadRow],
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         done = [b for task in pool.map(lambda t: [one(b) for b in t], tasks) for b in task]
     results = sorted([*rejected, *(r for b in done for r in b.rows)], key=lambda r: r.line)
-    return AddReport(sum(b.added for b in done), sum(b.skipped for b in done), tuple(results),
-                     sum(b.requests for b in done))
+    return AddReport(
+        sum(b.added for b in done),
+        sum(b.skipped for b in done),
+        tuple(results),
+        sum(b.requests for b in done),
+    )
 
 
 # -- update ---------------------------------------------------------------------------------------
@@ -149,17 +162,29 @@ def updatable(provider: Provider) -> LeadOps:
 
     ops = lead_ops(provider)
     if not ops.updates:
-        able = [provider_class(n).title for n in PROVIDERS
-                if (cls := provider_class(n)).LEADS is not None and cls.LEADS.settable_statuses]
-        raise UsageError(f"leads update: {provider.title} has no API to set a campaign lead's "
-                         "status or AI tag",
-                         hint=f"leads update works on {', '.join(able)} campaigns")
+        able = [
+            provider_class(n).title
+            for n in PROVIDERS
+            if (cls := provider_class(n)).LEADS is not None and cls.LEADS.settable_statuses
+        ]
+        raise UsageError(
+            f"leads update: {provider.title} has no API to set a campaign lead's status or AI tag",
+            hint=f"leads update works on {', '.join(able)} campaigns",
+        )
     return ops
 
 
-def update_lead(provider: Provider, campaign_id: str, lead_id: str, status: str | None = None,
-                tag: str | None = None, clear_tag: bool = False, *, dry_run: bool = False,
-                campaign: Remote | None = None) -> UpdateResult:
+def update_lead(
+    provider: Provider,
+    campaign_id: str,
+    lead_id: str,
+    status: str | None = None,
+    tag: str | None = None,
+    clear_tag: bool = False,
+    *,
+    dry_run: bool = False,
+    campaign: Remote | None = None,
+) -> UpdateResult:
     """Update one campaign lead (or predict the update with `dry_run`).
 
     Refused before any write (LeadRefused): a status other than active|paused, a tag that
@@ -167,18 +192,27 @@ def update_lead(provider: Provider, campaign_id: str, lead_id: str, status: str 
     and NOT_FOUND arrive as ApiError.
     """
     change = LeadChange(lead_id, status, tag, clear_tag)
-    report = update_leads(provider, campaign_id, [change], dry_run=dry_run, campaign=campaign,
-                          strict=True)
+    report = update_leads(
+        provider, campaign_id, [change], dry_run=dry_run, campaign=campaign, strict=True
+    )
     result = report.results[0]
     if result.result == "refused":
         raise LeadRefused(result.reason)
     return result
 
 
-def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadChange], *,
-                 dry_run: bool = False, campaign: Remote | None = None,
-                 concurrency: int = 4, progress: Progress | None = None,
-                 strict: bool = False, rejected: Sequence[UpdateResult] = ()) -> UpdateReport:
+def update_leads(
+    provider: Provider,
+    campaign_id: str,
+    changes: Sequence[LeadChange],
+    *,
+    dry_run: bool = False,
+    campaign: Remote | None = None,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+    strict: bool = False,
+    rejected: Sequence[UpdateResult] = (),
+) -> UpdateReport:
     """Apply (or predict) many changes. Refusals and failures are per change; changes to the
     same lead run in file order, different leads `concurrency` at a time. With `strict` a
     server error is raised rather than reported (one-lead mode). `rejected` (malformed rows
@@ -196,8 +230,9 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
     by_email: dict[str, list[Lead]] = {}
     live = [c for c, v in zip(changes, verdicts, strict=True) if not v[1]]
     if live and (dry_run or any("@" in c.lead_id for c in live)):
-        listed = [ops.to_lead(i) for i in ops.list_records(campaign_id, None)
-                  if isinstance(i, dict)]
+        listed = [
+            ops.to_lead(i) for i in ops.list_records(campaign_id, None) if isinstance(i, dict)
+        ]
         leads = {x.id: x for x in listed}
         for x in listed:
             by_email.setdefault((x.email or "").lower(), []).append(x)
@@ -207,8 +242,11 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
             return c.lead_id, ""
         found = by_email.get(c.lead_id.lower(), [])
         if len(found) != 1:
-            return "", (f"no lead {c.lead_id} in this campaign" if not found else
-                        f"{len(found)} leads have the email {c.lead_id}: give the lead id")
+            return "", (
+                f"no lead {c.lead_id} in this campaign"
+                if not found
+                else f"{len(found)} leads have the email {c.lead_id}: give the lead id"
+            )
         return found[0].id, ""
 
     results: list[UpdateResult | None] = [None] * len(changes)
@@ -237,12 +275,14 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
                 if progress is not None:
                     progress(1)
                 if lead is None:
-                    results[i] = UpdateResult(c, "refused",
-                                              reason=f"no campaign lead {lid} in this campaign")
+                    results[i] = UpdateResult(
+                        c, "refused", reason=f"no campaign lead {lid} in this campaign"
+                    )
                     continue
                 tag = verdicts[i][0]
-                decision = ops.decide(raw, lead, tag) if (c.tag is not None or c.clear_tag) \
-                    else None
+                decision = (
+                    ops.decide(raw, lead, tag) if (c.tag is not None or c.clear_tag) else None
+                )
                 outcome = decision.outcome if decision else None
                 lead = ops.after(lead, c, tag, outcome)  # the next change to it starts from here
                 results[i] = UpdateResult(c, "predicted", lead, outcome, decision)
@@ -276,12 +316,14 @@ def update_leads(provider: Provider, campaign_id: str, changes: Sequence[LeadCha
     return _report(results, rejected, dry_run=False)
 
 
-def _report(results: list[UpdateResult | None], rejected: Sequence[UpdateResult],
-            dry_run: bool) -> UpdateReport:
+def _report(
+    results: list[UpdateResult | None], rejected: Sequence[UpdateResult], dry_run: bool
+) -> UpdateReport:
     done = [r for r in results if r is not None]
     if rejected:
         done = sorted([*rejected, *done], key=lambda r: r.change.line or 0)
     return UpdateReport(tuple(done), dry_run=dry_run)
+
 
 def _known_email(lead: Lead, known: dict[str, Lead] | None) -> Lead:
     """An answered lead without an email, completed from the list read for this run."""
@@ -293,10 +335,15 @@ def _known_email(lead: Lead, known: dict[str, Lead] | None) -> Lead:
 # -- which campaign -------------------------------------------------------------------------------
 
 
-def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
-                  path: str | None = None, targets: Sequence[str] | None = None,
-                  provider: str | None = None, id: str | None = None,
-                  ) -> tuple[Provider, Remote]:
+def find_campaign(
+    provider_for: Callable[[str], Provider],
+    state: Any,
+    *,
+    path: str | None = None,
+    targets: Sequence[str] | None = None,
+    provider: str | None = None,
+    id: str | None = None,
+) -> tuple[Provider, Remote]:
     """The remote campaign a command names: a campaign file (validated, then found as plan
     finds it: `id:`, state, unique name), or `provider` + `id`."""
     if provider or id:
@@ -305,8 +352,9 @@ def find_campaign(provider_for: Callable[[str], Provider], state: Any, *,
         from ..providers import PROVIDERS
 
         if provider not in PROVIDERS:
-            raise UsageError(f"unknown provider {provider!r}",
-                             hint="one of: " + ", ".join(PROVIDERS))
+            raise UsageError(
+                f"unknown provider {provider!r}", hint="one of: " + ", ".join(PROVIDERS)
+            )
         prov = provider_for(provider)
         remote = prov.fetch(id)
         if remote is None:

@@ -44,7 +44,10 @@ class Lead:
         """The lead as one flat JSON/CSV record."""
         sub = self.subsequence
         return {
-            "id": self.id, "email": self.email, "status": self.status, "aiTag": self.ai_tag,
+            "id": self.id,
+            "email": self.email,
+            "status": self.status,
+            "aiTag": self.ai_tag,
             "step": self.step,
             "subsequence": sub.name if sub else None,
             "subsequenceId": sub.id if sub else None,
@@ -69,8 +72,12 @@ class Outcome:
     subsequence_id: str | None = None
 
     def record(self) -> dict[str, Any]:
-        return {"action": self.action, "subsequenceName": self.subsequence_name,
-                "reason": self.reason, "row": self.row}
+        return {
+            "action": self.action,
+            "subsequenceName": self.subsequence_name,
+            "reason": self.reason,
+            "row": self.row,
+        }
 
 
 @dataclass(frozen=True)
@@ -138,16 +145,17 @@ class Batch:
     requests: int = 0
 
 
-def settle(batch: list[LeadRow], failed: dict[int, str], added: int,
-           skipped: int) -> list[RowResult]:
+def settle(
+    batch: list[LeadRow], failed: dict[int, str], added: int, skipped: int
+) -> list[RowResult]:
     """Per-row results of one batch: the failures by line; the rest added or skipped when
     the counts say which, else `accepted`."""
     ok = [r for r in batch if r.line not in failed]
     verdict: RowStatus = "added" if skipped == 0 else "skipped" if added == 0 else "accepted"
     reason = "" if verdict != "skipped" else "already in the campaign"
-    return ([RowResult(r.line, r.identity, "failed", failed[r.line])
-             for r in batch if r.line in failed]
-            + [RowResult(r.line, r.identity, verdict, reason) for r in ok])
+    return [
+        RowResult(r.line, r.identity, "failed", failed[r.line]) for r in batch if r.line in failed
+    ] + [RowResult(r.line, r.identity, verdict, reason) for r in ok]
 
 
 # -- updating -------------------------------------------------------------------------------------
@@ -178,17 +186,25 @@ class UpdateResult:
     def record(self) -> dict[str, Any]:
         lead = self.lead.record() if self.lead else {"id": self.change.lead_id}
         out: dict[str, Any] = {
-            "line": self.change.line, "leadId": self.change.lead_id, "result": self.result,
-            "reason": self.reason or None, "lead": lead,
-            "request": {"status": self.change.status,
-                        "aiTag": None if self.change.clear_tag else self.change.tag,
-                        "clearTag": self.change.clear_tag},
+            "line": self.change.line,
+            "leadId": self.change.lead_id,
+            "result": self.result,
+            "reason": self.reason or None,
+            "lead": lead,
+            "request": {
+                "status": self.change.status,
+                "aiTag": None if self.change.clear_tag else self.change.tag,
+                "clearTag": self.change.clear_tag,
+            },
             "subsequenceEnrollment": self.enrollment.record() if self.enrollment else None,
         }
         if self.decision is not None:
-            out["decision"] = {"row": self.decision.row, "rule": self.decision.rule,
-                               "note": self.decision.note or None,
-                               "certain": self.decision.certain}
+            out["decision"] = {
+                "row": self.decision.row,
+                "rule": self.decision.rule,
+                "note": self.decision.note or None,
+                "certain": self.decision.certain,
+            }
         return out
 
 

@@ -22,6 +22,19 @@ from .plan_text import (
     tally_line,
 )
 
-__all__ = ["ENVELOPE_VERSION", "GITHUB_LIMIT", "MARKDOWN_LIMIT", "SENSITIVE", "Output",
-           "campaign_lines", "confirm_lines", "confirm_question",
-           "change_lines", "plan_lines", "plan_markdown", "plan_to_json", "show", "tally_line"]
+__all__ = [
+    "ENVELOPE_VERSION",
+    "GITHUB_LIMIT",
+    "MARKDOWN_LIMIT",
+    "SENSITIVE",
+    "Output",
+    "campaign_lines",
+    "confirm_lines",
+    "confirm_question",
+    "change_lines",
+    "plan_lines",
+    "plan_markdown",
+    "plan_to_json",
+    "show",
+    "tally_line",
+]

@@ -36,14 +36,26 @@ UNLIMITED = 1_000_000  # columns of a pipe: no table is cut, no line wrapped
 class Output(LeadViews):
     """Two consoles (stdout for data, stderr for the rest) and the chosen format."""
 
-    def __init__(self, fmt: str = "text", *, color: bool | None = None, width: int | None = None,
-                 stdout: TextIO | None = None, stderr: TextIO | None = None,
-                 command: str = "outreach") -> None:
+    def __init__(
+        self,
+        fmt: str = "text",
+        *,
+        color: bool | None = None,
+        width: int | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        command: str = "outreach",
+    ) -> None:
         self.format = fmt
         self.command = command  # the envelope's `kind`
         no_color = color is False or (color is None and "NO_COLOR" in os.environ)
-        kw: dict[str, Any] = {"highlight": False, "soft_wrap": True, "width": width,
-                              "no_color": no_color, "emoji": False}
+        kw: dict[str, Any] = {
+            "highlight": False,
+            "soft_wrap": True,
+            "width": width,
+            "no_color": no_color,
+            "emoji": False,
+        }
         if color is False:
             kw["color_system"] = None
         if color is True:
@@ -54,8 +66,9 @@ class Output(LeadViews):
         # Laid out for a width only when there is one: a terminal's, or one given. Piped or
         # redirected with no COLUMNS (cron, CI, `| grep`), nothing is cut or wrapped: tables
         # keep full rows and each message stays one line.
-        self.wrap: int | None = width if width is not None else (
-            self.out.width if self.out.is_terminal else None)
+        self.wrap: int | None = (
+            width if width is not None else (self.out.width if self.out.is_terminal else None)
+        )
         if width is None and not self.out.is_terminal and "COLUMNS" not in os.environ:
             self.out.width = UNLIMITED
         self.err = SafeConsole(file=safe(stderr or sys.stderr), stderr=stderr is None, **kw)
@@ -79,13 +92,15 @@ class Output(LeadViews):
     def warn(self, message: str) -> None:
         self.err.print(Text("warning: ", style="yellow") + Text(message))
 
-    def warning(self, message: str, *, code: str, hint: str | None = None,
-                campaign: str | None = None) -> None:
+    def warning(
+        self, message: str, *, code: str, hint: str | None = None, campaign: str | None = None
+    ) -> None:
         """A warning about the command's input (an orphan in state): on stderr, and in the
         JSON envelope's `errors`, which holds every warning."""
         self.warn(f"{message} ({hint})" if hint else message)
-        self._warnings.append(error_entry(message, code=code, hint=hint, campaign=campaign,
-                                          severity="warning"))
+        self._warnings.append(
+            error_entry(message, code=code, hint=hint, campaign=campaign, severity="warning")
+        )
 
     def file_warning(self, diagnostic: Diagnostic) -> None:
         """A file's warning diagnostic, on stderr and in the envelope's `errors` (warning)."""
@@ -96,8 +111,14 @@ class Output(LeadViews):
     def info(self, message: str) -> None:
         self.err.print(Text(message, style="dim"))
 
-    def json(self, data: Any, *, exit_code: int = 0, errors: list[Any] | None = None,
-             kind: str | None = None) -> None:
+    def json(
+        self,
+        data: Any,
+        *,
+        exit_code: int = 0,
+        errors: list[Any] | None = None,
+        kind: str | None = None,
+    ) -> None:
         """The envelope (envelope.schema.json): kind, ok (exit code 0 or 2), data, errors."""
         doc = envelope(kind or self.command, data, exit_code, [*(errors or []), *self._warnings])
         # print() rather than Console: JSON must reach stdout byte-exact, never wrapped.
@@ -119,17 +140,20 @@ class Output(LeadViews):
 
     # -- validate ----------------------------------------------------------------------------
 
-    def diagnostics(self, diags: list[Diagnostic], files: int, docs: int,
-                    exit_code: int | None = None) -> None:
+    def diagnostics(
+        self, diags: list[Diagnostic], files: int, docs: int, exit_code: int | None = None
+    ) -> None:
         n_err = sum(1 for d in diags if d.severity == "error")
         if exit_code is None:
             exit_code = 1 if n_err else 0
         if self.format == "json":
             # Another command stopped by invalid files has no result of its own: data null,
             # the diagnostics in errors.
-            data = {"files": files, "documents": docs,
-                    "diagnostics": [d.__dict__ for d in diags]} \
-                if self.command in ("validate", "lint") else None
+            data = (
+                {"files": files, "documents": docs, "diagnostics": [d.__dict__ for d in diags]}
+                if self.command in ("validate", "lint")
+                else None
+            )
             self.json(data, exit_code=exit_code, errors=[diagnostic_entry(d) for d in diags])
             return
         n_warn = len(diags) - n_err
@@ -177,6 +201,7 @@ class Output(LeadViews):
 
     def _emit(self, emit: Any) -> None:
         """Write whole lines (`emit()`), the counter out of their way, and flush them."""
+
         def go() -> None:
             emit()
             self.out.file.flush()
@@ -217,8 +242,15 @@ class Output(LeadViews):
             print(plan_markdown(plan, warnings=self._warnings), file=self.out.file)
         elif any(id(cp) in self._printed for cp in plan.campaigns):
             # Streamed by prepare(): what is left (if any), then the tally.
-            self.out.file.write(Trusted("".join(  # rendered by rich (SafeConsole)
-                self._campaign_text(cp) for cp in plan.campaigns if id(cp) not in self._printed)))
+            self.out.file.write(
+                Trusted(
+                    "".join(  # rendered by rich (SafeConsole)
+                        self._campaign_text(cp)
+                        for cp in plan.campaigns
+                        if id(cp) not in self._printed
+                    )
+                )
+            )
             self.out.print(Text(tally_line(plan), style="bold"))
         else:
             # One print for the whole plan: rich's per-call overhead was most of the rendering.
@@ -229,26 +261,32 @@ class Output(LeadViews):
         for line in confirm_lines(plan):
             self.err.print(line)
 
-    def outcomes(self, report: Any, plan: Plan | None = None,
-                 exit_code: int | None = None) -> None:
+    def outcomes(self, report: Any, plan: Plan | None = None, exit_code: int | None = None) -> None:
         if self.format == "json":
             data, errors = apply_to_json(plan or Plan(()), report)
             code = int(report.exit_code()) if exit_code is None else exit_code
             if code in (130, 143):  # cut short: said as an error, as the text summary says it
-                errors.append(error_entry("interrupted" if code == 130 else "terminated",
-                                          code="interrupted"))
+                errors.append(
+                    error_entry("interrupted" if code == 130 else "terminated", code="interrupted")
+                )
             self.json(data, exit_code=code, errors=errors)
             return
         lines = [outcome_line(o) for o in report.outcomes if o.address not in self._shown]
         s = _apply_summary(report)
-        lines.append(Text(
-            f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, "
-            f"{s['blocked']} blocked, {s['failed']} failed"
-            + (f", {s['drifted']} drifted" if s["drifted"] else "")
-            + (f", {s['interrupted']} interrupted, {s['skipped']} not started"
-               if getattr(report, "interrupted", False) else "")
-            + _rate_limited(report),
-            style="bold"))
+        lines.append(
+            Text(
+                f"Apply: {s['applied']} applied, {s['unchanged']} unchanged, "
+                f"{s['blocked']} blocked, {s['failed']} failed"
+                + (f", {s['drifted']} drifted" if s["drifted"] else "")
+                + (
+                    f", {s['interrupted']} interrupted, {s['skipped']} not started"
+                    if getattr(report, "interrupted", False)
+                    else ""
+                )
+                + _rate_limited(report),
+                style="bold",
+            )
+        )
         self.err.print(Text("\n").join(lines))
 
     def applied(self, outcome: Any) -> None:
@@ -261,8 +299,13 @@ class Output(LeadViews):
         self._shown.add(outcome.address)
         self.count()
 
-    def table(self, title: str, columns: list[str], rows: Iterable[list[Any]],
-              layout: Layout | None = None) -> None:
+    def table(
+        self,
+        title: str,
+        columns: list[str],
+        rows: Iterable[list[Any]],
+        layout: Layout | None = None,
+    ) -> None:
         """Rows as a table laid out for the width (tables.py): ids never wrapped or cut,
         columns dropped or rows made blocks when narrow; through a pipe, one line a row."""
         rows = list(rows)
@@ -277,8 +320,10 @@ class Output(LeadViews):
         for line in lines:
             self.out.print(line)
         if dropped:
-            self.info(f"{', '.join(dropped)} not shown at {self.out.width} columns (a wider "
-                      "terminal, `| cat` or --format json shows every column)")
+            self.info(
+                f"{', '.join(dropped)} not shown at {self.out.width} columns (a wider "
+                "terminal, `| cat` or --format json shows every column)"
+            )
 
     def state_table(self, rows: list[list[Any]]) -> None:
         """`state list`: campaign, id, revision, applied at."""
@@ -305,8 +350,13 @@ class Output(LeadViews):
                 return
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          console=self.err, transient=True) as prog:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=self.err,
+                transient=True,
+            ) as prog:
                 task = prog.add_task(description, total=total)
                 yield lambda n=1: prog.advance(task, n)
 
@@ -321,8 +371,16 @@ class Output(LeadViews):
         writer.writerow([csv_cell(c) for c in columns])
         for r in rows:
             # true/false as JSON and the platforms write them, not Python's True/False.
-            writer.writerow(["" if c is None else ("true" if c else "false")
-                             if isinstance(c, bool) else csv_cell(c) for c in r])
+            writer.writerow(
+                [
+                    ""
+                    if c is None
+                    else ("true" if c else "false")
+                    if isinstance(c, bool)
+                    else csv_cell(c)
+                    for c in r
+                ]
+            )
 
     def events(self, events: list[dict[str, Any]]) -> None:
         """The sandbox's event log: one line each (time, platform, event, campaign, details),
@@ -334,10 +392,17 @@ class Output(LeadViews):
             self.info("No events (mail is sent and leads move on with `outreach sandbox tick`).")
             return
         for e in events:
-            detail = " ".join(f"{k}={v}" for k, v in sorted(e["data"].items())
-                              if v is not None and k not in ("campaignId", "campaign_id"))
-            self.out.print(Text(f"{e['at'] or '-'}  {e['provider']:<7}  {e['event']}  "
-                                f"campaign {e['campaign'] or '-'}  {detail}".rstrip()))
+            detail = " ".join(
+                f"{k}={v}"
+                for k, v in sorted(e["data"].items())
+                if v is not None and k not in ("campaignId", "campaign_id")
+            )
+            self.out.print(
+                Text(
+                    f"{e['at'] or '-'}  {e['provider']:<7}  {e['event']}  "
+                    f"campaign {e['campaign'] or '-'}  {detail}".rstrip()
+                )
+            )
 
     def tick(self, seconds: float, summary: dict[str, Any]) -> None:
         """What `sandbox tick` did: the time advanced in words, then each platform's counts."""
@@ -346,15 +411,21 @@ class Output(LeadViews):
             return
         self.out.print(Text(f"Advanced the sandbox's time by {duration(seconds)}."))
         for name, counts in sorted(summary.items()):
-            said = [f"{words(k)}: {v}" for k, v in counts.items()
-                    if k not in ("now", "seconds", "advanced", "provider")]
+            said = [
+                f"{words(k)}: {v}"
+                for k, v in counts.items()
+                if k not in ("now", "seconds", "advanced", "provider")
+            ]
             self.out.print(Text(f"  {name}: " + (", ".join(said) or "nothing to do")))
 
 
 def _rate_limited(report: Any) -> str:
     n = getattr(report, "rate_limited", 0)
-    return (f"; {n} request{'s' if n != 1 else ''} answered 429 (rate limit), retried after "
-            "Retry-After" if n else "")
+    return (
+        f"; {n} request{'s' if n != 1 else ''} answered 429 (rate limit), retried after Retry-After"
+        if n
+        else ""
+    )
 
 
 def duration(seconds: float) -> str:
@@ -376,8 +447,15 @@ def words(name: str) -> str:
 
 
 def outcome_line(o: Any) -> Text:
-    style = {"applied": "green", "unchanged": "dim", "blocked": "yellow", "failed": "red",
-             "drifted": "red", "interrupted": "red", "skipped": "yellow"}.get(o.result, "")
+    style = {
+        "applied": "green",
+        "unchanged": "dim",
+        "blocked": "yellow",
+        "failed": "red",
+        "drifted": "red",
+        "interrupted": "red",
+        "skipped": "yellow",
+    }.get(o.result, "")
     line = Text(f"{o.result:>9} ", style=style) + Text(o.address)
     if o.id:
         line += Text(f" ({o.id})", style="dim")
@@ -389,5 +467,7 @@ def outcome_line(o: Any) -> Text:
 
 
 def _apply_summary(report: Any) -> dict[str, int]:
-    return {k: report.count(k) for k in ("applied", "unchanged", "blocked", "failed", "drifted",
-                                          "interrupted", "skipped")}
+    return {
+        k: report.count(k)
+        for k in ("applied", "unchanged", "blocked", "failed", "drifted", "interrupted", "skipped")
+    }

@@ -32,15 +32,26 @@ def _state(state: dict[str, Any], provider: str) -> str:
 
 def target_lines(result: dict[str, Any]) -> list[str]:
     """One target's block."""
-    key = result["keyVariable"] + (" (the sandbox's demo key)" if result["sandbox"] else
-                                   "" if result["keySet"] else " (not set)")
-    head = result["label"] if result["label"] == result["provider"] else \
-        f"{result['label']}  ({result['provider']})"
+    key = result["keyVariable"] + (
+        " (the sandbox's demo key)"
+        if result["sandbox"]
+        else ""
+        if result["keySet"]
+        else " (not set)"
+    )
+    head = (
+        result["label"]
+        if result["label"] == result["provider"]
+        else f"{result['label']}  ({result['provider']})"
+    )
     lines = [head, f"  key        {key}"]
     ws = result["workspace"]
     if ws is not None:
-        name = f"{ws['name']} ({ws['id']})" if ws["name"] and ws["id"] else \
-            ws["name"] or ws["id"] or "(not identified)"
+        name = (
+            f"{ws['name']} ({ws['id']})"
+            if ws["name"] and ws["id"]
+            else ws["name"] or ws["id"] or "(not identified)"
+        )
         lines.append(f"  workspace  {name}")
         lines.append(f"             {ws['detail']}")
     lines.append(f"  api        {_api(result['api'], result['baseUrl'])}")
@@ -57,8 +68,12 @@ def target_lines(result: dict[str, Any]) -> list[str]:
 def contract_lines(report: dict[str, Any]) -> list[str]:
     """One platform's contract check."""
     head = f"contract  {report['provider']}: " + (
-        f"{len(report['differences'])} difference(s)" if report["differences"]
-        else "no difference" if not report["problem"] else "not checked")
+        f"{len(report['differences'])} difference(s)"
+        if report["differences"]
+        else "no difference"
+        if not report["problem"]
+        else "not checked"
+    )
     lines = [head, f"  read      {', '.join(report['checked']) or 'nothing'}"]
     lines += [f"  note      {n}" for n in report["notes"]]
     lines += [f"  DIFFERS   {d['message']}" for d in report["differences"]]

@@ -20,19 +20,31 @@ from .plan_text import SENSITIVE
 
 ENVELOPE_VERSION = 2
 # The text output's words for the tally (Plan.tally keeps its own keys).
-SUMMARY_WORDS = {"create": "create", "update": "update", "noop": "unchanged",
-                 "blocked": "blocked", "error": "failed"}
+SUMMARY_WORDS = {
+    "create": "create",
+    "update": "update",
+    "noop": "unchanged",
+    "blocked": "blocked",
+    "error": "failed",
+}
 
 
 printed = 0  # envelopes made (each is printed): the CLI prints one itself only when none was
 
 
-def envelope(kind: str, data: Any, exit_code: int,
-             errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def envelope(
+    kind: str, data: Any, exit_code: int, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     global printed
     printed += 1
-    return {"version": ENVELOPE_VERSION, "kind": kind, "ok": int(exit_code) in (0, 2),
-            "exitCode": int(exit_code), "data": data, "errors": list(errors or [])}
+    return {
+        "version": ENVELOPE_VERSION,
+        "kind": kind,
+        "ok": int(exit_code) in (0, 2),
+        "exitCode": int(exit_code),
+        "data": data,
+        "errors": list(errors or []),
+    }
 
 
 _MARK = "@@outreach-envelope-data@@"
@@ -48,8 +60,14 @@ def item_text(item: Any) -> str:
     return "    " + dumps(item).replace("\n", "\n    ")
 
 
-def write_list_envelope(file: TextIO, kind: str, items: IO[str], count: int, exit_code: int = 0,
-                        errors: list[dict[str, Any]] | None = None) -> None:
+def write_list_envelope(
+    file: TextIO,
+    kind: str,
+    items: IO[str],
+    count: int,
+    exit_code: int = 0,
+    errors: list[dict[str, Any]] | None = None,
+) -> None:
     """The envelope whose `data` is a list, its items read from `items` (item_text()s joined
     by ",\n"): the bytes dumps() gives for the whole document, without holding the list."""
     head, _, tail = dumps(envelope(kind, _MARK, exit_code, errors)).partition(f'"{_MARK}"')
@@ -63,17 +81,41 @@ def write_list_envelope(file: TextIO, kind: str, items: IO[str], count: int, exi
     file.write(tail + "\n")
 
 
-def error_entry(message: str, *, code: str, file: str | None = None, line: int | None = None,
-                column: int | None = None, field: str | None = None, hint: str | None = None,
-                campaign: str | None = None, severity: str = "error") -> dict[str, Any]:
-    return {"severity": severity, "code": code, "message": message, "file": file, "line": line,
-            "column": column, "field": field or None, "hint": hint or None,
-            "campaign": campaign}
+def error_entry(
+    message: str,
+    *,
+    code: str,
+    file: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    field: str | None = None,
+    hint: str | None = None,
+    campaign: str | None = None,
+    severity: str = "error",
+) -> dict[str, Any]:
+    return {
+        "severity": severity,
+        "code": code,
+        "message": message,
+        "file": file,
+        "line": line,
+        "column": column,
+        "field": field or None,
+        "hint": hint or None,
+        "campaign": campaign,
+    }
 
 
 def diagnostic_entry(d: Diagnostic) -> dict[str, Any]:
-    return error_entry(d.message, code=getattr(d, "code", "") or "invalid", file=d.file,
-                       line=d.line, column=d.col, field=d.path, severity=d.severity)
+    return error_entry(
+        d.message,
+        code=getattr(d, "code", "") or "invalid",
+        file=d.file,
+        line=d.line,
+        column=d.col,
+        field=d.path,
+        severity=d.severity,
+    )
 
 
 def exception_entry(exc: Any) -> dict[str, Any]:
@@ -81,14 +123,19 @@ def exception_entry(exc: Any) -> dict[str, Any]:
     missing-key), and a file, line, column and field when the error carries them."""
     name = type(exc).__name__.removesuffix("Error") or "Outreach"
     code = getattr(exc, "error_code", "") or re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
-    return error_entry(exc.message, code=code, file=getattr(exc, "file", None),
-                       line=getattr(exc, "line", None), column=getattr(exc, "col", None),
-                       field=getattr(exc, "path", None), hint=exc.hint)
+    return error_entry(
+        exc.message,
+        code=code,
+        file=getattr(exc, "file", None),
+        line=getattr(exc, "line", None),
+        column=getattr(exc, "col", None),
+        field=getattr(exc, "path", None),
+        hint=exc.hint,
+    )
 
 
 def _where(cp: CampaignPlan, path: tuple[Any, ...] = ()) -> dict[str, Any]:
-    file, line, col = cp.doc.source.where(path) if path else (cp.doc.file,
-                                                              *cp.doc.source.start)
+    file, line, col = cp.doc.source.where(path) if path else (cp.doc.file, *cp.doc.source.start)
     return {"file": file, "line": line, "column": col, "campaign": cp.address}
 
 
@@ -101,13 +148,25 @@ def plan_errors(plan: Plan) -> list[dict[str, Any]]:
             continue
         for pc in cp.changes:
             if not pc.verdict.allowed:
-                out.append(error_entry(pc.verdict.reason, code="blocked", field=pc.change.dotted,
-                                       hint=pc.verdict.remedy,
-                                       **_where(cp, ("campaign", *pc.change.path))))
+                out.append(
+                    error_entry(
+                        pc.verdict.reason,
+                        code="blocked",
+                        field=pc.change.dotted,
+                        hint=pc.verdict.remedy,
+                        **_where(cp, ("campaign", *pc.change.path)),
+                    )
+                )
         if cp.lifecycle.blocked:
-            out.append(error_entry(f"status: {cp.doc.status}: {cp.lifecycle.blocked}",
-                                   code="blocked", field="status", hint=cp.lifecycle.remedy,
-                                   **_where(cp, ("status",))))
+            out.append(
+                error_entry(
+                    f"status: {cp.doc.status}: {cp.lifecycle.blocked}",
+                    code="blocked",
+                    field="status",
+                    hint=cp.lifecycle.remedy,
+                    **_where(cp, ("status",)),
+                )
+            )
     return out
 
 
@@ -127,12 +186,19 @@ def action_word(cp: CampaignPlan) -> str:
 
 def change_json(pc: PlannedChange, source: Any = None) -> dict[str, Any]:
     c = pc.change
-    out = {"path": c.dotted, "op": c.op, "how": c.how or None,
-           "from": format_path(c.source) if c.source is not None else None,
-           "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
-           "new": SENSITIVE if c.sensitive else c.new, "sensitive": c.sensitive,
-           "allowed": pc.verdict.allowed, "reason": pc.verdict.reason or None,
-           "remedy": pc.verdict.remedy or None, "note": pc.note or pc.verdict.note or None}
+    out = {
+        "path": c.dotted,
+        "op": c.op,
+        "how": c.how or None,
+        "from": format_path(c.source) if c.source is not None else None,
+        "old": SENSITIVE if c.sensitive and c.old is not None else c.old,
+        "new": SENSITIVE if c.sensitive else c.new,
+        "sensitive": c.sensitive,
+        "allowed": pc.verdict.allowed,
+        "reason": pc.verdict.reason or None,
+        "remedy": pc.verdict.remedy or None,
+        "note": pc.note or pc.verdict.note or None,
+    }
     spot = origin(source, ("campaign", *c.path)) if source is not None else None
     if spot is not None:  # written in a base, a values file or the project file
         out["written"] = {"file": spot[0], "line": spot[1], "column": spot[2]}
@@ -140,15 +206,22 @@ def change_json(pc: PlannedChange, source: Any = None) -> dict[str, Any]:
 
 
 def campaign_json(cp: CampaignPlan) -> dict[str, Any]:
-    return {"address": cp.address, "file": cp.doc.file, "provider": cp.doc.provider,
-            "key": cp.doc.key, "action": action_word(cp), "blocked": cp.blocked,
-            "id": cp.remote.id if cp.remote else None,
-            "status": cp.remote.status if cp.remote else None,
-            "revision": cp.remote.revision if cp.remote else None,
-            "changes": [change_json(pc, cp.doc.source) for pc in cp.changes],
-            "lifecycle": list(cp.lifecycle.actions),
-            "lifecycleBlocked": cp.lifecycle.blocked or None,
-            "notes": list(cp.notes), "error": cp.error}
+    return {
+        "address": cp.address,
+        "file": cp.doc.file,
+        "provider": cp.doc.provider,
+        "key": cp.doc.key,
+        "action": action_word(cp),
+        "blocked": cp.blocked,
+        "id": cp.remote.id if cp.remote else None,
+        "status": cp.remote.status if cp.remote else None,
+        "revision": cp.remote.revision if cp.remote else None,
+        "changes": [change_json(pc, cp.doc.source) for pc in cp.changes],
+        "lifecycle": list(cp.lifecycle.actions),
+        "lifecycleBlocked": cp.lifecycle.blocked or None,
+        "notes": list(cp.notes),
+        "error": cp.error,
+    }
 
 
 def plan_to_json(plan: Plan, ready: list[Any] | None = None) -> dict[str, Any]:
@@ -169,11 +242,17 @@ def apply_to_json(plan: Plan, report: Any) -> tuple[dict[str, Any], list[dict[st
     for o in report.outcomes:
         cp = by_address.get(o.address)
         sent = o.result == "applied" and cp is not None
-        outcomes.append({
-            "address": o.address, "result": o.result, "id": o.id, "message": o.message or None,
-            "actions": list(o.actions),
-            "changes": [change_json(pc) for pc in cp.changes] if sent and cp else [],
-            "created": bool(sent and cp and cp.action == "create")})
+        outcomes.append(
+            {
+                "address": o.address,
+                "result": o.result,
+                "id": o.id,
+                "message": o.message or None,
+                "actions": list(o.actions),
+                "changes": [change_json(pc) for pc in cp.changes] if sent and cp else [],
+                "created": bool(sent and cp and cp.action == "create"),
+            }
+        )
         if o.result in ("failed", "drifted") and o.address not in failed_in_plan:
             where = _where(cp) if cp else {"campaign": o.address}
             errors.append(error_entry(o.message or o.result, code=f"apply-{o.result}", **where))

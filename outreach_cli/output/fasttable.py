@@ -24,8 +24,9 @@ _ITALIC, _BOLD, _RESET = "\x1b[3m", "\x1b[1m", "\x1b[0m"
 _STYLED_SYSTEMS = ("standard", "256", "truecolor")  # not "windows": rich's legacy console
 
 
-def render(console: Any, title: str, columns: Sequence[str],
-           rows: Sequence[Sequence[str]]) -> str | None:
+def render(
+    console: Any, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
+) -> str | None:
     """The table as rich would print it on `console`, or None when rich must draw it."""
     widths = measure(columns, rows)
     if widths is None or not fits(console, title, widths):
@@ -38,8 +39,9 @@ def styled(console: Any) -> bool:
     return console.color_system is not None
 
 
-def measure(columns: Sequence[str], rows: Iterable[Sequence[str]],
-            widths: list[int] | None = None) -> list[int] | None:
+def measure(
+    columns: Sequence[str], rows: Iterable[Sequence[str]], widths: list[int] | None = None
+) -> list[int] | None:
     """The columns' widths over `rows` (added to `widths` when given, for rows read in
     parts), or None when a cell needs rich (a line break, tab, or a character the sanitiser
     escapes: rich's output is escaped by SafeConsole)."""
@@ -58,15 +60,23 @@ def fits(console: Any, title: str, widths: Sequence[int]) -> bool:
     """Whether this drawing is what rich would print on `console`: no console or a terminal
     of a standard colour system (not legacy Windows), a UTF-8 box, and nothing rich would wrap
     or shrink."""
-    if console.color_system not in (None, *_STYLED_SYSTEMS) \
-            or not console.encoding.lower().startswith("utf"):
+    if console.color_system not in (
+        None,
+        *_STYLED_SYSTEMS,
+    ) or not console.encoding.lower().startswith("utf"):
         return False  # a legacy Windows console, or an ASCII box: rich's job
     total = sum(widths) + 3 * len(widths) + 1
     return bool(widths) and total <= console.width and cell_len(escape(title)) <= total
 
 
-def draw(title: str, columns: Sequence[str], widths: list[int],
-         rows: Iterable[Sequence[str]], *, styled: bool = False) -> Iterator[str]:
+def draw(
+    title: str,
+    columns: Sequence[str],
+    widths: list[int],
+    rows: Iterable[Sequence[str]],
+    *,
+    styled: bool = False,
+) -> Iterator[str]:
     """The table's lines (each with its newline), a row at a time; `styled`: as on a
     terminal. The cells are those `measure` passed; the title is escaped here, and the lines
     that carry a style code are `Trusted` (written as they are by the SafeStream)."""
@@ -76,9 +86,14 @@ def draw(title: str, columns: Sequence[str], widths: list[int],
         yield Trusted(_ITALIC + title + _RESET + "\n") if styled else title + "\n"
     yield "┏" + "┳".join(bars) + "┓\n"
     if styled:
-        yield Trusted("┃" + "┃".join(
-            _bold(" ") + _bold(c + " " * (w - cell_len(c))) + _bold(" ")
-            for c, w in zip(columns, widths, strict=True)) + "┃\n")
+        yield Trusted(
+            "┃"
+            + "┃".join(
+                _bold(" ") + _bold(c + " " * (w - cell_len(c))) + _bold(" ")
+                for c, w in zip(columns, widths, strict=True)
+            )
+            + "┃\n"
+        )
     else:
         yield _row(columns, widths, "┃") + "\n"
     yield "┡" + "╇".join(bars) + "┩\n"

@@ -21,8 +21,17 @@ SPOOL_BYTES = 4 * 1024 * 1024
 def _lead_row(lead: Any) -> list[str]:
     sub = lead.subsequence
     shown = "" if sub is None else sub.name + ("" if sub.active else f" ({sub.status})")
-    return [str(v) for v in (lead.id, lead.email or "", lead.status, lead.ai_tag or "",
-                             "" if lead.step is None else lead.step, shown)]
+    return [
+        str(v)
+        for v in (
+            lead.id,
+            lead.email or "",
+            lead.status,
+            lead.ai_tag or "",
+            "" if lead.step is None else lead.step,
+            shown,
+        )
+    ]
 
 
 class LeadViews:
@@ -33,8 +42,14 @@ class LeadViews:
     out: Any
     err: Any
 
-    def json(self, data: Any, *, exit_code: int = 0, errors: list[Any] | None = None,
-             kind: str | None = None) -> None: ...
+    def json(
+        self,
+        data: Any,
+        *,
+        exit_code: int = 0,
+        errors: list[Any] | None = None,
+        kind: str | None = None,
+    ) -> None: ...
 
     def csv(self, columns: list[str], rows: Any) -> None: ...
 
@@ -49,8 +64,9 @@ class LeadViews:
         temporary file), so memory stays flat in the number of leads; and nothing is printed
         before the last page has arrived (a page that fails prints an error, not half a
         table or half a JSON document)."""
-        with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8",
-                                           newline="") as spool:
+        with tempfile.SpooledTemporaryFile(
+            SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+        ) as spool:
             if self.format == "json":
                 count = 0
                 for lead in leads:
@@ -80,8 +96,11 @@ class LeadViews:
             rows = map(json.loads, spool)
             if widths is not None and fasttable.fits(self.out, title, widths):
                 # what rich would print, without its per-cell cost, a row at a time
-                self.out.file.writelines(fasttable.draw(title, LEAD_COLUMNS, widths, rows,
-                                                        styled=fasttable.styled(self.out)))
+                self.out.file.writelines(
+                    fasttable.draw(
+                        title, LEAD_COLUMNS, widths, rows, styled=fasttable.styled(self.out)
+                    )
+                )
             else:
                 t = Table(title=title, title_justify="left")
                 for col in LEAD_COLUMNS:
@@ -96,23 +115,41 @@ class LeadViews:
 
     def leads_added(self, report: Any, source: str = "") -> None:
         """The outcome of `leads add`: failed rows by line, then a summary table."""
-        counts = {"added": report.added, "skipped": report.skipped,
-                  "failed": len(report.failed)}
+        counts = {"added": report.added, "skipped": report.skipped, "failed": len(report.failed)}
         accepted = sum(1 for r in report.rows if r.result == "accepted")
         if self.format == "json":
-            self.json({
-                "summary": {**counts, "rows": len(report.rows), "requests": report.requests},
-                "leads": [{"line": r.line, "lead": r.identity, "result": r.result,
-                           "reason": r.reason or None} for r in report.rows]},
+            self.json(
+                {
+                    "summary": {**counts, "rows": len(report.rows), "requests": report.requests},
+                    "leads": [
+                        {
+                            "line": r.line,
+                            "lead": r.identity,
+                            "result": r.result,
+                            "reason": r.reason or None,
+                        }
+                        for r in report.rows
+                    ],
+                },
                 exit_code=1 if report.failed else 0,
-                errors=[error_entry(r.reason, code="lead-failed", file=source or None,
-                                    line=r.line, field=r.identity or None)
-                        for r in report.failed])
+                errors=[
+                    error_entry(
+                        r.reason,
+                        code="lead-failed",
+                        file=source or None,
+                        line=r.line,
+                        field=r.identity or None,
+                    )
+                    for r in report.failed
+                ],
+            )
             return
         where = f"{source}:" if source else "line "
         for r in report.failed:
-            self.err.print(Text("failed ", style="red") + Text(
-                f"{where}{r.line}: {r.identity + ': ' if r.identity else ''}{r.reason}"))
+            self.err.print(
+                Text("failed ", style="red")
+                + Text(f"{where}{r.line}: {r.identity + ': ' if r.identity else ''}{r.reason}")
+            )
         rows = [[k, v] for k, v in counts.items()]
         if accepted:
             rows.append(["(added or already present)", accepted])
@@ -123,14 +160,23 @@ class LeadViews:
         summary table."""
         if self.format == "json":
             bad = [r for r in report.results if r.result in ("refused", "failed")]
-            self.json({
-                "dryRun": report.dry_run,
-                "summary": _update_summary(report),
-                "leads": [r.record() for r in report.results]},
+            self.json(
+                {
+                    "dryRun": report.dry_run,
+                    "summary": _update_summary(report),
+                    "leads": [r.record() for r in report.results],
+                },
                 exit_code=1 if bad else 0,
-                errors=[error_entry(f"{r.change.lead_id}: {r.result}: {r.reason}",
-                                    code=f"lead-{r.result}", line=r.change.line or None,
-                                    field=r.change.lead_id) for r in bad])
+                errors=[
+                    error_entry(
+                        f"{r.change.lead_id}: {r.result}: {r.reason}",
+                        code=f"lead-{r.result}",
+                        line=r.change.line or None,
+                        field=r.change.lead_id,
+                    )
+                    for r in bad
+                ],
+            )
             return
         for r in report.results:
             for line in lead_update_lines(r, report.dry_run):
@@ -139,17 +185,24 @@ class LeadViews:
         done = "predicted" if report.dry_run else "updated"
         rows = [[done, s[done]], ["refused", s["refused"]], ["failed", s["failed"]]]
         rows += [[f"subsequence: {a}", n] for a, n in s["subsequenceEnrollment"].items() if n]
-        self.table("leads update" + (" (dry run: nothing sent)" if report.dry_run else ""),
-                   ["result", "leads"], rows)
+        self.table(
+            "leads update" + (" (dry run: nothing sent)" if report.dry_run else ""),
+            ["result", "leads"],
+            rows,
+        )
 
 
 LEAD_COLUMNS = ("id", "email", "status", "aiTag", "step", "subsequence")
 
 
 def _update_summary(report: Any) -> dict[str, Any]:
-    return {"updated": report.count("updated"), "predicted": report.count("predicted"),
-            "refused": report.count("refused"), "failed": report.count("failed"),
-            "subsequenceEnrollment": report.actions()}
+    return {
+        "updated": report.count("updated"),
+        "predicted": report.count("predicted"),
+        "refused": report.count("refused"),
+        "failed": report.count("failed"),
+        "subsequenceEnrollment": report.actions(),
+    }
 
 
 def lead_update_lines(r: Any, dry_run: bool) -> list[Text]:
@@ -158,8 +211,7 @@ def lead_update_lines(r: Any, dry_run: bool) -> list[Text]:
     where = f"line {c.line}: " if c.line else ""
     if r.result in ("refused", "failed"):
         mark, style = ("!", "yellow") if r.result == "refused" else ("x", "red")
-        return [Text(f"{mark} ", style=style) + Text(f"{where}{c.lead_id}: {r.result}: "
-                                                     f"{r.reason}")]
+        return [Text(f"{mark} ", style=style) + Text(f"{where}{c.lead_id}: {r.result}: {r.reason}")]
     lead = r.lead
     asked = []
     if c.status:
@@ -171,15 +223,20 @@ def lead_update_lines(r: Any, dry_run: bool) -> list[Text]:
     who = lead.id if lead else c.lead_id
     email = f" {lead.email}" if lead and lead.email else ""
     verb = "would set" if dry_run else "set"
-    out = [Text("~ ", style="yellow") + Text(f"{where}{who}{email}", style="bold")
-           + Text(f": {verb} {', '.join(asked)}")]
+    out = [
+        Text("~ ", style="yellow")
+        + Text(f"{where}{who}{email}", style="bold")
+        + Text(f": {verb} {', '.join(asked)}")
+    ]
     e = r.enrollment
     d = r.decision
     row = f" (row {e.row})" if e is not None and e.row else ""
     if e is not None:
-        out.append(Text("    " + ("predicted: " if dry_run else ""))
-                   + Text(e.action, style="cyan")
-                   + Text(f" {show(e.subsequence_name)}{row}: {e.reason}"))
+        out.append(
+            Text("    " + ("predicted: " if dry_run else ""))
+            + Text(e.action, style="cyan")
+            + Text(f" {show(e.subsequence_name)}{row}: {e.reason}")
+        )
     elif d is not None:
         out.append(Text(f"    no subsequence change: {d.rule} (row {d.row})", style="dim"))
     elif c.tag is not None or c.clear_tag:
@@ -189,6 +246,7 @@ def lead_update_lines(r: Any, dry_run: bool) -> list[Text]:
     if lead is not None and not dry_run:
         sub = lead.subsequence
         now = f"    now: status {lead.status}" + (
-            f", subsequence {show(sub.name)} ({sub.status})" if sub else "")
+            f", subsequence {show(sub.name)} ({sub.status})" if sub else ""
+        )
         out.append(Text(now, style="dim"))
     return out

@@ -14,8 +14,10 @@ from .textdiff import plain, text_rows
 
 GITHUB_LIMIT = 65_536  # characters in one GitHub comment
 MARKDOWN_LIMIT = GITHUB_LIMIT - 1_536  # room kept for the note on what was left out
-FULL_PLAN = ("`outreach plan --format json`, or the saved plan (`outreach plan --out FILE`, then "
-             "`outreach show FILE`)")
+FULL_PLAN = (
+    "`outreach plan --format json`, or the saved plan (`outreach plan --out FILE`, then "
+    "`outreach show FILE`)"
+)
 
 # Sections in the order a reviewer reads them: what failed, what is blocked, then the rest.
 ORDER = {"x": 0, "!": 1, "+": 2, "~": 3, "=": 4}
@@ -23,8 +25,10 @@ ORDER = {"x": 0, "!": 1, "+": 2, "~": 3, "=": 4}
 
 def _words(plan: Plan) -> str:
     t = plan.tally()
-    return (f"{t['create']} to create, {t['update']} to update, {t['noop']} unchanged, "
-            f"{t['blocked']} blocked, {t['error']} failed")
+    return (
+        f"{t['create']} to create, {t['update']} to update, {t['noop']} unchanged, "
+        f"{t['blocked']} blocked, {t['error']} failed"
+    )
 
 
 def change_diff(pc: PlannedChange) -> list[str]:
@@ -49,8 +53,10 @@ def change_diff(pc: PlannedChange) -> list[str]:
                 mark = {"=": " ", "-": "-", "+": "+"}[row.kind]
                 out.append(f"{mark} {row.segments[0].text}")
     elif c.sensitive:
-        out.append(f"~ {name}: {SENSITIVE} "
-                   + {"add": "(set)", "change": "(changes)", "remove": "(removed)"}[c.op])
+        out.append(
+            f"~ {name}: {SENSITIVE} "
+            + {"add": "(set)", "change": "(changes)", "remove": "(removed)"}[c.op]
+        )
     else:
         if c.op in ("change", "remove"):
             if _nested(c.old):
@@ -85,17 +91,21 @@ def campaign_diff(cp: CampaignPlan) -> list[str]:
     if cp.action == "create":
         out.append(f"+ create {cp.doc.provider} campaign {show(cp.name, cp.name_sensitive)}")
     if cp.adopt and cp.remote is not None:
-        out.append(f"+ adopt {cp.doc.provider} campaign {show(cp.name, cp.name_sensitive)} "
-                   f"({cp.remote.id})")
+        out.append(
+            f"+ adopt {cp.doc.provider} campaign {show(cp.name, cp.name_sensitive)} "
+            f"({cp.remote.id})"
+        )
     for pc in cp.changes:
         out.extend(change_diff(pc))
-        spot = origin(cp.doc.source, ("campaign", *pc.change.path)) \
-            if cp.action != "create" else None
+        spot = (
+            origin(cp.doc.source, ("campaign", *pc.change.path)) if cp.action != "create" else None
+        )
         if spot is not None:  # written in a base or a values file: the file to edit
             out.append(f"  from {spot[0]}:{spot[1]}")
     for act in cp.lifecycle.actions:
-        out.append(f"+ status: {cp.remote.status if cp.remote else 'new'} → {cp.doc.status} "
-                   f"({act})")
+        out.append(
+            f"+ status: {cp.remote.status if cp.remote else 'new'} → {cp.doc.status} ({act})"
+        )
     if cp.lifecycle.blocked:
         out.append(f"! status: {cp.doc.status}: {cp.lifecycle.blocked}")
         if cp.lifecycle.remedy:
@@ -117,17 +127,23 @@ def _fence(lines: list[str]) -> str:
 
 def _code(text: str) -> str:
     """Inline code that survives backticks and pipes in addresses."""
-    return "<code>" + text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "&#124;") \
+    return (
+        "<code>"
+        + text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "&#124;")
         + "</code>"
+    )
 
 
 def brief_diff(cp: CampaignPlan) -> list[str]:
     """A campaign whose diff alone would crowd out the others: the fields only."""
     sign = {"add": "+", "change": " ", "remove": "-"}
     word = {"add": "added", "change": "changed", "remove": "removed"}
-    out = [f"! {pc.change.shown} (blocked)" if not pc.verdict.allowed else
-           f"{sign[pc.change.op]} {pc.change.shown} ({word[pc.change.op]})"
-           for pc in cp.changes]
+    out = [
+        f"! {pc.change.shown} (blocked)"
+        if not pc.verdict.allowed
+        else f"{sign[pc.change.op]} {pc.change.shown} ({word[pc.change.op]})"
+        for pc in cp.changes
+    ]
     out += [f"+ status ({act})" for act in cp.lifecycle.actions]
     if cp.lifecycle.blocked:
         out.append(f"! status: {cp.doc.status}: {cp.lifecycle.blocked}")
@@ -143,8 +159,10 @@ def campaign_section(cp: CampaignPlan, brief: bool = False) -> str:
     what = "failed" if cp.action == "error" else f"{n} change{'s' if n != 1 else ''}"
     if cp.blocked and cp.action != "error":
         what += ", blocked"
-    return (f"<details><summary>{_symbol(cp)} {_code(cp.address)}: {what}</summary>\n\n"
-            f"{fence}diff\n" + "\n".join(lines) + f"\n{fence}\n</details>\n")
+    return (
+        f"<details><summary>{_symbol(cp)} {_code(cp.address)}: {what}</summary>\n\n"
+        f"{fence}diff\n" + "\n".join(lines) + f"\n{fence}\n</details>\n"
+    )
 
 
 def base_lines(changed: Sequence[CampaignPlan]) -> list[str]:
@@ -155,9 +173,14 @@ def base_lines(changed: Sequence[CampaignPlan]) -> list[str]:
         files = {from_base(cp.doc.source, ("campaign", *pc.change.path)) for pc in cp.changes}
         for f in sorted(f for f in files if f):
             counts.setdefault(f, []).append(cp.address)
-    out = [f"- base {_code(f)}: {len(who)} campaigns change ("
-           + ", ".join(_code(a) for a in who[:10]) + (", …" if len(who) > 10 else "") + ")"
-           for f, who in sorted(counts.items()) if len(who) > 1]
+    out = [
+        f"- base {_code(f)}: {len(who)} campaigns change ("
+        + ", ".join(_code(a) for a in who[:10])
+        + (", …" if len(who) > 10 else "")
+        + ")"
+        for f, who in sorted(counts.items())
+        if len(who) > 1
+    ]
     return [*out, ""] if out else []
 
 
@@ -189,14 +212,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT,
-                  warnings: Sequence[Mapping[str, Any]] = ()) -> str:
+def plan_markdown(
+    plan: Plan, limit: int = MARKDOWN_LIMIT, warnings: Sequence[Mapping[str, Any]] = ()
+) -> str:
     """The comment; at most `limit` characters plus the note on what it left out."""
     ordered = sorted(plan.campaigns, key=lambda cp: ORDER[_symbol(cp)])
     changed = [cp for cp in ordered if _symbol(cp) != "="]
     unchanged = [cp for cp in ordered if _symbol(cp) == "="]
-    head = [f"### outreach plan: {_words(plan)}", "", *base_lines(changed),
-            *warning_lines(warnings)]
+    head = [
+        f"### outreach plan: {_words(plan)}",
+        "",
+        *base_lines(changed),
+        *warning_lines(warnings),
+    ]
     if unchanged:
         names = ", ".join(f"`{cp.address}`" for cp in unchanged[:20])
         more = f" and {len(unchanged) - 20} more" if len(unchanged) > 20 else ""
@@ -216,25 +244,26 @@ def plan_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT,
     if left:
         kinds: dict[str, int] = {}
         for cp in left:
-            word = {"x": "failed", "!": "blocked", "+": "to create", "~": "to update"}[
-                _symbol(cp)]
+            word = {"x": "failed", "!": "blocked", "+": "to create", "~": "to update"}[_symbol(cp)]
             kinds[word] = kinds.get(word, 0) + 1
         counted = ", ".join(f"{n} {w}" for w, n in kinds.items())
-        parts.append(f"\n**{len(left)} more campaign(s) not shown** ({counted}): the comment "
-                     f"would pass GitHub's {GITHUB_LIMIT:,}-character limit. The full plan: "
-                     f"{FULL_PLAN}.\n")
+        parts.append(
+            f"\n**{len(left)} more campaign(s) not shown** ({counted}): the comment "
+            f"would pass GitHub's {GITHUB_LIMIT:,}-character limit. The full plan: "
+            f"{FULL_PLAN}.\n"
+        )
     return "".join(parts).rstrip("\n") + "\n"
 
 
 def _md_cell(text: str) -> str:
     """Text inside a markdown list item: no markup, no HTML, one line."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch
-                   for ch in " ".join(str(text).split()))
+    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in " ".join(str(text).split()))
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A GitHub-flavoured markdown table. In a cell, `|` (which would end it) and `\\` are
     escaped and line breaks become spaces (a row is one line), so any text stays in its cell."""
+
     def cell(value: Any) -> str:
         text = " ".join(("" if value is None else str(value)).splitlines())
         return text.replace("\\", "\\\\").replace("|", "\\|")
@@ -252,11 +281,15 @@ def diagnostics_markdown(command: str, summary: str, diags: Sequence[Any]) -> st
     size = len(lines[0])
     for shown, d in enumerate(diags):
         where = f"{d.file}:{d.line}:{d.col}"
-        item = (f"- {'❌' if d.severity == 'error' else '⚠️'} `{where.replace('`', '')}` "
-                + (f"`{d.path.replace('`', '')}`: " if d.path else "") + _md_cell(d.message))
+        item = (
+            f"- {'❌' if d.severity == 'error' else '⚠️'} `{where.replace('`', '')}` "
+            + (f"`{d.path.replace('`', '')}`: " if d.path else "")
+            + _md_cell(d.message)
+        )
         if size + len(item) > MARKDOWN_LIMIT:
-            lines.append(f"- … {len(diags) - shown} more, not shown (`outreach validate` "
-                         "lists every one)")
+            lines.append(
+                f"- … {len(diags) - shown} more, not shown (`outreach validate` lists every one)"
+            )
             break
         lines.append(item)
         size += len(item) + 1

@@ -57,8 +57,11 @@ def _short(value: Any, room: int | None = PREVIEW) -> str:
 
 
 def _nested(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) or (
-        isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
+    )
 
 
 def block(value: Any, indent: int, width: int | None = 78) -> list[str]:
@@ -96,8 +99,15 @@ def human_duration(change: PlannedChange) -> str:
     value = change.change.new
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
-    units = {"waitDays": "day", "waitHours": "hour", "delay_days": "day", "delay_hours": "hour",
-             "delay_minutes": "minute", "delay": "day", "secondsToWait": "second"}
+    units = {
+        "waitDays": "day",
+        "waitHours": "hour",
+        "delay_days": "day",
+        "delay_hours": "hour",
+        "delay_minutes": "minute",
+        "delay": "day",
+        "secondsToWait": "second",
+    }
     unit = units.get(str(name))
     return f" ({value:g} {unit}{'s' if value != 1 else ''})" if unit else ""
 
@@ -105,8 +115,12 @@ def human_duration(change: PlannedChange) -> str:
 def is_long_text(pc: PlannedChange) -> bool:
     """Bodies, subjects and any multi-line string: diffed word by word, not shown whole."""
     c = pc.change
-    return (isinstance(c.old, str) and isinstance(c.new, str) and not c.sensitive and
-            (str(c.path[-1]) in LONG_TEXT or "\n" in c.old or "\n" in c.new))
+    return (
+        isinstance(c.old, str)
+        and isinstance(c.new, str)
+        and not c.sensitive
+        and (str(c.path[-1]) in LONG_TEXT or "\n" in c.old or "\n" in c.new)
+    )
 
 
 ROW_MARK = {"=": " ", "-": "-", "+": "+", "~": "~", "…": "…"}
@@ -175,8 +189,11 @@ def _value(head: Text, value: str, width: int | None) -> list[Text]:
     """`head: value`, wrapped between words; a value whose first word does not fit beside the
     head starts on the next line, indented 8, rather than being broken by the terminal."""
     first = value.split(" ", 1)[0]
-    if width is not None and len(head) + 2 + len(value) > width \
-            and len(head) + 2 + len(first) > width:
+    if (
+        width is not None
+        and len(head) + 2 + len(value) > width
+        and len(head) + 2 + len(first) > width
+    ):
         return [head + Text(":"), *wrap(Text(" " * 8), Text(value), width)]
     return wrap(head + Text(": "), Text(value), width)
 
@@ -243,19 +260,20 @@ def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
     if cp.action == "create":
         lines.append(Text(f"    create {cp.doc.provider} campaign {name}", style="green"))
     if cp.adopt and cp.remote is not None:
-        lines.append(Text(f"    adopt {cp.doc.provider} campaign {name} "
-                          f"({cp.remote.id})", style="yellow"))
+        lines.append(
+            Text(f"    adopt {cp.doc.provider} campaign {name} ({cp.remote.id})", style="yellow")
+        )
     for pc in cp.changes:
         lines.extend(change_lines(pc, width))
-        spot = origin(cp.doc.source, ("campaign", *pc.change.path)) \
-            if cp.action != "create" else None
+        spot = (
+            origin(cp.doc.source, ("campaign", *pc.change.path)) if cp.action != "create" else None
+        )
         if spot is not None:  # written in a base or a values file: the file to edit
             lines.append(Text(f"        from {spot[0]}:{spot[1]}", style="dim"))
     for act in cp.lifecycle.actions:
         lines.append(Text(f"    > {act}", style="cyan"))
     if cp.lifecycle.blocked:
-        lines.extend(prose(f"    ! status: {cp.doc.status}: ", cp.lifecycle.blocked, "red",
-                           width))
+        lines.extend(prose(f"    ! status: {cp.doc.status}: ", cp.lifecycle.blocked, "red", width))
         if cp.lifecycle.remedy:
             lines.extend(prose("        instead: ", cp.lifecycle.remedy, "yellow", width))
     for note in cp.notes:
@@ -265,8 +283,10 @@ def campaign_lines(cp: CampaignPlan, width: int | None = None) -> list[Text]:
 
 def tally_line(plan: Plan) -> str:
     t = plan.tally()
-    return (f"Plan: {t['create']} to create, {t['update']} to update, {t['noop']} unchanged, "
-            f"{t['blocked']} blocked" + (f", {t['error']} failed" if t["error"] else "") + ".")
+    return (
+        f"Plan: {t['create']} to create, {t['update']} to update, {t['noop']} unchanged, "
+        f"{t['blocked']} blocked" + (f", {t['error']} failed" if t["error"] else "") + "."
+    )
 
 
 def plan_lines(plan: Plan, width: int | None = None) -> list[Text]:
@@ -286,17 +306,24 @@ def confirm_lines(plan: Plan) -> list[Text]:
             out.append(Text("  skip    ", style="red") + Text(f"{cp.address}: failed: {cp.error}"))
         elif cp.blocked:
             why = cp.lifecycle.blocked or next(
-                (f"{pc.change.dotted}: {pc.verdict.reason}" for pc in cp.changes
-                 if not pc.verdict.allowed), "blocked")
+                (
+                    f"{pc.change.dotted}: {pc.verdict.reason}"
+                    for pc in cp.changes
+                    if not pc.verdict.allowed
+                ),
+                "blocked",
+            )
             out.append(Text("  skip    ", style="yellow") + Text(f"{cp.address}: blocked: {why}"))
         elif cp.has_changes:
             n = len(cp.changes)
             what = [f"{n} change{'s' if n != 1 else ''}"] if n else []
             what += list(cp.lifecycle.actions)
             verb = "create" if cp.action == "create" else "update"
-            out.append(Text(f"  {verb:<8}", style="green" if verb == "create" else "yellow")
-                       + Text(cp.address) + Text(f" ({', '.join(what)})" if what else "",
-                                                 style="dim"))
+            out.append(
+                Text(f"  {verb:<8}", style="green" if verb == "create" else "yellow")
+                + Text(cp.address)
+                + Text(f" ({', '.join(what)})" if what else "", style="dim")
+            )
     return out
 
 

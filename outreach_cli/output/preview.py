@@ -21,17 +21,30 @@ def show_preview(out: Output, p: Preview) -> None:
     """The emails on stdout; the gaps, rejected rows and a summary on stderr."""
     if out.format == "json":
         errors = [diagnostic_entry(d) for d in p.problems]
-        errors += [error_entry(f"{g.sentence()}: {_names(g.leads)}", code="missing-field",
-                               file=p.source if p.source.endswith(".csv") else None,
-                               campaign=p.campaign) for g in p.gaps]
-        out.json({
-            "campaign": p.campaign, "source": p.source, "leads": p.leads,
-            "messages": [m.record() for m in p.messages],
-            "missing": [g.record() for g in p.gaps],
-            "rejected": [{"line": r.line, "identity": r.identity, "reason": r.reason}
-                         for r in p.rejected],
-            "diagnostics": [d.__dict__ for d in p.problems],
-        }, exit_code=int(p.exit_code), errors=errors)
+        errors += [
+            error_entry(
+                f"{g.sentence()}: {_names(g.leads)}",
+                code="missing-field",
+                file=p.source if p.source.endswith(".csv") else None,
+                campaign=p.campaign,
+            )
+            for g in p.gaps
+        ]
+        out.json(
+            {
+                "campaign": p.campaign,
+                "source": p.source,
+                "leads": p.leads,
+                "messages": [m.record() for m in p.messages],
+                "missing": [g.record() for g in p.gaps],
+                "rejected": [
+                    {"line": r.line, "identity": r.identity, "reason": r.reason} for r in p.rejected
+                ],
+                "diagnostics": [d.__dict__ for d in p.problems],
+            },
+            exit_code=int(p.exit_code),
+            errors=errors,
+        )
         return
     if out.format == "markdown":
         out.raw(_markdown(p))
@@ -44,8 +57,7 @@ def show_preview(out: Output, p: Preview) -> None:
         out.warn(f"{p.source}:{r.line}: row not previewed: {r.reason}")
     for g in p.gaps:
         out.warn(f"{g.sentence()}: {_names(g.leads)}")
-    out.info(f"{len(p.messages)} message(s) for {p.leads} lead(s) of {p.campaign} "
-             f"({p.source})")
+    out.info(f"{len(p.messages)} message(s) for {p.leads} lead(s) of {p.campaign} ({p.source})")
 
 
 _ITEM = re.compile(r" *(?:(?:[-*•]|\d+[.)]) +)?")
@@ -57,8 +69,7 @@ def message_lines(m: Message, width: int | None) -> list[Text]:
     the body wrapped between words to `width` (an indented line keeps its indent), never
     cut; through a pipe (no width) each line as written."""
     title = f"{m.lead} · {m.label}"
-    lines = [Text(title + " ") + Text("─" * max(3, (width or RULE) - len(title) - 1),
-                                       style="dim")]
+    lines = [Text(title + " ") + Text("─" * max(3, (width or RULE) - len(title) - 1), style="dim")]
     if m.subject is not None:
         lines += wrap(Text("Subject: ", style="bold"), Text(m.subject), width)
     elif m.reply:
@@ -77,8 +88,12 @@ def _names(leads: tuple[str, ...]) -> str:
 
 
 def _markdown(p: Preview) -> str:
-    lines = [f"## Preview of {p.campaign}", "",
-             f"{len(p.messages)} message(s) for {p.leads} lead(s) ({p.source})", ""]
+    lines = [
+        f"## Preview of {p.campaign}",
+        "",
+        f"{len(p.messages)} message(s) for {p.leads} lead(s) ({p.source})",
+        "",
+    ]
     if p.gaps:
         lines += ["**Missing fields**", ""]
         lines += [f"- {g.sentence()}: {_names(g.leads)}" for g in p.gaps]

@@ -29,8 +29,13 @@ class Ticker:
     """A counter of `total` things done (`verb`: "read", "applied"), with the time since it
     started; thread-safe (workers advance it, the main thread writes through it)."""
 
-    def __init__(self, stream: TextIO | None, total: int, verb: str,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None,
+        total: int,
+        verb: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.stream = stream  # None: off (not a terminal)
         self.total, self.verb, self.done = total, verb, 0
         self._clock = clock
@@ -46,8 +51,7 @@ class Ticker:
     def start(self) -> Ticker:
         if self.stream is not None and self.total > 0:
             self._draw()
-            self._thread = threading.Thread(target=self._tick, daemon=True,
-                                            name="outreach-ticker")
+            self._thread = threading.Thread(target=self._tick, daemon=True, name="outreach-ticker")
             self._thread.start()
         return self
 

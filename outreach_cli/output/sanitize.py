@@ -96,6 +96,10 @@ class SafeConsole(Console):
     """A rich Console whose rendered text is escaped before rich's own codes are added."""
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        clean = (seg if seg.control or not unsafe(seg.text)
-                 else Segment(escape(seg.text), seg.style, seg.control) for seg in buffer)
+        clean = (
+            seg
+            if seg.control or not unsafe(seg.text)
+            else Segment(escape(seg.text), seg.style, seg.control)
+            for seg in buffer
+        )
         return Trusted(super()._render_buffer(clean))

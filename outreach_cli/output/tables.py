@@ -51,8 +51,9 @@ def _cell_lines(text: str, width: int, listed: bool) -> list[str]:
     return [text[a:b] for a, b in spans(text, width, atoms=_atoms(text, listed))] or [""]
 
 
-def _widths(columns: Sequence[str], cells: list[list[str]], layout: Layout,
-            width: int) -> list[int] | None:
+def _widths(
+    columns: Sequence[str], cells: list[list[str]], layout: Layout, width: int
+) -> list[int] | None:
     """Each column's width in a table that fits `width`, or None when none does."""
     natural = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     least = []
@@ -60,8 +61,10 @@ def _widths(columns: Sequence[str], cells: list[list[str]], layout: Layout,
         if c in layout.keep:
             least.append(natural[i])
             continue
-        longest = max([len(c)] + [b - a for r in cells
-                                  for a, b in units(r[i], _atoms(r[i], c in layout.lists))])
+        longest = max(
+            [len(c)]
+            + [b - a for r in cells for a, b in units(r[i], _atoms(r[i], c in layout.lists))]
+        )
         least.append(max(longest, math.ceil(natural[i] / LINES), min(natural[i], PROSE)))
     spare = width - (sum(least) + 3 * len(columns) + 1)
     if spare < 0:
@@ -76,8 +79,9 @@ def _widths(columns: Sequence[str], cells: list[list[str]], layout: Layout,
     return got
 
 
-def table_lines(title: str, columns: list[str], cells: list[list[str]], layout: Layout,
-                width: int) -> tuple[list[Any], list[str]]:
+def table_lines(
+    title: str, columns: list[str], cells: list[list[str]], layout: Layout, width: int
+) -> tuple[list[Any], list[str]]:
     """The rows laid out for `width`, and the columns dropped to fit it (said on stderr)."""
     shown = list(columns)
     for gone in (None, *layout.drop):
@@ -92,21 +96,25 @@ def table_lines(title: str, columns: list[str], cells: list[list[str]], layout: 
         for c, w in zip(shown, widths, strict=True):
             t.add_column(c, width=w, no_wrap=True)
         for r in sub:
-            t.add_row(*[Text("\n".join(_cell_lines(v, w, c in layout.lists)))
-                        for c, v, w in zip(shown, r, widths, strict=True)])
+            t.add_row(
+                *[
+                    Text("\n".join(_cell_lines(v, w, c in layout.lists)))
+                    for c, v, w in zip(shown, r, widths, strict=True)
+                ]
+            )
         return [t], [c for c in columns if c not in shown]
     return [Text(title, style="italic"), *_blocks(columns, cells, layout, width)], []
 
 
-def _blocks(columns: list[str], cells: list[list[str]], layout: Layout,
-            width: int) -> list[Text]:
+def _blocks(columns: list[str], cells: list[list[str]], layout: Layout, width: int) -> list[Text]:
     """One block per row: the first column (and its `head` columns when they fit on its
     line), then each other non-empty field under its label, wrapped, never cut."""
     out: list[Text] = []
     index = [columns.index(c) for c in layout.head if c in columns]
     # The head columns beside the first on every row, or on none: blocks that read alike.
-    beside = all(len("  ".join(x for x in [r[0], *(r[i] for i in index)] if x)) <= width
-                 for r in cells)
+    beside = all(
+        len("  ".join(x for x in [r[0], *(r[i] for i in index)] if x)) <= width for r in cells
+    )
     fields = [c for c in columns[1:] if not (beside and c in layout.head)]
     label = max((len(c) for c in fields), default=0)  # aligned in every block
     for r in cells:

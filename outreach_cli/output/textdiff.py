@@ -48,17 +48,23 @@ def _fold_equal(text: str, first: bool, last: bool) -> list[Segment]:
         out.append(Segment("=", text[:head]))
     out.append(Segment("…", f"{len(text) - head - tail:,} unchanged chars"))
     if tail:
-        out.append(Segment("=", text[len(text) - tail:]))
+        out.append(Segment("=", text[len(text) - tail :]))
     return out
 
 
-def _merge(ops: Sequence[tuple[str, int, int, int, int]],
-           a: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _merge(
+    ops: Sequence[tuple[str, int, int, int, int]], a: list[str]
+) -> list[tuple[str, int, int, int, int]]:
     """Two edits separated only by spaces read as one: `[-a day-]{+two days+}`."""
     out: list[tuple[str, int, int, int, int]] = []
     for op in ops:
-        if len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal" \
-                and op[0] != "equal" and "".join(a[out[-1][1]:out[-1][2]]).isspace():
+        if (
+            len(out) >= 2
+            and out[-1][0] == "equal"
+            and out[-2][0] != "equal"
+            and op[0] != "equal"
+            and "".join(a[out[-1][1] : out[-1][2]]).isspace()
+        ):
             _, i1, _, j1, _ = out[-2]
             out[-2:] = [("replace", i1, op[2], j1, op[4])]
         else:
@@ -96,9 +102,13 @@ def text_rows(old: str, new: str) -> list[Row]:
             if len(same) > keep_head + keep_tail + 1:
                 rows.extend(Row("=", (Segment("=", s),)) for s in same[:keep_head])
                 folded = len(same) - keep_head - keep_tail
-                rows.append(Row("…", (Segment("…", f"{folded} unchanged line"
-                                               + ("s" if folded != 1 else "")),)))
-                rows.extend(Row("=", (Segment("=", s),)) for s in same[len(same) - keep_tail:])
+                rows.append(
+                    Row(
+                        "…",
+                        (Segment("…", f"{folded} unchanged line" + ("s" if folded != 1 else "")),),
+                    )
+                )
+                rows.extend(Row("=", (Segment("=", s),)) for s in same[len(same) - keep_tail :])
             else:
                 rows.extend(Row("=", (Segment("=", s),)) for s in same)
             continue

@@ -33,8 +33,9 @@ def units(text: str, atoms: Sequence[tuple[int, int]] = ()) -> list[tuple[int, i
     return out
 
 
-def spans(text: str, room: int, first: int | None = None,
-          atoms: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def spans(
+    text: str, room: int, first: int | None = None, atoms: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
     """Where to cut `text` into lines of at most `room` characters (`first` for the first
     line), between its units; a unit longer than the room gets a line of its own."""
     pieces = units(text, atoms) or [(0, len(text))]
@@ -51,8 +52,13 @@ def spans(text: str, room: int, first: int | None = None,
     return lines
 
 
-def wrap(head: Text, body: Text, width: int | None, hang: int | None = None,
-         atoms: Sequence[tuple[int, int]] = ()) -> list[Text]:
+def wrap(
+    head: Text,
+    body: Text,
+    width: int | None,
+    hang: int | None = None,
+    atoms: Sequence[tuple[int, int]] = (),
+) -> list[Text]:
     """`head` + `body` in lines of at most `width` columns, later lines indented by `hang`
     (default: the head's length); one line when `width` is None (a pipe: a line per
     message, for grep). `atoms` are spans of `body` never broken (fold markers)."""
@@ -61,7 +67,7 @@ def wrap(head: Text, body: Text, width: int | None, hang: int | None = None,
     hang = len(head) if hang is None else hang
     room = max(20, width - hang)
     cuts = spans(body.plain, room, max(1, width - len(head)), atoms)
-    out = [head + body[cuts[0][0]:cuts[0][1]]]
+    out = [head + body[cuts[0][0] : cuts[0][1]]]
     out.extend(Text(" " * hang) + body[a:b] for a, b in cuts[1:])
     return out
 
@@ -83,7 +89,6 @@ def grid(items: Sequence[str], room: int, gap: int = 2) -> list[str]:
     # length rather than a full row and a short one.
     lines = math.ceil(len(items) / most)
     cols = next(n for n in range(math.ceil(len(items) / lines), most + 1) if n == most or fits(n))
-    rows = [items[i:i + cols] for i in range(0, len(items), cols)]
+    rows = [items[i : i + cols] for i in range(0, len(items), cols)]
     size = widths(cols)
-    return [(" " * gap).join(x.ljust(size[c]) for c, x in enumerate(r)).rstrip()
-            for r in rows]
+    return [(" " * gap).join(x.ljust(size[c]) for c, x in enumerate(r)).rstrip() for r in rows]

@@ -107,8 +107,9 @@ class FieldRule:
         )
 
 
-def rule_for(rules: tuple[FieldRule, ...], field_path: str, op: str,
-             ctype: str | None = None) -> FieldRule | None:
+def rule_for(
+    rules: tuple[FieldRule, ...], field_path: str, op: str, ctype: str | None = None
+) -> FieldRule | None:
     """The most specific row of `rules` that governs `op` on `field_path`."""
     best: FieldRule | None = None
     for rule in rules:
@@ -289,11 +290,13 @@ class Provider(ABC):
             f"{change.field} can change only in {allowed}; "
             f"on a campaign that is {remote.status}, {self.title} {verb}"
         )
-        return Verdict(False, reason=reason, remedy=rule.remedy,
-                       ignored=rule.when_forbidden == "ignored")
+        return Verdict(
+            False, reason=reason, remedy=rule.remedy, ignored=rule.when_forbidden == "ignored"
+        )
 
-    def verdicts(self, changes: list[Change], remote: Remote | None,
-                 campaign: dict[str, Any]) -> list[Verdict]:
+    def verdicts(
+        self, changes: list[Change], remote: Remote | None, campaign: dict[str, Any]
+    ) -> list[Verdict]:
         """One verdict per change. `campaign` is the file's whole `campaign:` block, for rules
         that depend on several fields at once, judged against the live campaign or, on a
         create (`remote` None), against what the create would make. By default: `classify`
@@ -327,8 +330,10 @@ class Provider(ABC):
             return Lifecycle(self.TRANSITIONS[(current, desired)])
         reason, remedy = self.LIFECYCLE_BLOCKED.get(
             (current, desired),
-            (f"{self.title} has no way to move a {current} campaign to {desired}",
-             "change `status:` in the file, or create a new campaign"),
+            (
+                f"{self.title} has no way to move a {current} campaign to {desired}",
+                "change `status:` in the file, or create a new campaign",
+            ),
         )
         return Lifecycle(blocked=reason, remedy=remedy)
 
@@ -342,8 +347,9 @@ class Provider(ABC):
         same values. Lists of items are paired by LIST_KEYS in diff.py, never here."""
         return state
 
-    def notes(self, campaign: dict[str, Any], remote: Remote | None,
-              lifecycle: Lifecycle) -> list[str]:
+    def notes(
+        self, campaign: dict[str, Any], remote: Remote | None, lifecycle: Lifecycle
+    ) -> list[str]:
         """Warnings for the plan that are not field changes (launch readiness, etc.)."""
         return []
 
@@ -378,8 +384,9 @@ class Provider(ABC):
         return None
 
     @abstractmethod
-    def create(self, campaign: dict[str, Any],
-               on_created: Callable[[str], None] | None = None) -> str:
+    def create(
+        self, campaign: dict[str, Any], on_created: Callable[[str], None] | None = None
+    ) -> str:
         """Create the campaign; return its id. Providers whose create cannot take every field
         finish the job with updates here, so that apply sees one step. `on_created(id)` is
         called as soon as the campaign exists (before any further request), so that apply

@@ -72,9 +72,14 @@ class LeadOps:
     def status_refusal(self, status: str) -> str:
         """Why `status` cannot be set ("" when it can)."""
         allowed = " or ".join(self.settable_statuses)
-        return "" if status in self.settable_statuses else (
-            f"status {status!r} refused: {self.provider.title} sets a lead's status only to "
-            f"{allowed}")
+        return (
+            ""
+            if status in self.settable_statuses
+            else (
+                f"status {status!r} refused: {self.provider.title} sets a lead's status only to "
+                f"{allowed}"
+            )
+        )
 
     def labels(self) -> list[str]:
         """The workspace's tag labels a change may set."""
@@ -84,12 +89,14 @@ class LeadOps:
         """The platform's predicted outcome of setting `tag` (None: clearing it)."""
         raise NotImplementedError
 
-    def after(self, lead: Lead, change: LeadChange, tag: str | None,
-              outcome: Outcome | None) -> Lead:
+    def after(
+        self, lead: Lead, change: LeadChange, tag: str | None, outcome: Outcome | None
+    ) -> Lead:
         """The lead as it will be after `change` (for chained predictions)."""
         raise NotImplementedError
 
-    def update(self, campaign_id: str, lead_id: str,
-               body: dict[str, Any]) -> tuple[Lead, Outcome | None]:
+    def update(
+        self, campaign_id: str, lead_id: str, body: dict[str, Any]
+    ) -> tuple[Lead, Outcome | None]:
         """Send one update (`status`, `aiTag`: None clears); the lead and outcome answered."""
         raise NotImplementedError

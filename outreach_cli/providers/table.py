@@ -31,8 +31,7 @@ def provider_table(cls: type[Provider]) -> str:
     head = f"| {cls.title} field | " + " | ".join(statuses) + " |"
     lines = [head, "|---|" + "---|" * len(statuses)]
     for rule in cls.RULES:
-        lines.append(f"| {_field(rule)} | " + " | ".join(_cell(rule, s) for s in statuses)
-                     + " |")
+        lines.append(f"| {_field(rule)} | " + " | ".join(_cell(rule, s) for s in statuses) + " |")
     return "\n".join(lines)
 
 

@@ -26,8 +26,11 @@ _BAD_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`]")
 
 def host_name(value: Any) -> bool:
     """Whether `value` is a host name (one label is enough)."""
-    return isinstance(value, str) and len(value.rstrip(".")) <= 253 and \
-        _HOST.fullmatch(value) is not None
+    return (
+        isinstance(value, str)
+        and len(value.rstrip(".")) <= 253
+        and _HOST.fullmatch(value) is not None
+    )
 
 
 def email(value: Any) -> bool:
@@ -42,8 +45,12 @@ def email(value: Any) -> bool:
     except UnicodeError:
         return False
     labels = domain.split(".")
-    return len(labels) >= 2 and not domain.endswith(".") and host_name(domain) and \
-        not labels[-1].isdigit()
+    return (
+        len(labels) >= 2
+        and not domain.endswith(".")
+        and host_name(domain)
+        and not labels[-1].isdigit()
+    )
 
 
 def web_url(value: Any, *, https_only: bool = False) -> bool:

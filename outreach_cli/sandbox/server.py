@@ -72,8 +72,7 @@ class Faults:
             if self.fault_rate <= 0 or self._rng.random() >= self.fault_rate:
                 return None, None
             kind = self._rng.choice(self.kinds)
-            return kind, (self._rng.choice([429, 500, 502, 503, 504]) if kind == "status"
-                          else None)
+            return kind, (self._rng.choice([429, 500, 502, 503, 504]) if kind == "status" else None)
 
 
 class DropConnection(Exception):
@@ -83,8 +82,9 @@ class DropConnection(Exception):
 class Sandbox:
     """All emulators over one store."""
 
-    def __init__(self, store: Store, faults: Faults | None = None, *,
-                 rate_limit: bool = False) -> None:
+    def __init__(
+        self, store: Store, faults: Faults | None = None, *, rate_limit: bool = False
+    ) -> None:
         self.store = store
         self.faults = faults or Faults()
         self.rate_limit = rate_limit
@@ -127,7 +127,7 @@ class Sandbox:
     def dispatch(self, request: Request) -> Response:
         for emu in self.emulators:
             if request.path == emu.prefix or request.path.startswith(emu.prefix + "/"):
-                request.path = request.path[len(emu.prefix):] or "/"
+                request.path = request.path[len(emu.prefix) :] or "/"
                 if self.faults.latency_ms:
                     time.sleep(self.faults.latency_ms / 1000.0)
                 kind, status = self.faults.draw()
@@ -186,8 +186,11 @@ class _Reader:
             if limit >= 0:
                 take = min(take, limit - len(out))
             out += self._raw.read(take)
-            if self._in_headers and self._lines and \
-                    self._header_bytes + len(out) > self._max_header:
+            if (
+                self._in_headers
+                and self._lines
+                and self._header_bytes + len(out) > self._max_header
+            ):
                 raise _HeaderTooLarge(f"headers over {self._max_header} bytes")
             if out.endswith(b"\n"):
                 break
@@ -228,8 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.rfile = _Reader(self.rfile, self.connection, self.server.request_timeout,
-                             MAX_HEADER)  # type: ignore[assignment]
+        self.rfile = _Reader(self.rfile, self.connection, self.server.request_timeout, MAX_HEADER)  # type: ignore[assignment]
 
     def handle_one_request(self) -> None:
         self.rfile.start()  # type: ignore[attr-defined]
@@ -276,10 +278,15 @@ class _Handler(BaseHTTPRequestHandler):
         # Read whole: the answer gets the full timeout to be written, whatever was left.
         self.connection.settimeout(self.server.request_timeout)
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if self.command in BODY_METHODS and body.strip() and ctype != "application/json" \
-                and not ctype.endswith("+json"):
-            self._refuse(415, f"Content-Type {ctype or '(none)'!r} is not application/json",
-                         close=False)
+        if (
+            self.command in BODY_METHODS
+            and body.strip()
+            and ctype != "application/json"
+            and not ctype.endswith("+json")
+        ):
+            self._refuse(
+                415, f"Content-Type {ctype or '(none)'!r} is not application/json", close=False
+            )
             return
         req = Request.build(self.command, parts.path, parts.query, dict(self.headers.items()), body)
         try:
@@ -318,8 +325,13 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle()
 
 
-_REASONS = {400: "BAD_REQUEST", 405: "METHOD_NOT_ALLOWED", 411: "LENGTH_REQUIRED",
-            413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_REASONS = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    411: "LENGTH_REQUIRED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
 class _Server(ThreadingHTTPServer):
@@ -366,12 +378,23 @@ def _one_shape(provider: str, event: dict[str, Any]) -> dict[str, Any]:
     if provider == "puffle" and "event" not in event:
         kind = f"prospect.{kind}"  # Puffle's log records a prospect's new status
     campaign = data.get("campaignId") or data.get("campaign_id") or event.get("campaign_id")
-    return {"provider": provider, "at": at, "event": kind,
-            "campaign": None if campaign is None else str(campaign), "data": data}
+    return {
+        "provider": provider,
+        "at": at,
+        "event": kind,
+        "campaign": None if campaign is None else str(campaign),
+        "data": data,
+    }
 
 
-def _make(db_path: str, host: str, port: int, faults: Faults | None,
-          rate_limit: bool, timeout: float = TIMEOUT) -> _Server:
+def _make(
+    db_path: str,
+    host: str,
+    port: int,
+    faults: Faults | None,
+    rate_limit: bool,
+    timeout: float = TIMEOUT,
+) -> _Server:
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("the sandbox listens on loopback only")
     if not timeout > 0:
@@ -382,9 +405,15 @@ def _make(db_path: str, host: str, port: int, faults: Faults | None,
     return server
 
 
-def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
-          faults: Faults | None = None, rate_limit: bool = False,
-          timeout: float = TIMEOUT) -> Running:
+def start(
+    db_path: str = ":memory:",
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: Faults | None = None,
+    rate_limit: bool = False,
+    timeout: float = TIMEOUT,
+) -> Running:
     """Start the sandbox on a background thread; port 0 picks a free port.
 
     `rate_limit`: enforce the platforms' documented rate limits (lemlist's 20 requests per
@@ -392,16 +421,27 @@ def start(db_path: str = ":memory:", *, host: str = "127.0.0.1", port: int = 0,
     server = _make(db_path, host, port, faults, rate_limit, timeout)
     # A short poll interval: stop() waits for the loop to notice, and the default 0.5 s made
     # every test that starts a sandbox half a second slower.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              name="outreach-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.02},
+        name="outreach-sandbox",
+        daemon=True,
+    )
     thread.start()
     h, p = server.server_address[:2]
     return Running(f"http://{h!s}:{p}", server.sandbox, server, thread)
 
 
-def serve(db_path: str = DEFAULT_DB, *, host: str = "127.0.0.1", port: int = 8787,
-          faults: Faults | None = None, ready: Any = None, rate_limit: bool = False,
-          timeout: float = TIMEOUT) -> None:
+def serve(
+    db_path: str = DEFAULT_DB,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    faults: Faults | None = None,
+    ready: Any = None,
+    rate_limit: bool = False,
+    timeout: float = TIMEOUT,
+) -> None:
     """Serve in the foreground until interrupted (`rate_limit`: as for `start`)."""
     server = _make(db_path, host, port, faults, rate_limit, timeout)
     if ready is not None:

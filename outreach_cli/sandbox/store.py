@@ -114,27 +114,32 @@ class Store:
         index on those fields answers it without reading the others."""
         cond, args = self._match(ws, kind, match)
         with self.lock:
-            rows = self._db.execute(f"SELECT body FROM docs WHERE {cond} ORDER BY seq",
-                                    args).fetchall()
+            rows = self._db.execute(
+                f"SELECT body FROM docs WHERE {cond} ORDER BY seq", args
+            ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def count(self, ws: str, kind: str, match: dict[str, Any]) -> int:
         cond, args = self._match(ws, kind, match)
         with self.lock:
-            return int(self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}",
-                                        args).fetchone()[0])
+            return int(
+                self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}", args).fetchone()[0]
+            )
 
-    def page(self, ws: str, kind: str, match: dict[str, Any], *, after: str | None,
-             limit: int) -> tuple[builtins.list[dict[str, Any]], int]:
+    def page(
+        self, ws: str, kind: str, match: dict[str, Any], *, after: str | None, limit: int
+    ) -> tuple[builtins.list[dict[str, Any]], int]:
         """Up to `limit` matching documents with an id greater than `after`, by id, and how
         many match in all: one page costs the page, not the whole collection."""
         cond, args = self._match(ws, kind, match)
         with self.lock:
-            total = int(self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}",
-                                         args).fetchone()[0])
+            total = int(
+                self._db.execute(f"SELECT COUNT(*) FROM docs WHERE {cond}", args).fetchone()[0]
+            )
             rows = self._db.execute(
                 f"SELECT body FROM docs WHERE {cond} AND id > ? ORDER BY id LIMIT ?",
-                (*args, after or "", limit)).fetchall()
+                (*args, after or "", limit),
+            ).fetchall()
         return [json.loads(r[0]) for r in rows], total
 
     def _match(self, ws: str, kind: str, match: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
@@ -145,11 +150,14 @@ class Store:
         if fields and tuple(fields) not in self._indexes:
             cols = ", ".join(f"json_extract(body, '$.{f}')" for f in fields)
             with self.lock:
-                self._db.execute(f"CREATE INDEX IF NOT EXISTS docs_by_{'_'.join(fields)} "
-                                 f"ON docs (workspace, kind, {cols}, id)")
+                self._db.execute(
+                    f"CREATE INDEX IF NOT EXISTS docs_by_{'_'.join(fields)} "
+                    f"ON docs (workspace, kind, {cols}, id)"
+                )
             self._indexes.add(tuple(fields))
         cond = "workspace=? AND kind=?" + "".join(
-            f" AND json_extract(body, '$.{f}')=?" for f in fields)
+            f" AND json_extract(body, '$.{f}')=?" for f in fields
+        )
         return cond, (ws, kind, *(match[f] for f in fields))
 
     def workspaces(self) -> builtins.list[str]:

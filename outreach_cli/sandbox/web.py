@@ -46,8 +46,13 @@ class Request:
 
     @classmethod
     def build(cls, method: str, path: str, query_string: str, headers: Any, body: bytes) -> Request:
-        return cls(method.upper(), path, parse_qs(query_string, keep_blank_values=True),
-                   Headers(headers), body)
+        return cls(
+            method.upper(),
+            path,
+            parse_qs(query_string, keep_blank_values=True),
+            Headers(headers),
+            body,
+        )
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

@@ -22,8 +22,7 @@ from outreach_cli.errors import ExitCode
 from tests.helpers import check_envelope, run, sendkit_files
 
 SCRIPT = str(Path(sys.executable).parent / "outreach")
-BAD = ("provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
-       "    - {type: wait, waitDays: 0}\n")
+BAD = "provider: sendkit\ncampaign:\n  name: X\n  sequence:\n    - {type: wait, waitDays: 0}\n"
 
 
 def _bad(tmp_path: Path, name: str = "bad.yaml") -> Path:
@@ -35,12 +34,12 @@ def _bad(tmp_path: Path, name: str = "bad.yaml") -> Path:
 @pytest.mark.parametrize("command", ["validate", "plan"])
 def test_markdown_of_an_invalid_file_names_each_problem(tmp_path: Path, command: str) -> None:
     bad = _bad(tmp_path)
-    result = run(command, "--format", "markdown", *(["--sandbox"] if command == "plan" else []),
-                 str(bad))
+    result = run(
+        command, "--format", "markdown", *(["--sandbox"] if command == "plan" else []), str(bad)
+    )
     assert result.exit_code == ExitCode.ERROR
     lines = result.stdout.splitlines()
-    assert lines[0] == (f"**{command}**: 0 campaign(s) in 1 file(s): 2 error(s), "
-                        "0 warning(s)")
+    assert lines[0] == (f"**{command}**: 0 campaign(s) in 1 file(s): 2 error(s), 0 warning(s)")
     assert f"- ❌ `{bad}:5:14` `campaign.sequence[0].type`: the main sequence" in lines[2]
     assert f"- ❌ `{bad}:5:30` `campaign.sequence[0].waitDays`: outreach" in lines[3]
 
@@ -52,31 +51,38 @@ def test_validate_github_annotations(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.ERROR
     where = str(bad).replace(":", "%3A").replace(",", "%2C")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"::error file={where},line=5,col=14,title=outreach rule::"
-                               "campaign.sequence[0].type: the main sequence must start")
+    assert lines[0].startswith(
+        f"::error file={where},line=5,col=14,title=outreach rule::"
+        "campaign.sequence[0].type: the main sequence must start"
+    )
     assert lines[1].startswith(f"::error file={where},line=5,col=30,")
     assert lines[2] == "0 campaign(s) in 1 file(s): 2 error(s), 0 warning(s)"
 
 
 def test_github_warning_annotation(tmp_path: Path) -> None:
     f = tmp_path / "warn.yaml"
-    f.write_text("provider: sendkit\ncampaign:\n  name: W\n  sequence:\n"
-                 "    - {type: email, subject: 'Hi {{shoeSize}}', body: Hello}\n")
+    f.write_text(
+        "provider: sendkit\ncampaign:\n  name: W\n  sequence:\n"
+        "    - {type: email, subject: 'Hi {{shoeSize}}', body: Hello}\n"
+    )
     result = run("validate", "--format", "github", str(f))
     assert result.exit_code == ExitCode.OK, result.stdout
     assert result.stdout.startswith(f"::warning file={f},line=5,")
     assert ",title=outreach template::" in result.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ("plan", "--format", "json", "--bogus"),
-    ("plan", "--format", "json"),
-    ("validate", "-f", "json", "--concurrency", "3", "x.yaml"),
-    ("leads", "list", "--format", "json"),
-    ("apply", "--format=json", "--concurrency", "99", "x.yaml"),
-    ("apply", "--format", "json", "--plan", "p.json", "x.yaml"),
-    ("state", "forget", "--format", "json"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "--format", "json", "--bogus"),
+        ("plan", "--format", "json"),
+        ("validate", "-f", "json", "--concurrency", "3", "x.yaml"),
+        ("leads", "list", "--format", "json"),
+        ("apply", "--format=json", "--concurrency", "99", "x.yaml"),
+        ("apply", "--format", "json", "--plan", "p.json", "x.yaml"),
+        ("state", "forget", "--format", "json"),
+    ],
+)
 def test_usage_error_prints_one_envelope(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == ExitCode.USAGE
@@ -90,13 +96,15 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
         result = run(command, str(tmp_path / "no-such.yaml"))
         assert result.exit_code == ExitCode.USAGE, command
         assert "no such file or folder" in result.stderr
-    doc = check_envelope(run("validate", "--format", "json", "nope"),
-                         ("validate", "--format", "json"))
+    doc = check_envelope(
+        run("validate", "--format", "json", "nope"), ("validate", "--format", "json")
+    )
     assert doc["exitCode"] == 64 and doc["errors"][0]["code"] == "no-such-path"
 
 
 def test_interrupt_before_any_output_prints_an_envelope(
-        monkeypatch: pytest.MonkeyPatch, campaigns_dir: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, campaigns_dir: Path
+) -> None:
     from outreach_cli.cli import common
 
     def interrupt(*a: Any, **k: Any) -> Any:
@@ -129,10 +137,13 @@ def test_several_missing_keys_have_the_documented_code(campaigns_dir: Path) -> N
 
 def test_template_warning_has_its_own_code(tmp_path: Path) -> None:
     f = tmp_path / "warn.yaml"
-    f.write_text("provider: sendkit\ncampaign:\n  name: W\n  sequence:\n"
-                 "    - {type: email, subject: 'Hi {{shoeSize}}', body: Hello}\n")
-    doc = check_envelope(run("validate", "--format", "json", str(f)),
-                         ("validate", "--format", "json"))
+    f.write_text(
+        "provider: sendkit\ncampaign:\n  name: W\n  sequence:\n"
+        "    - {type: email, subject: 'Hi {{shoeSize}}', body: Hello}\n"
+    )
+    doc = check_envelope(
+        run("validate", "--format", "json", str(f)), ("validate", "--format", "json")
+    )
     assert [(e["severity"], e["code"]) for e in doc["errors"]] == [("warning", "template")]
     # On stderr, "warning:" once.
     text = run("plan", "--sandbox", str(f))
@@ -143,8 +154,9 @@ def _env(tmp_path: Path, url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_URL"))}
     env.update({"NO_COLOR": "1", "COLUMNS": "100"})
     if url:
-        env.update({"OUTREACH_SENDKIT_URL": url + "/sendkit/v1",
-                    "SENDKIT_API_KEY": "sk_test_workspace"})
+        env.update(
+            {"OUTREACH_SENDKIT_URL": url + "/sendkit/v1", "SENDKIT_API_KEY": "sk_test_workspace"}
+        )
     return env
 
 
@@ -168,9 +180,14 @@ def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
 def test_ctrl_c_at_the_question_exits_130(tmp_path: Path) -> None:
     folder = _campaigns(tmp_path, 1)
     master, slave = pty.openpty()
-    proc = subprocess.Popen([SCRIPT, "apply", "--sandbox", str(folder)], stdin=slave,
-                            stdout=subprocess.DEVNULL, stderr=slave, cwd=tmp_path,
-                            env=_env(tmp_path))
+    proc = subprocess.Popen(
+        [SCRIPT, "apply", "--sandbox", str(folder)],
+        stdin=slave,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+    )
     os.close(slave)
     try:
         _read_until(master, b"[y/N]")
@@ -188,8 +205,14 @@ def test_ctrl_c_at_the_question_exits_130(tmp_path: Path) -> None:
         proc.wait()
         os.close(master)
     # Nothing was sent: a plan still has the campaign to create.
-    again = subprocess.run([SCRIPT, "plan", "--sandbox", str(folder)], capture_output=True,
-                           text=True, cwd=tmp_path, env=_env(tmp_path), timeout=60)
+    again = subprocess.run(
+        [SCRIPT, "plan", "--sandbox", str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        timeout=60,
+    )
     assert "1 to create" in again.stdout
 
 
@@ -197,8 +220,9 @@ def _wait_for_a_campaign(url: str) -> None:
     import httpx
 
     end = time.monotonic() + 60
-    with httpx.Client(base_url=url + "/sendkit/v1",
-                      headers={"X-Api-Key": "sk_test_workspace"}) as http:
+    with httpx.Client(
+        base_url=url + "/sendkit/v1", headers={"X-Api-Key": "sk_test_workspace"}
+    ) as http:
         while not http.get("/campaigns").json()["data"]:
             assert time.monotonic() < end
             time.sleep(0.1)
@@ -212,10 +236,14 @@ def test_sigterm_prints_the_summary_and_exits_143(tmp_path: Path, fmt: str) -> N
     slow = server.start(":memory:", faults=server.Faults(latency_ms=400))
     folder = _campaigns(tmp_path, 6)
     try:
-        proc = subprocess.Popen([SCRIPT, "apply", "--yes", "--concurrency", "1",
-                                 "--format", fmt, str(folder)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
-                                env=_env(tmp_path, slow.url), text=True)
+        proc = subprocess.Popen(
+            [SCRIPT, "apply", "--yes", "--concurrency", "1", "--format", fmt, str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=_env(tmp_path, slow.url),
+            text=True,
+        )
         _wait_for_a_campaign(slow.url)  # the plan is done, apply is under way
         proc.send_signal(signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=60)

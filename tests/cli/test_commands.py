@@ -23,11 +23,14 @@ def test_schema_command_matches_the_checked_in_editor_schema(provider: str) -> N
     assert result.exit_code == ExitCode.OK
     schema = json.loads(result.stdout)
     assert schema["properties"]["provider"] == {
-        "const": provider, "description": "The platform: sendkit, lemlist or puffle."}
+        "const": provider,
+        "description": "The platform: sendkit, lemlist or puffle.",
+    }
     assert schema["additionalProperties"] is False
     checked_in = REPO / "campaigns" / "schemas" / f"{provider}.json"
     assert json.loads(checked_in.read_text()) == schema, (
-        f"regenerate: outreach schema {provider} > campaigns/schemas/{provider}.json")
+        f"regenerate: outreach schema {provider} > campaigns/schemas/{provider}.json"
+    )
 
 
 def test_status_table(campaigns_dir: Path) -> None:
@@ -56,9 +59,12 @@ def test_sandbox_tick_and_events(campaigns_dir: Path) -> None:
 
 def test_sandbox_serve_over_http(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "outreach"
-    proc = subprocess.Popen([str(script), "sandbox", "serve", "--port", "0", "--db",
-                             str(tmp_path / "sb.sqlite3")], stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [str(script), "sandbox", "serve", "--port", "0", "--db", str(tmp_path / "sb.sqlite3")],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -67,8 +73,9 @@ def test_sandbox_serve_over_http(tmp_path: Path) -> None:
         deadline = time.monotonic() + 10
         while True:
             try:
-                reply = httpx.get(url + "/sendkit/v1/campaigns",
-                                  headers={"X-Api-Key": "sk_serve_test"})
+                reply = httpx.get(
+                    url + "/sendkit/v1/campaigns", headers={"X-Api-Key": "sk_serve_test"}
+                )
                 break
             except httpx.ConnectError:
                 assert time.monotonic() < deadline
@@ -85,12 +92,25 @@ def test_sandbox_serve_over_http(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("flag", [[], ["--rate-limit"]], ids=["default", "rate-limit"])
-def test_sandbox_serve_enforces_lemlist_rate_limit_only_when_asked(tmp_path: Path,
-                                                                   flag: list[str]) -> None:
+def test_sandbox_serve_enforces_lemlist_rate_limit_only_when_asked(
+    tmp_path: Path, flag: list[str]
+) -> None:
     script = Path(sys.executable).parent / "outreach"
-    proc = subprocess.Popen([str(script), "sandbox", "serve", "--port", "0", "--db",
-                             str(tmp_path / "sb.sqlite3"), *flag], stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [
+            str(script),
+            "sandbox",
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "sb.sqlite3"),
+            *flag,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stderr is not None
         url = proc.stderr.readline().split()[-1]
@@ -129,9 +149,22 @@ def test_sandbox_serve_says_and_applies_its_timeout(tmp_path: Path) -> None:
     import socket
 
     script = Path(sys.executable).parent / "outreach"
-    proc = subprocess.Popen([str(script), "sandbox", "serve", "--port", "0", "--timeout", "0.5",
-                             "--db", str(tmp_path / "sb.sqlite3")], stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [
+            str(script),
+            "sandbox",
+            "serve",
+            "--port",
+            "0",
+            "--timeout",
+            "0.5",
+            "--db",
+            str(tmp_path / "sb.sqlite3"),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stderr is not None
         banner = [proc.stderr.readline() for _ in range(6)]

@@ -38,8 +38,10 @@ def test_schema_rejects_ok_with_a_failing_exit_code() -> None:
 
 def test_plan_of_an_invalid_file_says_plan_with_located_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("provider: sendkit\ncampaign:\n  name: Q2\n  sequnce: []\n"
-                   "  schedule: {startTime: '25:00', endTime: '09:00'}\n")
+    bad.write_text(
+        "provider: sendkit\ncampaign:\n  name: Q2\n  sequnce: []\n"
+        "  schedule: {startTime: '25:00', endTime: '09:00'}\n"
+    )
     result, env = _json("plan", "--sandbox", "-f", "json", str(bad))
     assert result.exit_code == ExitCode.ERROR
     assert env["kind"] == "plan" and env["ok"] is False
@@ -53,8 +55,7 @@ def test_plan_of_an_invalid_file_says_plan_with_located_errors(tmp_path: Path) -
         assert e["message"] in text.stderr
 
 
-def test_blocked_plan_is_not_ok_and_names_the_field(env_sandbox: Any,
-                                                     campaigns_dir: Path) -> None:
+def test_blocked_plan_is_not_ok_and_names_the_field(env_sandbox: Any, campaigns_dir: Path) -> None:
     f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
     f.write_text(f.read_text().replace("status: draft", "status: active"))
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.OK
@@ -69,13 +70,19 @@ def test_blocked_plan_is_not_ok_and_names_the_field(env_sandbox: Any,
     assert f"blocked: {err['message']}" in text.stdout
 
 
-def test_detailed_exit_2_is_ok_and_summary_words_match_the_text(env_sandbox: Any,
-                                                                 campaigns_dir: Path) -> None:
+def test_detailed_exit_2_is_ok_and_summary_words_match_the_text(
+    env_sandbox: Any, campaigns_dir: Path
+) -> None:
     folder = campaigns_dir / "sendkit"
     result, env = _json("plan", "--detailed-exitcode", "-f", "json", str(folder))
     assert result.exit_code == ExitCode.CHANGES and env["ok"] is True
-    assert env["data"]["summary"] == {"create": 2, "update": 0, "unchanged": 0, "blocked": 0,
-                                      "failed": 0}
+    assert env["data"]["summary"] == {
+        "create": 2,
+        "update": 0,
+        "unchanged": 0,
+        "blocked": 0,
+        "failed": 0,
+    }
     assert {c["action"] for c in env["data"]["campaigns"]} == {"create"}
 
 
@@ -88,15 +95,16 @@ def test_apply_json_has_what_it_changed(env_sandbox: Any, campaigns_dir: Path) -
     [outcome] = env["data"]["outcomes"]
     assert outcome["result"] == "applied" and not outcome["created"]
     assert [(c["path"], c["old"], c["new"]) for c in outcome["changes"]] == [
-        ("settings.dailySendLimit", 50, 70)]
+        ("settings.dailySendLimit", 50, 70)
+    ]
     again, env = _json("apply", "--yes", "-f", "json", str(f))
     assert again.exit_code == ExitCode.OK and env["kind"] == "apply"
     assert env["data"]["summary"]["unchanged"] == 1 and env["data"]["outcomes"][0]["changes"] == []
 
 
-def test_a_missing_key_is_an_error_of_the_command_that_ran(campaigns_dir: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_a_missing_key_is_an_error_of_the_command_that_ran(
+    campaigns_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SENDKIT_API_KEY", raising=False)
     f = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
     result, env = _json("status", "-f", "json", str(f))
@@ -113,9 +121,9 @@ def test_validate_warnings_are_listed_but_ok(tmp_path: Path, campaigns_dir: Path
     assert all(e["severity"] == "warning" for e in env["errors"])
 
 
-def test_answering_no_lists_what_would_happen_and_exits_1(env_sandbox: Any, campaigns_dir: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_answering_no_lists_what_would_happen_and_exits_1(
+    env_sandbox: Any, campaigns_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from outreach_cli.cli import common
 
     folder = campaigns_dir / "sendkit"

@@ -19,8 +19,9 @@ def test_ok_validate_examples(campaigns_dir: Path) -> None:
 
 def test_error_invalid_file_sends_nothing(tmp_path: Path, sandbox) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.yaml"
-    bad.write_text("provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
-                   "    - {type: wait, waitDays: 0}\n")
+    bad.write_text(
+        "provider: sendkit\ncampaign:\n  name: X\n  sequence:\n    - {type: wait, waitDays: 0}\n"
+    )
     result = run("plan", "--sandbox", str(bad))
     assert result.exit_code == ExitCode.ERROR
     assert f"{bad}:5:" in result.stderr
@@ -61,10 +62,14 @@ def test_blocked_trigger_change_after_mail_sent(campaigns_dir: Path, env_sandbox
     base = env_sandbox.url + "/sendkit/v1"
     headers = {"X-Api-Key": "sk_test_workspace"}
     with httpx.Client(base_url=base, headers=headers) as http:
-        cid = next(c["_id"] for c in http.get("/campaigns").json()["data"]
-                   if c["name"] == "Founders - AB test opener")
-        leads = http.post(f"/campaigns/{cid}/leads",
-                          json={"leads": [{"email": "ann@example.com"}]}).json()
+        cid = next(
+            c["_id"]
+            for c in http.get("/campaigns").json()["data"]
+            if c["name"] == "Founders - AB test opener"
+        )
+        leads = http.post(
+            f"/campaigns/{cid}/leads", json={"leads": [{"email": "ann@example.com"}]}
+        ).json()
         assert leads["data"]["added"] == 1
         lead = http.get(f"/campaigns/{cid}/leads").json()["data"][0]
         tagged = http.patch(f"/campaigns/{cid}/leads/{lead['_id']}", json={"aiTag": "Interested"})
@@ -84,8 +89,11 @@ def test_blocked_trigger_change_after_mail_sent(campaigns_dir: Path, env_sandbox
     assert after["updatedAt"] == before["updatedAt"]
 
 
-def test_drift_between_plan_and_apply(campaigns_dir: Path, env_sandbox,  # type: ignore[no-untyped-def]
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drift_between_plan_and_apply(
+    campaigns_dir: Path,
+    env_sandbox,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     f = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.OK
     f.write_text(f.read_text().replace("dailySendLimit: 50", "dailySendLimit: 60"))
@@ -97,8 +105,11 @@ def test_drift_between_plan_and_apply(campaigns_dir: Path, env_sandbox,  # type:
     def build_then_someone_edits(*args, **kwargs):  # type: ignore[no-untyped-def]
         plan = real_build(*args, **kwargs)
         cid = plan.campaigns[0].remote.id
-        httpx.patch(f"{env_sandbox.url}/sendkit/v1/campaigns/{cid}",
-                    headers={"X-Api-Key": "sk_test_workspace"}, json={"name": "Q2 (edited)"})
+        httpx.patch(
+            f"{env_sandbox.url}/sendkit/v1/campaigns/{cid}",
+            headers={"X-Api-Key": "sk_test_workspace"},
+            json={"name": "Q2 (edited)"},
+        )
         return plan
 
     monkeypatch.setattr(planner, "build", build_then_someone_edits)
@@ -135,8 +146,9 @@ def test_apply_refuses_without_confirmation(campaigns_dir: Path) -> None:
     assert result.exit_code == ExitCode.USAGE
     assert "--yes" in result.stderr
     # Nothing was created: a plan still shows both campaigns to create.
-    assert f"{_count(campaigns_dir)} to create" in run("plan", "--sandbox",
-                                                        str(campaigns_dir)).stdout
+    assert (
+        f"{_count(campaigns_dir)} to create" in run("plan", "--sandbox", str(campaigns_dir)).stdout
+    )
 
 
 def test_readme_table_matches_enum() -> None:

@@ -15,10 +15,24 @@ from outreach_cli.cli.common import FORMATS, PROVIDER_NAMES
 from outreach_cli.providers import PROVIDERS
 from tests.helpers import run
 
-COMMANDS = [["validate"], ["plan"], ["diff"], ["apply"], ["status"], ["schema"],
-            ["leads", "list"], ["leads", "add"], ["leads", "update"],
-            ["sandbox", "serve"], ["sandbox", "tick"], ["sandbox", "events"], ["show"],
-            ["import"], ["state", "list"], ["state", "forget"]]
+COMMANDS = [
+    ["validate"],
+    ["plan"],
+    ["diff"],
+    ["apply"],
+    ["status"],
+    ["schema"],
+    ["leads", "list"],
+    ["leads", "add"],
+    ["leads", "update"],
+    ["sandbox", "serve"],
+    ["sandbox", "tick"],
+    ["sandbox", "events"],
+    ["show"],
+    ["import"],
+    ["state", "list"],
+    ["state", "forget"],
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +49,18 @@ def _help(*cmd: str) -> str:
 @pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)
 def test_no_raw_type_names(cmd: list[str]) -> None:
     text = _help(*cmd)
-    for raw in ("<str>", "<int", "<float", "list[str]", "TEXT", "INTEGER", "FLOAT", "{",
-                "x>=", "<=x"):
+    for raw in (
+        "<str>",
+        "<int",
+        "<float",
+        "list[str]",
+        "TEXT",
+        "INTEGER",
+        "FLOAT",
+        "{",
+        "x>=",
+        "<=x",
+    ):
         assert raw not in text, f"{raw!r} in `{' '.join(cmd)} --help`"
     for line in text.splitlines():
         m = re.match(r"  (-\w, )?--[\w-]+ ([^\s]+)", line)
@@ -52,7 +76,8 @@ def test_tick_defaults_are_true() -> None:
 
 def test_usage_lines_bracket_optional_arguments() -> None:
     assert _help("leads", "update").startswith(
-        "Usage: outreach leads update [OPTIONS] [CAMPAIGN] [LEAD_ID]\n")
+        "Usage: outreach leads update [OPTIONS] [CAMPAIGN] [LEAD_ID]\n"
+    )
     assert _help("schema").startswith("Usage: outreach schema [OPTIONS] PROVIDER\n")
 
 
@@ -73,40 +98,62 @@ def _script() -> str:
 
 
 def _complete(env: dict[str, str]) -> list[str]:
-    out = subprocess.run([_script()], capture_output=True, text=True, check=False,
-                         env={**os.environ, **env})
+    out = subprocess.run(
+        [_script()], capture_output=True, text=True, check=False, env={**os.environ, **env}
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.split()
 
 
-@pytest.mark.parametrize("words,expected", [
-    ("outreach plan --format ", list(FORMATS)),
-    ("outreach apply -f j", ["json"]),
-    ("outreach schema ", list(PROVIDER_NAMES)),
-    ("outreach leads list --provider l", ["lemlist"]),
-    ("outreach leads update --status ", ["active", "paused"]),
-    ("outreach leads list --format ", ["text", "json", "csv"]),
-    ("outreach import s", ["sendkit"]),
-])
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        ("outreach plan --format ", list(FORMATS)),
+        ("outreach apply -f j", ["json"]),
+        ("outreach schema ", list(PROVIDER_NAMES)),
+        ("outreach leads list --provider l", ["lemlist"]),
+        ("outreach leads update --status ", ["active", "paused"]),
+        ("outreach leads list --format ", ["text", "json", "csv"]),
+        ("outreach import s", ["sendkit"]),
+    ],
+)
 def test_values_complete_in_bash(words: str, expected: list[str]) -> None:
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    got = _complete({"_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": words,
-                     "COMP_CWORD": str(cword)})
+    got = _complete(
+        {"_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    )
     assert got == expected
 
 
 def test_lead_statuses_complete_from_every_platform() -> None:
-    got = _complete({"_OUTREACH_COMPLETE": "complete_bash",
-                     "COMP_WORDS": "outreach leads list --status ", "COMP_CWORD": "4"})
+    got = _complete(
+        {
+            "_OUTREACH_COMPLETE": "complete_bash",
+            "COMP_WORDS": "outreach leads list --status ",
+            "COMP_CWORD": "4",
+        }
+    )
     assert {"pending", "active", "replied", "connection_sent"} <= set(got)
 
 
 def test_values_complete_in_zsh_and_fish() -> None:
-    zsh = subprocess.run([_script()], capture_output=True, text=True, check=False, env={
-        **os.environ, "_OUTREACH_COMPLETE": "complete_zsh",
-        "_TYPER_COMPLETE_ARGS": "outreach plan --format "}).stdout
+    zsh = subprocess.run(
+        [_script()],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "_OUTREACH_COMPLETE": "complete_zsh",
+            "_TYPER_COMPLETE_ARGS": "outreach plan --format ",
+        },
+    ).stdout
     assert all(f'"{f}"' in zsh for f in FORMATS)
-    fish = _complete({"_OUTREACH_COMPLETE": "complete_fish",
-                      "_TYPER_COMPLETE_FISH_ACTION": "get-args",
-                      "_TYPER_COMPLETE_ARGS": "outreach schema p"})
+    fish = _complete(
+        {
+            "_OUTREACH_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            "_TYPER_COMPLETE_ARGS": "outreach schema p",
+        }
+    )
     assert fish == ["puffle"]

@@ -238,8 +238,10 @@ Commands:
   sandbox   The embedded emulator of the SendKit, lemlist and Puffle APIs.
 """  # noqa: E501 (the help as printed)
 
-EXPECTED = {("plan",): {60: PLAN_60, 80: PLAN_80, 120: PLAN_120, 200: PLAN_120},
-            (): {60: ROOT_60, 80: ROOT_80, 120: ROOT_120, 200: ROOT_120}}
+EXPECTED = {
+    ("plan",): {60: PLAN_60, 80: PLAN_80, 120: PLAN_120, 200: PLAN_120},
+    (): {60: ROOT_60, 80: ROOT_80, 120: ROOT_120, 200: ROOT_120},
+}
 
 
 def _help(cmd: tuple[str, ...], columns: int | None) -> str:
@@ -248,8 +250,9 @@ def _help(cmd: tuple[str, ...], columns: int | None) -> str:
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     if columns is not None:
         env["COLUMNS"] = str(columns)
-    got = subprocess.run([_script(), *cmd, "--help"], capture_output=True, text=True, env=env,
-                         check=False)
+    got = subprocess.run(
+        [_script(), *cmd, "--help"], capture_output=True, text=True, env=env, check=False
+    )
     assert got.returncode == 0, got.stderr
     return got.stdout
 
@@ -266,8 +269,9 @@ def test_help_through_a_pipe_is_80_columns_wrapped_between_words(cmd: tuple[str,
 
 
 @pytest.mark.parametrize("width", [60, 80])
-@pytest.mark.parametrize("cmd", [(), ("leads",), ("state",), ("sandbox",)],
-                         ids=["root", "leads", "state", "sandbox"])
+@pytest.mark.parametrize(
+    "cmd", [(), ("leads",), ("state",), ("sandbox",)], ids=["root", "leads", "state", "sandbox"]
+)
 def test_command_lists_keep_each_summary_whole(cmd: tuple[str, ...], width: int) -> None:
     # Click cut a summary at the width with "..." (and broke yaml-|language-server at its
     # hyphen); each is the command's whole first sentence, wrapped between words.

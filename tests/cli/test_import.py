@@ -39,15 +39,15 @@ def test_round_trip_of_every_campaign_the_sandbox_holds(applied: Path, provider:
     for f in files:
         text = f.read_text()
         assert text.startswith(f"# yaml-language-server: $schema=schemas/{provider}.json\n")
-        pinned.add(next(line.split(": ", 1)[1] for line in text.splitlines()
-                        if line.startswith("id: ")))
+        pinned.add(
+            next(line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("id: "))
+        )
     assert pinned == ids
     assert Path("imported/schemas", f"{provider}.json").is_file()
     # The example campaigns keep their keys (state knows them) and their bodies go to files.
     examples = {p.stem for p in (applied / provider).glob("*.yaml")}
     assert examples <= {f.stem for f in files}
-    assert any("!file emails/" in f.read_text() or "!file 'emails/" in f.read_text()
-               for f in files)
+    assert any("!file emails/" in f.read_text() or "!file 'emails/" in f.read_text() for f in files)
     check = run("validate", "imported")
     assert check.exit_code == ExitCode.OK, check.stderr
     plan = run("plan", "--sandbox", "--detailed-exitcode", "imported")
@@ -73,8 +73,9 @@ def test_import_by_id_and_unknown_ids(applied: Path) -> None:
     one = run("import", "puffle", sid, "--out", "one", "--sandbox")
     assert one.exit_code == ExitCode.OK, one.stderr
     assert len(list(Path("one").glob("*.yaml"))) == 1
-    missing = run("import", "puffle", "00000000-0000-4000-8000-000000000000", "--out", "two",
-                  "--sandbox")
+    missing = run(
+        "import", "puffle", "00000000-0000-4000-8000-000000000000", "--out", "two", "--sandbox"
+    )
     assert missing.exit_code == ExitCode.ERROR
     assert "has no campaign 00000000-0000-4000-8000-000000000000" in missing.stderr
     assert not Path("two").exists()
@@ -86,9 +87,11 @@ def test_import_by_id_and_unknown_ids(applied: Path) -> None:
 
 def test_dollar_signs_read_back_survive_the_round_trip(tmp_path: Path) -> None:
     doc = tmp_path / "c.yaml"
-    doc.write_text("provider: puffle\nkey: dollars\nstatus: draft\ncampaign:\n  type: email\n"
-                   "  name: Price $$5 and $${HOME}\n  sequence_nodes:\n"
-                   "    - {type: email, subject: s, body: b}\n    - {type: end}\n")
+    doc.write_text(
+        "provider: puffle\nkey: dollars\nstatus: draft\ncampaign:\n  type: email\n"
+        "  name: Price $$5 and $${HOME}\n  sequence_nodes:\n"
+        "    - {type: email, subject: s, body: b}\n    - {type: end}\n"
+    )
     assert run("apply", "--sandbox", "--yes", str(doc)).exit_code == ExitCode.OK
     assert run("import", "puffle", "--all", "--out", "imp", "--sandbox").exit_code == 0
     text = Path("imp/dollars.yaml").read_text()
@@ -103,17 +106,25 @@ def test_round_trip_of_more_shapes(campaigns_dir: Path) -> None:
     """Conditional variables and plain-text bodies (SendKit), opaque operating hours on a
     launched campaign (Puffle), a paused campaign with schedules (lemlist)."""
     q2 = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
-    q2.write_text(q2.read_text().replace(
-        "      body: !file emails/q2-bump.html\n",
-        "      body: \"Hi {{firstName}},\\n\\nstill $5 a seat.\\nBest\"\n"
-        "      useConditionalVariables: true\n"
-        "      conditionalVariables:\n"
-        "        - {variable: companyName, operator: has_value, content: 'at {{companyName}}',"
-        " fallback: at your company}\n"
-        "        - {variable: industry, operator: equals, value: SaaS}\n"))
+    q2.write_text(
+        q2.read_text().replace(
+            "      body: !file emails/q2-bump.html\n",
+            '      body: "Hi {{firstName}},\\n\\nstill $5 a seat.\\nBest"\n'
+            "      useConditionalVariables: true\n"
+            "      conditionalVariables:\n"
+            "        - {variable: companyName, operator: has_value, content: 'at {{companyName}}',"
+            " fallback: at your company}\n"
+            "        - {variable: industry, operator: equals, value: SaaS}\n",
+        )
+    )
     puffle = campaigns_dir / "puffle" / "email-seed-founders.yaml"
-    puffle.write_text(puffle.read_text().replace("status: draft", "status: active").replace(
-        "  type: email\n", "  type: email\n  operating_hours: {monday: {start: '08:00'}}\n"))
+    puffle.write_text(
+        puffle.read_text()
+        .replace("status: draft", "status: active")
+        .replace(
+            "  type: email\n", "  type: email\n  operating_hours: {monday: {start: '08:00'}}\n"
+        )
+    )
     growth = campaigns_dir / "lemlist" / "heads-of-growth.yaml"
     growth.write_text(growth.read_text().replace("status: active", "status: paused"))
     files = [str(q2), str(puffle), str(growth)]

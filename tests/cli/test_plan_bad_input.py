@@ -30,7 +30,8 @@ def _with_broken_last(campaigns_dir: Path) -> Path:
 
 
 def test_a_failing_later_file_stops_the_plan_at_its_diagnostics(
-        env_sandbox: object, campaigns_dir: Path) -> None:
+    env_sandbox: object, campaigns_dir: Path
+) -> None:
     broken = _with_broken_last(campaigns_dir)
     result = run("plan", "--no-color", str(campaigns_dir))
     assert result.exit_code == ExitCode.ERROR
@@ -39,15 +40,17 @@ def test_a_failing_later_file_stops_the_plan_at_its_diagnostics(
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 
-def test_json_of_a_failing_plan_is_its_diagnostics(env_sandbox: object,
-                                                   campaigns_dir: Path) -> None:
+def test_json_of_a_failing_plan_is_its_diagnostics(
+    env_sandbox: object, campaigns_dir: Path
+) -> None:
     broken = _with_broken_last(campaigns_dir)
     result = run("plan", "-f", "json", str(campaigns_dir))
     assert result.exit_code == ExitCode.ERROR
     doc = json.loads(result.stdout)
     assert doc["kind"] == "plan" and doc["data"] is None
     assert [(e["file"], e["line"], e["field"]) for e in doc["errors"]] == [
-        (str(broken), 7, "campaign.settings.dailySendLimt")]
+        (str(broken), 7, "campaign.settings.dailySendLimt")
+    ]
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 
@@ -58,9 +61,9 @@ def test_without_keys_a_failing_file_is_reported_first(campaigns_dir: Path) -> N
     assert str(broken) in result.stderr and "API_KEY" not in result.stderr
 
 
-def test_a_missing_key_is_still_named_with_every_other(campaigns_dir: Path,
-                                                        env_sandbox: object,
-                                                        monkeypatch: object) -> None:
+def test_a_missing_key_is_still_named_with_every_other(
+    campaigns_dir: Path, env_sandbox: object, monkeypatch: object
+) -> None:
     monkeypatch.delenv("LEMLIST_API_KEY")  # type: ignore[attr-defined]
     monkeypatch.delenv("PUFFLE_API_KEY")  # type: ignore[attr-defined]
     result = run("plan", str(campaigns_dir))

@@ -24,10 +24,14 @@ def applied(campaigns_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _edit(f: Path) -> None:
-    f.write_text(f.read_text().replace("dailySendLimit: 50", "dailySendLimit: 100")
-                 .replace("waitDays: 3", "waitDays: 4"))
+    f.write_text(
+        f.read_text()
+        .replace("dailySendLimit: 50", "dailySendLimit: 100")
+        .replace("waitDays: 3", "waitDays: 4")
+    )
     (f.parent / "emails" / "q2-bump.html").write_text(
-        "<p>Hey {{firstName}}, just bumping this up.</p>\n<p>Case study attached.</p>\n")
+        "<p>Hey {{firstName}}, just bumping this up.</p>\n<p>Case study attached.</p>\n"
+    )
 
 
 def test_update_plan_exact_text(applied: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,8 +81,13 @@ def test_json_envelope(applied: Path) -> None:
     paths = {c["path"]: c for c in camp["changes"]}
     assert paths["settings.dailySendLimit"]["old"] == 50
     assert paths["settings.dailySendLimit"]["new"] == 100
-    assert env["data"]["summary"] == {"create": 0, "update": 1, "unchanged": 0, "blocked": 0,
-                                      "failed": 0}
+    assert env["data"]["summary"] == {
+        "create": 0,
+        "update": 1,
+        "unchanged": 0,
+        "blocked": 0,
+        "failed": 0,
+    }
 
 
 def test_markdown_summary_first(applied: Path) -> None:
@@ -86,8 +95,10 @@ def test_markdown_summary_first(applied: Path) -> None:
     result = run("plan", "--sandbox", "--format", "markdown", str(applied))
     lines = result.stdout.splitlines()
     assert lines[0].startswith("### outreach plan: 0 to create, 1 to update")
-    assert "<details><summary>~ <code>sendkit/q2-decision-makers</code>: 3 changes</summary>" \
+    assert (
+        "<details><summary>~ <code>sendkit/q2-decision-makers</code>: 3 changes</summary>"
         in result.stdout
+    )
     # +/- in column 1 inside the diff block, so GitHub colours them
     assert "\n- settings.dailySendLimit: 50\n+ settings.dailySendLimit: 100\n" in result.stdout
     assert "\n+ sequence[1].waitDays: 4 (4 days)\n" in result.stdout
@@ -96,8 +107,10 @@ def test_markdown_summary_first(applied: Path) -> None:
 
 def test_validate_json_lists_every_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("provider: sendkit\ncampaign:\n  name: ''\n  sequnce: []\n"
-                   "  schedule: {startTime: '18:00', endTime: '09:00'}\n")
+    bad.write_text(
+        "provider: sendkit\ncampaign:\n  name: ''\n  sequnce: []\n"
+        "  schedule: {startTime: '18:00', endTime: '09:00'}\n"
+    )
     result = run("validate", "-f", "json", str(bad))
     assert result.exit_code == ExitCode.ERROR
     diags = json.loads(result.stdout)["data"]["diagnostics"]

@@ -29,8 +29,10 @@ def test_text_preview_and_the_gap_exit_1(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.ERROR
     assert "Subject: Quick question about Acme" in result.stdout
     assert "I noticed Acme is scaling fast." in result.stdout and "<p>" not in result.stdout
-    assert ("1 of 2 leads have no companyName: they would get 'Quick question about ' "
-            "(step 1): bob@beta.io") in result.stderr
+    assert (
+        "1 of 2 leads have no companyName: they would get 'Quick question about ' "
+        "(step 1): bob@beta.io"
+    ) in result.stderr
     assert "Subject" not in result.stderr
 
 
@@ -47,9 +49,16 @@ def test_json_and_markdown(tmp_path: Path) -> None:
     body = json.loads(run("preview", f, "--from", "leads.csv", "-f", "json").stdout)
     assert (body["kind"], body["ok"]) == ("preview", False)
     assert [m["email"] for m in body["data"]["messages"]] == ["step 1", "step 3"] * 2
-    assert body["data"]["missing"] == [{
-        "field": "companyName", "count": 1, "total": 2, "leads": ["bob@beta.io"],
-        "example": "Quick question about ", "email": "step 1"}]
+    assert body["data"]["missing"] == [
+        {
+            "field": "companyName",
+            "count": 1,
+            "total": 2,
+            "leads": ["bob@beta.io"],
+            "example": "Quick question about ",
+            "email": "step 1",
+        }
+    ]
     md = run("preview", f, "--from", "leads.csv", "-f", "markdown", "--lead", "ann@acme.com")
     assert md.stdout.startswith("## Preview of sendkit/q2-decision-makers")
     assert "**Subject:** Quick question about Acme" in md.stdout and "> Hi Ann," in md.stdout
@@ -57,7 +66,7 @@ def test_json_and_markdown(tmp_path: Path) -> None:
 
 def test_an_invalid_file_or_unknown_lead_is_an_error(tmp_path: Path) -> None:
     f = _q2(tmp_path)
-    text = Path(f).read_text().replace("{{companyName}}\"", "{{compnyName}}\"", 1)
+    text = Path(f).read_text().replace('{{companyName}}"', '{{compnyName}}"', 1)
     Path(f).write_text(text)
     result = run("preview", f, "--from", "leads.csv")
     assert result.exit_code == ExitCode.ERROR
@@ -68,8 +77,12 @@ def test_an_invalid_file_or_unknown_lead_is_an_error(tmp_path: Path) -> None:
 
 
 def test_completion_offers_preview() -> None:
-    env = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": "outreach pre",
-           "COMP_CWORD": "1"}
+    env = {
+        **os.environ,
+        "_OUTREACH_COMPLETE": "complete_bash",
+        "COMP_WORDS": "outreach pre",
+        "COMP_CWORD": "1",
+    }
     out = subprocess.run([_script()], capture_output=True, text=True, env=env, check=False)
     assert out.stdout.split() == ["preview"]
 
@@ -84,7 +97,9 @@ def test_live_leads_over_the_embedded_sandbox(tmp_path: Path) -> None:
     assert body["data"]["source"].startswith("live campaign ")
     assert body["data"]["missing"][0]["leads"] == ["bob@beta.io"]
     assert {m["subject"] for m in body["data"]["messages"] if m["lead"] == "ann@acme.com"} == {
-        "Quick question about Acme", "Re: Quick question about Acme"}
+        "Quick question about Acme",
+        "Re: Quick question about Acme",
+    }
 
 
 def test_live_leads_with_a_key_and_the_plan_note(env_sandbox: Any, tmp_path: Path) -> None:
@@ -102,17 +117,21 @@ def test_live_leads_with_a_key_and_the_plan_note(env_sandbox: Any, tmp_path: Pat
     unchanged = run("plan", f, "--no-color")
     assert "leads have no" not in unchanged.stdout + unchanged.stderr
     assert not [r for r in log if r[0] == "GET" and "/leads" in r[1]]  # copy unchanged: no read
-    Path(f).write_text(Path(f).read_text().replace('"{{company}} and outbound"',
-                                                   '"{{company}}: outbound"'))
+    Path(f).write_text(
+        Path(f).read_text().replace('"{{company}} and outbound"', '"{{company}}: outbound"')
+    )
     changed = run("plan", f, "--no-color")
-    assert "1 of 2 leads have no company: they would get ': outbound' (step 1): bob@beta.io" \
+    assert (
+        "1 of 2 leads have no company: they would get ': outbound' (step 1): bob@beta.io"
         in changed.stdout
+    )
     assert [r for r in log if r[0] == "GET" and "/leads" in r[1]]
 
 
 def test_a_linkedin_campaign_reads_linkedin_leads(tmp_path: Path) -> None:
-    (tmp_path / "li.csv").write_text("linkedin_url,first_name,company\n"
-                                     "https://linkedin.com/in/ann,Ann,Acme\n")
+    (tmp_path / "li.csv").write_text(
+        "linkedin_url,first_name,company\nhttps://linkedin.com/in/ann,Ann,Acme\n"
+    )
     f = str(REPO / "campaigns" / "puffle" / "linkedin-heads-of-sales.yaml")
     result = run("preview", f, "--from", "li.csv", "--step", "1")
     assert result.exit_code == ExitCode.OK, result.stderr

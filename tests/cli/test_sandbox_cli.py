@@ -25,22 +25,32 @@ DB = Path(".outreach") / "sandbox.sqlite3"
 def test_serve_prints_what_reaches_the_data_sandbox_made(campaigns_dir: Path) -> None:
     f = campaigns_dir / "sendkit" / "q2-decision-makers.yaml"
     assert run("apply", "--sandbox", "--yes", str(f)).exit_code == ExitCode.OK
-    proc = subprocess.Popen([SCRIPT, "sandbox", "serve", "--port", "0"],
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [SCRIPT, "sandbox", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True
+    )
     assert proc.stderr is not None
     try:
         lines = [proc.stderr.readline() for _ in range(5)]
         assert lines[0].startswith("sandbox listening on http://127.0.0.1:"), lines
-        exports = dict(pair.split("=", 1) for line in lines[2:] for pair in
-                       line.split()[1:])
-        assert set(exports) == {"OUTREACH_SENDKIT_URL", "SENDKIT_API_KEY",
-                                "OUTREACH_LEMLIST_URL", "LEMLIST_API_KEY",
-                                "OUTREACH_PUFFLE_URL", "PUFFLE_API_KEY"}
+        exports = dict(pair.split("=", 1) for line in lines[2:] for pair in line.split()[1:])
+        assert set(exports) == {
+            "OUTREACH_SENDKIT_URL",
+            "SENDKIT_API_KEY",
+            "OUTREACH_LEMLIST_URL",
+            "LEMLIST_API_KEY",
+            "OUTREACH_PUFFLE_URL",
+            "PUFFLE_API_KEY",
+        }
         # Those lines reach the campaign --sandbox made: a plan has nothing to do.
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_URL"))}
         env.update(exports)
-        plan = subprocess.run([SCRIPT, "plan", "--detailed-exitcode", str(f)], env=env,
-                              capture_output=True, text=True, timeout=60)
+        plan = subprocess.run(
+            [SCRIPT, "plan", "--detailed-exitcode", str(f)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
@@ -54,8 +64,10 @@ def test_reset_deletes_the_sandbox_data(tmp_path: Path, campaigns_dir: Path) -> 
     assert DB.exists()
     result = run("sandbox", "reset")
     assert result.exit_code == ExitCode.OK and not DB.exists()
-    assert result.stderr.startswith("Removed ") and "sandbox.sqlite3: the next use seeds" \
-        in result.stderr
+    assert (
+        result.stderr.startswith("Removed ")
+        and "sandbox.sqlite3: the next use seeds" in result.stderr
+    )
     again = run("sandbox", "reset")
     assert again.exit_code == ExitCode.OK and "nothing to reset" in again.stderr
 
@@ -67,9 +79,12 @@ def test_events_filter_and_format(tmp_path: Path, campaigns_dir: Path) -> None:
     f = campaigns_dir / "sendkit" / "founders-ab-test.yaml"
     f.write_text(f.read_text().replace("status: paused", "status: active"))
     assert run("apply", "--sandbox", "--yes", str(f)).exit_code == 0
-    with server.start(str(DB)) as running, httpx.Client(
-            base_url=running.url + "/sendkit/v1",
-            headers={"X-Api-Key": "sk_sandbox_demo"}) as http:
+    with (
+        server.start(str(DB)) as running,
+        httpx.Client(
+            base_url=running.url + "/sendkit/v1", headers={"X-Api-Key": "sk_sandbox_demo"}
+        ) as http,
+    ):
         cid = http.get("/campaigns").json()["data"][0]["_id"]
         http.post(f"/campaigns/{cid}/leads", json={"leads": [{"email": "ann@example.com"}]})
         lead = http.get(f"/campaigns/{cid}/leads").json()["data"][0]
@@ -82,10 +97,16 @@ def test_events_filter_and_format(tmp_path: Path, campaigns_dir: Path) -> None:
     assert (event["provider"], event["campaign"]) == ("sendkit", cid)
     assert event["data"]["newTag"] == "Interested"
     text = run("sandbox", "events", "--campaign", cid).stdout.splitlines()
-    assert any("sendkit  lead.tag_changed  campaign " + cid in line and "newTag=Interested"
-               in line for line in text), text
-    assert json.loads(run("sandbox", "events", "--provider", "puffle", "--format", "json")
-                      .stdout)["data"] == []
+    assert any(
+        "sendkit  lead.tag_changed  campaign " + cid in line and "newTag=Interested" in line
+        for line in text
+    ), text
+    assert (
+        json.loads(run("sandbox", "events", "--provider", "puffle", "--format", "json").stdout)[
+            "data"
+        ]
+        == []
+    )
     none = run("sandbox", "events", "--campaign", "nope")
     assert none.stdout == "" and "No events" in none.stderr
     assert run("sandbox", "events", "--provider", "mailchimp").exit_code == ExitCode.USAGE

@@ -84,7 +84,8 @@ def test_apply_plan_applies_exactly_that_plan(saved: Path, campaigns_dir: Path) 
 
 
 def test_a_moved_campaign_is_refused_with_4_and_the_others_applied(
-        saved: Path, campaigns_dir: Path) -> None:
+    saved: Path, campaigns_dir: Path
+) -> None:
     folder = campaigns_dir / "sendkit"
     _edit(folder / "founders-ab-test.yaml", "dailySendLimit: 90", "dailySendLimit: 33")
     moved = run("apply", "--yes", "--target", "founders-ab-test", str(folder))
@@ -101,7 +102,9 @@ def test_show_prints_a_saved_plan_in_every_format(saved: Path) -> None:
     assert "settings.dailySendLimit: 50 → 70" in text.stdout
     data = json.loads(run("show", str(saved), "-f", "json").stdout)
     assert {c["address"] for c in data["data"]["campaigns"]} == {
-        "sendkit/q2-decision-makers", "sendkit/founders-ab-test"}
+        "sendkit/q2-decision-makers",
+        "sendkit/founders-ab-test",
+    }
     md = run("show", str(saved), "-f", "markdown").stdout
     assert "sendkit/q2-decision-makers" in md and SECRET not in md
 
@@ -117,8 +120,11 @@ def _refused(saved: Path, *reason: str) -> None:
 @pytest.fixture
 def dead_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any request now fails with a network error: a refusal must come before one."""
-    for p, root in (("SENDKIT", "sendkit/v1"), ("LEMLIST", "lemlist/api"),
-                    ("PUFFLE", "puffle/api")):
+    for p, root in (
+        ("SENDKIT", "sendkit/v1"),
+        ("LEMLIST", "lemlist/api"),
+        ("PUFFLE", "puffle/api"),
+    ):
         monkeypatch.setenv(f"OUTREACH_{p}_URL", f"http://127.0.0.1:9/{root}")
 
 
@@ -130,6 +136,7 @@ def test_hand_edited_plan_is_refused(saved: Path, dead_urls: None) -> None:
 def test_hand_edit_with_a_recomputed_checksum_is_refused(saved: Path, dead_urls: None) -> None:
     def edit(body):  # type: ignore[no-untyped-def]
         body["campaigns"][0]["changes"][0]["new"] = 700
+
     _rewrite(saved, edit)
     assert run("show", str(saved)).exit_code == ExitCode.OK  # the checksum alone agrees
     _refused(saved, "changed after it was written", "seal does not match")
@@ -149,13 +156,15 @@ def test_plan_from_another_version_is_refused(saved: Path, dead_urls: None) -> N
 
 
 def test_plan_applied_with_another_workspace_key_is_refused(
-        saved: Path, dead_urls: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved: Path, dead_urls: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SENDKIT_API_KEY", "sk_test_another_workspace")
     _refused(saved, "another sendkit workspace key", "nothing was sent")
 
 
 def test_secret_changed_since_the_plan_is_refused(
-        saved: Path, dead_urls: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved: Path, dead_urls: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SENDKIT_WEBHOOK_SECRET", "something else")
     _refused(saved, "settings.webhook.secret", "not the value the plan was made with")
 
@@ -177,7 +186,8 @@ def test_apply_needs_paths_or_a_plan_not_both(saved: Path, campaigns_dir: Path) 
 
 
 def test_a_planned_create_that_exists_by_now_is_refused_with_4(
-        campaigns_dir: Path, env_sandbox) -> None:  # type: ignore[no-untyped-def]
+    campaigns_dir: Path, env_sandbox
+) -> None:  # type: ignore[no-untyped-def]
     puffle = campaigns_dir / "puffle"
     assert run("plan", str(puffle), "--out", "plan.json").exit_code == ExitCode.OK
     one = puffle / "email-seed-founders.yaml"
@@ -213,7 +223,8 @@ def _forge(plan: Path, workspaces: dict[str, str], keys: dict[str, str]) -> None
 
 @pytest.mark.parametrize("case", ["no-workspaces", "empty-key", "other-provider"])
 def test_a_plan_forged_without_the_workspace_key_is_refused_and_sends_nothing(
-        saved: Path, campaigns_dir: Path, env_sandbox, case: str) -> None:  # type: ignore[no-untyped-def]
+    saved: Path, campaigns_dir: Path, env_sandbox, case: str
+) -> None:  # type: ignore[no-untyped-def]
     """The seal's keys come from the campaigns the plan touches (their provider and the key
     apply uses), never from the file's own `workspaces` list; an empty key is no key."""
     if case == "no-workspaces":  # the review's case: `workspaces: {}`, sealed with b""
@@ -222,15 +233,15 @@ def test_a_plan_forged_without_the_workspace_key_is_refused_and_sends_nothing(
         fp = json.loads(saved.read_text())["workspaces"]
         _forge(saved, fp, {"sendkit": ""})
     else:  # another provider's list and key stand in for sendkit's
-        _forge(saved, {"puffle": planseal.workspace_fingerprint("puffle", "x")},
-               {"puffle": "x"})
+        _forge(saved, {"puffle": planseal.workspace_fingerprint("puffle", "x")}, {"puffle": "x"})
     log = env_sandbox.sandbox.request_log
     before = len(log)
     result = run("apply", "--plan", str(saved), "--yes")
     assert result.exit_code == ExitCode.ERROR, result.stderr
     assert "nothing was sent" in result.stderr
-    assert ("seal does not match" if case == "empty-key" else "the sendkit workspace") \
-        in result.stderr
+    assert (
+        "seal does not match" if case == "empty-key" else "the sendkit workspace"
+    ) in result.stderr
     assert log[before:] == []  # not even a read
     assert 999 not in _limits(campaigns_dir / "sendkit").values()
 

@@ -16,17 +16,23 @@ COMPLETIONS = REPO / "completions"
 
 
 def _modules_after(code: str) -> set[str]:
-    probe = (f"import sys\n{code}\n"
-             "print('\\n'.join(sorted(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=False, env={**os.environ, "COLUMNS": "80"})
+    probe = f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     return set(out.stdout.split())
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["plan", "--help"]])
 def test_light_startup(argv: list[str]) -> None:
-    code = ("from outreach_cli.cli.app import app\n"
-            f"try:\n    app({argv!r})\nexcept SystemExit:\n    pass")
+    code = (
+        "from outreach_cli.cli.app import app\n"
+        f"try:\n    app({argv!r})\nexcept SystemExit:\n    pass"
+    )
     loaded = _modules_after(code)
     assert "outreach_cli.cli.app" in loaded  # the probe really ran
     for mod in HEAVY:
@@ -40,19 +46,25 @@ def _script() -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("shell,name", [("bash", "outreach.bash"), ("zsh", "_outreach"),
-                                        ("fish", "outreach.fish")])
+@pytest.mark.parametrize(
+    "shell,name", [("bash", "outreach.bash"), ("zsh", "_outreach"), ("fish", "outreach.fish")]
+)
 def test_checked_in_completions_are_current(shell: str, name: str) -> None:
     env = {**os.environ, "_OUTREACH_COMPLETE": f"source_{shell}"}
     out = subprocess.run([_script()], capture_output=True, text=True, env=env, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout == (COMPLETIONS / name).read_text(), (
         f"completions/{name} is stale: regenerate with "
-        f"_OUTREACH_COMPLETE=source_{shell} outreach > completions/{name}")
+        f"_OUTREACH_COMPLETE=source_{shell} outreach > completions/{name}"
+    )
 
 
 def test_completion_completes_commands() -> None:
-    env = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": "outreach pl",
-           "COMP_CWORD": "1"}
+    env = {
+        **os.environ,
+        "_OUTREACH_COMPLETE": "complete_bash",
+        "COMP_WORDS": "outreach pl",
+        "COMP_CWORD": "1",
+    }
     out = subprocess.run([_script()], capture_output=True, text=True, env=env, check=False)
     assert out.stdout.split() == ["plan"]

@@ -15,8 +15,10 @@ def test_orphans_list_and_forget(campaigns_dir: Path) -> None:
     folder = campaigns_dir / "sendkit"
     assert run("apply", "--sandbox", "--yes", str(folder)).exit_code == ExitCode.OK
     listed = json.loads(run("state", "list", "-f", "json").stdout)["data"]
-    assert [r["address"] for r in listed] == ["sendkit/founders-ab-test",
-                                               "sendkit/q2-decision-makers"]
+    assert [r["address"] for r in listed] == [
+        "sendkit/founders-ab-test",
+        "sendkit/q2-decision-makers",
+    ]
     assert all(r["id"] and r["revision"] for r in listed)
 
     (folder / "founders-ab-test.yaml").unlink()
@@ -49,8 +51,12 @@ def test_new_commands_complete() -> None:
     script = Path(sys.executable).parent / "outreach"
 
     def complete(words: str, cword: int) -> list[str]:
-        env = {**os.environ, "_OUTREACH_COMPLETE": "complete_bash", "COMP_WORDS": words,
-               "COMP_CWORD": str(cword)}
+        env = {
+            **os.environ,
+            "_OUTREACH_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+        }
         out = subprocess.run([str(script)], capture_output=True, text=True, env=env, check=False)
         return out.stdout.split()
 
@@ -82,11 +88,19 @@ def test_plan_json_carries_orphans_and_file_warnings_as_warnings(campaigns_dir: 
     doc = json.loads(plan.stdout)
     assert doc["ok"] is True
     orphans = [e for e in doc["errors"] if e["code"] == "orphan"]
-    assert orphans == [{
-        "severity": "warning", "code": "orphan", "campaign": "sendkit/founders-ab-test",
-        "message": orphans[0]["message"], "hint": "`outreach state forget "
-        "sendkit/founders-ab-test` drops the record", "file": None, "line": None,
-        "column": None, "field": None}]
+    assert orphans == [
+        {
+            "severity": "warning",
+            "code": "orphan",
+            "campaign": "sendkit/founders-ab-test",
+            "message": orphans[0]["message"],
+            "hint": "`outreach state forget sendkit/founders-ab-test` drops the record",
+            "file": None,
+            "line": None,
+            "column": None,
+            "field": None,
+        }
+    ]
     assert "in state, no file" in orphans[0]["message"]
     assert "in state, no file" in plan.stderr  # and still said on stderr
     [copy] = [e for e in doc["errors"] if e["code"] != "orphan"]
@@ -102,6 +116,8 @@ def test_the_markdown_comment_lists_orphans_and_file_warnings(campaigns_dir: Pat
     head = plan.stdout.split("<details>")[0]
     assert "**2 warnings**" in head
     assert ("- <code>sendkit/founders-ab-test</code>: sendkit/founders-ab-test (") in head
-    assert "in state, no file: nothing will be done to it (`outreach state forget " \
+    assert (
+        "in state, no file: nothing will be done to it (`outreach state forget "
         "sendkit/founders-ab-test` drops the record)" in head
+    )
     assert f"- <code>{q2}:15:" in head and "favouriteColour" in head

@@ -20,14 +20,17 @@ def _files(tmp_path: Path, n: int) -> Path:
 
 
 def test_a_bad_key_is_said_once_naming_the_campaigns_it_stopped(
-        tmp_path: Path, env_sandbox, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, env_sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SENDKIT_API_KEY", "not-a-sendkit-key")
     folder = _files(tmp_path, 5)
     result = run("plan", "--concurrency", "1", str(folder))
     assert result.exit_code == ExitCode.ERROR
     assert result.stderr.count("refused the API key") == 1, result.stderr
-    assert "5 campaign(s) not planned: sendkit/c0, sendkit/c1, sendkit/c2, sendkit/c3, " \
+    assert (
+        "5 campaign(s) not planned: sendkit/c0, sendkit/c1, sendkit/c2, sendkit/c3, "
         "sendkit/c4" in result.stderr
+    )
     assert "SENDKIT_API_KEY" in result.stderr
     assert "401" not in result.stdout and result.stdout.count("x sendkit") == 0
     # The first refusal stopped the reading: one request, not one 401 per campaign.
@@ -37,8 +40,11 @@ def test_a_bad_key_is_said_once_naming_the_campaigns_it_stopped(
     assert [e["code"] for e in doc["errors"]] == ["bad-key"]
 
 
-def test_verbose_is_one_line_per_request(tmp_path: Path, env_sandbox,  # type: ignore[no-untyped-def]
-                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_verbose_is_one_line_per_request(
+    tmp_path: Path,
+    env_sandbox,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     folder = _files(tmp_path, 1)
     with caplog.at_level("DEBUG", logger="outreach"):
         result = run("plan", "--verbose", str(folder))
@@ -46,14 +52,18 @@ def test_verbose_is_one_line_per_request(tmp_path: Path, env_sandbox,  # type: i
     logged = [r.getMessage() for r in caplog.records if r.name == "outreach.http"]
     assert logged
     for line in logged:
-        assert re.fullmatch(r"(GET|POST|PATCH|PUT|DELETE) http://127\.0\.0\.1:\d+/sendkit/v1/"
-                            r"\S+ → \d{3}, \d+ ms", line), line
+        assert re.fullmatch(
+            r"(GET|POST|PATCH|PUT|DELETE) http://127\.0\.0\.1:\d+/sendkit/v1/"
+            r"\S+ → \d{3}, \d+ ms",
+            line,
+        ), line
     assert not any("sk_test_workspace" in line or "{" in line for line in logged)
 
 
 @pytest.mark.slow
 def test_a_network_failure_is_worded_without_class_names(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -69,8 +79,9 @@ def test_csv_writes_true_and_false() -> None:
     from outreach_cli.output import Output
 
     buf = io.StringIO()
-    Output("text", stdout=buf).csv(["email", "paused", "opened"], [["a@x.io", True, False],
-                                                                   ["b@x.io", None, 0]])
+    Output("text", stdout=buf).csv(
+        ["email", "paused", "opened"], [["a@x.io", True, False], ["b@x.io", None, 0]]
+    )
     assert buf.getvalue() == "email,paused,opened\na@x.io,true,false\nb@x.io,,0\n"
 
 

@@ -108,19 +108,29 @@ def test_changed_shapes_are_each_reported(applied: Any) -> None:
     reports = {r["provider"]: r for r in doc["data"]["contract"]}
     assert reports["lemlist"]["differences"] == []
     sk = [d["message"] for d in reports["sendkit"]["differences"]]
-    assert ('GET /campaigns at /data/0/status: the live API answers the text "running" where '
-            'outreach expects one of draft, active, paused, completed, archived') in sk
-    assert any(m.startswith("GET /campaigns/{id} at /data/_id: the live API answers the "
-                            "number 12345 where outreach expects string") for m in sk)
-    assert any("/sequence/1/type" in m and '"delay"' in m and "one of email, wait" in m
-               for m in sk)
-    assert any(m.endswith("/data/settings: the live API answers an array of 0 where outreach "
-                          "expects object or null") for m in sk)
+    assert (
+        'GET /campaigns at /data/0/status: the live API answers the text "running" where '
+        "outreach expects one of draft, active, paused, completed, archived"
+    ) in sk
+    assert any(
+        m.startswith(
+            "GET /campaigns/{id} at /data/_id: the live API answers the "
+            "number 12345 where outreach expects string"
+        )
+        for m in sk
+    )
+    assert any("/sequence/1/type" in m and '"delay"' in m and "one of email, wait" in m for m in sk)
+    assert any(
+        m.endswith(
+            "/data/settings: the live API answers an array of 0 where outreach "
+            "expects object or null"
+        )
+        for m in sk
+    )
     pf = [d["message"] for d in reports["puffle"]["differences"]]
     assert any("without `name`" in m for m in pf)
     assert any('"DRAFT"' in m and "launching" in m for m in pf)
-    assert any("/campaign/daily_limit" in m and '"50"' in m and "integer or null" in m
-               for m in pf)
+    assert any("/campaign/daily_limit" in m and '"50"' in m and "integer or null" in m for m in pf)
     # Every difference is an error of the envelope, and is in the text too.
     codes = [e["code"] for e in doc["errors"] if e["severity"] == "error"]
     assert codes.count("contract-differs") == len(sk) + len(pf)
@@ -135,18 +145,28 @@ def test_a_new_list_envelope_is_reported_and_no_campaign_read(applied: Any) -> N
     rep = doc["data"]["contract"][0]
     assert [d["message"] for d in rep["differences"]] == [
         "GET /campaigns: the live API answers an object of 1 where outreach expects a bare "
-        "array of campaigns, or {campaigns, pagination}"]
+        "array of campaigns, or {campaigns, pagination}"
+    ]
     assert rep["checked"] == ["GET /campaigns"]
     assert rep["notes"][0].startswith("GET /campaigns/{id} not checked")
 
 
 def test_a_file_field_of_another_type_is_reported(applied: Any) -> None:
-    _drift(applied, "lemlist", lambda path, body: body.update(stopOnEmailReplied="yes")
-           if isinstance(body, dict) and "stopOnEmailReplied" in body else None)
+    _drift(
+        applied,
+        "lemlist",
+        lambda path, body: (
+            body.update(stopOnEmailReplied="yes")
+            if isinstance(body, dict) and "stopOnEmailReplied" in body
+            else None
+        ),
+    )
     _, doc = _contract("lemlist")
     msgs = [d["message"] for d in doc["data"]["contract"][0]["differences"]]
-    assert msgs == ['GET /campaigns/{id} at /stopOnEmailReplied: the live API answers the text '
-                    '"yes" where outreach expects boolean or null']
+    assert msgs == [
+        "GET /campaigns/{id} at /stopOnEmailReplied: the live API answers the text "
+        '"yes" where outreach expects boolean or null'
+    ]
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
@@ -177,10 +197,9 @@ def test_every_field_the_adapter_reads_back_is_checked(name: str) -> None:
 
 
 def test_difference_wording() -> None:
-    schema = {"type": "object", "required": ["name"],
-              "properties": {"n": {"type": "integer"}}}
+    schema = {"type": "object", "required": ["name"], "properties": {"n": {"type": "integer"}}}
     got = differences("x", "GET /a", {"n": "1"}, schema, {})
     assert [d.message for d in got] == [
-        "GET /a: the live API answers an object of 1 without `name` where outreach expects "
-        "`name`",
-        'GET /a at /n: the live API answers the text "1" where outreach expects integer']
+        "GET /a: the live API answers an object of 1 without `name` where outreach expects `name`",
+        'GET /a at /n: the live API answers the text "1" where outreach expects integer',
+    ]

@@ -14,8 +14,11 @@ from outreach_cli.errors import ExitCode
 from outreach_cli.session import SANDBOX_KEYS
 from tests.helpers import run
 
-KEYS = {"SENDKIT_API_KEY": "sk_doctor_secret_one", "LEMLIST_API_KEY": "lemlist-doctor-secret",
-        "PUFFLE_API_KEY": "pk_test_doctor_secret"}
+KEYS = {
+    "SENDKIT_API_KEY": "sk_doctor_secret_one",
+    "LEMLIST_API_KEY": "lemlist-doctor-secret",
+    "PUFFLE_API_KEY": "pk_test_doctor_secret",
+}
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, sandbox: Any, **keys: str) -> None:
@@ -38,16 +41,20 @@ def _no_secret(*texts: str, keys: Any = ALL_KEYS) -> None:
 
 def test_targets_are_the_keys_set_or_the_named_platforms() -> None:
     env = {"LEMLIST_API_KEY": "x", "OUTREACH_LEMLIST_URL": "http://127.0.0.1:9/lemlist/api"}
-    assert dr.targets(env) == [dr.Target("lemlist", "lemlist", "LEMLIST_API_KEY",
-                                         "http://127.0.0.1:9/lemlist/api")]
+    assert dr.targets(env) == [
+        dr.Target("lemlist", "lemlist", "LEMLIST_API_KEY", "http://127.0.0.1:9/lemlist/api")
+    ]
     named = dr.targets(env, providers=("sendkit",))
     assert [(t.provider, t.key_var, t.base_url) for t in named] == [
-        ("sendkit", "SENDKIT_API_KEY", "https://api.sendkit.ai/v1")]
+        ("sendkit", "SENDKIT_API_KEY", "https://api.sendkit.ai/v1")
+    ]
     assert dr.targets({}) == []
     boxed = dr.targets({}, sandbox_url="http://127.0.0.1:5")
-    assert [t.base_url for t in boxed] == ["http://127.0.0.1:5/sendkit/v1",
-                                           "http://127.0.0.1:5/lemlist/api",
-                                           "http://127.0.0.1:5/puffle/api"]
+    assert [t.base_url for t in boxed] == [
+        "http://127.0.0.1:5/sendkit/v1",
+        "http://127.0.0.1:5/lemlist/api",
+        "http://127.0.0.1:5/puffle/api",
+    ]
     assert all(t.sandbox for t in boxed)
 
 
@@ -67,16 +74,18 @@ def test_sandbox_all_well_in_text(tmp_path: Path) -> None:
     _no_secret(out, result.stderr)
 
 
-def test_the_rate_headers_a_limiting_api_sends_are_shown(monkeypatch: pytest.MonkeyPatch,
-                                                         limited_sandbox: Any) -> None:
+def test_the_rate_headers_a_limiting_api_sends_are_shown(
+    monkeypatch: pytest.MonkeyPatch, limited_sandbox: Any
+) -> None:
     _env(monkeypatch, limited_sandbox, LEMLIST_API_KEY="lemlist-doctor-rate")
     result = run("doctor")
     assert result.exit_code == 0, result.stderr
     assert "x-ratelimit-limit: 20" in result.stdout.lower()
 
 
-def test_json_envelope_names_workspaces_per_key(monkeypatch: pytest.MonkeyPatch,
-                                                sandbox: Any) -> None:
+def test_json_envelope_names_workspaces_per_key(
+    monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
     _env(monkeypatch, sandbox, **KEYS)
     first = json.loads(run("doctor", "--format", "json").stdout)
     monkeypatch.setenv("SENDKIT_API_KEY", "sk_doctor_secret_two")
@@ -94,8 +103,11 @@ def test_json_envelope_names_workspaces_per_key(monkeypatch: pytest.MonkeyPatch,
     # Puffle's account has no campaign yet: a warning, not a failure.
     assert by["puffle"]["workspace"]["proxy"] is True and by["puffle"]["warnings"]
     assert first["data"]["contract"] is None
-    _no_secret(json.dumps(first), json.dumps(second),
-               keys=(*KEYS.values(), "sk_doctor_secret_two", "lemlist-doctor-secret-two"))
+    _no_secret(
+        json.dumps(first),
+        json.dumps(second),
+        keys=(*KEYS.values(), "sk_doctor_secret_two", "lemlist-doctor-secret-two"),
+    )
 
 
 def test_only_the_platforms_with_keys(monkeypatch: pytest.MonkeyPatch, sandbox: Any) -> None:
@@ -164,8 +176,7 @@ def test_state_is_reported_where_it_lives(tmp_path: Path) -> None:
     before = json.loads(run("doctor", "--sandbox", "sendkit", "-f", "json").stdout)
     assert before["data"]["targets"][0]["state"]["campaigns"] == 0
     elsewhere = tmp_path / "elsewhere"
-    doc = json.loads(run("doctor", "--sandbox", "--state-dir", str(elsewhere), "-f",
-                         "json").stdout)
+    doc = json.loads(run("doctor", "--sandbox", "--state-dir", str(elsewhere), "-f", "json").stdout)
     assert {t["state"]["dir"] for t in doc["data"]["targets"]} == {str(elsewhere.resolve())}
 
 
@@ -180,8 +191,9 @@ def test_server_text_cannot_drive_the_terminal() -> None:
     assert printable("Team\x1b[2J\x07 ok") == "Team\\x1b[2J\\x07 ok"
 
 
-def test_sendkit_platform_key_names_its_workspace(monkeypatch: pytest.MonkeyPatch,
-                                                  sandbox: Any) -> None:
+def test_sendkit_platform_key_names_its_workspace(
+    monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
     _env(monkeypatch, sandbox, SENDKIT_API_KEY="sk_doctor_workspace_key")
     ws = json.loads(run("doctor", "-f", "json").stdout)["data"]["targets"][0]["workspace"]["id"]
     monkeypatch.setenv("SENDKIT_API_KEY", "sk_user_doctor_platform")

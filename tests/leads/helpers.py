@@ -17,38 +17,67 @@ PUFFLE_SENDER = "5e4de000-0000-4000-8000-000000000001"
 
 # "Interested follow-up" sends at once, then waits: a tick leaves its lead in it with one
 # email sent. "Meeting prep" opens with a day's wait: a lead in it has sent nothing from it.
-INTERESTED = {"name": "Interested follow-up", "trigger": {"type": "ai_tag", "value": "interested"},
-              "sequence": [{"type": "email", "subject": "Great", "body": "Glad to hear it."},
-                           {"type": "wait", "waitDays": 2},
-                           {"type": "email", "subject": "Re: Great", "body": "Any news?"}]}
-MEETING = {"name": "Meeting prep", "trigger": {"type": "ai_tag", "value": "Meeting Booked"},
-           "sequence": [{"type": "wait", "waitDays": 1},
-                        {"type": "email", "subject": "See you", "body": "Agenda?"}]}
-ARCHIVED = {"name": "Old OOO", "status": "archived",
-            "trigger": {"type": "ai_tag", "value": "Out of Office"},
-            "sequence": [{"type": "email", "subject": "Back?", "body": "Welcome back."}]}
-SEQUENCE = [{"type": "email", "subject": "Hello", "body": "Hi there"},
-            {"type": "wait", "waitDays": 3},
-            {"type": "email", "subject": "Again", "body": "Bump"}]
+INTERESTED = {
+    "name": "Interested follow-up",
+    "trigger": {"type": "ai_tag", "value": "interested"},
+    "sequence": [
+        {"type": "email", "subject": "Great", "body": "Glad to hear it."},
+        {"type": "wait", "waitDays": 2},
+        {"type": "email", "subject": "Re: Great", "body": "Any news?"},
+    ],
+}
+MEETING = {
+    "name": "Meeting prep",
+    "trigger": {"type": "ai_tag", "value": "Meeting Booked"},
+    "sequence": [
+        {"type": "wait", "waitDays": 1},
+        {"type": "email", "subject": "See you", "body": "Agenda?"},
+    ],
+}
+ARCHIVED = {
+    "name": "Old OOO",
+    "status": "archived",
+    "trigger": {"type": "ai_tag", "value": "Out of Office"},
+    "sequence": [{"type": "email", "subject": "Back?", "body": "Welcome back."}],
+}
+SEQUENCE = [
+    {"type": "email", "subject": "Hello", "body": "Hi there"},
+    {"type": "wait", "waitDays": 3},
+    {"type": "email", "subject": "Again", "body": "Bump"},
+]
 
 
 def sendkit(sandbox: Any, key: str = SENDKIT_KEY) -> SendKit:
-    api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": key},
-              retry=RetryPolicy(base=0.001))
+    api = Api(
+        "sendkit",
+        sandbox.url + "/sendkit/v1",
+        headers={"X-Api-Key": key},
+        retry=RetryPolicy(base=0.001),
+    )
     track(api)
     return SendKit(api)
 
 
 def puffle(sandbox: Any) -> Puffle:
-    api = Api("puffle", sandbox.url + "/puffle/api",
-              headers={"Authorization": f"Bearer {PUFFLE_KEY}"}, retry=RetryPolicy(base=0.001))
+    api = Api(
+        "puffle",
+        sandbox.url + "/puffle/api",
+        headers={"Authorization": f"Bearer {PUFFLE_KEY}"},
+        retry=RetryPolicy(base=0.001),
+    )
     track(api)
     return Puffle(api)
 
 
 def campaign(provider: SendKit, subsequences: list[dict[str, Any]] | None = None) -> str:
-    return provider.create({"name": "Leads test", "sequence": SEQUENCE,
-                            "subsequences": subsequences or [], "mailboxTags": ["outreach"]})
+    return provider.create(
+        {
+            "name": "Leads test",
+            "sequence": SEQUENCE,
+            "subsequences": subsequences or [],
+            "mailboxTags": ["outreach"],
+        }
+    )
 
 
 def write_csv(path: Path, lines: list[str]) -> str:
@@ -61,5 +90,8 @@ def emails(n: int, start: int = 0) -> list[str]:
 
 
 def requests_to(sandbox: Any, method: str, suffix: str) -> list[tuple[str, str, int]]:
-    return [r for r in sandbox.sandbox.request_log
-            if r[0] == method and r[1].split("?")[0].endswith(suffix)]
+    return [
+        r
+        for r in sandbox.sandbox.request_log
+        if r[0] == method and r[1].split("?")[0].endswith(suffix)
+    ]

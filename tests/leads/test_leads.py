@@ -37,8 +37,9 @@ from tests.leads.helpers import (
 # -- list ------------------------------------------------------------------------------------------
 
 
-def test_list_follows_the_cursor_to_the_end_and_filters_by_status(sandbox: Any,
-                                                                  tmp_path: Path) -> None:
+def test_list_follows_the_cursor_to_the_end_and_filters_by_status(
+    sandbox: Any, tmp_path: Path
+) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
     rows, bad = read_rows(write_csv(tmp_path / "l.csv", ["email,firstName", *emails(230)]), sk)
@@ -71,10 +72,16 @@ def test_list_refuses_an_unknown_status_before_any_request(sandbox: Any) -> None
 
 def test_puffle_prospects_list_every_page_and_filter(sandbox: Any, tmp_path: Path) -> None:
     pf = puffle(sandbox)
-    cid = pf.create({"type": "email", "name": "Puffle leads",
-                     "sender_account_ids": [PUFFLE_SENDER]})
-    f = write_csv(tmp_path / "p.csv", ["Email,First Name,Company,Plan",
-                                       *[f"p{i}@example.org,P{i},Acme,gold" for i in range(450)]])
+    cid = pf.create(
+        {"type": "email", "name": "Puffle leads", "sender_account_ids": [PUFFLE_SENDER]}
+    )
+    f = write_csv(
+        tmp_path / "p.csv",
+        [
+            "Email,First Name,Company,Plan",
+            *[f"p{i}@example.org,P{i},Acme,gold" for i in range(450)],
+        ],
+    )
     rows, bad = read_rows(f, pf, "email")
     assert not bad
     pf.LEADS_PER_ADD = 200  # type: ignore[misc]  (three batches)
@@ -92,10 +99,14 @@ def test_puffle_prospects_list_every_page_and_filter(sandbox: Any, tmp_path: Pat
 
 def test_puffle_batch_with_a_row_the_server_refuses_keeps_the_others(sandbox: Any) -> None:
     pf = puffle(sandbox)
-    cid = pf.create({"type": "email", "name": "Puffle bad row",
-                     "sender_account_ids": [PUFFLE_SENDER]})
-    rows = [LeadRow(2, {"email": "ok1@example.org"}), LeadRow(3, {"email": "not-an-email"}),
-            LeadRow(4, {"email": "ok2@example.org"})]
+    cid = pf.create(
+        {"type": "email", "name": "Puffle bad row", "sender_account_ids": [PUFFLE_SENDER]}
+    )
+    rows = [
+        LeadRow(2, {"email": "ok1@example.org"}),
+        LeadRow(3, {"email": "not-an-email"}),
+        LeadRow(4, {"email": "ok2@example.org"}),
+    ]
     report = add_leads(pf, cid, rows)  # read_rows would have caught line 3; the server does too
     assert (report.added, report.skipped) == (2, 0)
     [failed] = report.failed
@@ -107,7 +118,8 @@ def test_puffle_batch_with_a_row_the_server_refuses_keeps_the_others(sandbox: An
 
 
 def test_bulk_add_reports_malformed_rows_by_line_and_a_rerun_adds_nothing(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
     lines = ["email,firstName,Plan", *[f"{e},gold" for e in emails(12)]]
@@ -139,32 +151,40 @@ def test_bulk_add_reports_malformed_rows_by_line_and_a_rerun_adds_nothing(
 
 def test_a_batch_that_fails_whole_reports_every_row(sandbox: Any, tmp_path: Path) -> None:
     sk = sendkit(sandbox)
-    rows, _ = read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org",
-                                                       "b@example.org"]), sk)
+    rows, _ = read_rows(
+        write_csv(tmp_path / "l.csv", ["email", "a@example.org", "b@example.org"]), sk
+    )
     report = add_leads(sk, "665a1b2c3d4e5f6a7b8c9d0e", rows)  # no such campaign
     assert [(r.line, r.result) for r in report.rows] == [(2, "failed"), (3, "failed")]
     assert all("Campaign not found" in r.reason for r in report.rows)
 
 
 def test_csv_headers_map_to_the_platforms_field_names(sandbox: Any, tmp_path: Path) -> None:
-    f = write_csv(tmp_path / "l.csv", ['"First Name",EMAIL,company,"Deal size"',
-                                       'Ann,ann@example.org,"Acme, Inc",10k'])
+    f = write_csv(
+        tmp_path / "l.csv",
+        ['"First Name",EMAIL,company,"Deal size"', 'Ann,ann@example.org,"Acme, Inc",10k'],
+    )
     rows, bad = read_rows(f, "sendkit")
     assert not bad
-    assert rows[0].fields == {"firstName": "Ann", "email": "ann@example.org",
-                              "companyName": "Acme, Inc", "Deal size": "10k"}
+    assert rows[0].fields == {
+        "firstName": "Ann",
+        "email": "ann@example.org",
+        "companyName": "Acme, Inc",
+        "Deal size": "10k",
+    }
     rows, _ = read_rows(f, "puffle", "email")
     assert rows[0].fields["first_name"] == "Ann" and rows[0].fields["company"] == "Acme, Inc"
 
 
 def test_an_unclosed_quote_is_reported_at_the_line_it_starts(tmp_path: Path) -> None:
-    f = write_csv(tmp_path / "l.csv", ["email,firstName", "a@example.org,Ann",
-                                       'b@example.org,"Bo', "c@example.org,Cy"])
+    f = write_csv(
+        tmp_path / "l.csv",
+        ["email,firstName", "a@example.org,Ann", 'b@example.org,"Bo', "c@example.org,Cy"],
+    )
     rows, bad = read_rows(f, "sendkit")
     assert [r.line for r in rows] == [2]
     # The quote swallowed line 4: both are reported, neither is sent.
-    assert [(b.line, b.reason) for b in bad] == [(3, "an unclosed quote: lines 3-4 were not "
-                                                      "read")]
+    assert [(b.line, b.reason) for b in bad] == [(3, "an unclosed quote: lines 3-4 were not read")]
 
 
 # -- update: local refusals ------------------------------------------------------------------------
@@ -173,25 +193,29 @@ def test_an_unclosed_quote_is_reported_at_the_line_it_starts(tmp_path: Path) -> 
 def test_status_other_than_active_or_paused_is_refused_before_any_request(sandbox: Any) -> None:
     sk = sendkit(sandbox)
     with pytest.raises(LeadRefused) as err:
-        update_lead(sk, "665a1b2c3d4e5f6a7b8c9d0e", "665a1b2c3d4e5f6a7b8c9d0f",
-                    status="completed")
+        update_lead(sk, "665a1b2c3d4e5f6a7b8c9d0e", "665a1b2c3d4e5f6a7b8c9d0f", status="completed")
     assert "only to active or paused" in err.value.message
     assert err.value.exit_code == ExitCode.USAGE
     assert sandbox.sandbox.request_log == []
 
 
-def test_unknown_tag_is_refused_with_the_labels_and_no_patch_is_sent(sandbox: Any,
-                                                                     tmp_path: Path) -> None:
+def test_unknown_tag_is_refused_with_the_labels_and_no_patch_is_sent(
+    sandbox: Any, tmp_path: Path
+) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
-    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]),
-                                 sk)[0])
+    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]), sk)[0])
     [lead] = list_leads(sk, cid)
     sandbox.sandbox.request_log.clear()
     with pytest.raises(LeadRefused) as err:
         update_lead(sk, cid, lead.id, tag="Hot Lead")
-    for label in ("Interested", "Not Interested", "Meeting Booked", "Out of Office",
-                  "Wrong Person"):
+    for label in (
+        "Interested",
+        "Not Interested",
+        "Meeting Booked",
+        "Out of Office",
+        "Wrong Person",
+    ):
         assert repr(label) in err.value.message
     assert [r[0] for r in sandbox.sandbox.request_log] == ["GET"]  # GET /tags only
     assert requests_to(sandbox, "GET", "/tags")
@@ -200,8 +224,7 @@ def test_unknown_tag_is_refused_with_the_labels_and_no_patch_is_sent(sandbox: An
 def test_tag_is_sent_as_the_workspace_spells_it(sandbox: Any, tmp_path: Path) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
-    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]),
-                                 sk)[0])
+    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]), sk)[0])
     [lead] = list_leads(sk, cid)
     result = update_lead(sk, cid, lead.id, tag="  meeting BOOKED ")
     assert result.result == "updated" and result.lead is not None
@@ -212,18 +235,19 @@ def test_tag_is_sent_as_the_workspace_spells_it(sandbox: Any, tmp_path: Path) ->
 def test_invalid_tag_from_the_server_is_the_backstop(sandbox: Any, tmp_path: Path) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
-    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]),
-                                 sk)[0])
+    add_leads(sk, cid, read_rows(write_csv(tmp_path / "l.csv", ["email", "a@example.org"]), sk)[0])
     [lead] = list_leads(sk, cid)
     # The labels the client saw are stale: the server still refuses the tag.
     sk.list_tags = lambda: [{"name": "Interested"}, {"name": "Ghost"}]  # type: ignore[method-assign]
     with pytest.raises(ApiError) as err:
         update_lead(sk, cid, lead.id, tag="Ghost")
     assert err.value.code == "INVALID_TAG"
-    report = update_leads(sk, cid, [LeadChange(lead.id, tag="Ghost", line=2),
-                                    LeadChange(lead.id, status="paused", line=3)])
-    assert [(r.change.line, r.result) for r in report.results] == [(2, "failed"),
-                                                                   (3, "updated")]
+    report = update_leads(
+        sk,
+        cid,
+        [LeadChange(lead.id, tag="Ghost", line=2), LeadChange(lead.id, status="paused", line=3)],
+    )
+    assert [(r.change.line, r.result) for r in report.results] == [(2, "failed"), (3, "updated")]
     assert "INVALID_TAG" in report.results[0].reason
 
 
@@ -233,21 +257,30 @@ def test_changes_file_rows_are_refused_one_by_one(sandbox: Any, tmp_path: Path) 
     src = write_csv(tmp_path / "l.csv", ["email,firstName", *emails(3)])
     add_leads(sk, cid, read_rows(src, sk)[0])
     a, b, c = list_leads(sk, cid)
-    f = write_csv(tmp_path / "changes.csv", [
-        "lead_id,status,tag",
-        f"{a.id},paused,",
-        f"{b.id},removed,",  # line 3: refused locally
-        f"{c.id},,Nope",  # line 4: unknown tag
-        "too,many,fields,here",  # line 5: malformed
-        f"{c.email},,Interested",  # line 6: by email
-        f"{c.id},active,",
-    ])
+    f = write_csv(
+        tmp_path / "changes.csv",
+        [
+            "lead_id,status,tag",
+            f"{a.id},paused,",
+            f"{b.id},removed,",  # line 3: refused locally
+            f"{c.id},,Nope",  # line 4: unknown tag
+            "too,many,fields,here",  # line 5: malformed
+            f"{c.email},,Interested",  # line 6: by email
+            f"{c.id},active,",
+        ],
+    )
     changes, bad = read_changes(f)
     assert [b_.change.line for b_ in bad] == [5]
     report = update_leads(sk, cid, changes, rejected=bad, concurrency=3)
     got = [(r.change.line, r.result) for r in report.results]
-    assert got == [(2, "updated"), (3, "refused"), (4, "refused"), (5, "refused"),
-                   (6, "updated"), (7, "updated")]
+    assert got == [
+        (2, "updated"),
+        (3, "refused"),
+        (4, "refused"),
+        (5, "refused"),
+        (6, "updated"),
+        (7, "updated"),
+    ]
     assert report.results[4].enrollment is not None
     assert report.results[4].enrollment.action == "enrolled"
     by_id = {lead.id: lead for lead in list_leads(sk, cid)}
@@ -262,21 +295,36 @@ def test_lemlist_leads_are_added_one_per_call_and_listed(sandbox: Any, tmp_path:
     from outreach_cli.http import shared_limiter
     from outreach_cli.providers.lemlist import Lemlist
 
-    api = Api("lemlist", sandbox.url + "/lemlist/api", auth=("", "lemlist-leads-key"),
-              limiter=shared_limiter("lemlist", "lemlist-leads-key", 20, 2.0),
-              retry=RetryPolicy(base=0.001))
+    api = Api(
+        "lemlist",
+        sandbox.url + "/lemlist/api",
+        auth=("", "lemlist-leads-key"),
+        limiter=shared_limiter("lemlist", "lemlist-leads-key", 20, 2.0),
+        retry=RetryPolicy(base=0.001),
+    )
     track(api)
     lm = Lemlist(api)
     cid = lm.client.post("/campaigns", json={"name": "lemlist leads"}).data["_id"]
-    f = write_csv(tmp_path / "l.csv", ["email,firstName,Plan", "a@example.org,Ann,gold",
-                                       "b@example.org,Bo,silver", "a@example.org,Ann,gold",
-                                       ",Nobody,"])
+    f = write_csv(
+        tmp_path / "l.csv",
+        [
+            "email,firstName,Plan",
+            "a@example.org,Ann,gold",
+            "b@example.org,Bo,silver",
+            "a@example.org,Ann,gold",
+            ",Nobody,",
+        ],
+    )
     rows, bad = read_rows(f, lm)
     assert [(b.line, b.reason) for b in bad] == [(5, "needs an email or a linkedinUrl")]
     report = add_leads(lm, cid, rows, concurrency=2, rejected=bad)
     assert (report.added, report.skipped, report.requests) == (2, 1, 3)
-    assert [(r.line, r.result) for r in report.rows] == [(2, "added"), (3, "added"),
-                                                         (4, "skipped"), (5, "failed")]
+    assert [(r.line, r.result) for r in report.rows] == [
+        (2, "added"),
+        (3, "added"),
+        (4, "skipped"),
+        (5, "failed"),
+    ]
     leads = list_leads(lm, cid)
     assert len(leads) == 2 and all(lead.status for lead in leads)
     assert all(lead.extras.get("contactId") for lead in leads)
@@ -287,8 +335,10 @@ def test_lemlist_leads_are_added_one_per_call_and_listed(sandbox: Any, tmp_path:
 def test_sendkit_entry_errors_are_reported_by_line(sandbox: Any, tmp_path: Path) -> None:
     sk = sendkit(sandbox)
     cid = campaign(sk)
-    f = write_csv(tmp_path / "l.csv", ["leadId,email", ",a@example.org",
-                                       "665a1b2c3d4e5f6a7b8c9d0e,", ",b@example.org"])
+    f = write_csv(
+        tmp_path / "l.csv",
+        ["leadId,email", ",a@example.org", "665a1b2c3d4e5f6a7b8c9d0e,", ",b@example.org"],
+    )
     report = add_leads(sk, cid, read_rows(f, sk)[0])
     assert (report.added, report.skipped) == (2, 0)
     [failed] = report.failed

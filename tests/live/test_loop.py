@@ -31,9 +31,11 @@ pytestmark = pytest.mark.live
 
 PLATFORMS = ("sendkit", "lemlist", "puffle")
 # How each platform gets rid of a campaign (providers.md): only Puffle documents a delete.
-CLEANUP = {"sendkit": "SendKit documents no delete and no archive: left as a draft",
-           "lemlist": "lemlist's API has no delete and no archive: left paused",
-           "puffle": "DELETE /api/campaigns/{id} (hard delete)"}
+CLEANUP = {
+    "sendkit": "SendKit documents no delete and no archive: left as a draft",
+    "lemlist": "lemlist's API has no delete and no archive: left paused",
+    "puffle": "DELETE /api/campaigns/{id} (hard delete)",
+}
 # The statuses a campaign that sends nothing may be in right after apply.
 QUIET = {"sendkit": ("draft",), "lemlist": ("paused", "draft"), "puffle": ("draft",)}
 
@@ -49,16 +51,22 @@ def _params() -> list[Any]:
         if not _live_key(p):
             reason = f"OUTREACH_LIVE_{p.upper()}_API_KEY is not set"
         elif os.environ.get("OUTREACH_LIVE_DISPOSABLE") != "yes":
-            reason = ("OUTREACH_LIVE_DISPOSABLE=yes is not set: the suite writes only to a "
-                      "workspace its owner marked disposable")
-        out.append(pytest.param((p, True), id=f"{p}-live",
-                                 marks=[pytest.mark.skipif(bool(reason), reason=reason)]))
+            reason = (
+                "OUTREACH_LIVE_DISPOSABLE=yes is not set: the suite writes only to a "
+                "workspace its owner marked disposable"
+            )
+        out.append(
+            pytest.param(
+                (p, True), id=f"{p}-live", marks=[pytest.mark.skipif(bool(reason), reason=reason)]
+            )
+        )
     return out
 
 
 @pytest.fixture
-def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-             tmp_path: Path) -> dict[str, Any]:
+def platform(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> dict[str, Any]:
     """Where the loop runs: the platform, its key variable set, the URL override set."""
     provider, live = request.param
     cls = provider_class(provider)

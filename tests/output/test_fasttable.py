@@ -16,8 +16,9 @@ from outreach_cli.output import Output, fasttable
 
 
 def console(width: int = 120, **kw: object) -> Console:
-    return Console(file=io.StringIO(), width=width, highlight=False, soft_wrap=True,
-                   emoji=False, **kw)  # type: ignore[arg-type]
+    return Console(
+        file=io.StringIO(), width=width, highlight=False, soft_wrap=True, emoji=False, **kw
+    )  # type: ignore[arg-type]
 
 
 def rich_text(con: Console, title: str, columns: list[str], rows: list[list[str]]) -> str:
@@ -51,8 +52,9 @@ def test_same_characters_as_rich(title: str, rows: list[list[str]]) -> None:
 @pytest.mark.parametrize("no_color", [False, True])
 @pytest.mark.parametrize("title", ["Leads (SendKit 665a)", ""])
 @pytest.mark.parametrize("rows", [ROWS, []])
-def test_same_bytes_as_rich_on_a_terminal(system: str, no_color: bool, title: str,
-                                          rows: list[list[str]]) -> None:
+def test_same_bytes_as_rich_on_a_terminal(
+    system: str, no_color: bool, title: str, rows: list[list[str]]
+) -> None:
     # A terminal: rich writes its table theme's styles (italic title, bold header).
     def term() -> Console:
         return console(color_system=system, force_terminal=True, no_color=no_color)
@@ -65,15 +67,20 @@ def test_same_bytes_as_rich_on_a_terminal(system: str, no_color: bool, title: st
 CELL = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
 
 
-@given(st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=6), st.booleans(),
-       st.sampled_from(["", "t", "Leads of a campaign"]))
-def test_any_table_the_fast_path_draws_is_rich_s(rows: list[list[str]], terminal: bool,
-                                                  title: str) -> None:
+@given(
+    st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=6),
+    st.booleans(),
+    st.sampled_from(["", "t", "Leads of a campaign"]),
+)
+def test_any_table_the_fast_path_draws_is_rich_s(
+    rows: list[list[str]], terminal: bool, title: str
+) -> None:
     columns = ["id", "email", "subsequence"]
 
     def con() -> Console:
-        return console(width=200, color_system="truecolor" if terminal else None,
-                       force_terminal=terminal)
+        return console(
+            width=200, color_system="truecolor" if terminal else None, force_terminal=terminal
+        )
 
     drawn = fasttable.render(con(), title, columns, rows)
     if drawn is not None:  # where it steps aside, rich draws: nothing to compare
@@ -96,12 +103,28 @@ def test_rich_draws_what_the_fast_table_cannot(case: str) -> None:
 
 
 def test_leads_text_output_is_rich_s_table() -> None:
-    leads = [Lead("665a1b2c3d4e5f6a7b8c9d0e", "pat@example.org", "active", "Interested", 1,
-                  LeadSubsequence("s1", "Warm", "paused")),
-             Lead("665a1b2c3d4e5f6a7b8c9d0f", None, "paused")]
+    leads = [
+        Lead(
+            "665a1b2c3d4e5f6a7b8c9d0e",
+            "pat@example.org",
+            "active",
+            "Interested",
+            1,
+            LeadSubsequence("s1", "Warm", "paused"),
+        ),
+        Lead("665a1b2c3d4e5f6a7b8c9d0f", None, "paused"),
+    ]
     out = io.StringIO()
     Output("text", color=False, stdout=out, stderr=io.StringIO(), width=120).leads(leads, "T")
-    rows = [["665a1b2c3d4e5f6a7b8c9d0e", "pat@example.org", "active", "Interested", "1",
-             "Warm (paused)"],
-            ["665a1b2c3d4e5f6a7b8c9d0f", "", "paused", "", "", ""]]
+    rows = [
+        [
+            "665a1b2c3d4e5f6a7b8c9d0e",
+            "pat@example.org",
+            "active",
+            "Interested",
+            "1",
+            "Warm (paused)",
+        ],
+        ["665a1b2c3d4e5f6a7b8c9d0f", "", "paused", "", "", ""],
+    ]
     assert out.getvalue() == rich_text(console(color_system=None), "T", COLUMNS, rows)

@@ -20,9 +20,11 @@ from outreach_cli.output.envelope import dumps, envelope, item_text, write_list_
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                 max_size=3),
-    max_leaves=8)
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 
 @given(st.lists(JSONISH, max_size=5))
@@ -35,10 +37,18 @@ def test_a_list_envelope_written_item_by_item_is_the_whole_document(items: list[
 
 def _leads(n: int) -> list[Lead]:
     sub = LeadSubsequence("s1", "Replied ✓", "active", 2, True)
-    return [Lead(f"id{i:05d}", f"lead{i}@example.com" if i % 7 else None, "active",
-                 "interested" if i % 3 == 0 else None, i % 4 or None,
-                 sub if i % 5 == 0 else None, {"company": f"Co {i}"} if i % 2 else {})
-            for i in range(n)]
+    return [
+        Lead(
+            f"id{i:05d}",
+            f"lead{i}@example.com" if i % 7 else None,
+            "active",
+            "interested" if i % 3 == 0 else None,
+            i % 4 or None,
+            sub if i % 5 == 0 else None,
+            {"company": f"Co {i}"} if i % 2 else {},
+        )
+        for i in range(n)
+    ]
 
 
 def _whole(fmt: str, leads: list[Lead]) -> str:
@@ -57,12 +67,14 @@ def _whole(fmt: str, leads: list[Lead]) -> str:
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 @pytest.mark.parametrize("n", [0, 1, 250])
-def test_streamed_leads_print_what_the_whole_list_printed(fmt: str, n: int,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_streamed_leads_print_what_the_whole_list_printed(
+    fmt: str, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(leads_view, "SPOOL_BYTES", 2048)  # the spool really moves to a file
     out = io.StringIO()
     Output(fmt, color=False, stdout=out, stderr=io.StringIO(), command="leads list").leads(
-        iter(_leads(n)))
+        iter(_leads(n))
+    )
     assert out.getvalue() == _whole(fmt, _leads(n))
     if fmt == "json":
         assert len(json.loads(out.getvalue())["data"]) == n
@@ -78,7 +90,8 @@ def test_the_text_table_is_rich_s_table_whether_drawn_plain_or_by_rich() -> None
     # Too narrow for the plain drawing: rich draws the same rows (wrapping what it may).
     narrow = io.StringIO()
     Output("text", color=False, width=60, stdout=narrow, stderr=io.StringIO()).leads(
-        iter(leads), "T")
+        iter(leads), "T"
+    )
     assert all(f"id{i:05d}" in narrow.getvalue() for i in range(40))
 
 

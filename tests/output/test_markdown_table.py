@@ -46,12 +46,19 @@ def read_back(markdown: str) -> list[list[str]]:
 def test_a_cell_holding_a_pipe_or_a_line_break_stays_in_its_cell() -> None:
     rows = [["a|b", "x"], ["two\nlines", "back\\slash|"], ["", None]]
     assert read_back(markdown_table(["campaign", "id"], rows)) == [
-        ["campaign", "id"], ["a|b", "x"], ["two lines", "back\\slash|"], ["", ""]]
+        ["campaign", "id"],
+        ["a|b", "x"],
+        ["two lines", "back\\slash|"],
+        ["", ""],
+    ]
 
 
 def test_the_markdown_format_of_a_table_command_uses_it() -> None:
     buf = io.StringIO()
     Output("markdown", stdout=buf, stderr=io.StringIO()).table(
-        "campaigns", ["campaign", "id", "status"], [["q3 | promo", "c_1", "active"]])
-    assert read_back(buf.getvalue()) == [["campaign", "id", "status"],
-                                         ["q3 | promo", "c_1", "active"]]
+        "campaigns", ["campaign", "id", "status"], [["q3 | promo", "c_1", "active"]]
+    )
+    assert read_back(buf.getvalue()) == [
+        ["campaign", "id", "status"],
+        ["q3 | promo", "c_1", "active"],
+    ]

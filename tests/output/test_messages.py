@@ -7,8 +7,9 @@ import io
 
 from outreach_cli.output import Output
 
-WARNING = ("lemlist/heads-of-growth (cam_UX82XrMEPdHXSxTtt): in state, no file: nothing will "
-           "be done to it")
+WARNING = (
+    "lemlist/heads-of-growth (cam_UX82XrMEPdHXSxTtt): in state, no file: nothing will be done to it"
+)
 
 
 class Tty(io.StringIO):

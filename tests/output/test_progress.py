@@ -22,7 +22,12 @@ SCRIPT = str(Path(sys.executable).parent / "outreach")
 
 def test_elapsed_in_whole_units() -> None:
     assert [elapsed(s) for s in (0, 9.7, 60, 125, 3725)] == [
-        "0 s", "9 s", "1 min 0 s", "2 min 5 s", "1 h 2 min"]
+        "0 s",
+        "9 s",
+        "1 min 0 s",
+        "2 min 5 s",
+        "1 h 2 min",
+    ]
 
 
 def test_the_counter_is_erased_before_other_lines_and_at_the_end() -> None:
@@ -34,8 +39,9 @@ def test_the_counter_is_erased_before_other_lines_and_at_the_end() -> None:
         t.advance()
     assert stream.getvalue().endswith(CLEAR + "12/200 read, 9 s")
     t.write(lambda: stream.write("a line\n"))
-    assert stream.getvalue().endswith(CLEAR + "12/200 read, 9 s" + CLEAR + "a line\n"
-                                      + CLEAR + "12/200 read, 9 s")
+    assert stream.getvalue().endswith(
+        CLEAR + "12/200 read, 9 s" + CLEAR + "a line\n" + CLEAR + "12/200 read, 9 s"
+    )
     t.stop()
     assert stream.getvalue().endswith("a line\n" + CLEAR + "12/200 read, 9 s" + CLEAR)
     t.advance()  # after the end: nothing more
@@ -59,8 +65,14 @@ def slow(tmp_path: Path) -> Iterator[dict[str, str]]:
 
     running = server.start(":memory:", faults=server.Faults(latency_ms=700))
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_URL"))}
-    env.update({"NO_COLOR": "1", "COLUMNS": "100", "SENDKIT_API_KEY": "sk_test_workspace",
-                "OUTREACH_SENDKIT_URL": running.url + "/sendkit/v1"})
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+            "SENDKIT_API_KEY": "sk_test_workspace",
+            "OUTREACH_SENDKIT_URL": running.url + "/sendkit/v1",
+        }
+    )
     LOG[:] = [running.sandbox.request_log]
     try:
         yield env
@@ -81,11 +93,17 @@ def _folder(tmp_path: Path, n: int) -> Path:
 
 @pytest.mark.slow
 def test_plan_prints_the_first_campaign_while_the_rest_are_read(
-        tmp_path: Path, slow: dict[str, str]) -> None:
+    tmp_path: Path, slow: dict[str, str]
+) -> None:
     folder = _folder(tmp_path, 5)
-    proc = subprocess.Popen([SCRIPT, "plan", "--concurrency", "1", str(folder)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path, env=slow)
+    proc = subprocess.Popen(
+        [SCRIPT, "plan", "--concurrency", "1", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=slow,
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline()
     answered = _answered()
@@ -100,9 +118,14 @@ def test_plan_prints_the_first_campaign_while_the_rest_are_read(
 @pytest.mark.slow
 def test_apply_shows_each_outcome_as_it_is_known(tmp_path: Path, slow: dict[str, str]) -> None:
     folder = _folder(tmp_path, 3)
-    proc = subprocess.Popen([SCRIPT, "apply", "--yes", "--concurrency", "1", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path, env=slow)
+    proc = subprocess.Popen(
+        [SCRIPT, "apply", "--yes", "--concurrency", "1", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=slow,
+    )
     assert proc.stderr is not None
     first = proc.stderr.readline()
     created = _answered("POST")
@@ -117,12 +140,18 @@ def test_apply_shows_each_outcome_as_it_is_known(tmp_path: Path, slow: dict[str,
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_the_counter_on_a_terminal_and_nothing_extra_on_stdout(
-        tmp_path: Path, slow: dict[str, str], fmt: str) -> None:
+    tmp_path: Path, slow: dict[str, str], fmt: str
+) -> None:
     folder = _folder(tmp_path, 3)
     master, slave = pty.openpty()
-    proc = subprocess.Popen([SCRIPT, "plan", "--concurrency", "1", "--format", fmt,
-                             str(folder)], stdout=subprocess.PIPE, stderr=slave, cwd=tmp_path,
-                            env=slow, text=True)
+    proc = subprocess.Popen(
+        [SCRIPT, "plan", "--concurrency", "1", "--format", fmt, str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        cwd=tmp_path,
+        env=slow,
+        text=True,
+    )
     os.close(slave)
     stdout, _ = proc.communicate(timeout=60)
     seen = b""

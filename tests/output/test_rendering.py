@@ -21,15 +21,18 @@ from outreach_cli.plan import CampaignPlan, Plan, PlannedChange
 from outreach_cli.providers.base import Change, Lifecycle, Remote, Verdict
 from outreach_cli.validate import validate_paths
 
-BODY = ("<p>Hi {{firstName}}, we help sales teams at companies like {{companyName}} book "
-        "more meetings with less manual work. Would a quick call next week be useful? "
-        "I can walk you through how teams your size set this up in under a day.</p>")
+BODY = (
+    "<p>Hi {{firstName}}, we help sales teams at companies like {{companyName}} book "
+    "more meetings with less manual work. Would a quick call next week be useful? "
+    "I can walk you through how teams your size set this up in under a day.</p>"
+)
 
 
 def _docs(tmp_path: Path, n: int) -> list:
     for i in range(n):
         (tmp_path / f"c{i:03}.yaml").write_text(
-            f"provider: sendkit\nkey: c{i:03}\ncampaign:\n  name: Campaign {i}\n")
+            f"provider: sendkit\nkey: c{i:03}\ncampaign:\n  name: Campaign {i}\n"
+        )
     result = validate_paths([str(tmp_path)])
     assert not result.errors, result.errors
     return sorted(result.documents, key=lambda d: d.key)
@@ -70,13 +73,21 @@ def test_long_runs_of_unchanged_lines_fold_with_a_count() -> None:
 def test_removed_step_renders_as_the_step_not_json(tmp_path: Path) -> None:
     [doc] = _docs(tmp_path, 1)
     step = {"type": "email", "subject": "Follow-up", "delay": 3}
-    cp = CampaignPlan(doc, "update", _remote(0),
-                      (PlannedChange(Change(("steps", 2), "remove", step, None), Verdict(True)),))
+    cp = CampaignPlan(
+        doc,
+        "update",
+        _remote(0),
+        (PlannedChange(Change(("steps", 2), "remove", step, None), Verdict(True)),),
+    )
     text = [t.plain for t in campaign_lines(cp)]
-    assert text[1:] == ["    - steps[2]: (removed)", '        type: "email"',
-                        '        subject: "Follow-up"', "        delay: 3"]
+    assert text[1:] == [
+        "    - steps[2]: (removed)",
+        '        type: "email"',
+        '        subject: "Follow-up"',
+        "        delay: 3",
+    ]
     md = plan_markdown(Plan((cp,)))
-    assert "\n- steps[2]: (removed)\n-   type: \"email\"\n-   subject: \"Follow-up\"\n" in md
+    assert '\n- steps[2]: (removed)\n-   type: "email"\n-   subject: "Follow-up"\n' in md
     assert "{" not in md.split("```diff")[1]  # no JSON blob
 
 
@@ -97,20 +108,26 @@ def _balanced(md: str) -> None:
 def test_markdown_for_160_campaigns_fits_github_and_balances(tmp_path: Path) -> None:
     docs = _docs(tmp_path, 160)
     big = BODY * 4
-    camps = [_update(d, i, big) if i % 4 else CampaignPlan(d, "noop", _remote(i))
-             for i, d in enumerate(docs)]
+    camps = [
+        _update(d, i, big) if i % 4 else CampaignPlan(d, "noop", _remote(i))
+        for i, d in enumerate(docs)
+    ]
     failed = CampaignPlan(docs[150], "error", error="SendKit API 500")
     camps[150] = failed
-    blocked_change = PlannedChange(Change(("name",), "change", "a", "b"),
-                                   Verdict(False, reason="name is fixed once active"))
+    blocked_change = PlannedChange(
+        Change(("name",), "change", "a", "b"), Verdict(False, reason="name is fixed once active")
+    )
     camps[151] = CampaignPlan(docs[151], "update", _remote(151), (blocked_change,))
     md = plan_markdown(Plan(tuple(camps)), limit=20_000)
     assert len(md) <= 20_000 + 1_536
     _balanced(md)
     # failed and blocked first, unchanged folded into one line
     first = md.index("<details>")
-    assert md.index("sendkit/c150", first) < md.index("sendkit/c151", first) \
+    assert (
+        md.index("sendkit/c150", first)
+        < md.index("sendkit/c151", first)
         < md.index("sendkit/c001", first)
+    )
     assert md.count("= 40 unchanged:") == 1 and "<code>sendkit/c000</code>" not in md
     shown = md.count("<details>")
     left = int(re.search(r"\*\*(\d+) more campaign\(s\) not shown\*\*", md).group(1))
@@ -137,15 +154,25 @@ def test_backticks_in_a_body_cannot_close_the_fence(tmp_path: Path) -> None:
 
 def test_prompt_lists_blocked_and_failed(tmp_path: Path) -> None:
     a, b, c = _docs(tmp_path, 3)
-    plan = Plan((_update(a, 0), CampaignPlan(b, "error", error="boom"),
-                 CampaignPlan(c, "update", _remote(2),
-                              lifecycle=Lifecycle(blocked="no way from completed"))))
+    plan = Plan(
+        (
+            _update(a, 0),
+            CampaignPlan(b, "error", error="boom"),
+            CampaignPlan(
+                c, "update", _remote(2), lifecycle=Lifecycle(blocked="no way from completed")
+            ),
+        )
+    )
     lines = [t.plain for t in confirm_lines(plan)]
-    assert lines == ["Apply will:", "  update  sendkit/c000 (1 change)",
-                     "  skip    sendkit/c001: failed: boom",
-                     "  skip    sendkit/c002: blocked: no way from completed"]
-    assert confirm_question(plan) == ("Apply changes to 1 campaign(s) (2 campaign(s) skipped: "
-                                      "nothing is sent to them)?")
+    assert lines == [
+        "Apply will:",
+        "  update  sendkit/c000 (1 change)",
+        "  skip    sendkit/c001: failed: boom",
+        "  skip    sendkit/c002: blocked: no way from completed",
+    ]
+    assert confirm_question(plan) == (
+        "Apply changes to 1 campaign(s) (2 campaign(s) skipped: nothing is sent to them)?"
+    )
 
 
 @pytest.mark.parametrize("width", [80, 120])
@@ -160,22 +187,37 @@ def test_terminal_plan_exact_at_fixed_width(tmp_path: Path, width: int) -> None:
         head = f"~ sendkit/c000  {doc.file}\n    [000000000000000000000007, active]\n"
     if len(f"~ sendkit/c000  {doc.file}") > width:  # and the path too, whole
         head = f"~ sendkit/c000\n    {doc.file}\n    [000000000000000000000007, active]\n"
-    row = ("        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
-           "{{com…(167 unchanged chars)…\n")
+    row = (
+        "        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies like "
+        "{{com…(167 unchanged chars)…\n"
+    )
     if width == 80:  # wrapped between words, under the text, the fold marker whole
-        row = ("        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies\n"
-               "          like {{com…(167 unchanged chars)…\n")
+        row = (
+            "        ~ <p>Hi {{firstName}}, we help [-sales-]{+revenue+} teams at companies\n"
+            "          like {{com…(167 unchanged chars)…\n"
+        )
     assert buf.getvalue() == (
-        head +
-        "    ~ sequence[0].body:\n" + row +
-        "\n"
-        "Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.\n")
+        head + "    ~ sequence[0].body:\n" + row + "\n"
+        "Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.\n"
+    )
 
 
-STATUS_ROWS = [["puffle/linkedin-heads-of-sales", "84b828b2-9da6-477a-9fc1-a1765b505b13",
-                "draft", "0 prospects", "total 0, sent 0, replied 0, bounced 0"],
-               ["sendkit/q2-decision-makers", "6b0eca29a1f93f37340fc0d0", "active",
-                "0 active / 0", "bounced 0, clicked 0"]]
+STATUS_ROWS = [
+    [
+        "puffle/linkedin-heads-of-sales",
+        "84b828b2-9da6-477a-9fc1-a1765b505b13",
+        "draft",
+        "0 prospects",
+        "total 0, sent 0, replied 0, bounced 0",
+    ],
+    [
+        "sendkit/q2-decision-makers",
+        "6b0eca29a1f93f37340fc0d0",
+        "active",
+        "0 active / 0",
+        "bounced 0, clicked 0",
+    ],
+]
 
 
 def _status(width: int) -> str:
@@ -195,7 +237,9 @@ def test_status_at_120_columns_keeps_every_id_whole() -> None:
 
 
 def test_status_at_80_columns_falls_back_to_one_block_per_campaign() -> None:
-    assert _status(80) == """\
+    assert (
+        _status(80)
+        == """\
 campaigns
 puffle/linkedin-heads-of-sales  84b828b2-9da6-477a-9fc1-a1765b505b13  draft
   leads: 0 prospects
@@ -204,18 +248,24 @@ sendkit/q2-decision-makers  6b0eca29a1f93f37340fc0d0  active
   leads: 0 active / 0
   stats: bounced 0  clicked 0
 """
+    )
 
 
 def test_a_blocked_removed_step_is_marked_line_by_line_in_markdown(tmp_path: Path) -> None:
     [doc] = _docs(tmp_path, 1)
     step = {"type": "linkedinSend", "delay": 2}
-    pc = PlannedChange(Change(("steps", 4), "remove", step, None),
-                       Verdict(False, reason="lemlist refuses to delete a step while running"))
+    pc = PlannedChange(
+        Change(("steps", 4), "remove", step, None),
+        Verdict(False, reason="lemlist refuses to delete a step while running"),
+    )
     md = plan_markdown(Plan((CampaignPlan(doc, "update", _remote(0), (pc,)),)))
     body = md.split("```diff\n")[1].split("\n```")[0]
-    assert body.splitlines() == ["! steps[4]: (removed)", '!   type: "linkedinSend"',
-                                 "!   delay: 2",
-                                 "!   blocked: lemlist refuses to delete a step while running"]
+    assert body.splitlines() == [
+        "! steps[4]: (removed)",
+        '!   type: "linkedinSend"',
+        "!   delay: 2",
+        "!   blocked: lemlist refuses to delete a step while running",
+    ]
 
 
 def test_one_huge_campaign_is_listed_briefly_and_the_others_still_shown(tmp_path: Path) -> None:
@@ -231,17 +281,24 @@ def test_one_huge_campaign_is_listed_briefly_and_the_others_still_shown(tmp_path
 
 @pytest.mark.parametrize("fmt,color", [("text", False), ("text", True), ("json", False)])
 def test_a_plan_rendered_campaign_by_campaign_prints_what_the_whole_plan_prints(
-        tmp_path: Path, fmt: str, color: bool) -> None:
+    tmp_path: Path, fmt: str, color: bool
+) -> None:
     # plan.build hands each campaign to Output.prepare while the rest are read; the output
     # written at the end must be byte for byte what rendering the finished plan gives.
     import io
     import json
 
     a, b, c, d = _docs(tmp_path, 4)
-    plan = Plan((_update(a, 0), CampaignPlan(b, "error", error="boom [red]x[/red]"),
-                 CampaignPlan(c, "update", _remote(2),
-                              lifecycle=Lifecycle(blocked="no way from completed")),
-                 CampaignPlan(d, "create")))
+    plan = Plan(
+        (
+            _update(a, 0),
+            CampaignPlan(b, "error", error="boom [red]x[/red]"),
+            CampaignPlan(
+                c, "update", _remote(2), lifecycle=Lifecycle(blocked="no way from completed")
+            ),
+            CampaignPlan(d, "create"),
+        )
+    )
     whole, parts = io.StringIO(), io.StringIO()
     Output(fmt, color=color, width=100, stdout=whole).plan(plan)
     out = Output(fmt, color=color, width=100, stdout=parts)
@@ -265,19 +322,36 @@ def test_the_comment_lists_warnings_escaped_and_counts_those_past_twenty(tmp_pat
 
     [doc] = _docs(tmp_path, 1)
     plan = Plan((CampaignPlan(doc, "noop", _remote(0)),))
-    warnings = [{"severity": "warning", "code": "orphan", "campaign": f"sendkit/old-{i}",
-                 "message": f"sendkit/old-{i} (id): in state, no file", "hint": "forget it",
-                 "file": None, "line": None, "column": None, "field": None}
-                for i in range(WARNINGS_SHOWN + 3)]
-    warnings[0] = {**warnings[0], "file": "a|b.yaml", "line": 3, "column": 7,
-                   "field": "sequence[0].body", "message": "uses <b>{{x}}</b>\nno lead has x",
-                   "hint": None}
+    warnings = [
+        {
+            "severity": "warning",
+            "code": "orphan",
+            "campaign": f"sendkit/old-{i}",
+            "message": f"sendkit/old-{i} (id): in state, no file",
+            "hint": "forget it",
+            "file": None,
+            "line": None,
+            "column": None,
+            "field": None,
+        }
+        for i in range(WARNINGS_SHOWN + 3)
+    ]
+    warnings[0] = {
+        **warnings[0],
+        "file": "a|b.yaml",
+        "line": 3,
+        "column": 7,
+        "field": "sequence[0].body",
+        "message": "uses <b>{{x}}</b>\nno lead has x",
+        "hint": None,
+    }
     head = plan_markdown(plan, warnings=warnings).split("= 1 unchanged")[0]
     assert f"**{WARNINGS_SHOWN + 3} warnings**" in head
-    assert ("- <code>a&#124;b.yaml:3:7: sequence[0].body</code>: uses &lt;b&gt;{{x}}&lt;/b&gt; "
-            "no lead has x\n") in head
-    assert "- <code>sendkit/old-1</code>: sendkit/old-1 (id): in state, no file (forget it)" \
-        in head
+    assert (
+        "- <code>a&#124;b.yaml:3:7: sequence[0].body</code>: uses &lt;b&gt;{{x}}&lt;/b&gt; "
+        "no lead has x\n"
+    ) in head
+    assert "- <code>sendkit/old-1</code>: sendkit/old-1 (id): in state, no file (forget it)" in head
     shown = [line for line in head.splitlines() if line.startswith("- <code>")]
     assert len(shown) == WARNINGS_SHOWN and "- and 3 more: " in head
     assert "warning" not in plan_markdown(plan)  # none: no section

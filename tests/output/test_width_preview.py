@@ -15,71 +15,80 @@ from tests.cli.test_preview_cli import _q2
 from tests.helpers import run
 
 URL = "https://northwind.example.com/case-studies/acme-like-teams-keep-reply-rates-steady"
-TEXT = ("Hi Ann,\n\nI run partnerships at Northwind and noticed that Acme has been hiring account "
-        "executives across three regions this quarter. We helped forty teams your size keep "
-        "reply rates steady through that kind of growth.\n\n"
-        "  - a deliverability audit of every sending domain, with the fixes ranked by what "
-        "they cost\n"
-        f"  - the case study: {URL}\n\nBest,\nDana")
-MESSAGE = Message("ann@acme.com", "step 1 · variant B", 1, "email",
-                  "Quick question about Acme's outbound team before the next quarter starts",
-                  "", TEXT, ())
+TEXT = (
+    "Hi Ann,\n\nI run partnerships at Northwind and noticed that Acme has been hiring account "
+    "executives across three regions this quarter. We helped forty teams your size keep "
+    "reply rates steady through that kind of growth.\n\n"
+    "  - a deliverability audit of every sending domain, with the fixes ranked by what "
+    "they cost\n"
+    f"  - the case study: {URL}\n\nBest,\nDana"
+)
+MESSAGE = Message(
+    "ann@acme.com",
+    "step 1 · variant B",
+    1,
+    "email",
+    "Quick question about Acme's outbound team before the next quarter starts",
+    "",
+    TEXT,
+    (),
+)
 TITLE = "ann@acme.com · step 1 · variant B "
 SUBJECT = "Subject: Quick question about Acme's outbound team before the next quarter starts"
 TAIL = ["", "Best,", "Dana", ""]
 EXPECTED = {
     60: [
         "Subject: Quick question about Acme's outbound team before",
-        '         the next quarter starts',
-        '',
-        'Hi Ann,',
-        '',
-        'I run partnerships at Northwind and noticed that Acme has',
-        'been hiring account executives across three regions this',
-        'quarter. We helped forty teams your size keep reply rates',
-        'steady through that kind of growth.',
-        '',
-        '  - a deliverability audit of every sending domain, with the',
-        '    fixes ranked by what they cost',
-        '  - the case study:',
-        '    ' + URL,
+        "         the next quarter starts",
+        "",
+        "Hi Ann,",
+        "",
+        "I run partnerships at Northwind and noticed that Acme has",
+        "been hiring account executives across three regions this",
+        "quarter. We helped forty teams your size keep reply rates",
+        "steady through that kind of growth.",
+        "",
+        "  - a deliverability audit of every sending domain, with the",
+        "    fixes ranked by what they cost",
+        "  - the case study:",
+        "    " + URL,
     ],
     80: [
         "Subject: Quick question about Acme's outbound team before the next quarter",
-        '         starts',
-        '',
-        'Hi Ann,',
-        '',
-        'I run partnerships at Northwind and noticed that Acme has been hiring account',
-        'executives across three regions this quarter. We helped forty teams your size',
-        'keep reply rates steady through that kind of growth.',
-        '',
-        '  - a deliverability audit of every sending domain, with the fixes ranked by',
-        '    what they cost',
-        '  - the case study:',
-        '    ' + URL,
+        "         starts",
+        "",
+        "Hi Ann,",
+        "",
+        "I run partnerships at Northwind and noticed that Acme has been hiring account",
+        "executives across three regions this quarter. We helped forty teams your size",
+        "keep reply rates steady through that kind of growth.",
+        "",
+        "  - a deliverability audit of every sending domain, with the fixes ranked by",
+        "    what they cost",
+        "  - the case study:",
+        "    " + URL,
     ],
     120: [
         SUBJECT,
-        '',
-        'Hi Ann,',
-        '',
-        'I run partnerships at Northwind and noticed that Acme has been hiring account executives across three regions this',  # noqa: E501
-        'quarter. We helped forty teams your size keep reply rates steady through that kind of growth.',  # noqa: E501
-        '',
-        '  - a deliverability audit of every sending domain, with the fixes ranked by what they cost',  # noqa: E501
-        '  - the case study: ' + URL,
+        "",
+        "Hi Ann,",
+        "",
+        "I run partnerships at Northwind and noticed that Acme has been hiring account executives across three regions this",  # noqa: E501
+        "quarter. We helped forty teams your size keep reply rates steady through that kind of growth.",  # noqa: E501
+        "",
+        "  - a deliverability audit of every sending domain, with the fixes ranked by what they cost",  # noqa: E501
+        "  - the case study: " + URL,
     ],
     200: [
         SUBJECT,
-        '',
-        'Hi Ann,',
-        '',
-        'I run partnerships at Northwind and noticed that Acme has been hiring account executives across three regions this quarter. We helped forty teams your size keep reply rates steady through that kind of',  # noqa: E501
-        'growth.',
-        '',
-        '  - a deliverability audit of every sending domain, with the fixes ranked by what they cost',  # noqa: E501
-        '  - the case study: ' + URL,
+        "",
+        "Hi Ann,",
+        "",
+        "I run partnerships at Northwind and noticed that Acme has been hiring account executives across three regions this quarter. We helped forty teams your size keep reply rates steady through that kind of",  # noqa: E501
+        "growth.",
+        "",
+        "  - a deliverability audit of every sending domain, with the fixes ranked by what they cost",  # noqa: E501
+        "  - the case study: " + URL,
     ],
 }
 
@@ -106,7 +115,14 @@ def test_preview_command_through_a_pipe(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     result = run("preview", f, "--from", "leads.csv", "--lead", "ann@acme.com", "--step", "1")
     lines = result.stdout.splitlines()
-    assert lines[:5] == ["ann@acme.com · step 1 " + "─" * 58, "Subject: Quick question about Acme",
-                         "", "Hi Ann,", ""]
-    assert lines[5] == ("I noticed Acme is scaling fast. Would love to share how we helped "
-                        "similar teams cut outbound costs by 40%.")  # one line, as written
+    assert lines[:5] == [
+        "ann@acme.com · step 1 " + "─" * 58,
+        "Subject: Quick question about Acme",
+        "",
+        "Hi Ann,",
+        "",
+    ]
+    assert lines[5] == (
+        "I noticed Acme is scaling fast. Would love to share how we helped "
+        "similar teams cut outbound costs by 40%."
+    )  # one line, as written

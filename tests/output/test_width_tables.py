@@ -11,28 +11,54 @@ import pytest
 
 from outreach_cli.output import Output
 
-STATE_ROWS = [["lemlist/heads-of-growth", "cam_io6qOjqEEype77qOr", "2026-12-06T23:16:32.357Z",
-               "2026-12-06T23:16:32Z"],
-              ["puffle/linkedin-heads-of-sales", "7366851c-1172-413d-9f58-a52f22c813af",
-               "2026-12-06T23:16:32.314Z", "2026-12-06T23:16:32Z"],
-              ["sendkit/q2-decision-makers", "6b15ecd04cfe9c2bc709fc52", "", ""]]
-PUFFLE = ("total 0, sent 12, replied 2, bounced 1, completed 0, timed_out 0, connection_sent 30, "
-          "connected 9, message_sent 9, contacted 40")
-SENDKIT = ("bounced 0, clicked 3, delivered 40, opened 17, replied 2, sent 40, unsubscribed 0")
-STATUS_ROWS = [["lemlist/heads-of-growth", "cam_io6qOjqEEype77qOr", "running",
-                "12 leads (done 3, inProgress 9)", "5 steps, 1 schedule(s), 2 sender(s)"],
-               ["puffle/linkedin-heads-of-sales", "7366851c-1172-413d-9f58-a52f22c813af",
-                "draft", "40 prospects", PUFFLE],
-               ["sendkit/q2-decision-makers", "6b15ecd04cfe9c2bc709fc52", "active",
-                "12 active / 40", SENDKIT]]
-DROPPED = ("revision not shown at 120 columns (a wider terminal, `| cat` or --format json "
-           "shows every column)\n")
+STATE_ROWS = [
+    [
+        "lemlist/heads-of-growth",
+        "cam_io6qOjqEEype77qOr",
+        "2026-12-06T23:16:32.357Z",
+        "2026-12-06T23:16:32Z",
+    ],
+    [
+        "puffle/linkedin-heads-of-sales",
+        "7366851c-1172-413d-9f58-a52f22c813af",
+        "2026-12-06T23:16:32.314Z",
+        "2026-12-06T23:16:32Z",
+    ],
+    ["sendkit/q2-decision-makers", "6b15ecd04cfe9c2bc709fc52", "", ""],
+]
+PUFFLE = (
+    "total 0, sent 12, replied 2, bounced 1, completed 0, timed_out 0, connection_sent 30, "
+    "connected 9, message_sent 9, contacted 40"
+)
+SENDKIT = "bounced 0, clicked 3, delivered 40, opened 17, replied 2, sent 40, unsubscribed 0"
+STATUS_ROWS = [
+    [
+        "lemlist/heads-of-growth",
+        "cam_io6qOjqEEype77qOr",
+        "running",
+        "12 leads (done 3, inProgress 9)",
+        "5 steps, 1 schedule(s), 2 sender(s)",
+    ],
+    [
+        "puffle/linkedin-heads-of-sales",
+        "7366851c-1172-413d-9f58-a52f22c813af",
+        "draft",
+        "40 prospects",
+        PUFFLE,
+    ],
+    ["sendkit/q2-decision-makers", "6b15ecd04cfe9c2bc709fc52", "active", "12 active / 40", SENDKIT],
+]
+DROPPED = (
+    "revision not shown at 120 columns (a wider terminal, `| cat` or --format json "
+    "shows every column)\n"
+)
 
 
 def _render(method: str, rows: list[list[str]], width: int | None) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     getattr(Output("text", color=False, width=width, stdout=out, stderr=err), method)(rows)
     return out.getvalue(), err.getvalue()
+
 
 STATE = {
     60: """\
@@ -165,10 +191,12 @@ def test_status_lays_the_stats_out_in_columns(width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
 
 
-@pytest.mark.parametrize("method,rows", [("state_table", STATE_ROWS),
-                                         ("status_table", STATUS_ROWS)])
+@pytest.mark.parametrize(
+    "method,rows", [("state_table", STATE_ROWS), ("status_table", STATUS_ROWS)]
+)
 def test_through_a_pipe_a_row_is_one_line_with_every_cell_whole(
-        monkeypatch: pytest.MonkeyPatch, method: str, rows: list[list[str]]) -> None:
+    monkeypatch: pytest.MonkeyPatch, method: str, rows: list[list[str]]
+) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
     text, err = _render(method, rows, None)  # not a terminal, no COLUMNS: a pipe
     assert err == ""

@@ -21,9 +21,9 @@ def test_validate_loads_no_lead_code_and_leads_load_when_asked(name: str) -> Non
         f"before = 'outreach_cli.providers.{name}.leads' in sys.modules\n"
         "ops = cls().leads\n"
         f"after = 'outreach_cli.providers.{name}.leads' in sys.modules\n"
-        "print(before, after, type(ops).__module__)\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True)
+        "print(before, after, type(ops).__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", f"outreach_cli.providers.{name}.leads"]
 
 

@@ -14,30 +14,36 @@ from tests.helpers import track
 
 
 def _session(sandbox: Any, **keys: str) -> Session:
-    env = {"OUTREACH_SENDKIT_URL": sandbox.url + "/sendkit/v1",
-           "OUTREACH_LEMLIST_URL": sandbox.url + "/lemlist/api",
-           "OUTREACH_PUFFLE_URL": sandbox.url + "/puffle/api", **keys}
+    env = {
+        "OUTREACH_SENDKIT_URL": sandbox.url + "/sendkit/v1",
+        "OUTREACH_LEMLIST_URL": sandbox.url + "/lemlist/api",
+        "OUTREACH_PUFFLE_URL": sandbox.url + "/puffle/api",
+        **keys,
+    }
     session = Session(environ=env)
     track(session)
     return session
 
 
 def _whoami(sandbox: Any, provider: str, key: str, **env: str) -> WorkspaceIdentity:
-    var = {"sendkit": "SENDKIT_API_KEY", "lemlist": "LEMLIST_API_KEY",
-           "puffle": "PUFFLE_API_KEY"}[provider]
+    var = {"sendkit": "SENDKIT_API_KEY", "lemlist": "LEMLIST_API_KEY", "puffle": "PUFFLE_API_KEY"}[
+        provider
+    ]
     adapter = _session(sandbox, **{var: key}, **env).provider(provider)
     if provider == "puffle":  # a campaign carries the account's user_id
         adapter.client.post("/campaigns", json={"type": "email", "name": "whoami probe"})
     return adapter.whoami()
 
 
-@pytest.mark.parametrize("provider,key_a,key_b", [
-    ("sendkit", "sk_whoami_alpha", "sk_whoami_beta"),
-    ("lemlist", "whoami-alpha", "whoami-beta"),
-    ("puffle", "pk_test_whoami_alpha", "pk_test_whoami_beta"),
-])
-def test_two_keys_are_two_workspaces(sandbox: Any, provider: str, key_a: str,
-                                     key_b: str) -> None:
+@pytest.mark.parametrize(
+    "provider,key_a,key_b",
+    [
+        ("sendkit", "sk_whoami_alpha", "sk_whoami_beta"),
+        ("lemlist", "whoami-alpha", "whoami-beta"),
+        ("puffle", "pk_test_whoami_alpha", "pk_test_whoami_beta"),
+    ],
+)
+def test_two_keys_are_two_workspaces(sandbox: Any, provider: str, key_a: str, key_b: str) -> None:
     a = _whoami(sandbox, provider, key_a)
     b = _whoami(sandbox, provider, key_b)
     again = _whoami(sandbox, provider, key_a)
@@ -53,8 +59,11 @@ def test_ids_have_the_documented_forms(sandbox: Any) -> None:
     sk = _whoami(sandbox, "sendkit", "sk_whoami_forms")
     assert len(sk.id) == 24 and int(sk.id, 16) >= 0 and not sk.proxy
     lem = _whoami(sandbox, "lemlist", "whoami-forms")
-    assert lem.id.startswith("tea_") and lem.accounts and all(
-        a.startswith("usr_") for a in lem.accounts)
+    assert (
+        lem.id.startswith("tea_")
+        and lem.accounts
+        and all(a.startswith("usr_") for a in lem.accounts)
+    )
     puf = _whoami(sandbox, "puffle", "pk_test_whoami_forms")
     assert puf.proxy and "user_id" in puf.detail and puf.accounts
 
@@ -71,8 +80,9 @@ def test_sendkit_platform_key_picks_its_workspace(sandbox: Any) -> None:
     ws_b = _whoami(sandbox, "sendkit", "sk_whoami_ws_b").id
     # The platform key becomes a member of each workspace it has named.
     for ws in (ws_a, ws_b):
-        _session(sandbox, SENDKIT_API_KEY="sk_user_whoami", SENDKIT_WORKSPACE_ID=ws) \
-            .provider("sendkit").client.get("/tags")
+        _session(sandbox, SENDKIT_API_KEY="sk_user_whoami", SENDKIT_WORKSPACE_ID=ws).provider(
+            "sendkit"
+        ).client.get("/tags")
     got = _whoami(sandbox, "sendkit", "sk_user_whoami", SENDKIT_WORKSPACE_ID=ws_b)
     assert got.id == ws_b
     other = "0" * 24
@@ -84,10 +94,12 @@ def test_sandbox_platform_key_lists_without_workspace_header(sandbox: Any) -> No
     import httpx
 
     ws = _whoami(sandbox, "sendkit", "sk_whoami_list").id
-    _session(sandbox, SENDKIT_API_KEY="sk_user_lister", SENDKIT_WORKSPACE_ID=ws) \
-        .provider("sendkit").client.get("/tags")
-    got = httpx.get(sandbox.url + "/sendkit/v1/workspaces",
-                    headers={"X-Api-Key": "sk_user_lister"}).json()
+    _session(sandbox, SENDKIT_API_KEY="sk_user_lister", SENDKIT_WORKSPACE_ID=ws).provider(
+        "sendkit"
+    ).client.get("/tags")
+    got = httpx.get(
+        sandbox.url + "/sendkit/v1/workspaces", headers={"X-Api-Key": "sk_user_lister"}
+    ).json()
     assert got["success"] is True
     assert [w["id"] for w in got["data"]] == [ws]
     assert set(got["data"][0]) == {"id", "name", "ownerId", "memberCount", "usage", "createdAt"}

@@ -10,8 +10,13 @@ from typing import Any
 
 from tests.helpers import REPO
 
-EXAMPLES = ("sendkit/q2-decision-makers", "sendkit/founders-ab-test", "lemlist/heads-of-growth",
-            "puffle/email-seed-founders", "puffle/linkedin-heads-of-sales")
+EXAMPLES = (
+    "sendkit/q2-decision-makers",
+    "sendkit/founders-ab-test",
+    "lemlist/heads-of-growth",
+    "puffle/email-seed-founders",
+    "puffle/linkedin-heads-of-sales",
+)
 
 
 def fleet(dest: Path, count: int, only: tuple[str, ...] = EXAMPLES) -> Path:

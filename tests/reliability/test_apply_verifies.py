@@ -36,8 +36,9 @@ class Tampering(httpx.HTTPTransport):
         super().__init__()
         self.sent: list[tuple[str, str]] = []
         self.fake: Fake = lambda request: None
-        self.after: Callable[[httpx.Request, httpx.Response], httpx.Response] = \
+        self.after: Callable[[httpx.Request, httpx.Response], httpx.Response] = (
             lambda request, response: response
+        )
         self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -50,15 +51,20 @@ class Tampering(httpx.HTTPTransport):
         return self.after(request, super().handle_request(request))
 
     def writes(self, since: int = 0) -> list[tuple[str, str]]:
-        return [(m, re.sub(r"[0-9a-f]{24}", "{id}", p)) for m, p in self.sent[since:]
-                if m != "GET"]
+        return [(m, re.sub(r"[0-9a-f]{24}", "{id}", p)) for m, p in self.sent[since:] if m != "GET"]
 
 
-def _env(sandbox: Any, tmp_path: Path, status: str = "paused") -> tuple[SendKit, Tampering,
-                                                                        State, Path]:
+def _env(
+    sandbox: Any, tmp_path: Path, status: str = "paused"
+) -> tuple[SendKit, Tampering, State, Path]:
     transport = Tampering()
-    api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY},
-              retry=RetryPolicy(base=0.001), transport=transport)
+    api = Api(
+        "sendkit",
+        sandbox.url + "/sendkit/v1",
+        headers={"X-Api-Key": KEY},
+        retry=RetryPolicy(base=0.001),
+        transport=transport,
+    )
     track(api)
     path = tmp_path / "campaign.yaml"
     _write(path, status, 50)
@@ -66,18 +72,31 @@ def _env(sandbox: Any, tmp_path: Path, status: str = "paused") -> tuple[SendKit,
 
 
 def _write(path: Path, status: str, limit: int) -> None:
-    path.write_text(yaml.safe_dump({
-        "provider": "sendkit", "key": "verify", "status": status,
-        "campaign": {
-            "name": "Verify",
-            "sequence": [{"type": "email", "subject": "Hi", "body": "Hello {{firstName}}"}],
-            "subsequences": [{"name": "Interested", "trigger": {"type": "ai_tag",
-                                                                 "value": "Interested"},
-                              "sequence": [{"type": "email", "subject": "Next",
-                                            "body": "Glad to hear it"}]}],
-            "settings": {"dailySendLimit": limit},
-            "mailboxTags": ["outreach"],
-        }}, sort_keys=False))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "provider": "sendkit",
+                "key": "verify",
+                "status": status,
+                "campaign": {
+                    "name": "Verify",
+                    "sequence": [{"type": "email", "subject": "Hi", "body": "Hello {{firstName}}"}],
+                    "subsequences": [
+                        {
+                            "name": "Interested",
+                            "trigger": {"type": "ai_tag", "value": "Interested"},
+                            "sequence": [
+                                {"type": "email", "subject": "Next", "body": "Glad to hear it"}
+                            ],
+                        }
+                    ],
+                    "settings": {"dailySendLimit": limit},
+                    "mailboxTags": ["outreach"],
+                },
+            },
+            sort_keys=False,
+        )
+    )
 
 
 def _plan(provider: SendKit, state: State, path: Path) -> planner.Plan:
@@ -98,7 +117,8 @@ def _dropping_patches(request: httpx.Request) -> httpx.Response | None:
 
 
 def test_apply_reads_back_what_it_wrote_and_fails_when_the_platform_dropped_it(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     provider, transport, state, path = _env(sandbox, tmp_path)
     assert [o.result for o in _apply(provider, state, path).outcomes] == ["applied"]
     _write(path, "paused", 60)
@@ -112,11 +132,12 @@ def test_apply_reads_back_what_it_wrote_and_fails_when_the_platform_dropped_it(
     # The read-back is a GET after the PATCH.
     after_patch = transport.sent[mark:]
     patch_at = after_patch.index(next(s for s in after_patch if s[0] == "PATCH"))
-    assert any(m == "GET" for m, _ in after_patch[patch_at + 1:])
+    assert any(m == "GET" for m, _ in after_patch[patch_at + 1 :])
 
 
 def test_nothing_is_started_when_the_read_back_before_the_start_differs(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     provider, transport, state, path = _env(sandbox, tmp_path)
     assert [o.result for o in _apply(provider, state, path).outcomes] == ["applied"]
     _write(path, "active", 60)
@@ -131,24 +152,30 @@ def test_nothing_is_started_when_the_read_back_before_the_start_differs(
     assert _plan(provider, state, path).campaigns[0].remote.status == "draft"  # type: ignore[union-attr]
 
 
-def test_a_lead_patch_whose_answer_is_lost_is_not_sent_again(
-        sandbox: Any, tmp_path: Path) -> None:
+def test_a_lead_patch_whose_answer_is_lost_is_not_sent_again(sandbox: Any, tmp_path: Path) -> None:
     # http.py's table: SendKit's PATCH /campaigns/{id}/leads/{id} is NOT safe to repeat (a
     # repeat answers "no change" where the first one enrolled): a 5xx is reported, not retried.
     provider, transport, state, path = _env(sandbox, tmp_path)
     assert [o.result for o in _apply(provider, state, path).outcomes] == ["applied"]
     cid = state.get("sendkit/verify").id  # type: ignore[union-attr]
     with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
-        http.post(f"/campaigns/{cid}/leads",
-                  json={"leads": [{"email": "pat@example.org"}]}).raise_for_status()
+        http.post(
+            f"/campaigns/{cid}/leads", json={"leads": [{"email": "pat@example.org"}]}
+        ).raise_for_status()
         lead = http.get(f"/campaigns/{cid}/leads").json()["data"][0]["_id"]
     lost = []
 
     def lose_first_lead_patch(request: httpx.Request, response: httpx.Response) -> httpx.Response:
         if request.method == "PATCH" and "/leads/" in request.url.path and not lost:
             lost.append(response.read())  # the server acted: the lead is enrolled
-            return httpx.Response(503, json={"success": False, "error": {
-                "code": "UNAVAILABLE", "message": "upstream timeout"}}, request=request)
+            return httpx.Response(
+                503,
+                json={
+                    "success": False,
+                    "error": {"code": "UNAVAILABLE", "message": "upstream timeout"},
+                },
+                request=request,
+            )
         return response
 
     transport.after = lose_first_lead_patch

@@ -25,27 +25,46 @@ CLI = [sys.executable, "-c", "from outreach_cli.cli.app import main; main()"]
 def _env(url: str, tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     # The sandbox's demo keys: remote_names() reads the same workspaces.
-    env.update({"OUTREACH_SENDKIT_URL": url + "/sendkit/v1", **{
-                    v: SANDBOX_KEYS[k] for k, v in (("sendkit", "SENDKIT_API_KEY"),
-                                                     ("puffle", "PUFFLE_API_KEY"),
-                                                     ("lemlist", "LEMLIST_API_KEY"))},
-                "OUTREACH_PUFFLE_URL": url + "/puffle/api",
-                "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
-                "OUTREACH_LOCK_TIMEOUT": "120", "NO_COLOR": "1"})
+    env.update(
+        {
+            "OUTREACH_SENDKIT_URL": url + "/sendkit/v1",
+            **{
+                v: SANDBOX_KEYS[k]
+                for k, v in (
+                    ("sendkit", "SENDKIT_API_KEY"),
+                    ("puffle", "PUFFLE_API_KEY"),
+                    ("lemlist", "LEMLIST_API_KEY"),
+                )
+            },
+            "OUTREACH_PUFFLE_URL": url + "/puffle/api",
+            "OUTREACH_LEMLIST_URL": url + "/lemlist/api",
+            "OUTREACH_LOCK_TIMEOUT": "120",
+            "NO_COLOR": "1",
+        }
+    )
     return env
 
 
 @pytest.mark.slow
 def test_two_applies_at_once_create_each_campaign_once(tmp_path: Path) -> None:
-    folder = fleet(tmp_path / "campaigns", 10, only=("sendkit/q2-decision-makers",
-                                                     "puffle/email-seed-founders"))
-    with server.start(str(tmp_path / "sb.sqlite3"),
-                      faults=server.Faults(latency_ms=20)) as running:
-        cmd = [*CLI, "apply", "--yes", str(folder),
-               "--state-dir", str(tmp_path / "state")]
-        procs = [subprocess.Popen(cmd, env=_env(running.url, tmp_path), cwd=tmp_path,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
+    folder = fleet(
+        tmp_path / "campaigns",
+        10,
+        only=("sendkit/q2-decision-makers", "puffle/email-seed-founders"),
+    )
+    with server.start(str(tmp_path / "sb.sqlite3"), faults=server.Faults(latency_ms=20)) as running:
+        cmd = [*CLI, "apply", "--yes", str(folder), "--state-dir", str(tmp_path / "state")]
+        procs = [
+            subprocess.Popen(
+                cmd,
+                env=_env(running.url, tmp_path),
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
         running.sandbox.faults = server.Faults()
         names = remote_names(running.url)
@@ -57,15 +76,18 @@ def test_two_applies_at_once_create_each_campaign_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_second_apply_that_cannot_wait_names_the_holder_and_sends_nothing(
-        tmp_path: Path) -> None:
+def test_a_second_apply_that_cannot_wait_names_the_holder_and_sends_nothing(tmp_path: Path) -> None:
     folder = fleet(tmp_path / "campaigns", 2, only=("sendkit/q2-decision-makers",))
     with server.start(":memory:") as running, apply_lock(tmp_path / "state"):
         env = _env(running.url, tmp_path) | {"OUTREACH_LOCK_TIMEOUT": "0.2"}
-        proc = subprocess.run([*CLI, "apply", "--yes",
-                               str(folder), "--state-dir", str(tmp_path / "state")],
-                              env=env, cwd=tmp_path, capture_output=True, text=True,
-                              timeout=120)
+        proc = subprocess.run(
+            [*CLI, "apply", "--yes", str(folder), "--state-dir", str(tmp_path / "state")],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         log = list(running.sandbox.request_log)
     assert proc.returncode == 1
     assert f"pid {os.getpid()}" in proc.stderr and "another apply is running" in proc.stderr
@@ -106,17 +128,20 @@ def _interrupt_during(run: object, delays: list[float]) -> object:
 @pytest.mark.slow
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_reports_what_was_and_was_not_done(tmp_path: Path, presses: int) -> None:
-    folder = fleet(tmp_path / "campaigns", 12, only=("sendkit/q2-decision-makers",
-                                                     "puffle/email-seed-founders"))
+    folder = fleet(
+        tmp_path / "campaigns",
+        12,
+        only=("sendkit/q2-decision-makers", "puffle/email-seed-founders"),
+    )
     docs = validate_paths([str(folder)]).documents
     notices: list[str] = []
     with server.start(":memory:", faults=server.Faults(latency_ms=60)) as running:
         with Session(sandbox=True, sandbox_url=running.url, state_dir=tmp_path / "s") as s:
             built = plan.build(docs, s.provider, s.state)
             report = _interrupt_during(
-                lambda: apply.run(built, s.provider, s.state, concurrency=2,
-                                  notice=notices.append),
-                [0.5, 0.9][:presses])
+                lambda: apply.run(built, s.provider, s.state, concurrency=2, notice=notices.append),
+                [0.5, 0.9][:presses],
+            )
         running.sandbox.faults = server.Faults()
         assert report.interrupted and report.exit_code() == 130  # type: ignore[attr-defined]
         assert "Press Ctrl-C again to stop now" in notices[0]
@@ -136,6 +161,9 @@ def test_ctrl_c_reports_what_was_and_was_not_done(tmp_path: Path, presses: int) 
         # And the next run finishes the job.
         again = apply_once([str(folder)], running.url, tmp_path / "s")
         assert not again.count("failed"), again.outcomes
-        ours = {k: v for k, v in remote_names(running.url).items()
-                if k[1].rsplit(" - ", 1)[-1].isdigit()}
+        ours = {
+            k: v
+            for k, v in remote_names(running.url).items()
+            if k[1].rsplit(" - ", 1)[-1].isdigit()
+        }
         assert len(ours) == 12 and set(ours.values()) == {1}

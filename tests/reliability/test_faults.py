@@ -36,7 +36,9 @@ def check(count: int, run: int, plan: object, extra: object) -> None:
     names, state = extra  # type: ignore[misc]
     assert not plan.has_changes and not plan.errors, [  # type: ignore[attr-defined]
         (c.address, c.error, [pc.change.dotted for pc in c.changes])
-        for c in plan.campaigns if c.has_changes or c.error]  # type: ignore[attr-defined]
+        for c in plan.campaigns
+        if c.has_changes or c.error
+    ]  # type: ignore[attr-defined]
     ours = {k: v for k, v in names.items() if k[1].rsplit(" - ", 1)[-1].isdigit()}
     assert len(ours) == count
     assert {k: v for k, v in ours.items() if v > 1} == {}  # 0 duplicates

@@ -12,8 +12,11 @@ from typer.testing import CliRunner
 
 from outreach_cli.cli.app import app
 
-BASE = ("provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
-        "    - {type: email, subject: s, body: BODY}\n")
+BASE = (
+    "provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
+    "    - {type: email, subject: s, body: BODY}\n"
+)
+
 
 def _cases(tmp: Path) -> dict[str, tuple[str, int]]:
     """file name → (text, line the error must name)."""
@@ -24,7 +27,8 @@ def _cases(tmp: Path) -> dict[str, tuple[str, int]]:
     (tmp / "emails" / "big.txt").write_text("x" * (1024 * 1024 + 1))
     bomb = "".join(
         f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9 if i else ['"lol"'] * 9) + "]\n"
-        for i in range(9))
+        for i in range(9)
+    )
     return {
         "passwd": (BASE.replace("BODY", "!file ../../../../etc/passwd"), 5),
         "absolute": (BASE.replace("BODY", "!file /etc/passwd"), 5),
@@ -33,28 +37,52 @@ def _cases(tmp: Path) -> dict[str, tuple[str, int]]:
         "device": (BASE.replace("BODY", "!file /dev/zero"), 5),
         "too-big-include": (BASE.replace("BODY", "!file emails/big.txt"), 5),
         "bomb": (bomb + "provider: sendkit\ncampaign: {name: x}\n", 0),
-        "merge-bomb": ("".join(f"m{i}: &m{i} {{" + ", ".join(
-            [f"k{j}: *m{i - 1}" for j in range(9)] if i else [f"k{j}: 1" for j in range(9)])
-            + "}\n" for i in range(9)) + "provider: sendkit\ncampaign: {name: x}\n", 0),
-        "deep": ("provider: sendkit\ncampaign:\n  name: x\n  x: " + "[" * 200 + "]" * 200
-                 + "\n", 4),
-        "long-list": ("provider: sendkit\ncampaign:\n  name: x\n  sequence: ["
-                      + ",".join(["{type: wait, waitDays: 1}"] * 5000) + "]\n", 4),
+        "merge-bomb": (
+            "".join(
+                f"m{i}: &m{i} {{"
+                + ", ".join(
+                    [f"k{j}: *m{i - 1}" for j in range(9)] if i else [f"k{j}: 1" for j in range(9)]
+                )
+                + "}\n"
+                for i in range(9)
+            )
+            + "provider: sendkit\ncampaign: {name: x}\n",
+            0,
+        ),
+        "deep": (
+            "provider: sendkit\ncampaign:\n  name: x\n  x: " + "[" * 200 + "]" * 200 + "\n",
+            4,
+        ),
+        "long-list": (
+            "provider: sendkit\ncampaign:\n  name: x\n  sequence: ["
+            + ",".join(["{type: wait, waitDays: 1}"] * 5000)
+            + "]\n",
+            4,
+        ),
         "provider-list": ("provider: [sendkit]\ncampaign: {name: x}\n", 1),
         "python-tag": ("provider: sendkit\ncampaign:\n  name: !!python/name:os.system\n", 3),
-        "huge-int": ("provider: sendkit\ncampaign:\n  name: x\n  settings: {dailySendLimit: "
-                     + "9" * 400 + "}\n", 4),
-        "id-traversal": ('provider: sendkit\nid: "../../../lemlist/api/team"\n'
-                         "campaign: {name: x}\n", 2),
+        "huge-int": (
+            "provider: sendkit\ncampaign:\n  name: x\n  settings: {dailySendLimit: "
+            + "9" * 400
+            + "}\n",
+            4,
+        ),
+        "id-traversal": (
+            'provider: sendkit\nid: "../../../lemlist/api/team"\ncampaign: {name: x}\n',
+            2,
+        ),
         "id-query": ('provider: lemlist\nid: "x?limit=1"\ncampaign: {name: x}\n', 2),
-        "puffle-id": ('provider: puffle\nid: "665a1b2c3d4e5f6a7b8c9d0e"\n'
-                      "campaign: {name: x, type: email}\n", 2),
+        "puffle-id": (
+            'provider: puffle\nid: "665a1b2c3d4e5f6a7b8c9d0e"\ncampaign: {name: x, type: email}\n',
+            2,
+        ),
     }
 
 
 @pytest.mark.slow
 def test_every_hostile_file_is_an_error_with_its_line_and_no_request(
-        tmp_path: Path, env_sandbox: object) -> None:
+    tmp_path: Path, env_sandbox: object
+) -> None:
     cases = _cases(tmp_path)
     for name, (text, _) in cases.items():
         (tmp_path / f"{name}.yaml").write_text(text)
@@ -66,11 +94,15 @@ def test_every_hostile_file_is_an_error_with_its_line_and_no_request(
         body = json.loads(result.stdout) if result.stdout.strip() else {}
         diags = [d for d in body.get("errors") or [] if isinstance(d, dict) and d.get("file")]
         text = result.output
-        assert f"{name}.yaml:" in text or any(d["file"].endswith(f"{name}.yaml")
-                                             for d in diags), (name, text)
+        assert f"{name}.yaml:" in text or any(d["file"].endswith(f"{name}.yaml") for d in diags), (
+            name,
+            text,
+        )
         if line:
-            assert f"{name}.yaml:{line}:" in text or any(d["line"] == line for d in diags), \
-                (name, text)
+            assert f"{name}.yaml:{line}:" in text or any(d["line"] == line for d in diags), (
+                name,
+                text,
+            )
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 
@@ -85,9 +117,15 @@ def test_an_include_inside_the_tree_is_read(tmp_path: Path) -> None:
     assert sources[0].data["campaign"]["sequence"][0]["body"] == "Hello"
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
-                                          ("utf-16-le", b"\xff\xfe"),
-                                          ("utf-16-be", b"\xfe\xff")])
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+    ],
+)
 def test_csv_encodings_are_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
     from outreach_cli.leads.csvfiles import read_rows
 
@@ -102,21 +140,22 @@ def test_csv_in_another_encoding_is_refused_by_line(tmp_path: Path) -> None:
     from outreach_cli.leads.csvfiles import read_rows
 
     path = tmp_path / "leads.csv"
-    path.write_bytes("email,firstName\na@example.com,Ann\nzoe@example.com,Zoé\n"
-                     .encode("latin-1"))
+    path.write_bytes("email,firstName\na@example.com,Ann\nzoe@example.com,Zoé\n".encode("latin-1"))
     with pytest.raises(UsageError) as info:
         read_rows(str(path), "sendkit")
     assert "leads.csv:3:" in info.value.message
 
 
 def test_secrets_are_masked_in_list_items_and_hashed_with_a_key(
-        tmp_path: Path, env_sandbox: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, env_sandbox: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "s3cr3t-body-value"
     monkeypatch.setenv("BODY_SECRET", secret)
     monkeypatch.setenv("HOOK_SECRET", "whsec_not_to_be_seen")
     (tmp_path / "c.yaml").write_text(
         BASE.replace("BODY", '"${BODY_SECRET}"') + "  settings:\n    webhook: {enabled: true, "
-        'url: "https://example.com/hook", secret: "${HOOK_SECRET}"}\n')
+        'url: "https://example.com/hook", secret: "${HOOK_SECRET}"}\n'
+    )
     runner = CliRunner()
     for fmt in ("text", "json", "markdown"):
         result = runner.invoke(app, ["plan", "-f", fmt, "c.yaml"])

@@ -25,10 +25,13 @@ def writes_of_a_create(tmp_path: Path, example: str) -> int:
 
 
 @pytest.mark.slow  # a process killed at each write of a create: dozens of processes
-@pytest.mark.parametrize("example", [
-    "lemlist/heads-of-growth", "sendkit/q2-decision-makers", "puffle/email-seed-founders"])
-def test_kill_at_each_write_of_a_create(tmp_path: Path, example: str,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "example",
+    ["lemlist/heads-of-growth", "sendkit/q2-decision-makers", "puffle/email-seed-founders"],
+)
+def test_kill_at_each_write_of_a_create(
+    tmp_path: Path, example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     total = writes_of_a_create(tmp_path, example)
     assert total >= 2
     original = http.Api.request
@@ -37,8 +40,15 @@ def test_kill_at_each_write_of_a_create(tmp_path: Path, example: str,
         state_dir = tmp_path / f"state{kill_at}"
         sent = {"writes": 0}
 
-        def dying(self: http.Api, method: str, path: str, *, sent: dict[str, int] = sent,
-                  kill_at: int = kill_at, **kw: object) -> object:
+        def dying(
+            self: http.Api,
+            method: str,
+            path: str,
+            *,
+            sent: dict[str, int] = sent,
+            kill_at: int = kill_at,
+            **kw: object,
+        ) -> object:
             if method.upper() != "GET":
                 sent["writes"] += 1
                 if sent["writes"] == kill_at:
@@ -77,7 +87,6 @@ def test_a_new_sendkit_campaign_with_status_paused_is_never_started(tmp_path: Pa
     with server.start(":memory:") as running:
         report = apply_once([str(folder)], running.url, tmp_path / "state")
         assert [o.result for o in report.outcomes] == ["applied"]
-        assert not any(p.endswith(("/start", "/resume")) for _, p, _ in
-                       running.sandbox.request_log)
+        assert not any(p.endswith(("/start", "/resume")) for _, p, _ in running.sandbox.request_log)
         plan = plan_once([str(folder)], running.url, tmp_path / "state")
         assert not plan.has_changes and plan.campaigns[0].remote.status == "draft"

@@ -42,28 +42,38 @@ def status(reply: bytes) -> int:
 
 
 def test_bad_framing_is_400_and_the_server_stays_up(sb: server.Running) -> None:
-    reply = raw(sb.url, b"POST /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n"
-                        b"Content-Length: abc\r\n\r\n{}")
+    reply = raw(
+        sb.url, b"POST /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}"
+    )
     assert status(reply) == 400
     assert httpx.get(sb.url + "/sendkit/v1/campaigns", headers=KEY).status_code == 200
 
 
 def test_oversized_body_is_413_unread(sb: server.Running) -> None:
-    reply = raw(sb.url, b"POST /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n"
-                        b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
+    reply = raw(
+        sb.url,
+        b"POST /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n",
+    )
     assert status(reply) == 413
 
 
 def test_too_deep_json_is_400(sb: server.Running) -> None:
     body = b"[" * 100_000 + b"]" * 100_000
-    r = httpx.post(sb.url + "/sendkit/v1/campaigns", content=body,
-                   headers={**KEY, "Content-Type": "application/json"})
+    r = httpx.post(
+        sb.url + "/sendkit/v1/campaigns",
+        content=body,
+        headers={**KEY, "Content-Type": "application/json"},
+    )
     assert r.status_code == 400
 
 
 def test_wrong_content_type_is_415(sb: server.Running) -> None:
-    r = httpx.post(sb.url + "/sendkit/v1/campaigns", content=json.dumps({"name": "x"}),
-                   headers={**KEY, "Content-Type": "text/plain"})
+    r = httpx.post(
+        sb.url + "/sendkit/v1/campaigns",
+        content=json.dumps({"name": "x"}),
+        headers={**KEY, "Content-Type": "text/plain"},
+    )
     assert r.status_code == 415
 
 
@@ -73,8 +83,7 @@ def test_unknown_methods_are_405(sb: server.Running, method: str) -> None:
     assert r.status_code == 405 and "GET" in r.headers["Allow"]
 
 
-def test_hang_ups_leave_no_traceback(sb: server.Running, capfd: pytest.CaptureFixture[str]
-                                     ) -> None:
+def test_hang_ups_leave_no_traceback(sb: server.Running, capfd: pytest.CaptureFixture[str]) -> None:
     host, port = sb.url.removeprefix("http://").split(":")
     for _ in range(20):
         s = socket.create_connection((host, int(port)))
@@ -94,8 +103,10 @@ def test_a_burst_of_concurrent_connections_is_accepted(sb: server.Running) -> No
         barrier.wait()
         try:
             with socket.create_connection((host, int(port)), timeout=5) as s:
-                s.sendall(b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n"
-                          b"X-Api-Key: sk_a\r\nConnection: close\r\n\r\n")
+                s.sendall(
+                    b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\n"
+                    b"X-Api-Key: sk_a\r\nConnection: close\r\n\r\n"
+                )
                 assert s.recv(12).startswith(b"HTTP/1.")
         except (OSError, AssertionError) as exc:
             failures.append(exc)
@@ -176,8 +187,9 @@ def test_a_client_sending_its_headers_slowly_is_dropped(quick: server.Running) -
 
 def test_an_idle_keep_alive_connection_is_closed(quick: server.Running) -> None:
     with _connect(quick.url) as s:
-        s.sendall(b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Api-Key: "
-                  b"sk_sandbox_demo\r\n\r\n")
+        s.sendall(
+            b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Api-Key: sk_sandbox_demo\r\n\r\n"
+        )
         reply = s.recv(65536)
         assert status(reply) == 200 and b"Connection: close" not in reply  # kept alive
         s.settimeout(5)  # then idle: the server closes it (after 0.5 s), not the client
@@ -192,10 +204,12 @@ def test_a_connection_that_never_sends_is_closed(quick: server.Running) -> None:
         assert s.recv(65536) == b""
 
 
-@pytest.mark.parametrize("lines,size", [(70, 60_000), (2, 40_000)],
-                         ids=["4-MB", "80-KB-in-two-lines"])
+@pytest.mark.parametrize(
+    "lines,size", [(70, 60_000), (2, 40_000)], ids=["4-MB", "80-KB-in-two-lines"]
+)
 def test_headers_over_64_kb_get_431_and_the_server_serves_others(
-        sb: server.Running, lines: int, size: int) -> None:
+    sb: server.Running, lines: int, size: int
+) -> None:
     """Each line under http.server's own 64 KB line limit, the whole over the 64 KB budget."""
     head = b"GET /sendkit/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Api-Key: sk_sandbox_demo\r\n"
     filler = b"".join(b"X-Big-%d: " % i + b"a" * size + b"\r\n" for i in range(lines))

@@ -54,7 +54,8 @@ def test_rule_ids_are_unique() -> None:
 @pytest.mark.parametrize("platform,rule", RULES, ids=[r.id for _, r in RULES])
 def test_rule_is_quoted_from_its_source(platform: str, rule: Rule) -> None:
     assert _flat(rule.quote) in _source(rule.source), (
-        f"{rule.id}: the quote is not in {rule.source}")
+        f"{rule.id}: the quote is not in {rule.source}"
+    )
 
 
 @pytest.mark.parametrize("platform,rule", RULES, ids=[r.id for _, r in RULES])
@@ -79,11 +80,12 @@ def _outcome(tmp_path: Path, platform: str, campaign: dict[str, Any]) -> tuple[s
     return ("warn" if result.warnings else "accept"), shown
 
 
-@pytest.mark.parametrize("platform,rule,probe", PROBES,
-                         ids=[f"{r.id}-{p.name}" for _, r, p in PROBES])
-def test_probe_gives_the_catalogue_verdict_on_both_sides(platform: str, rule: Rule,
-                                                         probe: Probe, sandbox: Any,
-                                                         tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "platform,rule,probe", PROBES, ids=[f"{r.id}-{p.name}" for _, r, p in PROBES]
+)
+def test_probe_gives_the_catalogue_verdict_on_both_sides(
+    platform: str, rule: Rule, probe: Probe, sandbox: Any, tmp_path: Path
+) -> None:
     _, base = load(platform)
     campaign = apply_probe(base, probe)
     got, shown = _outcome(tmp_path, platform, campaign)

@@ -27,14 +27,16 @@ SAID = [(r, p) for r in RULES for p in r.probes if p.client in ("refuse", "warn"
 
 def _said(tmp_path: Path, campaign: dict[str, Any]) -> str:
     path = tmp_path / "probe.yaml"
-    path.write_text(yaml.safe_dump({"provider": "sendkit", "key": "probe",
-                                    "campaign": campaign}), "utf-8")
+    path.write_text(
+        yaml.safe_dump({"provider": "sendkit", "key": "probe", "campaign": campaign}), "utf-8"
+    )
     return "\n".join(str(d) for d in validate_paths([str(path)]).diagnostics)
 
 
 @pytest.mark.parametrize("rule,probe", SAID, ids=[f"{r.id}-{p.name}" for r, p in SAID])
 def test_a_choice_says_it_is_outreachs_rule_and_a_documented_rule_does_not(
-        rule: Any, probe: Any, tmp_path: Path) -> None:
+    rule: Any, probe: Any, tmp_path: Path
+) -> None:
     shown = _said(tmp_path, apply_probe(BASE, probe))
     assert "SendKit requires" not in shown and "SendKit does not accept" not in shown
     if rule.id in SHARED_MESSAGE:
@@ -74,10 +76,18 @@ def test_a_completed_campaign_is_edited_like_any_other(sandbox: Any) -> None:
         assert SendKit.classify(SendKit.__new__(SendKit), change, remote).allowed, status
 
 
-@pytest.mark.parametrize("domain,status", [("track.example.com", 201), ("not a host!", 400),
-                                           ("-bad.example.com", 400), ("a" * 63 + ".io", 201)])
-def test_tracking_domain_is_a_host_name_in_the_sandbox(sandbox: Any, domain: str,
-                                                       status: int) -> None:
+@pytest.mark.parametrize(
+    "domain,status",
+    [
+        ("track.example.com", 201),
+        ("not a host!", 400),
+        ("-bad.example.com", 400),
+        ("a" * 63 + ".io", 201),
+    ],
+)
+def test_tracking_domain_is_a_host_name_in_the_sandbox(
+    sandbox: Any, domain: str, status: int
+) -> None:
     body = {**BASE, "settings": {"cnameTracking": {"enabled": True, "domain": domain}}}
     with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
         assert http.post("/campaigns", json=body).status_code == status

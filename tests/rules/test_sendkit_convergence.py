@@ -28,25 +28,62 @@ from outreach_cli.validate import validate_paths
 from tests.helpers import track
 
 KEY = "sk_convergence_tests"
-FRAGMENTS = ("<", ">", "&", "&amp;", "a < b", "x > y", "<sam@example.com>",
-             "Write to Sam <sam@example.com>", "<b.smith@example.com>", "<bob>", "\n", "\n\n",
-             "\n \n\t\n", "\r\n", "\r\n\r\n", "\t", "  ", "é ü ß", "日本語", "🎉", "\u00a0",
-             "<p>para</p>", "<br>", "<br/>", "<b>bold</b>", "</div>", "<a href=\"https://x.io\">l"
-             "</a>", "<!-- note -->", "<P>", "<pre>", "<p", "{{firstName}}", "Hi,", "--", "'\"")
+FRAGMENTS = (
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "a < b",
+    "x > y",
+    "<sam@example.com>",
+    "Write to Sam <sam@example.com>",
+    "<b.smith@example.com>",
+    "<bob>",
+    "\n",
+    "\n\n",
+    "\n \n\t\n",
+    "\r\n",
+    "\r\n\r\n",
+    "\t",
+    "  ",
+    "é ü ß",
+    "日本語",
+    "🎉",
+    "\u00a0",
+    "<p>para</p>",
+    "<br>",
+    "<br/>",
+    "<b>bold</b>",
+    "</div>",
+    '<a href="https://x.io">l</a>',
+    "<!-- note -->",
+    "<P>",
+    "<pre>",
+    "<p",
+    "{{firstName}}",
+    "Hi,",
+    "--",
+    "'\"",
+)
 # Printable characters only: no control characters, surrogates or line/paragraph separators
 # (YAML itself treats U+2028/2029 as line breaks); braces only inside {{firstName}}.
-CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
-                      blacklist_characters="{}")
-BODIES = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(CHARS, max_size=8)),
-                  max_size=12).map("".join)
+CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="{}")
+BODIES = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(CHARS, max_size=8)), max_size=12
+).map("".join)
 COUNTER = itertools.count()
-PROPERTY = settings(max_examples=50, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _provider(sandbox: Any) -> SendKit:
-    api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY},
-              retry=RetryPolicy(base=0.001))
+    api = Api(
+        "sendkit",
+        sandbox.url + "/sendkit/v1",
+        headers={"X-Api-Key": KEY},
+        retry=RetryPolicy(base=0.001),
+    )
     track(api)
     return SendKit(api)
 
@@ -61,8 +98,9 @@ def _apply_then_plan(sandbox: Any, tmp_path: Path, campaign: dict[str, Any]) -> 
     state = State(tmp_path / ".outreach")
     result = validate_paths([str(path)])
     assert not result.errors, [str(d) for d in result.errors]
-    report = applier.run(planner.build(result.documents, lambda _: provider, state),
-                         lambda _: provider, state)
+    report = applier.run(
+        planner.build(result.documents, lambda _: provider, state), lambda _: provider, state
+    )
     assert report.outcomes[0].result == "applied", report.outcomes[0].message
     return planner.build(validate_paths([str(path)]).documents, lambda _: provider, state)
 
@@ -76,16 +114,22 @@ def test_the_two_tiptap_readings_agree(body: str) -> None:
 @pytest.mark.slow
 @PROPERTY
 @given(body=BODIES, variant=BODIES)
-def test_generated_bodies_plan_to_no_change_after_apply(sandbox: Any, tmp_path: Path,
-                                                        body: str, variant: str) -> None:
+def test_generated_bodies_plan_to_no_change_after_apply(
+    sandbox: Any, tmp_path: Path, body: str, variant: str
+) -> None:
     campaign = {
         "name": f"Bodies {next(COUNTER)}",
         "sequence": [
             {"type": "email", "subject": "Hello", "body": body},
             {"type": "wait", "waitDays": 2},
-            {"type": "email", "subject": "Again", "variants": [
-                {"label": "A", "subject": "A", "body": variant},
-                {"label": "B", "subject": "B", "body": body}]},
+            {
+                "type": "email",
+                "subject": "Again",
+                "variants": [
+                    {"label": "A", "subject": "A", "body": variant},
+                    {"label": "B", "subject": "B", "body": body},
+                ],
+            },
         ],
     }
     plan = _apply_then_plan(sandbox, tmp_path, campaign)
@@ -94,25 +138,37 @@ def test_generated_bodies_plan_to_no_change_after_apply(sandbox: Any, tmp_path: 
     assert plan.campaigns[0].changes == (), [pc.change for pc in plan.campaigns[0].changes]
 
 
-def test_file_with_odd_values_plans_to_no_change_after_apply(sandbox: Any,
-                                                             tmp_path: Path) -> None:
+def test_file_with_odd_values_plans_to_no_change_after_apply(sandbox: Any, tmp_path: Path) -> None:
     """Values the server accepts and rewrites: an `order` other than the position, a reply
     trigger's `value`, the legacy segCheckMode, read-only espMatchingRules, a subject only on
     the variants, a fractional wait."""
     campaign = {
         "name": "Odd values",
         "sequence": [
-            {"type": "email", "order": 3, "variants": [
-                {"label": "A", "subject": "S1", "body": "Write to Sam <sam@example.com>"},
-                {"label": "B", "subject": "S2", "body": "a & b\n\nc"}]},
+            {
+                "type": "email",
+                "order": 3,
+                "variants": [
+                    {"label": "A", "subject": "S1", "body": "Write to Sam <sam@example.com>"},
+                    {"label": "B", "subject": "S2", "body": "a & b\n\nc"},
+                ],
+            },
             {"type": "wait", "order": 0, "waitDays": 1.5},
             {"type": "email", "subject": "Again", "body": "<p>Bump</p>"},
         ],
-        "subsequences": [{"name": "Replied", "trigger": {"type": "reply", "value": "Any"},
-                          "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}]}],
-        "settings": {"segCheckMode": "use_specific_mailboxes",
-                     "espMatchingRules": [{"recipientProvider": "gmail",
-                                           "senderProvider": "gmail", "priority": 1}]},
+        "subsequences": [
+            {
+                "name": "Replied",
+                "trigger": {"type": "reply", "value": "Any"},
+                "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}],
+            }
+        ],
+        "settings": {
+            "segCheckMode": "use_specific_mailboxes",
+            "espMatchingRules": [
+                {"recipientProvider": "gmail", "senderProvider": "gmail", "priority": 1}
+            ],
+        },
     }
     plan = _apply_then_plan(sandbox, tmp_path, campaign)
     assert plan.campaigns[0].changes == (), [pc.change for pc in plan.campaigns[0].changes]

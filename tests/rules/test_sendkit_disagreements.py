@@ -28,8 +28,12 @@ T = "tests/rules/test_sendkit_disagreements.py::"
 
 
 def _provider(sandbox: Any) -> SendKit:
-    api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY},
-              retry=RetryPolicy(base=0.001))
+    api = Api(
+        "sendkit",
+        sandbox.url + "/sendkit/v1",
+        headers={"X-Api-Key": KEY},
+        retry=RetryPolicy(base=0.001),
+    )
     track(api)
     return SendKit(api)
 
@@ -50,14 +54,24 @@ def _plan(provider: SendKit, path: Path, state: State) -> planner.CampaignPlan:
 
 # -- "Update sending schedule (merged into existing)" (SK-45) ----------------------------------
 
+
 def test_a_lone_start_time_is_held_to_the_live_end_time_not_the_default(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     provider, state = _provider(sandbox), State(tmp_path / ".o")
-    wide = {"name": "Window", "sequence": SEQUENCE,
-            "schedule": {"startTime": "09:00", "endTime": "20:00"}}
+    wide = {
+        "name": "Window",
+        "sequence": SEQUENCE,
+        "schedule": {"startTime": "09:00", "endTime": "20:00"},
+    }
     _file(tmp_path, wide)
-    report = applier.run(planner.build(validate_paths([str(tmp_path / "window.yaml")]).documents,
-                                       lambda _: provider, state), lambda _: provider, state)
+    report = applier.run(
+        planner.build(
+            validate_paths([str(tmp_path / "window.yaml")]).documents, lambda _: provider, state
+        ),
+        lambda _: provider,
+        state,
+    )
     assert [o.result for o in report.outcomes] == ["applied"], report.outcomes
 
     # The file now manages only startTime; the live endTime is 20:00, the default 17:00.
@@ -65,55 +79,79 @@ def test_a_lone_start_time_is_held_to_the_live_end_time_not_the_default(
     assert not validate_paths([str(path)]).errors  # offline, the live value is unknown
     cp = _plan(provider, path, state)
     assert not cp.blocked, [(c.change.dotted, c.verdict.reason) for c in cp.changes]
-    report = applier.run(planner.build(validate_paths([str(path)]).documents,
-                                       lambda _: provider, state), lambda _: provider, state)
+    report = applier.run(
+        planner.build(validate_paths([str(path)]).documents, lambda _: provider, state),
+        lambda _: provider,
+        state,
+    )
     assert [o.result for o in report.outcomes] == ["applied"], report.outcomes
     # The sandbox merged it into the live schedule, as the plan did.
     live = provider.fetch(state.get("sendkit/window").id)  # type: ignore[union-attr]
     assert live is not None
     assert (live.state["schedule"]["startTime"], live.state["schedule"]["endTime"]) == (
-        "18:00", "20:00")
+        "18:00",
+        "20:00",
+    )
 
     # Past the live endTime it is blocked in the plan, and the sandbox refuses the same PATCH.
     path = _file(tmp_path, {**wide, "schedule": {"startTime": "21:00"}})
     cp = _plan(provider, path, state)
     assert cp.blocked
     (pc,) = [pc for pc in cp.changes if not pc.verdict.allowed]
-    assert pc.verdict.reason.startswith("outreach's rule: endTime 20:00 must be later than "
-                                        "startTime 21:00 (the campaign's live endTime")
+    assert pc.verdict.reason.startswith(
+        "outreach's rule: endTime 20:00 must be later than "
+        "startTime 21:00 (the campaign's live endTime"
+    )
     with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
         answer = http.patch(f"/campaigns/{live.id}", json={"schedule": {"startTime": "21:00"}})
     assert answer.status_code == 400 and "endTime" in answer.text
 
 
 def test_a_lone_start_time_on_a_create_is_held_to_the_default_end_time(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     provider, state = _provider(sandbox), State(tmp_path / ".o")
-    path = _file(tmp_path, {"name": "Late", "sequence": SEQUENCE,
-                            "schedule": {"startTime": "18:00"}}, key="late")
+    path = _file(
+        tmp_path,
+        {"name": "Late", "sequence": SEQUENCE, "schedule": {"startTime": "18:00"}},
+        key="late",
+    )
     cp = _plan(provider, path, state)
     assert cp.action == "create" and cp.blocked
     (pc,) = [pc for pc in cp.changes if not pc.verdict.allowed]
     assert "(the default endTime" in pc.verdict.reason and "17:00" in pc.verdict.reason
     with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
-        answer = http.post("/campaigns", json={"name": "Late", "sequence": SEQUENCE,
-                                               "schedule": {"startTime": "18:00"}})
+        answer = http.post(
+            "/campaigns",
+            json={"name": "Late", "sequence": SEQUENCE, "schedule": {"startTime": "18:00"}},
+        )
     assert answer.status_code == 400 and "endTime" in answer.text
 
 
 # -- "trigger.value equals the tag (case-insensitive)" (SK-37) ---------------------------------
 
+
 def test_trigger_value_matches_the_tag_ignoring_case_only_on_all_three_sides(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     """One reading everywhere: case is ignored, spaces are not (the page says
     "case-insensitive" and nothing about spaces)."""
-    padded = {"name": "Padded", "trigger": {"type": "ai_tag", "value": " interested "},
-              "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}]}
-    plain = {"name": "Plain", "trigger": {"type": "ai_tag", "value": "INTERESTED"},
-             "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}]}
+    padded = {
+        "name": "Padded",
+        "trigger": {"type": "ai_tag", "value": " interested "},
+        "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}],
+    }
+    plain = {
+        "name": "Plain",
+        "trigger": {"type": "ai_tag", "value": "INTERESTED"},
+        "sequence": [{"type": "email", "subject": "Re", "body": "Thanks"}],
+    }
     # validate: " interested " and "INTERESTED" are two values, not one repeated.
-    path = _file(tmp_path, {"name": "Triggers", "sequence": SEQUENCE,
-                            "subsequences": [padded, plain]}, key="triggers")
+    path = _file(
+        tmp_path,
+        {"name": "Triggers", "sequence": SEQUENCE, "subsequences": [padded, plain]},
+        key="triggers",
+    )
     assert not validate_paths([str(path)]).errors
     # The client's prediction: the tag "Interested" matches "Plain", never "Padded".
     found = matching_subsequence({"subsequences": [padded, plain]}, "Interested")
@@ -139,19 +177,25 @@ def test_trigger_value_matches_the_tag_ignoring_case_only_on_all_three_sides(
 
 # -- a removed lead set back to active (SK-108) ------------------------------------------------
 
+
 def test_a_removed_lead_may_be_set_back_to_active_and_a_bounced_one_not(sandbox: Any) -> None:
     """The lead PATCH page states only the target values ("active" or "paused"): nothing
     refuses a removed lead going back to active, so neither reading does. A bounced lead is
     the emulator's own refusal, worded as outreach's rule."""
     sk = _provider(sandbox)
     cid = sk.create({"name": "Removed", "sequence": SEQUENCE, "mailboxTags": ["outreach"]})
-    add_leads(sk, cid, [LeadRow(2, {"email": "ann@example.org"}),
-                        LeadRow(3, {"email": "bob@example.org"})])
+    add_leads(
+        sk,
+        cid,
+        [LeadRow(2, {"email": "ann@example.org"}), LeadRow(3, {"email": "bob@example.org"})],
+    )
     sk.transition(sk.fetch(cid), "start")  # type: ignore[arg-type]
     sandbox.sandbox.tick(1)  # one email sent: a bulk remove keeps them as `removed`
     leads = {x.email: x for x in list_leads(sk, cid)}
-    sk.client.post(f"/campaigns/{cid}/leads/action",
-                   json={"action": "remove", "leadIds": [leads["ann@example.org"].id]})
+    sk.client.post(
+        f"/campaigns/{cid}/leads/action",
+        json={"action": "remove", "leadIds": [leads["ann@example.org"].id]},
+    )
     assert {x.email: x.status for x in list_leads(sk, cid)}["ann@example.org"] == "removed"
     back = update_lead(sk, cid, leads["ann@example.org"].id, status="active")
     assert back.lead.status == "active"
@@ -171,14 +215,17 @@ def test_a_removed_lead_may_be_set_back_to_active_and_a_bounced_one_not(sandbox:
 
 # -- a setting written where GET reads it back (SK-112) ----------------------------------------
 
+
 def test_a_read_back_field_at_the_top_level_says_whose_rule_refuses_it(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     path = _file(tmp_path, {"name": "Top", "sequence": SEQUENCE, "trackOpens": True}, key="top")
     (err,) = validate_paths([str(path)]).errors
     assert "unknown field 'trackOpens': outreach's rule: " in err.message
     assert "write settings.trackOpens" in err.message
     with httpx.Client(base_url=sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}) as http:
-        answer = http.post("/campaigns", json={"name": "Top", "sequence": SEQUENCE,
-                                               "trackOpens": True})
+        answer = http.post(
+            "/campaigns", json={"name": "Top", "sequence": SEQUENCE, "trackOpens": True}
+        )
     assert answer.status_code == 400
     assert "outreach's rule" in answer.text and "settings.trackOpens" in answer.text

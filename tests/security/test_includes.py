@@ -14,8 +14,10 @@ from outreach_cli.documents import load_file
 from tests.helpers import run
 
 KEY = "sk_live_DO_NOT_PRINT_0123456789"
-BASE = ("provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
-        "    - {type: email, subject: s, body: BODY}\n")
+BASE = (
+    "provider: sendkit\ncampaign:\n  name: X\n  sequence:\n"
+    "    - {type: email, subject: s, body: BODY}\n"
+)
 
 
 @pytest.fixture
@@ -26,7 +28,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / ".git").mkdir()
     (root / ".env").write_text(f"SENDKIT_API_KEY={KEY}\n")
     (root / ".git" / "config").write_text(
-        f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {KEY}\n')
+        f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {KEY}\n'
+    )
     (root / "campaigns" / "emails" / "ok.html").write_text("<p>hello</p>")
     monkeypatch.chdir(root)
     return root
@@ -51,7 +54,8 @@ def _cases(root: Path, outside: Path) -> dict[str, tuple[str, str]]:
 
 
 def test_each_refused_include_names_file_line_path_and_rule(
-        repo: Path, tmp_path: Path, env_sandbox: object) -> None:
+    repo: Path, tmp_path: Path, env_sandbox: object
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     cases = _cases(repo, outside)
@@ -66,13 +70,17 @@ def test_each_refused_include_names_file_line_path_and_rule(
             if fmt == "json":
                 [err] = json.loads(result.stdout)["errors"]
                 assert (err["file"], err["line"], err["field"]) == (
-                    file, 5, "campaign.sequence[0].body"), (name, err)
+                    file,
+                    5,
+                    "campaign.sequence[0].body",
+                ), (name, err)
                 message = err["message"]
             else:
                 message = result.stderr
                 assert f"{file}:5:" in message, (name, fmt, message)
-            assert f"!file {rel}:" in message and words in message \
-                and "outreach's rule" in message, (name, fmt, message)
+            assert (
+                f"!file {rel}:" in message and words in message and "outreach's rule" in message
+            ), (name, fmt, message)
     assert env_sandbox.sandbox.request_log == []  # type: ignore[attr-defined]
 
 

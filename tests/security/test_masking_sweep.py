@@ -55,9 +55,14 @@ class Sweep:
 
     def process(self, *args: str) -> subprocess.CompletedProcess[str]:
         exe = [sys.executable, "-c", "from outreach_cli.cli.app import main; main()"]
-        done = subprocess.run([*exe, *args], cwd=self.tmp,
-                              capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+        done = subprocess.run(
+            [*exe, *args],
+            cwd=self.tmp,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
         self.seen.append((" ".join(args), done.stdout + done.stderr))
         return done
 
@@ -82,8 +87,10 @@ def sweep(tmp_path: Path, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.mark.slow
-def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sandbox: Any,
-                                                         ) -> None:
+def test_a_marker_secret_appears_in_no_output_and_no_file(
+    sweep: Sweep,
+    env_sandbox: Any,
+) -> None:
     fmts = ("text", "json", "markdown")
     for fmt in fmts:
         assert sweep.cli("validate", "-f", fmt, "bad").exit_code == 1
@@ -101,15 +108,15 @@ def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sand
         assert sweep.cli("plan", "-f", fmt, "c").exit_code == 0
         assert sweep.cli("status", "-f", fmt, "c").exit_code == 0
         assert sweep.cli("apply", "-f", fmt, "--yes", "c").exit_code == 0
-        assert sweep.cli("preview", "-f", fmt, "c/swept.yaml", "--from", "leads.csv"
-                         ).exit_code == 0
+        assert sweep.cli("preview", "-f", fmt, "c/swept.yaml", "--from", "leads.csv").exit_code == 0
         assert sweep.cli("preview", "-f", fmt, "c/swept.yaml").exit_code in (0, 1)
     assert sweep.cli("plan", "c", "--out", "again.json").exit_code == 0
     for fmt in fmts:
         assert sweep.cli("show", "-f", fmt, "again.json").exit_code == 0
     assert sweep.cli("apply", "--plan", "again.json", "--yes", "-f", "json").exit_code == 0
-    assert sweep.cli("preview", "c/swept.yaml", "--from", "leads.csv", "--html", "site"
-                     ).exit_code == 0
+    assert (
+        sweep.cli("preview", "c/swept.yaml", "--from", "leads.csv", "--html", "site").exit_code == 0
+    )
     for fmt in ("text", "json", "csv"):
         assert sweep.cli("leads", "list", "-f", fmt, "c/swept.yaml").exit_code == 0
     for fmt in ("text", "json"):
@@ -120,10 +127,21 @@ def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sand
     imported = sweep.process("import", "sendkit", "--all", "--out", "imported", "--verbose")
     assert imported.returncode == 0, imported.stderr
     # A second campaign with the same name: plan from a fresh checkout names the conflict.
-    api = track(Api("sendkit", env_sandbox.url + "/sendkit/v1",
-                    headers={"X-Api-Key": "sk_test_workspace"}, retry=RetryPolicy(base=0.001)))
-    SendKit(api).create({"name": MARKER, "sequence": [
-        {"type": "email", "subject": "s", "body": "b"}], "mailboxTags": ["outreach"]})
+    api = track(
+        Api(
+            "sendkit",
+            env_sandbox.url + "/sendkit/v1",
+            headers={"X-Api-Key": "sk_test_workspace"},
+            retry=RetryPolicy(base=0.001),
+        )
+    )
+    SendKit(api).create(
+        {
+            "name": MARKER,
+            "sequence": [{"type": "email", "subject": "s", "body": "b"}],
+            "mailboxTags": ["outreach"],
+        }
+    )
     for fmt in fmts:
         conflict = sweep.cli("plan", "-f", fmt, "--state-dir", "fresh", "c")
         assert conflict.exit_code == 1, conflict.output
@@ -134,29 +152,45 @@ def test_a_marker_secret_appears_in_no_output_and_no_file(sweep: Sweep, env_sand
 
 
 def test_import_writes_a_denied_variable_as_a_placeholder_with_a_warning(
-        sweep: Sweep, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sweep: Sweep, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SENDKIT_WORKSPACE_ID", MARKER)  # a variable no campaign may read
     for var in ("CAMPAIGN_NAME", "SUBJECT_WORD", "HOOK_TOKEN"):
         monkeypatch.delenv(var)
-    api = track(Api("sendkit", env_sandbox.url + "/sendkit/v1",
-                    headers={"X-Api-Key": "sk_test_workspace"}, retry=RetryPolicy(base=0.001)))
-    cid = SendKit(api).create({"name": f"Leaked {MARKER}", "sequence": [
-        {"type": "email", "subject": "s", "body": "b"}], "mailboxTags": ["outreach"]})
+    api = track(
+        Api(
+            "sendkit",
+            env_sandbox.url + "/sendkit/v1",
+            headers={"X-Api-Key": "sk_test_workspace"},
+            retry=RetryPolicy(base=0.001),
+        )
+    )
+    cid = SendKit(api).create(
+        {
+            "name": f"Leaked {MARKER}",
+            "sequence": [{"type": "email", "subject": "s", "body": "b"}],
+            "mailboxTags": ["outreach"],
+        }
+    )
     result = sweep.cli("import", "sendkit", cid, "--out", "imported")
     assert result.exit_code == 0, result.output
     assert "a value the platform holds is a variable outreach may not write" in result.stderr
     [written] = (sweep.tmp / "imported").glob("*.yaml")
     text = written.read_text()
-    assert "name: (sensitive)" in text and "campaign.name held the value of " \
-        "SENDKIT_WORKSPACE_ID" in text
+    assert (
+        "name: (sensitive)" in text
+        and "campaign.name held the value of SENDKIT_WORKSPACE_ID" in text
+    )
     assert sweep.leaks() == []
 
 
 def test_a_short_value_is_masked_where_outreach_knows_the_field(
-        tmp_path: Path, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, env_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CAMPAIGN_NAME", "Q2x")
-    (tmp_path / "c.yaml").write_text(CAMPAIGN.replace("${SUBJECT_WORD}", "x")
-                                     .replace("${HOOK_TOKEN}", "y"))
+    (tmp_path / "c.yaml").write_text(
+        CAMPAIGN.replace("${SUBJECT_WORD}", "x").replace("${HOOK_TOKEN}", "y")
+    )
     for fmt in ("text", "markdown"):
         result = run("plan", "-f", fmt, "c.yaml")
-        assert 'campaign (sensitive)' in result.stdout and '"Q2x"' not in result.stdout
+        assert "campaign (sensitive)" in result.stdout and '"Q2x"' not in result.stdout

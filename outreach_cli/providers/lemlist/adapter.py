@@ -107,8 +107,11 @@ class Lemlist(Provider):
         """Sets (sender ids, review conditions) read back in the file's order."""
         for key in ("sendUserIds", "autoReviewConditions"):
             want, have = desired.get(key), state.get(key)
-            if isinstance(want, list) and isinstance(have, list) and \
-                    sorted(map(str, want)) == sorted(map(str, have)):
+            if (
+                isinstance(want, list)
+                and isinstance(have, list)
+                and sorted(map(str, want)) == sorted(map(str, have))
+            ):
                 state[key] = list(want)
         return state
 
@@ -122,15 +125,19 @@ class Lemlist(Provider):
                 return Verdict(
                     False,
                     reason=f"this campaign picks its senders per lead (sender strategy "
-                           f"{strategy}); lemlist refuses sendUserIds on it",
+                    f"{strategy}); lemlist refuses sendUserIds on it",
                     remedy="remove sendUserIds from the file, or switch the campaign to fixed "
-                           "senders in the lemlist app")
+                    "senders in the lemlist app",
+                )
             new = change.new if len(path) == 1 else [change.new]
             unknown = self.unknown_senders({"sendUserIds": new})
             if unknown:
-                return Verdict(False, reason=not_members(unknown),
-                               remedy="use the usr_ ids GET /team lists, or add the users to the "
-                                      "team in the lemlist app")
+                return Verdict(
+                    False,
+                    reason=not_members(unknown),
+                    remedy="use the usr_ ids GET /team lists, or add the users to the "
+                    "team in the lemlist app",
+                )
             return verdict
         if top == "steps" and len(path) >= 2 and isinstance(path[1], int):
             return classify_step(self.RULES, change, remote, verdict)
@@ -138,18 +145,23 @@ class Lemlist(Provider):
             return Verdict(
                 False,
                 reason="lemlist's API cannot detach a schedule from a campaign (deleting the "
-                       "schedule would also take it from every other campaign using it)",
-                remedy="keep the schedule in the file, or detach it in the lemlist app")
+                "schedule would also take it from every other campaign using it)",
+                remedy="keep the schedule in the file, or detach it in the lemlist app",
+            )
         return verdict
 
-    def verdicts(self, changes: list[Change], remote: Remote | None,
-                 campaign: dict[str, Any]) -> list[Verdict]:
+    def verdicts(
+        self, changes: list[Change], remote: Remote | None, campaign: dict[str, Any]
+    ) -> list[Verdict]:
         """classify, then what needs the team's data (senders.py judge)."""
         out = super().verdicts(changes, remote, campaign)
         if self.api is None or not changes:
             return out
-        dynamic = remote is not None and sender_strategy(remote.raw.get("campaign") or {}) in \
-            lemlist_rules.DYNAMIC_SENDER_STRATEGIES
+        dynamic = (
+            remote is not None
+            and sender_strategy(remote.raw.get("campaign") or {})
+            in lemlist_rules.DYNAMIC_SENDER_STRATEGIES
+        )
         return judge(self.team, changes, out, campaign, remote, dynamic)
 
     @property
@@ -167,39 +179,51 @@ class Lemlist(Provider):
             return []
         return self.team.unknown(ids)  # type: ignore[no-any-return]
 
-    def notes(self, campaign: dict[str, Any], remote: Remote | None,
-              lifecycle: Lifecycle) -> list[str]:
+    def notes(
+        self, campaign: dict[str, Any], remote: Remote | None, lifecycle: Lifecycle
+    ) -> list[str]:
         out: list[str] = []
         unknown = self.unknown_senders(campaign) if remote is None else []
         if unknown:
             out.append(f"{not_members(unknown)}: apply will refuse to create this campaign")
         if remote is None:
-            then = "then starts it" if "start" in lifecycle.actions else \
-                "and leaves it paused (write `status: active` to start it)"
-            out.append("lemlist starts a new campaign at once: apply pauses it right after "
-                       f"creating it, adds the steps and schedules, {then}")
+            then = (
+                "then starts it"
+                if "start" in lifecycle.actions
+                else "and leaves it paused (write `status: active` to start it)"
+            )
+            out.append(
+                "lemlist starts a new campaign at once: apply pauses it right after "
+                f"creating it, adds the steps and schedules, {then}"
+            )
         if "start" in lifecycle.actions:
             camp = (remote.raw.get("campaign") or {}) if remote is not None else {}
-            if not campaign.get("sendUserIds") and not camp.get("senders") \
-                    and not sender_strategy(camp):
+            if (
+                not campaign.get("sendUserIds")
+                and not camp.get("senders")
+                and not sender_strategy(camp)
+            ):
                 out.append("start: the campaign has no senders; set sendUserIds")
         return out
 
     def summary(self, remote: Remote) -> dict[str, str]:
         camp = remote.raw.get("campaign") or {}
-        leads = self.client.get(f"/campaigns/{seg(remote.id)}/leads/", params={"limit": 500},
-                                ok=(404,)).data
+        leads = self.client.get(
+            f"/campaigns/{seg(remote.id)}/leads/", params={"limit": 500}, ok=(404,)
+        ).data
         counts: dict[str, int] = {}
         for lead in leads if isinstance(leads, list) else []:
             state = str(lead.get("state") or "?")
             counts[state] = counts.get(state, 0) + 1
         total = sum(counts.values())
         shown = f"{total}{'+' if total >= 500 else ''} leads" + (
-            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")"
-            if counts else "")
-        stats = (f"{len(remote.state.get('steps') or [])} steps, "
-                 f"{len(remote.state.get('schedules') or [])} schedule(s), "
-                 f"{len(camp.get('senders') or [])} sender(s)")
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")" if counts else ""
+        )
+        stats = (
+            f"{len(remote.state.get('steps') or [])} steps, "
+            f"{len(remote.state.get('schedules') or [])} schedule(s), "
+            f"{len(camp.get('senders') or [])} sender(s)"
+        )
         if camp.get("errors"):
             stats += "; errors: " + "; ".join(str(e) for e in camp["errors"])
         return {"leads": shown, "stats": stats}
@@ -215,11 +239,13 @@ class Lemlist(Provider):
         ab: dict[str, dict[str, Any]] = {}
         seq = camp.get("sequenceId")
         for step in steps:
-            if step.get("type") == "email" and (step.get("abTest") not in (None, False)
-                                                or step.get("emailTemplateBId")):
+            if step.get("type") == "email" and (
+                step.get("abTest") not in (None, False) or step.get("emailTemplateBId")
+            ):
                 seq_id = step.get("sequenceId") or seq
-                got = self.client.get(f"/sequences/{seg(seq_id)}/steps/{seg(step['_id'])}/ab-test",
-                                      ok=(404,))
+                got = self.client.get(
+                    f"/sequences/{seg(seq_id)}/steps/{seg(step['_id'])}/ab-test", ok=(404,)
+                )
                 if got.status != 404 and isinstance(got.data, dict):
                     ab[str(step["_id"])] = got.data
         sched = self.client.get(f"/campaigns/{seg(id)}/schedules/").data
@@ -233,11 +259,13 @@ class Lemlist(Provider):
         data = reply.data if reply.status == 200 and isinstance(reply.data, dict) else {}
         seqs = [s for s in data.values() if isinstance(s, dict)]
         main = next((s for s in seqs if s.get("_id") == sequence_id), None) or next(
-            (s for s in seqs if not s.get("level")), None)
+            (s for s in seqs if not s.get("level")), None
+        )
         steps = [s for s in (main or {}).get("steps") or [] if isinstance(s, dict)]
         # `index` numbers the position; keep the response order where it is missing.
-        return [s for _, s in sorted(enumerate(steps),
-                                     key=lambda p: (p[1].get("index", p[0]), p[0]))]
+        return [
+            s for _, s in sorted(enumerate(steps), key=lambda p: (p[1].get("index", p[0]), p[0]))
+        ]
 
     def find_by_name(self, name: str) -> list[Remote]:
         return self.campaigns_by_name().get(name, [])
@@ -256,8 +284,9 @@ class Lemlist(Provider):
         offset = 0
         seen: set[str] = set()
         while True:
-            data = self.client.get("/campaigns", params={
-                "version": "v2", "offset": offset, "limit": PAGE_LIMIT}).data
+            data = self.client.get(
+                "/campaigns", params={"version": "v2", "offset": offset, "limit": PAGE_LIMIT}
+            ).data
             # The OpenAPI file documents a bare array; v2 answers {campaigns, pagination}.
             items = data.get("campaigns") if isinstance(data, dict) else data
             items = [c for c in items or [] if isinstance(c, dict)]
@@ -266,16 +295,20 @@ class Lemlist(Provider):
                 seen.add(str(c.get("_id")))
                 yield c
             pag = data.get("pagination") if isinstance(data, dict) else None
-            more = (pag.get("nextPage") is not None) if isinstance(pag, dict) \
+            more = (
+                (pag.get("nextPage") is not None)
+                if isinstance(pag, dict)
                 else len(items) >= PAGE_LIMIT
+            )
             if not more or not fresh:
                 return
             offset += PAGE_LIMIT
 
     # -- remote: write ------------------------------------------------------------------------
 
-    def create(self, campaign: dict[str, Any],
-               on_created: Callable[[str], None] | None = None) -> str:
+    def create(
+        self, campaign: dict[str, Any], on_created: Callable[[str], None] | None = None
+    ) -> str:
         # The senders are sent last (after the steps: lemlist checks them against the steps'
         # channels); one lemlist would not take must stop the create before its first call.
         unknown = self.unknown_senders(campaign)
@@ -292,11 +325,21 @@ class Lemlist(Provider):
         try:
             self._fill(cid, data, campaign)
         except ApiError as exc:  # a 4xx refuses the file; a 5xx or 429 is lemlist's failure
-            todo = "fix the file and apply again" if exc.status < 500 and exc.status != 429 \
+            todo = (
+                "fix the file and apply again"
+                if exc.status < 500 and exc.status != 429
                 else "apply again with the file unchanged"
-            raise ApiError(exc.provider, exc.status, exc.message.split(": ", 1)[-1] + (
-                f"; the new campaign {cid} exists, paused, with what was sent before this "
-                f"failure: {todo} (apply finds it by its name)"), code=exc.code) from exc
+            )
+            raise ApiError(
+                exc.provider,
+                exc.status,
+                exc.message.split(": ", 1)[-1]
+                + (
+                    f"; the new campaign {cid} exists, paused, with what was sent before this "
+                    f"failure: {todo} (apply finds it by its name)"
+                ),
+                code=exc.code,
+            ) from exc
         return cid
 
     def _fill(self, cid: str, data: dict[str, Any], campaign: dict[str, Any]) -> None:
@@ -311,15 +354,19 @@ class Lemlist(Provider):
         for i, step in enumerate(campaign.get("steps") or []):
             add_step(self.client, str(seq), step, i, cid)
         # After the steps: lemlist checks the senders against the channels the steps use.
-        rest = {k: copy.deepcopy(v) for k, v in campaign.items()
-                if k not in CREATE_FIELDS and k not in NOT_PATCHED}
+        rest = {
+            k: copy.deepcopy(v)
+            for k, v in campaign.items()
+            if k not in CREATE_FIELDS and k not in NOT_PATCHED
+        }
         if rest:
             self.client.patch(f"/campaigns/{seg(cid)}", json=rest, retry=True)
         schedules = campaign.get("schedules") or []
         if schedules and schedule_ids:
             # The default schedule lemlist made for this campaign becomes the first one.
-            self.client.patch(f"/schedules/{seg(schedule_ids[0])}",
-                              json=schedule_body(schedules[0]), retry=True)
+            self.client.patch(
+                f"/schedules/{seg(schedule_ids[0])}", json=schedule_body(schedules[0]), retry=True
+            )
             schedules = schedules[1:]
         for sched in schedules:
             add_schedule(self.client, cid, sched)
@@ -365,9 +412,14 @@ class Lemlist(Provider):
     # -- helpers ------------------------------------------------------------------------------
 
     def _light(self, camp: dict[str, Any]) -> Remote:
-        return Remote(str(camp.get("_id")), str(camp.get("name") or ""),
-                      str(camp.get("status") or "draft"), camp.get("updatedAt"), {},
-                      {"campaign": camp})
+        return Remote(
+            str(camp.get("_id")),
+            str(camp.get("name") or ""),
+            str(camp.get("status") or "draft"),
+            camp.get("updatedAt"),
+            {},
+            {"campaign": camp},
+        )
 
     def whoami(self) -> WorkspaceIdentity:
         """The key's team (a key belongs to one): `GET /team`, `_id` tea_…, `name`, `userIds`."""
@@ -375,9 +427,13 @@ class Lemlist(Provider):
         if not isinstance(team, dict) or not team.get("_id"):
             raise OutreachError("lemlist: GET /team answered no team `_id`")
         users = team.get("userIds")
-        return WorkspaceIdentity("lemlist", str(team["_id"]), str(team.get("name") or ""),
-                                 "team read with GET /team",
-                                 accounts=tuple(map(str, users)) if isinstance(users, list) else ())
+        return WorkspaceIdentity(
+            "lemlist",
+            str(team["_id"]),
+            str(team.get("name") or ""),
+            "team read with GET /team",
+            accounts=tuple(map(str, users)) if isinstance(users, list) else (),
+        )
 
     def _remote(self, raw: dict[str, Any]) -> Remote:
         camp = raw["campaign"]
@@ -386,8 +442,9 @@ class Lemlist(Provider):
         # The documented Campaign object has no updatedAt: without one, the revision is a
         # hash of everything read, which moves with any edit as well.
         revision = camp.get("updatedAt") or digest({"status": status, "state": state})
-        return Remote(str(camp.get("_id")), str(camp.get("name") or ""), status,
-                      str(revision), state, raw)
+        return Remote(
+            str(camp.get("_id")), str(camp.get("name") or ""), status, str(revision), state, raw
+        )
 
 
 def _dig(data: Any, keys: list[str]) -> tuple[bool, Any]:

@@ -21,22 +21,42 @@ class LemlistLeads(LeadOps):
     provider: Lemlist
 
     # lemlist adds one lead per call; every other column is a custom variable (a string).
-    columns = ("email", "firstName", "lastName", "companyName", "jobTitle", "linkedinUrl",
-               "phone", "companyDomain", "icebreaker", "timezone")
+    columns = (
+        "email",
+        "firstName",
+        "lastName",
+        "companyName",
+        "jobTitle",
+        "linkedinUrl",
+        "phone",
+        "companyDomain",
+        "icebreaker",
+        "timezone",
+    )
     aliases = {"company": "companyName", "title": "jobTitle", "linkedin": "linkedinUrl"}
     extra = None
     identity_columns = ("email", "linkedinUrl")
     batch = 1  # POST /campaigns/{id}/leads/ takes one lead
 
     def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
-        return "" if fields.get("email") or fields.get("linkedinUrl") else \
-            "needs an email or a linkedinUrl"
+        return (
+            ""
+            if fields.get("email") or fields.get("linkedinUrl")
+            else "needs an email or a linkedinUrl"
+        )
 
     def to_lead(self, item: dict[str, Any]) -> Lead:
         # lemlist's campaign-leads list answers `[{_id, contactId, state}]` only.
         extras = {k: v for k, v in item.items() if k not in ("_id", "state", "email")}
-        return Lead(str(item.get("_id") or ""), item.get("email"), str(item.get("state") or ""),
-                    None, None, None, extras)
+        return Lead(
+            str(item.get("_id") or ""),
+            item.get("email"),
+            str(item.get("state") or ""),
+            None,
+            None,
+            None,
+            extras,
+        )
 
     def list_records(self, campaign_id: str, status: str | None) -> Iterator[dict[str, Any]]:
         """`{_id, contactId, state}` of each lead of the campaign, a page at a time (`status`
@@ -49,8 +69,9 @@ class LemlistLeads(LeadOps):
             params: dict[str, Any] = {"limit": PAGE_LIMIT, "offset": offset}
             if status:
                 params["state"] = status
-            data = self.provider.client.get(f"/campaigns/{seg(campaign_id)}/leads/",
-                                            params=params).data
+            data = self.provider.client.get(
+                f"/campaigns/{seg(campaign_id)}/leads/", params=params
+            ).data
             items = [x for x in data if isinstance(x, dict)] if isinstance(data, list) else []
             fresh = [x for x in items if str(x.get("_id")) not in seen]
             seen.update(str(x.get("_id")) for x in fresh)
@@ -62,8 +83,9 @@ class LemlistLeads(LeadOps):
     def add_one(self, campaign_id: str, lead: dict[str, Any]) -> dict[str, Any]:
         """Add one lead (email, firstName, … and custom variables as strings). A lead already
         in the campaign answers 409, so a repeat after a lost answer is safe."""
-        reply = self.provider.client.post(f"/campaigns/{seg(campaign_id)}/leads/", json=lead,
-                                          retry=True)
+        reply = self.provider.client.post(
+            f"/campaigns/{seg(campaign_id)}/leads/", json=lead, retry=True
+        )
         return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:

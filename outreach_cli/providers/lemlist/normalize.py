@@ -13,9 +13,12 @@ SCHEDULE_FIELDS = ("name", "timezone", "start", "end", "weekdays", "secondsToWai
 AB_FIELDS = ("subject", "message")
 
 
-def normalize(camp: dict[str, Any], steps: list[dict[str, Any]],
-              ab_tests: dict[str, dict[str, Any]],
-              schedules: list[dict[str, Any]]) -> dict[str, Any]:
+def normalize(
+    camp: dict[str, Any],
+    steps: list[dict[str, Any]],
+    ab_tests: dict[str, dict[str, Any]],
+    schedules: list[dict[str, Any]],
+) -> dict[str, Any]:
     """A campaign as read → the shape of the file's `campaign:` block."""
     out: dict[str, Any] = {}
     for key in _campaign_fields():
@@ -23,19 +26,26 @@ def normalize(camp: dict[str, Any], steps: list[dict[str, Any]],
             if isinstance(camp.get("sendUserIds"), list):
                 out[key] = list(camp["sendUserIds"])
             elif isinstance(camp.get("senders"), list):
-                out[key] = [str(s.get("id") or s.get("userId") or s.get("_id"))
-                            for s in camp["senders"] if isinstance(s, dict)]
+                out[key] = [
+                    str(s.get("id") or s.get("userId") or s.get("_id"))
+                    for s in camp["senders"]
+                    if isinstance(s, dict)
+                ]
         elif key in camp and camp[key] is not None:
             out[key] = copy.deepcopy(camp[key])
     out["steps"] = [_step(s, ab_tests.get(str(s.get("_id")))) for s in steps]
-    out["schedules"] = [{k: copy.deepcopy(s[k]) for k in SCHEDULE_FIELDS if k in s}
-                        for s in schedules]
+    out["schedules"] = [
+        {k: copy.deepcopy(s[k]) for k in SCHEDULE_FIELDS if k in s} for s in schedules
+    ]
     return out
 
 
 def _step(raw: dict[str, Any], ab: dict[str, Any] | None) -> dict[str, Any]:
-    step = {k: copy.deepcopy(raw[k]) for k in ("type", "delay", *STEP_FIELDS)
-            if k in raw and raw[k] is not None}
+    step = {
+        k: copy.deepcopy(raw[k])
+        for k in ("type", "delay", *STEP_FIELDS)
+        if k in raw and raw[k] is not None
+    }
     if raw.get("type") == "email":
         # `abTest: null` in a file means "no A/B test": every email step reads one back.
         step["abTest"] = {k: ab[k] for k in AB_FIELDS if k in ab} if ab is not None else None

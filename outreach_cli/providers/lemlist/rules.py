@@ -19,16 +19,38 @@ from ..base import FieldRule, Finding, Path
 STATUSES: tuple[str, ...] = ("draft", "running", "paused", "ended", "archived", "errors")
 
 STEP_TYPES: tuple[str, ...] = (
-    "email", "manual", "phone", "api",
-    "linkedinVisit", "linkedinInvite", "linkedinSend", "linkedinVoiceNote", "linkedinFollow",
-    "linkedinLikeLastPost", "linkedinCommentLastPost", "linkedinEndorse",
+    "email",
+    "manual",
+    "phone",
+    "api",
+    "linkedinVisit",
+    "linkedinInvite",
+    "linkedinSend",
+    "linkedinVoiceNote",
+    "linkedinFollow",
+    "linkedinLikeLastPost",
+    "linkedinCommentLastPost",
+    "linkedinEndorse",
     "linkedinWithdrawInvitation",
-    "sendToAnotherCampaign", "conditional", "whatsappMessage", "sms",
+    "sendToAnotherCampaign",
+    "conditional",
+    "whatsappMessage",
+    "sms",
 )
 CONDITION_KEYS: tuple[str, ...] = (
-    "hasEmailAddress", "hasLinkedinUrl", "hasPhoneNumber", "hasScore", "emailsOpened",
-    "emailsClicked", "emailsUnsubscribed", "meetingBooked", "linkedinInviteAccepted",
-    "linkedinOpened", "aircallDone", "linkedinNetworkCheck", "hasWhatsappAccount",
+    "hasEmailAddress",
+    "hasLinkedinUrl",
+    "hasPhoneNumber",
+    "hasScore",
+    "emailsOpened",
+    "emailsClicked",
+    "emailsUnsubscribed",
+    "meetingBooked",
+    "linkedinInviteAccepted",
+    "linkedinOpened",
+    "aircallDone",
+    "linkedinNetworkCheck",
+    "hasWhatsappAccount",
 )
 DELAY_TYPES: tuple[str, ...] = ("within", "waitUntil")
 API_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -39,9 +61,11 @@ DYNAMIC_SENDER_STRATEGIES: tuple[str, ...] = ("contactOwner", "leadImporter", "c
 # (requests, seconds) per API key, on every route.
 RATE_LIMIT: tuple[int, float] = (20, 2.0)
 # What `outreach doctor` says of the limit (providers.md §2, the rate-limits page).
-RATE_DOC = (f"{RATE_LIMIT[0]} requests per {RATE_LIMIT[1]:g} s per API key on every route "
-            "(X-RateLimit-Limit/-Remaining/-Reset, Retry-After on 429); outreach keeps under it "
-            "with one budget per key, shared by its processes on this machine")
+RATE_DOC = (
+    f"{RATE_LIMIT[0]} requests per {RATE_LIMIT[1]:g} s per API key on every route "
+    "(X-RateLimit-Limit/-Remaining/-Reset, Retry-After on 429); outreach keeps under it "
+    "with one budget per key, shared by its processes on this machine"
+)
 # A linkedinInvite/linkedinSend step carries at most this many images and videos together.
 MAX_MEDIA = 6
 
@@ -51,14 +75,17 @@ RULES: tuple[FieldRule, ...] = (
     # Everything the update page takes can change whatever the status.
     FieldRule("*", _ALL),
     FieldRule(
-        "timezone", frozenset(),
+        "timezone",
+        frozenset(),
         reason="lemlist sets a campaign's timezone at creation only",
         remedy="create a new campaign, or set the schedule's timezone instead",
     ),
     # Deleting a step: DELETE /sequences/{id}/steps/{stepId} answers 400 "You cannot delete this
     # step because the campaign is running" (only running: the docs name no other status).
     FieldRule(
-        "steps", _ALL - {"running"}, ops=frozenset({"remove"}),
+        "steps",
+        _ALL - {"running"},
+        ops=frozenset({"remove"}),
         when_forbidden="refused",
         reason="lemlist refuses to delete a step while the campaign is running",
         remedy="pause it first: set `status: paused` in the file",
@@ -125,8 +152,9 @@ LEGACY_EQUIVALENTS: Mapping[str, Equivalent] = {
 
 STEP_FIELD_TYPES: Mapping[str, frozenset[str]] = {
     "subject": frozenset({"email"}),
-    "message": frozenset({"email", "linkedinInvite", "linkedinSend", "manual", "phone",
-                          "whatsappMessage", "sms"}),
+    "message": frozenset(
+        {"email", "linkedinInvite", "linkedinSend", "manual", "phone", "whatsappMessage", "sms"}
+    ),
     "altMessage": frozenset({"linkedinSend"}),
     "title": frozenset({"manual"}),
     "method": frozenset({"api"}),
@@ -157,9 +185,16 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     name = campaign.get("name")
     if isinstance(name, str) and name and not name.strip():
-        findings.append(Finding(("campaign", "name"), (
-            OURS + "the name is blank; lemlist requires a name and its docs do not say whether "
-            "spaces count, and a blank name cannot be told apart in the app")))
+        findings.append(
+            Finding(
+                ("campaign", "name"),
+                (
+                    OURS
+                    + "the name is blank; lemlist requires a name and its docs do not say whether "
+                    "spaces count, and a blank name cannot be told apart in the app"
+                ),
+            )
+        )
     for key in ("sendUserIds", "autoReviewConditions"):
         findings += _repeats(campaign, key)
     findings += _legacy_contradictions(campaign)
@@ -192,8 +227,10 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
         if not isinstance(value, bool) or not found or not eq.contradicts(value, other):
             continue
         if eq.relation == "stop":
-            why = (f"`{flag}: {_yaml(value)}` says the lead {'stops' if value else 'does not stop'}"
-                   f" while `{eq.key}: {other}` says {other!r}")
+            why = (
+                f"`{flag}: {_yaml(value)}` says the lead {'stops' if value else 'does not stop'}"
+                f" while `{eq.key}: {other}` says {other!r}"
+            )
         elif eq.relation == "inverted":
             why = f"`{flag}: {_yaml(value)}` and `{eq.key}: {_yaml(other)}` say opposite things"
         else:
@@ -210,7 +247,8 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
                 f"the two are one setting, but if they are, every apply would set one and turn "
                 f"the other, and the file would never match the campaign: set only one of them "
                 f"(lemlist calls the structured {section} section the preferred way)",
-                related=(("campaign", *eq.key.split(".")),))
+                related=(("campaign", *eq.key.split(".")),),
+            )
             continue
         if eq.assumption:
             # The docs do not pair these two: a guess must not block a file lemlist accepts.
@@ -219,7 +257,9 @@ def _legacy_contradictions(campaign: Mapping[str, Any]) -> Iterator[Finding]:
                 f"{flag} may contradict {eq.key}: {why}; lemlist's docs do not say the two are "
                 f"one setting (outreach's reading), but if they are, one is silently dropped: "
                 f"set only one of them",
-                severity="warning", related=(("campaign", *eq.key.split(".")),))
+                severity="warning",
+                related=(("campaign", *eq.key.split(".")),),
+            )
             continue
         yield Finding(
             ("campaign", flag),
@@ -238,9 +278,15 @@ def _repeats(campaign: Mapping[str, Any], key: str) -> list[Finding]:
     out: list[Finding] = []
     for i, v in enumerate(values):
         if isinstance(v, str) and v in seen:
-            out.append(Finding(("campaign", key, i), (
-                f"{OURS}{v!r} is listed twice in {key}; lemlist keeps one, so the file "
-                f"would never match what it reads back")))
+            out.append(
+                Finding(
+                    ("campaign", key, i),
+                    (
+                        f"{OURS}{v!r} is listed twice in {key}; lemlist keeps one, so the file "
+                        f"would never match what it reads back"
+                    ),
+                )
+            )
         seen.add(str(v))
     return out
 
@@ -275,19 +321,26 @@ def _auto_review(campaign: Mapping[str, Any]) -> list[Finding]:
     # Only an explicit `autoReview: false` makes the conditions dead: when the file omits it,
     # the remote value (which may be true) stays.
     if campaign.get("autoReview") is False and isinstance(conditions, list) and conditions:
-        return [Finding(
-            ("campaign", "autoReviewConditions"),
-            "autoReviewConditions has no effect while autoReview is false",
-            severity="warning", related=(("campaign", "autoReview"),),
-        )]
+        return [
+            Finding(
+                ("campaign", "autoReviewConditions"),
+                "autoReviewConditions has no effect while autoReview is false",
+                severity="warning",
+                related=(("campaign", "autoReview"),),
+            )
+        ]
     return []
 
 
 def _steps(steps: list[Any]) -> list[Finding]:
     if not steps:
-        return [Finding(("campaign", "steps"),
-                        "the sequence has no steps: lemlist will not contact any lead",
-                        severity="warning")]
+        return [
+            Finding(
+                ("campaign", "steps"),
+                "the sequence has no steps: lemlist will not contact any lead",
+                severity="warning",
+            )
+        ]
     out: list[Finding] = []
     for i, step in enumerate(steps):
         if not isinstance(step, dict):
@@ -297,30 +350,46 @@ def _steps(steps: list[Any]) -> list[Finding]:
         if isinstance(stype, str) and stype in STEP_TYPES:
             for key, types in STEP_FIELD_TYPES.items():
                 if key in step and stype not in types:
-                    out.append(Finding(
-                        (*base, key),
-                        f"{key} is used only by {', '.join(sorted(types))} steps; "
-                        f"lemlist ignores it on a {stype} step",
-                        severity="warning",
-                    ))
+                    out.append(
+                        Finding(
+                            (*base, key),
+                            f"{key} is used only by {', '.join(sorted(types))} steps; "
+                            f"lemlist ignores it on a {stype} step",
+                            severity="warning",
+                        )
+                    )
         delay = step.get("delay")
         if isinstance(delay, int) and not isinstance(delay, bool) and delay < 0:
-            out.append(Finding((*base, "delay"), (
-                f"{OURS}delay is {delay}; it counts days to wait, so it cannot be negative "
-                f"(lemlist's docs give no bound)")))
+            out.append(
+                Finding(
+                    (*base, "delay"),
+                    (
+                        f"{OURS}delay is {delay}; it counts days to wait, so it cannot be negative "
+                        f"(lemlist's docs give no bound)"
+                    ),
+                )
+            )
         if stype == "conditional" and "conditionKey" not in step:
-            out.append(Finding(base, (
-                OURS + "a conditional step needs a conditionKey (what it tests); lemlist's "
-                "docs do not say what a condition without one does")))
+            out.append(
+                Finding(
+                    base,
+                    (
+                        OURS + "a conditional step needs a conditionKey (what it tests); lemlist's "
+                        "docs do not say what a condition without one does"
+                    ),
+                )
+            )
         media = [k for k in ("images", "videos") if isinstance(step.get(k), list)]
         total = sum(len(step[k]) for k in media)
         if total > MAX_MEDIA:
-            out.append(Finding(
-                (*base, media[-1]),
-                f"a step carries at most {MAX_MEDIA} images and videos combined; this one has "
-                f"{total}",
-                related=tuple((*base, k) for k in media[:-1]),
-            ))
+            out.append(
+                Finding(
+                    (*base, media[-1]),
+                    f"a step carries at most {MAX_MEDIA} images and videos combined; this one has "
+                    f"{total}",
+                    related=tuple((*base, k) for k in media[:-1]),
+                )
+            )
     return out
 
 
@@ -334,22 +403,39 @@ def _schedules(schedules: list[Any]) -> list[Finding]:
         if isinstance(tz, str):
             out += _timezone((*base, "timezone"), tz)
         if sched.get("weekdays") == []:
-            out.append(Finding((*base, "weekdays"), (
-                "weekdays is empty: this schedule never sends (lemlist accepts it)"),
-                severity="warning"))
+            out.append(
+                Finding(
+                    (*base, "weekdays"),
+                    ("weekdays is empty: this schedule never sends (lemlist accepts it)"),
+                    severity="warning",
+                )
+            )
         wait = sched.get("secondsToWait")
         if isinstance(wait, int) and not isinstance(wait, bool) and wait < 0:
-            out.append(Finding((*base, "secondsToWait"), (
-                f"{OURS}secondsToWait is {wait}; a wait between sends cannot be negative "
-                f"(lemlist's docs give no bound)")))
+            out.append(
+                Finding(
+                    (*base, "secondsToWait"),
+                    (
+                        f"{OURS}secondsToWait is {wait}; a wait between sends cannot be negative "
+                        f"(lemlist's docs give no bound)"
+                    ),
+                )
+            )
         start, end = sched.get("start"), sched.get("end")
-        if (isinstance(start, str) and isinstance(end, str)
-                and _HHMM.match(start) and _HHMM.match(end) and end <= start):
+        if (
+            isinstance(start, str)
+            and isinstance(end, str)
+            and _HHMM.match(start)
+            and _HHMM.match(end)
+            and end <= start
+        ):
             # Zero-padded HH:mm strings order like the times they name.
-            out.append(Finding(
-                (*base, "end"),
-                f"{OURS}end ({end}) must be after start ({start}); lemlist's docs do not say "
-                f"what a window that ends before it starts does",
-                related=((*base, "start"),),
-            ))
+            out.append(
+                Finding(
+                    (*base, "end"),
+                    f"{OURS}end ({end}) must be after start ({start}); lemlist's docs do not say "
+                    f"what a window that ends before it starts does",
+                    related=((*base, "start"),),
+                )
+            )
     return out

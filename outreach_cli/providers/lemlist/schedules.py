@@ -19,8 +19,9 @@ def schedule_body(sched: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(sched[k]) for k in SCHEDULE_FIELDS if k in sched}
 
 
-def update_schedules(client: Api, remote: Remote, campaign: dict[str, Any],
-                     changes: list[Change]) -> None:
+def update_schedules(
+    client: Api, remote: Remote, campaign: dict[str, Any], changes: list[Change]
+) -> None:
     """Send the schedule `changes`: a PATCH of each changed schedule with its changed keys,
     the new ones created and attached."""
     have: list[dict[str, Any]] = remote.raw.get("schedules") or []

@@ -74,8 +74,9 @@ class Team:
             if self._members is None:
                 team = self.api.get("/team").data
                 members = team.get("userIds") if isinstance(team, dict) else None
-                self._members = frozenset(map(str, members)) if isinstance(members, list) else \
-                    frozenset({"*"})
+                self._members = (
+                    frozenset(map(str, members)) if isinstance(members, list) else frozenset({"*"})
+                )
             if "*" in self._members:
                 return []
             return [str(i) for i in ids if str(i) not in self._members]
@@ -134,32 +135,44 @@ class Team:
                 f"none of the senders has a channel the steps use ({uses}); lemlist excludes "
                 "senders without capabilities for at least one channel and then refuses the "
                 "campaign's senders",
-                "add a sender with a mailbox or a LinkedIn account the steps need", False)
+                "add a sender with a mailbox or a LinkedIn account the steps need",
+                False,
+            )
         if missing:
             return SenderProblem(
                 f"no sender covers {', '.join(missing)} (the steps use {uses}); lemlist "
                 "refuses senders unless all channels are covered by at least one sender",
                 f"add a sender with {' and '.join(missing)} connected, or remove those steps",
-                False)
+                False,
+            )
         if dropped:
             return SenderProblem(
                 f"{', '.join(dropped)} {'has' if len(dropped) == 1 else 'have'} none of the "
                 f"channels the steps use ({uses}): lemlist "
                 "excludes senders without capabilities for at least one channel, so it would "
                 "silently drop them and the file would never match the campaign",
-                "remove them from sendUserIds, or connect the channel they lack", True)
+                "remove them from sendUserIds, or connect the channel they lack",
+                True,
+            )
         return None
 
 
-def judge(team: Team, changes: list[Change], verdicts: list[Verdict], campaign: dict[str, Any],
-          remote: Remote | None, dynamic: bool) -> list[Verdict]:
+def judge(
+    team: Team,
+    changes: list[Change],
+    verdicts: list[Verdict],
+    campaign: dict[str, Any],
+    remote: Remote | None,
+    dynamic: bool,
+) -> list[Verdict]:
     """`verdicts` with the changes lemlist would refuse or drop blocked: a senders problem
     on the sendUserIds change (else on the step changes), a bad target on its step."""
     out = list(verdicts)
     live_steps = remote.state.get("steps") if remote is not None else None
     given = campaign.get("steps")
-    steps: list[Any] = given if isinstance(given, list) else \
-        live_steps if isinstance(live_steps, list) else []
+    steps: list[Any] = (
+        given if isinstance(given, list) else live_steps if isinstance(live_steps, list) else []
+    )
     tops = [c.path[0] if c.path else "" for c in changes]
     ids = campaign.get("sendUserIds")
     problem = None
@@ -167,31 +180,46 @@ def judge(team: Team, changes: list[Change], verdicts: list[Verdict], campaign: 
         problem = team.sender_problem(ids, steps)
     if problem is not None:
         at = "sendUserIds" if "sendUserIds" in tops else "steps"
-        out = [Verdict(False, reason=problem.reason, remedy=problem.remedy,
-                       ignored=problem.ignored) if top == at and v.allowed else v
-               for top, v in zip(tops, out, strict=True)]
+        out = [
+            Verdict(False, reason=problem.reason, remedy=problem.remedy, ignored=problem.ignored)
+            if top == at and v.allowed
+            else v
+            for top, v in zip(tops, out, strict=True)
+        ]
     for n, c in enumerate(changes):
         i = c.path[1] if len(c.path) >= 2 and c.path[0] == "steps" else None
         step = steps[i] if isinstance(i, int) and i < len(steps) else None
-        target = step.get("campaignId") if isinstance(step, dict) and \
-            step.get("type") == "sendToAnotherCampaign" else None
-        if not isinstance(i, int) or not isinstance(target, str) or c.op == "remove" \
-                or not out[n].allowed:
+        target = (
+            step.get("campaignId")
+            if isinstance(step, dict) and step.get("type") == "sendToAnotherCampaign"
+            else None
+        )
+        if (
+            not isinstance(i, int)
+            or not isinstance(target, str)
+            or c.op == "remove"
+            or not out[n].allowed
+        ):
             continue
         status = team.campaign_status(target)
         if status is None or status == "archived":
             what = "does not exist in this team" if status is None else "is archived"
-            out[n] = Verdict(False, reason=f"step {i + 1} sends leads to campaign {target}, "
-                             f"which {what}: lemlist refuses it (the campaign must exist and "
-                             "not be archived)",
-                             remedy="point campaignId at a live campaign of this team")
+            out[n] = Verdict(
+                False,
+                reason=f"step {i + 1} sends leads to campaign {target}, "
+                f"which {what}: lemlist refuses it (the campaign must exist and "
+                "not be archived)",
+                remedy="point campaignId at a live campaign of this team",
+            )
     return out
 
 
 def not_members(ids: list[str]) -> str:
-    return (f"outreach's rule: sendUserIds names {', '.join(ids)}, not a member of this lemlist "
-            f"team (GET /team lists its userIds); lemlist's docs do not say what it does with "
-            f"such an id (it refuses or drops it, and the campaign then has no such sender)")
+    return (
+        f"outreach's rule: sendUserIds names {', '.join(ids)}, not a member of this lemlist "
+        f"team (GET /team lists its userIds); lemlist's docs do not say what it does with "
+        f"such an id (it refuses or drops it, and the campaign then has no such sender)"
+    )
 
 
 def sender_strategy(camp: dict[str, Any]) -> str | None:

@@ -13,23 +13,40 @@ from typing import Any
 
 from ...templates import BRACES, Email, Spot, Variables, text
 
-ADD_LEAD = ("reference/openapi/lemlist.json, POST /campaigns/{campaignId}/leads/ body properties "
-            "(additionalProperties: string: every other key is a custom variable)")
+ADD_LEAD = (
+    "reference/openapi/lemlist.json, POST /campaigns/{campaignId}/leads/ body properties "
+    "(additionalProperties: string: every other key is a custom variable)"
+)
 
 VARIABLES = Variables(
     platform="lemlist",
-    fields={name: ADD_LEAD for name in (
-        "email", "firstName", "lastName", "companyName", "jobTitle", "linkedinUrl", "picture",
-        "phone", "companyDomain", "icebreaker", "timezone")},  # contactOwner: a user, not copy
+    fields={
+        name: ADD_LEAD
+        for name in (
+            "email",
+            "firstName",
+            "lastName",
+            "companyName",
+            "jobTitle",
+            "linkedinUrl",
+            "picture",
+            "phone",
+            "companyDomain",
+            "icebreaker",
+            "timezone",
+        )
+    },  # contactOwner: a user, not copy
     # Sender variables: not on the pages seen; the project's example campaigns sign with
     # {{sendingAccountFirstName}}, so names starting sendingAccount are read as the sender's.
     sender_prefix="sendingAccount",
-    note=("The pages seen list no variables for lemlist's copy. outreach accepts the fields a "
-          "lemlist lead is added with (the add-lead body) and custom variables declared under "
-          "`variables:` or seen as CSV columns, written bare ({{industry}}), since lemlist "
-          "stores every other key of a lead as a custom variable. Names starting "
-          "sendingAccount ({{sendingAccountFirstName}}, as the example campaigns sign) are "
-          "taken as the sender's and not checked further; no page lists them."),
+    note=(
+        "The pages seen list no variables for lemlist's copy. outreach accepts the fields a "
+        "lemlist lead is added with (the add-lead body) and custom variables declared under "
+        "`variables:` or seen as CSV columns, written bare ({{industry}}), since lemlist "
+        "stores every other key of a lead as a custom variable. Names starting "
+        "sendingAccount ({{sendingAccountFirstName}}, as the example campaigns sign) are "
+        "taken as the sender's and not checked further; no page lists them."
+    ),
 )
 
 COPY_ROOTS = ("steps",)
@@ -43,8 +60,11 @@ MESSAGE_TYPES = ("email", "linkedinInvite", "linkedinSend", "whatsappMessage", "
 
 def _steps(campaign: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     steps = campaign.get("steps")
-    return [(i, s) for i, s in enumerate(steps if isinstance(steps, list) else [])
-            if isinstance(s, dict)]
+    return [
+        (i, s)
+        for i, s in enumerate(steps if isinstance(steps, list) else [])
+        if isinstance(s, dict)
+    ]
 
 
 def spots(campaign: Mapping[str, Any]) -> list[Spot]:
@@ -55,13 +75,21 @@ def spots(campaign: Mapping[str, Any]) -> list[Spot]:
         if isinstance(step.get("abTest"), dict):
             holders.append((step["abTest"], ("steps", i, "abTest")))
         for holder, at in holders:
-            for key, kind in (("subject", "subject"), ("message", "message"),
-                              ("altMessage", "message")):
+            for key, kind in (
+                ("subject", "subject"),
+                ("message", "message"),
+                ("altMessage", "message"),
+            ):
                 value = text(holder.get(key))
                 if value is not None:
-                    out.append(Spot((*at, key), value,
-                                    "body" if key == "message" and step.get("type") == "email"
-                                    else kind, BRACES))
+                    out.append(
+                        Spot(
+                            (*at, key),
+                            value,
+                            "body" if key == "message" and step.get("type") == "email" else kind,
+                            BRACES,
+                        )
+                    )
     return out
 
 
@@ -84,7 +112,8 @@ def emails(campaign: Mapping[str, Any]) -> list[Email]:
         where = f"step {i + 1}" if kind == "email" else f"step {i + 1} ({kind})"
         ab = step.get("abTest") if isinstance(step.get("abTest"), dict) else None
         choices: list[tuple[str, Mapping[str, Any], tuple[str | int, ...]]] = [
-            (where + (" variant A" if ab else ""), step, path)]
+            (where + (" variant A" if ab else ""), step, path)
+        ]
         if ab:
             choices.append((where + " variant B", ab, (*path, "abTest")))
         for label, holder, at in choices:
@@ -95,11 +124,17 @@ def emails(campaign: Mapping[str, Any]) -> list[Email]:
             body = text(src_body[1].get("message"))
             sat = at if src_subject[1] is holder else path
             bat = at if src_body[1] is holder else path
-            out.append(Email(
-                label, i + 1, "email" if kind == "email" else "message",
-                Spot((*sat, "subject"), subject, "subject", BRACES) if subject is not None
-                else None,
-                Spot((*bat, "message"), body, "body", BRACES) if body is not None else None))
+            out.append(
+                Email(
+                    label,
+                    i + 1,
+                    "email" if kind == "email" else "message",
+                    Spot((*sat, "subject"), subject, "subject", BRACES)
+                    if subject is not None
+                    else None,
+                    Spot((*bat, "message"), body, "body", BRACES) if body is not None else None,
+                )
+            )
     return out
 
 

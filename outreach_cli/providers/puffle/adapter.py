@@ -23,10 +23,27 @@ if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
     from ...http import Api
 
 # Fields POST /api/campaigns takes (providers.md §3, "Create"); the rest goes in a PATCH.
-CREATE_FIELDS = ("type", "name", "sender_account_ids", "skip_other_campaigns", "operating_hours",
-                 "daily_limit", "stop_on_reply", "open_tracking", "signature")
-READ_FIELDS = ("type", "name", "operating_hours", "daily_limit", "skip_other_campaigns",
-               "stop_on_reply", "open_tracking", "signature")
+CREATE_FIELDS = (
+    "type",
+    "name",
+    "sender_account_ids",
+    "skip_other_campaigns",
+    "operating_hours",
+    "daily_limit",
+    "stop_on_reply",
+    "open_tracking",
+    "signature",
+)
+READ_FIELDS = (
+    "type",
+    "name",
+    "operating_hours",
+    "daily_limit",
+    "skip_other_campaigns",
+    "stop_on_reply",
+    "open_tracking",
+    "signature",
+)
 _CHECKS_LOCK = threading.Lock()
 
 
@@ -45,8 +62,7 @@ class Puffle(Provider):
     RULES = puffle_rules.RULES
 
     # Launch is asynchronous: `launching` already satisfies `status: active`.
-    STATUS_MAP = {"draft": ("draft",), "active": ("active", "launching"),
-                  "paused": ("paused",)}
+    STATUS_MAP = {"draft": ("draft",), "active": ("active", "launching"), "paused": ("paused",)}
     TRANSITIONS = {
         ("draft", "active"): ("launch",),
         ("active", "paused"): ("pause",),
@@ -56,19 +72,30 @@ class Puffle(Provider):
     PRE_UPDATE_ACTIONS = frozenset()
     HOLD = {"active": ("pause", "paused")}
     LIFECYCLE_BLOCKED = {
-        ("draft", "paused"): ("Puffle pauses only active campaigns; a draft has not started",
-                              "write `status: active` to launch it, or keep `status: draft`"),
-        ("active", "draft"): ("Puffle has no way back to draft",
-                              "create a new campaign (a new key) to start over as a draft"),
-        ("paused", "draft"): ("Puffle has no way back to draft",
-                              "create a new campaign (a new key) to start over as a draft"),
-        ("launching", "paused"): ("the campaign is still launching; Puffle pauses only active "
-                                  "campaigns", "plan again in a minute"),
-        ("completed", "active"): ("the campaign has completed: every prospect has finished",
-                                  "create a new campaign to reach new prospects"),
-        ("completed", "paused"): ("the campaign has completed: there is nothing left to pause",
-                                  "remove `status:` from the file; a completed campaign stays "
-                                  "completed"),
+        ("draft", "paused"): (
+            "Puffle pauses only active campaigns; a draft has not started",
+            "write `status: active` to launch it, or keep `status: draft`",
+        ),
+        ("active", "draft"): (
+            "Puffle has no way back to draft",
+            "create a new campaign (a new key) to start over as a draft",
+        ),
+        ("paused", "draft"): (
+            "Puffle has no way back to draft",
+            "create a new campaign (a new key) to start over as a draft",
+        ),
+        ("launching", "paused"): (
+            "the campaign is still launching; Puffle pauses only active campaigns",
+            "plan again in a minute",
+        ),
+        ("completed", "active"): (
+            "the campaign has completed: every prospect has finished",
+            "create a new campaign to reach new prospects",
+        ),
+        ("completed", "paused"): (
+            "the campaign has completed: there is nothing left to pause",
+            "remove `status:` from the file; a completed campaign stays completed",
+        ),
     }
 
     def __init__(self, api: Api | None = None) -> None:
@@ -82,8 +109,9 @@ class Puffle(Provider):
 
         # Puffle publishes no global rate limit, only per-endpoint cooldowns with 429 +
         # Retry-After (providers.md §3): no limiter, retries honour Retry-After.
-        return Api("puffle", base_url, headers={"Authorization": f"Bearer {key}"},
-                   retry=RetryPolicy())
+        return Api(
+            "puffle", base_url, headers={"Authorization": f"Bearer {key}"}, retry=RetryPolicy()
+        )
 
     # -- offline ------------------------------------------------------------------------------
 
@@ -134,17 +162,23 @@ class Puffle(Provider):
             return lifecycle
         report = self.launch_check(remote)
         problems = [str(e) for e in report.get("errors") or []]
-        problems += [str(w) for w in report.get("warnings") or []
-                     if any(b in str(w).lower() for b in self.LAUNCH_BLOCKERS)]
+        problems += [
+            str(w)
+            for w in report.get("warnings") or []
+            if any(b in str(w).lower() for b in self.LAUNCH_BLOCKERS)
+        ]
         if report.get("ready") and not problems:
             return lifecycle
-        return Lifecycle(blocked="Puffle would refuse the launch: "
-                         + ("; ".join(problems) or "validate says it is not ready"),
-                         remedy="fix what it names (e.g. add prospects with `outreach leads "
-                                "add`), or keep `status: draft` until then")
+        return Lifecycle(
+            blocked="Puffle would refuse the launch: "
+            + ("; ".join(problems) or "validate says it is not ready"),
+            remedy="fix what it names (e.g. add prospects with `outreach leads "
+            "add`), or keep `status: draft` until then",
+        )
 
-    def notes(self, campaign: dict[str, Any], remote: Remote | None,
-              lifecycle: Lifecycle) -> list[str]:
+    def notes(
+        self, campaign: dict[str, Any], remote: Remote | None, lifecycle: Lifecycle
+    ) -> list[str]:
         out: list[str] = []
         if "launch" in lifecycle.actions and remote is not None and remote.status == "draft":
             report = self.launch_check(remote)  # the gate passed: only warnings left
@@ -171,11 +205,13 @@ class Puffle(Provider):
         for c in items or []:
             if isinstance(c, dict):
                 out.setdefault(str(c.get("name") or ""), []).append(
-                    self._remote({"campaign": c, "sequence_nodes": []}))
+                    self._remote({"campaign": c, "sequence_nodes": []})
+                )
         return out
 
-    def create(self, campaign: dict[str, Any],
-               on_created: Callable[[str], None] | None = None) -> str:
+    def create(
+        self, campaign: dict[str, Any], on_created: Callable[[str], None] | None = None
+    ) -> str:
         campaign = _without_positions(campaign)
         body = {k: copy.deepcopy(campaign[k]) for k in CREATE_FIELDS if k in campaign}
         reply = self.client.post("/campaigns", json=body, retry=False)
@@ -187,8 +223,11 @@ class Puffle(Provider):
             on_created(new_id)
         # A new campaign is seeded with [email, end] or [connection_request, end]; the
         # file's sequence and per-sender limits need the PATCH that only drafts honour.
-        rest = {k: copy.deepcopy(campaign[k]) for k in ("sequence_nodes", "account_limits")
-                if k in campaign}
+        rest = {
+            k: copy.deepcopy(campaign[k])
+            for k in ("sequence_nodes", "account_limits")
+            if k in campaign
+        }
         if rest:
             self.client.patch(f"/campaigns/{seg(new_id)}", json=rest, retry=True)
         return new_id
@@ -198,8 +237,9 @@ class Puffle(Provider):
         if body:
             self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
 
-    def patch_body(self, remote: Remote, campaign: dict[str, Any],
-                   changes: list[Change]) -> dict[str, Any]:
+    def patch_body(
+        self, remote: Remote, campaign: dict[str, Any], changes: list[Change]
+    ) -> dict[str, Any]:
         """Each top-level field with a change in it, sent whole (Puffle replaces what it is
         sent: sequence_nodes is a "full upsert"); each node keeps the id of the node the
         plan's diff pairs it with (LIST_KEYS)."""
@@ -211,12 +251,20 @@ class Puffle(Provider):
             body[top] = copy.deepcopy(campaign[top])
         if "sequence_nodes" in body:
             have = remote.raw.get("sequence_nodes") or []
-            pairs = pairing("sequence_nodes", self.comparable(json_copy(campaign)).get(
-                "sequence_nodes"), remote.state.get("sequence_nodes"), self.LIST_KEYS)
+            pairs = pairing(
+                "sequence_nodes",
+                self.comparable(json_copy(campaign)).get("sequence_nodes"),
+                remote.state.get("sequence_nodes"),
+                self.LIST_KEYS,
+            )
             for i, node in enumerate(body["sequence_nodes"]):
                 j = pairs.get(i)
-                if j is not None and isinstance(node, dict) and "id" not in node \
-                        and have[j].get("id"):
+                if (
+                    j is not None
+                    and isinstance(node, dict)
+                    and "id" not in node
+                    and have[j].get("id")
+                ):
                     node["id"] = have[j]["id"]
         return body
 
@@ -229,7 +277,8 @@ class Puffle(Provider):
                 raise OutreachError(
                     f"Puffle will not launch {remote.id}: "
                     + ("; ".join(str(e) for e in report.get("errors") or []) or "not ready"),
-                    hint="fix what validate reports (senders, prospects, node content)")
+                    hint="fix what validate reports (senders, prospects, node content)",
+                )
             done = ("launching", "active")
             # 503 is a transient LinkedIn check after which Puffle rolls back to draft, so the
             # launch is safe to repeat.
@@ -243,8 +292,9 @@ class Puffle(Provider):
         else:
             raise OutreachError(f"Puffle has no {action} action")
 
-    def _post_converging(self, id: str, action: str, done: tuple[str, ...],
-                         retry: bool = False) -> None:
+    def _post_converging(
+        self, id: str, action: str, done: tuple[str, ...], retry: bool = False
+    ) -> None:
         for attempt in (1, 2):
             try:
                 self.client.post(f"/campaigns/{seg(id)}/{seg(action)}", retry=retry)
@@ -287,11 +337,17 @@ class Puffle(Provider):
     def summary(self, remote: Remote) -> dict[str, str]:
         by_status = remote.raw.get("prospects_by_status") or {}
         total = sum(v for v in by_status.values() if isinstance(v, int))
-        return {"leads": f"{total} prospects" + (
-            " (" + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) + ")"
-            if by_status else ""),
-            "stats": ", ".join(f"{k} {v}" for k, v in (remote.raw.get("campaign", {})
-                                                      .get("stats") or {}).items())}
+        return {
+            "leads": f"{total} prospects"
+            + (
+                " (" + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) + ")"
+                if by_status
+                else ""
+            ),
+            "stats": ", ".join(
+                f"{k} {v}" for k, v in (remote.raw.get("campaign", {}).get("stats") or {}).items()
+            ),
+        }
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -304,21 +360,29 @@ class Puffle(Provider):
         no `user_id` to read: `id` is then "" and `detail` says so."""
         listed = self.client.get("/campaigns").data
         camps = listed.get("campaigns") if isinstance(listed, dict) else None
-        users = sorted({str(c["user_id"]) for c in camps or []
-                        if isinstance(c, dict) and c.get("user_id")})
+        users = sorted(
+            {str(c["user_id"]) for c in camps or [] if isinstance(c, dict) and c.get("user_id")}
+        )
         got = self.client.get("/senders").data
         senders = got.get("senders") if isinstance(got, dict) else None
         senders = [s for s in senders or [] if isinstance(s, dict)]
         names = [str(s.get("email") or s.get("name") or s.get("id")) for s in senders]
-        detail = ("Puffle documents no workspace endpoint: the account is the campaigns' "
-                  "user_id (GET /api/campaigns) and its senders (GET /api/senders)")
+        detail = (
+            "Puffle documents no workspace endpoint: the account is the campaigns' "
+            "user_id (GET /api/campaigns) and its senders (GET /api/senders)"
+        )
         if not users:
             detail += "; no campaign yet, so no user_id to read"
         elif len(users) > 1:
             detail += f"; campaigns name {len(users)} user ids"
         return WorkspaceIdentity(
-            "puffle", ",".join(users), "senders: " + ", ".join(names) if names else "",
-            detail, proxy=True, accounts=tuple(str(s.get("id")) for s in senders))
+            "puffle",
+            ",".join(users),
+            "senders: " + ", ".join(names) if names else "",
+            detail,
+            proxy=True,
+            accounts=tuple(str(s.get("id")) for s in senders),
+        )
 
     def _remote(self, data: dict[str, Any]) -> Remote:
         camp = data.get("campaign") or {}
@@ -334,9 +398,15 @@ class Puffle(Provider):
         state["sequence_nodes"] = sorted(nodes, key=lambda n: n.get("position") or 0)
         raw = dict(data)
         raw["sequence_nodes"] = state["sequence_nodes"]
-        return Remote(str(camp.get("id")), str(camp.get("name") or ""),
-                      str(camp.get("status") or "draft"), camp.get("updated_at"), state, raw,
-                      camp.get("type"))
+        return Remote(
+            str(camp.get("id")),
+            str(camp.get("name") or ""),
+            str(camp.get("status") or "draft"),
+            camp.get("updated_at"),
+            state,
+            raw,
+            camp.get("type"),
+        )
 
 
 def _without_positions(campaign: dict[str, Any]) -> dict[str, Any]:
@@ -344,9 +414,11 @@ def _without_positions(campaign: dict[str, Any]) -> dict[str, Any]:
     position values": Puffle numbers them by array order)."""
     nodes = campaign.get("sequence_nodes")
     if not isinstance(nodes, list) or not any(
-            isinstance(n, dict) and "position" in n for n in nodes):
+        isinstance(n, dict) and "position" in n for n in nodes
+    ):
         return campaign
     out = dict(campaign)
-    out["sequence_nodes"] = [{k: v for k, v in n.items() if k != "position"}
-                             if isinstance(n, dict) else n for n in nodes]
+    out["sequence_nodes"] = [
+        {k: v for k, v in n.items() if k != "position"} if isinstance(n, dict) else n for n in nodes
+    ]
     return out

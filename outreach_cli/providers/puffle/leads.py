@@ -20,16 +20,37 @@ ROW_ERROR = re.compile(r"prospects\[(\d+)\]")
 class PuffleLeads(LeadOps):
     provider: Puffle
 
-    columns = ("email", "linkedin_url", "first_name", "last_name", "company", "position",
-               "headline")
-    aliases = {"companyname": "company", "title": "position", "jobtitle": "position",
-               "linkedin": "linkedin_url"}
+    columns = (
+        "email",
+        "linkedin_url",
+        "first_name",
+        "last_name",
+        "company",
+        "position",
+        "headline",
+    )
+    aliases = {
+        "companyname": "company",
+        "title": "position",
+        "jobtitle": "position",
+        "linkedin": "linkedin_url",
+    }
     extra = "custom_fields"
     identity_columns = ("email", "linkedin_url")
     # "POST /api/campaigns/{id}/leads: 1–1000 prospects" (providers.md §3, prospect writes).
     batch = 1000
-    lead_statuses = ("pending", "sent", "connection_sent", "connected", "message_sent",
-                     "replied", "bounced", "completed", "timed_out", "cancelled")
+    lead_statuses = (
+        "pending",
+        "sent",
+        "connection_sent",
+        "connected",
+        "message_sent",
+        "replied",
+        "bounced",
+        "completed",
+        "timed_out",
+        "cancelled",
+    )
 
     def row_problem(self, fields: dict[str, str], ctype: str | None) -> str:
         if ctype == "linkedin":
@@ -38,10 +59,18 @@ class PuffleLeads(LeadOps):
         return "" if fields.get("email") else "an email campaign needs an email"
 
     def to_lead(self, item: dict[str, Any]) -> Lead:
-        extras = {k: item.get(k) for k in ("name", "company", "linkedin_url", "replied_at",
-                                           "bounced_at")}
-        return Lead(str(item.get("id") or ""), item.get("email"), str(item.get("status") or ""),
-                    None, item.get("current_node_id"), None, extras)
+        extras = {
+            k: item.get(k) for k in ("name", "company", "linkedin_url", "replied_at", "bounced_at")
+        }
+        return Lead(
+            str(item.get("id") or ""),
+            item.get("email"),
+            str(item.get("status") or ""),
+            None,
+            item.get("current_node_id"),
+            None,
+            extras,
+        )
 
     def list_records(self, id: str, status: str | None) -> Iterator[dict[str, Any]]:
         """Each prospect of the campaign, a page at a time, until `total` have come."""
@@ -64,8 +93,9 @@ class PuffleLeads(LeadOps):
 
         Safe to repeat (duplicates are dropped by email or LinkedIn URL), so a lost answer
         is retried."""
-        reply = self.provider.client.post(f"/campaigns/{seg(id)}/leads",
-                                          json={"prospects": prospects}, retry=True)
+        reply = self.provider.client.post(
+            f"/campaigns/{seg(id)}/leads", json={"prospects": prospects}, retry=True
+        )
         return reply.data if isinstance(reply.data, dict) else {}
 
     def send(self, campaign_id: str, batch: list[LeadRow]) -> Batch:
@@ -77,8 +107,7 @@ class PuffleLeads(LeadOps):
         while pending:
             requests += 1
             try:
-                answer = self.add_batch(campaign_id,
-                                                     [self.entry(r) for r in pending])
+                answer = self.add_batch(campaign_id, [self.entry(r) for r in pending])
             except ApiError as exc:
                 found = ROW_ERROR.search(exc.detail) if exc.status == 400 else None
                 if found is None or int(found.group(1)) >= len(pending):

@@ -27,8 +27,10 @@ STATUSES = ("draft", "launching", "active", "paused", "completed")
 TYPES = ("email", "linkedin")
 NODE_TYPES = ("connection_request", "message", "email", "delay", "ai", "end")
 # What `outreach doctor` says of the limits (providers.md §3, the API overview page).
-RATE_DOC = ("no global figure: endpoint-specific cooldowns, 429 with Retry-After (launch may "
-            "answer 503: retry after 30 s); no X-RateLimit-* headers documented")
+RATE_DOC = (
+    "no global figure: endpoint-specific cooldowns, 429 with Retry-After (launch may "
+    "answer 503: retry after 30 s); no X-RateLimit-* headers documented"
+)
 # Node types each channel can send; delay, ai and end fit both.
 CHANNEL_NODE_TYPES: dict[str, frozenset[str]] = {
     "email": frozenset({"email", "delay", "ai", "end"}),
@@ -40,8 +42,18 @@ SENDING_NODE_TYPES = frozenset({"connection_request", "message", "email", "ai"})
 NODE_FIELDS: dict[str, tuple[str, ...]] = {
     "connection_request": ("body", "include_message"),
     "message": ("body",),
-    "email": ("subject", "body", "is_reply", "body_html", "signature", "from_name", "reply_to",
-              "cc", "bcc", "attachments"),
+    "email": (
+        "subject",
+        "body",
+        "is_reply",
+        "body_html",
+        "signature",
+        "from_name",
+        "reply_to",
+        "cc",
+        "bcc",
+        "attachments",
+    ),
     "delay": ("delay_days", "delay_hours", "delay_minutes"),
     "ai": ("ai_node",),
     "end": (),
@@ -75,9 +87,13 @@ _NO_WAY_BACK = (
 
 def _draft_only(field: str, types: frozenset[str] | None = None) -> FieldRule:
     return FieldRule(
-        field, _DRAFT, types=types, when_forbidden="ignored", remedy=_NO_WAY_BACK,
+        field,
+        _DRAFT,
+        types=types,
+        when_forbidden="ignored",
+        remedy=_NO_WAY_BACK,
         reason=f"{field} can change only in draft; Puffle would silently ignore it on a "
-               "campaign that has left draft",
+        "campaign that has left draft",
     )
 
 
@@ -91,7 +107,10 @@ def _wrong_channel(field: str, channel: str) -> FieldRule:
     other = _LINKEDIN if channel == "email" else _EMAIL
     title = "email" if channel == "email" else "LinkedIn"
     return FieldRule(
-        field, frozenset(), types=other, when_forbidden="ignored",
+        field,
+        frozenset(),
+        types=other,
+        when_forbidden="ignored",
         reason=f"{field} is for {title} campaigns only; Puffle ignores it on this campaign",
         remedy=f"remove {field} from this campaign's file",
     )
@@ -99,10 +118,12 @@ def _wrong_channel(field: str, channel: str) -> FieldRule:
 
 RULES: tuple[FieldRule, ...] = (
     FieldRule(
-        "type", frozenset(), when_forbidden="ignored",
+        "type",
+        frozenset(),
+        when_forbidden="ignored",
         reason="a campaign's type is fixed at creation",
         remedy="create a new campaign of the other type (a new key, or remove id: and its "
-               "state entry)",
+        "state entry)",
     ),
     FieldRule("name", _ANY),
     FieldRule("operating_hours", _ANY, note=OPERATING_HOURS_NOTE),
@@ -168,12 +189,15 @@ def _channel_fields(campaign: dict[str, Any], ctype: str | None) -> list[Finding
         return []
     wrong, title = (EMAIL_ONLY, "email") if ctype == "linkedin" else (LINKEDIN_ONLY, "LinkedIn")
     return [
-        Finding(_CAMPAIGN + (f,),
-                f"{f} is for {title} campaigns only; Puffle ignores it on this {ctype} "
-                f"campaign ({OURS}: refused, so the file never states a setting the campaign "
-                "does not have)",
-                related=(_CAMPAIGN + ("type",),))
-        for f in wrong if f in campaign
+        Finding(
+            _CAMPAIGN + (f,),
+            f"{f} is for {title} campaigns only; Puffle ignores it on this {ctype} "
+            f"campaign ({OURS}: refused, so the file never states a setting the campaign "
+            "does not have)",
+            related=(_CAMPAIGN + ("type",),),
+        )
+        for f in wrong
+        if f in campaign
     ]
 
 
@@ -182,53 +206,76 @@ def _sequence(nodes: list[Any], ctype: str | None) -> list[Finding]:
     last = len(nodes) - 1
     ends = [i for i, n in enumerate(nodes) if isinstance(n, dict) and n.get("type") == "end"]
     if not ends:
-        findings.append(Finding(
-            _NODES, f"the sequence has no end node ({OURS}: {_UNLAUNCHABLE}); add "
-                    "{type: end} as the last node"))
+        findings.append(
+            Finding(
+                _NODES,
+                f"the sequence has no end node ({OURS}: {_UNLAUNCHABLE}); add "
+                "{type: end} as the last node",
+            )
+        )
     for i in ends:
         if i != ends[-1]:
-            findings.append(Finding(
-                _NODES + (i, "type"),
-                f"a second end node follows at sequence_nodes[{ends[-1]}] ({OURS}: keep "
-                f"exactly one, last; {_UNLAUNCHABLE})",
-                related=(_NODES + (ends[-1], "type"),)))
+            findings.append(
+                Finding(
+                    _NODES + (i, "type"),
+                    f"a second end node follows at sequence_nodes[{ends[-1]}] ({OURS}: keep "
+                    f"exactly one, last; {_UNLAUNCHABLE})",
+                    related=(_NODES + (ends[-1], "type"),),
+                )
+            )
         elif i != last:
-            findings.append(Finding(
-                _NODES + (i, "type"),
-                f"the end node must be the last node; {last - i} node(s) follow it ({OURS}: "
-                f"{_UNLAUNCHABLE})"))
+            findings.append(
+                Finding(
+                    _NODES + (i, "type"),
+                    f"the end node must be the last node; {last - i} node(s) follow it ({OURS}: "
+                    f"{_UNLAUNCHABLE})",
+                )
+            )
     for i, node in enumerate(nodes):
         if not isinstance(node, dict):
             continue
         path = _NODES + (i,)
         if "position" in node:
-            findings.append(Finding(
-                path + ("position",),
-                "position is ignored: Puffle numbers nodes by their order in sequence_nodes "
-                "(\"don't try to set your own position values\"), so outreach does not send "
-                "it; remove it", severity="warning"))
+            findings.append(
+                Finding(
+                    path + ("position",),
+                    "position is ignored: Puffle numbers nodes by their order in sequence_nodes "
+                    '("don\'t try to set your own position values"), so outreach does not send '
+                    "it; remove it",
+                    severity="warning",
+                )
+            )
         ntype = node.get("type")
         if ntype in NODE_FIELDS:
             findings += _foreign_fields(path, node, ntype)
         if ctype is not None and ntype in NODE_TYPES and ntype not in CHANNEL_NODE_TYPES[ctype]:
-            findings.append(Finding(
-                path + ("type",),
-                f"{ntype} nodes do not belong in a {ctype} campaign; it takes "
-                f"{', '.join(t for t in NODE_TYPES if t in CHANNEL_NODE_TYPES[ctype])} "
-                f"({OURS}: the docs pair each channel with its own nodes, and a {ctype} "
-                "sender cannot send this one)",
-                related=(_CAMPAIGN + ("type",),)))
+            findings.append(
+                Finding(
+                    path + ("type",),
+                    f"{ntype} nodes do not belong in a {ctype} campaign; it takes "
+                    f"{', '.join(t for t in NODE_TYPES if t in CHANNEL_NODE_TYPES[ctype])} "
+                    f"({OURS}: the docs pair each channel with its own nodes, and a {ctype} "
+                    "sender cannot send this one)",
+                    related=(_CAMPAIGN + ("type",),),
+                )
+            )
         if ntype == "delay":
             findings += _delay(path, node)
     if not any(isinstance(n, dict) and n.get("type") in SENDING_NODE_TYPES for n in nodes):
-        findings.append(Finding(
-            _NODES, "the sequence has no node that sends anything: nothing to send",
-            severity="warning"))
+        findings.append(
+            Finding(
+                _NODES,
+                "the sequence has no node that sends anything: nothing to send",
+                severity="warning",
+            )
+        )
     return findings
 
 
-_UNLAUNCHABLE = ("Puffle accepts such a sequence but will not launch it: it needs exactly one "
-                 "end node, as the last node")
+_UNLAUNCHABLE = (
+    "Puffle accepts such a sequence but will not launch it: it needs exactly one "
+    "end node, as the last node"
+)
 _KNOWN_NODE_FIELDS = frozenset(ANY_NODE_FIELDS).union(*NODE_FIELDS.values())
 
 
@@ -236,10 +283,12 @@ def _foreign_fields(path: Path, node: dict[str, Any], ntype: str) -> list[Findin
     """Fields of another node type (unknown keys are the schema's to report)."""
     takes = NODE_FIELDS[ntype]
     return [
-        Finding(path + (key,),
-                f"{key} is not a field of {ntype} nodes (they take "
-                f"{', '.join(takes) or 'no content'}); Puffle would drop it silently ({OURS}: "
-                "refused, so nothing written in the file is lost unseen)")
+        Finding(
+            path + (key,),
+            f"{key} is not a field of {ntype} nodes (they take "
+            f"{', '.join(takes) or 'no content'}); Puffle would drop it silently ({OURS}: "
+            "refused, so nothing written in the file is lost unseen)",
+        )
         for key in node
         if key in _KNOWN_NODE_FIELDS and key not in ANY_NODE_FIELDS and key not in takes
     ]
@@ -252,11 +301,21 @@ def _delay(path: Path, node: dict[str, Any]) -> list[Finding]:
     days, hours, minutes = parts
     total = days * 1440 + hours * 60 + minutes
     if total < MIN_DELAY_MINUTES:
-        return [Finding(path, f"delay totals {_duration(total)}; Puffle needs at least "
-                              f"{_duration(MIN_DELAY_MINUTES)}")]
+        return [
+            Finding(
+                path,
+                f"delay totals {_duration(total)}; Puffle needs at least "
+                f"{_duration(MIN_DELAY_MINUTES)}",
+            )
+        ]
     if total > MAX_DELAY_MINUTES:
-        return [Finding(path, f"delay totals {_duration(total)}; Puffle allows at most "
-                              f"{_duration(MAX_DELAY_MINUTES)}")]
+        return [
+            Finding(
+                path,
+                f"delay totals {_duration(total)}; Puffle allows at most "
+                f"{_duration(MAX_DELAY_MINUTES)}",
+            )
+        ]
     return []
 
 
@@ -264,8 +323,11 @@ def _duration(minutes: int) -> str:
     """`0 minutes`, `1 minute`, `30 days`, `30 days 1 minute (43201 minutes)`."""
     d, rest = divmod(minutes, 1440)
     h, m = divmod(rest, 60)
-    parts = [f"{n} {unit}{'' if n == 1 else 's'}"
-             for n, unit in ((d, "day"), (h, "hour"), (m, "minute")) if n]
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((d, "day"), (h, "hour"), (m, "minute"))
+        if n
+    ]
     text = " ".join(parts) or "0 minutes"
     return text if len(parts) <= 1 else f"{text} ({minutes} minutes)"
 
@@ -279,11 +341,14 @@ def _account_limits(limits: list[Any]) -> list[Finding]:
         account = entry["account_id"].lower()
         earlier = seen.setdefault(account, [])
         if earlier:
-            findings.append(Finding(
-                _CAMPAIGN + ("account_limits", i, "account_id"),
-                f"account_id {entry['account_id']} is repeated (first at "
-                f"account_limits[{earlier[0]}]); the last entry wins",
-                severity="warning",
-                related=tuple(_CAMPAIGN + ("account_limits", j, "account_id") for j in earlier)))
+            findings.append(
+                Finding(
+                    _CAMPAIGN + ("account_limits", i, "account_id"),
+                    f"account_id {entry['account_id']} is repeated (first at "
+                    f"account_limits[{earlier[0]}]); the last entry wins",
+                    severity="warning",
+                    related=tuple(_CAMPAIGN + ("account_limits", j, "account_id") for j in earlier),
+                )
+            )
         earlier.append(i)
     return findings

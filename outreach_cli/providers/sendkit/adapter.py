@@ -32,8 +32,13 @@ if TYPE_CHECKING:  # httpx loads only when a command talks to the platform
 
 # GET returns these settings flattened at the top level of the campaign (providers.md §1,
 # "Diff gotcha"); every other setting is read back under `settings`.
-FLATTENED_SETTINGS = ("trackOpens", "trackClicks", "stopOnReply", "emailIntervalMinutes",
-                      "includeUnsubscribeLink")
+FLATTENED_SETTINGS = (
+    "trackOpens",
+    "trackClicks",
+    "stopOnReply",
+    "emailIntervalMinutes",
+    "includeUnsubscribeLink",
+)
 MAILBOX_SELECTORS = ("mailboxes", "mailboxIds", "mailboxEmails", "mailboxTags", "mailboxProvider")
 PAGE_LIMIT = 100
 
@@ -71,10 +76,14 @@ class SendKit(Provider):
     PRE_UPDATE_ACTIONS = frozenset()  # SendKit edits are status-independent: pause needs no lead
     HOLD = {"active": ("pause", "paused")}
     LIFECYCLE_BLOCKED = {
-        ("active", "draft"): ("SendKit has no way back to draft once a campaign has started",
-                              "write `status: paused` to stop sending"),
-        ("paused", "draft"): ("SendKit has no way back to draft once a campaign has started",
-                              "keep `status: paused`"),
+        ("active", "draft"): (
+            "SendKit has no way back to draft once a campaign has started",
+            "write `status: paused` to stop sending",
+        ),
+        ("paused", "draft"): (
+            "SendKit has no way back to draft once a campaign has started",
+            "keep `status: paused`",
+        ),
     }
 
     # Items keep their `_id` (or its documented alias `id`) to retain identity (providers.md
@@ -107,7 +116,8 @@ class SendKit(Provider):
             if not ws:
                 raise OutreachError(
                     "a SendKit platform key (sk_user_…) needs SENDKIT_WORKSPACE_ID",
-                    hint="export SENDKIT_WORKSPACE_ID=<workspace id>, or use a workspace key sk_…")
+                    hint="export SENDKIT_WORKSPACE_ID=<workspace id>, or use a workspace key sk_…",
+                )
             headers["X-Workspace-Id"] = ws
         # SendKit publishes no rate limit (providers.md §1): no limiter, but 429s are retried.
         return Api("sendkit", base_url, headers=headers, retry=RetryPolicy())
@@ -156,29 +166,46 @@ class SendKit(Provider):
             subs = remote.state.get("subsequences") or []
             idx = change.at[1]  # the remote subsequence the diff paired with the file's
             if isinstance(idx, int) and idx < len(subs) and _has_sent(subs[idx]):
-                return Verdict(False, reason=TRIGGER_IMMUTABLE,
-                               remedy="archive this subsequence (status: archived) and add a new "
-                                      "one with the new trigger")
+                return Verdict(
+                    False,
+                    reason=TRIGGER_IMMUTABLE,
+                    remedy="archive this subsequence (status: archived) and add a new "
+                    "one with the new trigger",
+                )
         return verdict
 
-    def verdicts(self, changes: list[Change], remote: Remote | None,
-                 campaign: dict[str, Any]) -> list[Verdict]:
+    def verdicts(
+        self, changes: list[Change], remote: Remote | None, campaign: dict[str, Any]
+    ) -> list[Verdict]:
         out = super().verdicts(changes, remote, campaign)
         problem = window_problem(campaign.get("schedule"), remote)
         if not problem:
             return out
-        return [Verdict(False, reason=problem,
-                        remedy="write both startTime and endTime in the file's schedule")
-                if c.path and c.path[0] == "schedule" and (len(c.path) == 1 or c.path[1] in (
-                    "startTime", "endTime")) else v for c, v in zip(changes, out, strict=True)]
+        return [
+            Verdict(
+                False,
+                reason=problem,
+                remedy="write both startTime and endTime in the file's schedule",
+            )
+            if c.path
+            and c.path[0] == "schedule"
+            and (len(c.path) == 1 or c.path[1] in ("startTime", "endTime"))
+            else v
+            for c, v in zip(changes, out, strict=True)
+        ]
 
-    def notes(self, campaign: dict[str, Any], remote: Remote | None,
-              lifecycle: Lifecycle) -> list[str]:
+    def notes(
+        self, campaign: dict[str, Any], remote: Remote | None, lifecycle: Lifecycle
+    ) -> list[str]:
         out = []
-        if "start" in lifecycle.actions and not any(campaign.get(k) for k in MAILBOX_SELECTORS) \
-                and not (remote and remote.raw.get("mailboxCount")):
-            out.append("start needs at least one mailbox: set mailboxTags, mailboxEmails or "
-                       "mailboxIds")
+        if (
+            "start" in lifecycle.actions
+            and not any(campaign.get(k) for k in MAILBOX_SELECTORS)
+            and not (remote and remote.raw.get("mailboxCount"))
+        ):
+            out.append(
+                "start needs at least one mailbox: set mailboxTags, mailboxEmails or mailboxIds"
+            )
         return out
 
     # -- remote -------------------------------------------------------------------------------
@@ -203,8 +230,9 @@ class SendKit(Provider):
     def _list(self, **params: Any) -> Any:
         return self.pages("/campaigns", params)
 
-    def create(self, campaign: dict[str, Any],
-               on_created: Callable[[str], None] | None = None) -> str:
+    def create(
+        self, campaign: dict[str, Any], on_created: Callable[[str], None] | None = None
+    ) -> str:
         body = copy.deepcopy(campaign)
         # Not retried on 5xx/connection loss: apply looks the campaign up by name instead.
         reply = self.client.post("/campaigns", json=body, retry=False)
@@ -218,8 +246,9 @@ class SendKit(Provider):
         if body:
             self.client.patch(f"/campaigns/{seg(remote.id)}", json=body, retry=True)
 
-    def patch_body(self, remote: Remote, campaign: dict[str, Any],
-                   changes: list[Change]) -> dict[str, Any]:
+    def patch_body(
+        self, remote: Remote, campaign: dict[str, Any], changes: list[Change]
+    ) -> dict[str, Any]:
         """The smallest PATCH: `sequence`/`subsequences` whole (keeping `_id`s),
         `schedule`/`settings` only the changed keys (the server merges them)."""
         touched = {c.path[0] for c in changes}
@@ -231,19 +260,21 @@ class SendKit(Provider):
         compared = self.comparable(json_copy(campaign))
         for top in ("sequence", "subsequences"):
             if top in touched:
-                body[top] = self._with_ids(top, campaign.get(top) or [], compared.get(top),
-                                           remote.state.get(top))
+                body[top] = self._with_ids(
+                    top, campaign.get(top) or [], compared.get(top), remote.state.get(top)
+                )
         for section in ("schedule", "settings"):
             if section in touched:
-                body[section] = _changed_subtree(campaign.get(section) or {}, [
-                    c.path[1:] for c in changes if c.path[0] == section])
+                body[section] = _changed_subtree(
+                    campaign.get(section) or {},
+                    [c.path[1:] for c in changes if c.path[0] == section],
+                )
         for sel in MAILBOX_SELECTORS:
             if sel in touched:
                 body[sel] = campaign[sel]
         return body
 
-    def _with_ids(self, field: str, items: list[Any], compared: Any,
-                  have: Any) -> list[Any]:
+    def _with_ids(self, field: str, items: list[Any], compared: Any, have: Any) -> list[Any]:
         """`items` (the file's list at dotted `field`) with the remote ids of their pairs."""
         pairs = pairing(field, compared, have, self.LIST_KEYS)
         out = []
@@ -253,12 +284,21 @@ class SendKit(Provider):
             new = _keep_id(item, old) if isinstance(item, dict) else copy.deepcopy(item)
             for sub in ("sequence", "variants"):
                 inner = f"{field}.{sub}"
-                if inner in self.LIST_KEYS and isinstance(new, dict) \
-                        and isinstance(new.get(sub), list):
-                    mine = compared[i] if isinstance(compared, list) and i < len(compared) \
-                        and isinstance(compared[i], dict) else {}
-                    new[sub] = self._with_ids(inner, new[sub], mine.get(sub),
-                                              (old or {}).get(sub) or [])
+                if (
+                    inner in self.LIST_KEYS
+                    and isinstance(new, dict)
+                    and isinstance(new.get(sub), list)
+                ):
+                    mine = (
+                        compared[i]
+                        if isinstance(compared, list)
+                        and i < len(compared)
+                        and isinstance(compared[i], dict)
+                        else {}
+                    )
+                    new[sub] = self._with_ids(
+                        inner, new[sub], mine.get(sub), (old or {}).get(sub) or []
+                    )
             out.append(new)
         return out
 
@@ -286,8 +326,10 @@ class SendKit(Provider):
         counts = remote.raw.get("leadCounts") or {}
         stats = remote.raw.get("stats") or {}
         shown = ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, (int, float)))
-        return {"leads": f"{counts.get('active', 0)} active / {counts.get('total', 0)}",
-                "stats": shown}
+        return {
+            "leads": f"{counts.get('active', 0)} active / {counts.get('total', 0)}",
+            "stats": shown,
+        }
 
     # -- leads ----------------------------------------------------------------------------------
 
@@ -341,16 +383,25 @@ class SendKit(Provider):
             wanted = f"workspace {chosen}" if chosen else "one workspace"
             raise OutreachError(
                 f"sendkit: {where} answered {len(items)} workspaces where outreach expects "
-                f"{wanted}", hint="a workspace key (sk_…) sees only its own workspace; a "
+                f"{wanted}",
+                hint="a workspace key (sk_…) sees only its own workspace; a "
                 "platform key (sk_user_…) needs SENDKIT_WORKSPACE_ID naming one of its "
-                "workspaces")
+                "workspaces",
+            )
         item = items[0]
-        return WorkspaceIdentity("sendkit", _id(item), str(item.get("name") or ""),
-                                 f"workspace read with {where}")
+        return WorkspaceIdentity(
+            "sendkit", _id(item), str(item.get("name") or ""), f"workspace read with {where}"
+        )
 
     def _remote(self, raw: dict[str, Any]) -> Remote:
-        return Remote(_id(raw), str(raw.get("name") or ""), str(raw.get("status") or "draft"),
-                      raw.get("updatedAt"), normalize(raw), raw)
+        return Remote(
+            _id(raw),
+            str(raw.get("name") or ""),
+            str(raw.get("status") or "draft"),
+            raw.get("updatedAt"),
+            normalize(raw),
+            raw,
+        )
 
 
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -387,8 +438,9 @@ def window_problem(schedule: Any, remote: Remote | None) -> str:
     if not (isinstance(start, str) and isinstance(end, str)):
         return ""
     source = "the campaign's live" if live.get(whence) else "the default"
-    return sendkit_rules.window_problem(start, end, f" ({source} {whence}: the file sets only "
-                                                    "the other)")
+    return sendkit_rules.window_problem(
+        start, end, f" ({source} {whence}: the file sets only the other)"
+    )
 
 
 def _normalise_sequence(steps: Any) -> None:

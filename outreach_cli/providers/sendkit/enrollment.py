@@ -31,39 +31,65 @@ class Row:
 # page's "when the new aiTag matches a subsequence" list, rows 5-7 its "matches NO subsequence"
 # list, in the page's order.
 TABLE: dict[tuple[bool, str], Row] = {
-    (True, NONE): Row(1, "enrolled", "match",
-                      "Lead has no subsequence → enrolled in the matching one and any pending "
-                      "main-sequence send is canceled.",
-                      "the tag matches its ai_tag trigger and the lead had no subsequence; the "
-                      "pending main-sequence send is canceled"),
-    (True, SAME): Row(2, None, "",
-                      "Lead is already in the matching subsequence → no-op.",
-                      "the lead is already in the subsequence this tag triggers"),
-    (True, UNSENT): Row(3, "switched", "match",
-                        "Lead is in a different subsequence with no emails sent from it → "
-                        "switched into the matching subsequence (state reset).",
-                        "the tag matches its trigger and the lead's subsequence had sent no "
-                        "email yet"),
-    (True, SENT): Row(4, "skippedInProgress", "current",
-                      "Lead is in a different subsequence with at least one email already "
-                      "sent → no switch (action skippedInProgress); tag still updates.",
-                      "the tag matches another subsequence, but this one has already sent the "
-                      "lead email: no switch, the tag still updates"),
-    (False, NONE): Row(5, None, "",
-                       "When the new tag matches NO subsequence: Lead has no subsequence → "
-                       "no-op.",
-                       "the tag matches no subsequence and the lead is in none"),
-    (False, UNSENT): Row(6, "exited", "current",
-                         "Lead is in a subsequence with no emails sent from it → exits cleanly "
-                         "(subsequence.status: 'completed', completedAt set, lead status: "
-                         "'completed', scheduling cleared; subsequence.id preserved).",
-                         "the tag matches no subsequence and this one had sent no email: the "
-                         "lead exits it and is completed"),
-    (False, SENT): Row(7, "skippedInProgress", "current",
-                       "Lead is in a subsequence with at least one email already sent → kept "
-                       "in (action skippedInProgress); tag still updates.",
-                       "the tag matches no subsequence, but this one has already sent the lead "
-                       "email: the lead stays in it, the tag still updates"),
+    (True, NONE): Row(
+        1,
+        "enrolled",
+        "match",
+        "Lead has no subsequence → enrolled in the matching one and any pending "
+        "main-sequence send is canceled.",
+        "the tag matches its ai_tag trigger and the lead had no subsequence; the "
+        "pending main-sequence send is canceled",
+    ),
+    (True, SAME): Row(
+        2,
+        None,
+        "",
+        "Lead is already in the matching subsequence → no-op.",
+        "the lead is already in the subsequence this tag triggers",
+    ),
+    (True, UNSENT): Row(
+        3,
+        "switched",
+        "match",
+        "Lead is in a different subsequence with no emails sent from it → "
+        "switched into the matching subsequence (state reset).",
+        "the tag matches its trigger and the lead's subsequence had sent no email yet",
+    ),
+    (True, SENT): Row(
+        4,
+        "skippedInProgress",
+        "current",
+        "Lead is in a different subsequence with at least one email already "
+        "sent → no switch (action skippedInProgress); tag still updates.",
+        "the tag matches another subsequence, but this one has already sent the "
+        "lead email: no switch, the tag still updates",
+    ),
+    (False, NONE): Row(
+        5,
+        None,
+        "",
+        "When the new tag matches NO subsequence: Lead has no subsequence → no-op.",
+        "the tag matches no subsequence and the lead is in none",
+    ),
+    (False, UNSENT): Row(
+        6,
+        "exited",
+        "current",
+        "Lead is in a subsequence with no emails sent from it → exits cleanly "
+        "(subsequence.status: 'completed', completedAt set, lead status: "
+        "'completed', scheduling cleared; subsequence.id preserved).",
+        "the tag matches no subsequence and this one had sent no email: the "
+        "lead exits it and is completed",
+    ),
+    (False, SENT): Row(
+        7,
+        "skippedInProgress",
+        "current",
+        "Lead is in a subsequence with at least one email already sent → kept "
+        "in (action skippedInProgress); tag still updates.",
+        "the tag matches no subsequence, but this one has already sent the lead "
+        "email: the lead stays in it, the tag still updates",
+    ),
 }
 
 # Why, for an outcome the server reported (it does not say which row).
@@ -72,12 +98,11 @@ WHY: dict[str, str] = {
     "switched": TABLE[(True, UNSENT)].why,
     "exited": TABLE[(False, UNSENT)].why,
     "skippedInProgress": "the lead's subsequence has already sent it email: it stays there, "
-                         "the tag still updates",
+    "the tag still updates",
 }
 
 
-def matching_subsequence(campaign_raw: dict[str, Any],
-                         tag: str | None) -> dict[str, Any] | None:
+def matching_subsequence(campaign_raw: dict[str, Any], tag: str | None) -> dict[str, Any] | None:
     """The subsequence whose `trigger.type='ai_tag'` and `trigger.value` equals `tag`
     ignoring case. Archived subsequences trigger nothing; clearing the tag (None) matches
     none."""
@@ -90,8 +115,7 @@ def matching_subsequence(campaign_raw: dict[str, Any],
         if not isinstance(sub, dict) or (sub.get("status") or "active") == "archived":
             continue
         trigger = sub.get("trigger") or {}
-        if trigger.get("type") == "ai_tag" and \
-                str(trigger.get("value") or "").casefold() == folded:
+        if trigger.get("type") == "ai_tag" and str(trigger.get("value") or "").casefold() == folded:
             return sub
     return None
 
@@ -110,16 +134,20 @@ def decide(campaign_raw: dict[str, Any], lead: Lead, new_tag: str | None) -> Dec
             # Silent on the page: a finished subsequence whose id is kept "as a historical
             # pointer". Read as row 2 (already in it): the same emails are not sent twice.
             where = SAME
-            note = ("the lead already finished this subsequence (its id is kept as a "
-                    "historical pointer); read as 'already in the matching subsequence'")
+            note = (
+                "the lead already finished this subsequence (its id is kept as a "
+                "historical pointer); read as 'already in the matching subsequence'"
+            )
     elif match is not None and current.id == _sid(match):
         where = SAME
     elif current.emails_sent is None:
         where = SENT
         other = TABLE[(match is not None, UNSENT)]
         certain = False
-        note = (f"the lead's record does not say whether its subsequence sent it email; if "
-                f"none was sent, row {other.number} applies ({other.action})")
+        note = (
+            f"the lead's record does not say whether its subsequence sent it email; if "
+            f"none was sent, row {other.number} applies ({other.action})"
+        )
     else:
         where = SENT if current.emails_sent > 0 else UNSENT
     row = TABLE[(match is not None, where)]
@@ -135,8 +163,9 @@ def decide(campaign_raw: dict[str, Any], lead: Lead, new_tag: str | None) -> Dec
     return Decision(row.number, row.rule, outcome, note, certain)
 
 
-def predict_enrollment(campaign_raw: dict[str, Any], lead: Lead,
-                       new_tag: str | None) -> Outcome | None:
+def predict_enrollment(
+    campaign_raw: dict[str, Any], lead: Lead, new_tag: str | None
+) -> Outcome | None:
     """What `subsequenceEnrollment` the PATCH would answer; None when it would be omitted."""
     return decide(campaign_raw, lead, new_tag).outcome
 
@@ -151,11 +180,16 @@ def after(lead: Lead, change: LeadChange, tag: str | None, outcome: Outcome | No
     if outcome is None:
         return new
     if outcome.action in ("enrolled", "switched"):
-        new = replace(new, subsequence=LeadSubsequence(
-            outcome.subsequence_id or "", outcome.subsequence_name, "active", 0, None))
+        new = replace(
+            new,
+            subsequence=LeadSubsequence(
+                outcome.subsequence_id or "", outcome.subsequence_name, "active", 0, None
+            ),
+        )
     elif outcome.action == "exited" and new.subsequence is not None:
-        new = replace(new, status="completed",
-                      subsequence=replace(new.subsequence, status="completed"))
+        new = replace(
+            new, status="completed", subsequence=replace(new.subsequence, status="completed")
+        )
     return new
 
 
@@ -168,5 +202,3 @@ def _name_of(campaign_raw: dict[str, Any], state: LeadSubsequence) -> str:
         if isinstance(sub, dict) and _sid(sub) == state.id:
             return str(sub.get("name") or state.name)
     return state.name
-
-

@@ -47,15 +47,22 @@ STEP_TYPES = ("email", "wait")
 TRIGGER_TYPES = ("ai_tag", "reply")
 SUBSEQUENCE_STATUSES = ("active", "archived")
 # What `outreach doctor` says of the limits (providers.md §1: docs silent).
-RATE_DOC = ("not published (docs silent: no figure, header or 429 policy); outreach retries "
-            "429 and 5xx honouring Retry-After")
+RATE_DOC = (
+    "not published (docs silent: no figure, header or 429 policy); outreach retries "
+    "429 and 5xx honouring Retry-After"
+)
 CONDITION_OPERATORS = ("has_value", "no_value", "equals", "not_equals", "contains", "not_contains")
 MAX_ACTIVE_SUBSEQUENCES = 15
 MAX_ACTIVE_REPLY_TRIGGERS = 1
 FIRST_MAIN_STEP_TYPE = "email"
 # "(for email steps)" / "(for wait steps)": a field of the other type would not be used.
-EMAIL_ONLY_STEP_KEYS = ("subject", "body", "variants", "useConditionalVariables",
-                        "conditionalVariables")
+EMAIL_ONLY_STEP_KEYS = (
+    "subject",
+    "body",
+    "variants",
+    "useConditionalVariables",
+    "conditionalVariables",
+)
 WAIT_ONLY_STEP_KEYS = ("waitDays", "waitHours")
 ARCHIVED = "archived"
 
@@ -86,9 +93,13 @@ def check(campaign: dict[str, Any]) -> list[Finding]:
 def _name(campaign: dict[str, Any]) -> list[Finding]:
     name = campaign.get("name")
     if name is None or (isinstance(name, str) and not name.strip()):
-        return [Finding((*_CAMPAIGN, "name"),
-                        OURS + "a campaign needs a name with a visible character: outreach "
-                        "finds a campaign it created by its name")]
+        return [
+            Finding(
+                (*_CAMPAIGN, "name"),
+                OURS + "a campaign needs a name with a visible character: outreach "
+                "finds a campaign it created by its name",
+            )
+        ]
     return []
 
 
@@ -145,23 +156,35 @@ def _steps(path: Path, steps: list[Any]) -> list[Finding]:
 def _other_type_fields(here: Path, step: dict[str, Any], kind: str) -> list[Finding]:
     others = WAIT_ONLY_STEP_KEYS if kind == "email" else EMAIL_ONLY_STEP_KEYS
     other = "wait" if kind == "email" else "email"
-    return [Finding((*here, key),
-                    OURS + f"{key} is for {other} steps (the create page: \"(for {other} "
-                    f"steps)\"); on an {kind} step it would not be used: remove it or change "
-                    "the type")
-            for key in others if key in step]
+    return [
+        Finding(
+            (*here, key),
+            OURS + f'{key} is for {other} steps (the create page: "(for {other} '
+            f'steps)"); on an {kind} step it would not be used: remove it or change '
+            "the type",
+        )
+        for key in others
+        if key in step
+    ]
 
 
 def _subject(here: Path, step: dict[str, Any]) -> list[Finding]:
     if "subject" in step:
         return []
     variants = step.get("variants")
-    if isinstance(variants, list) and variants and all(
-            isinstance(v, dict) and "subject" in v for v in variants):
+    if (
+        isinstance(variants, list)
+        and variants
+        and all(isinstance(v, dict) and "subject" in v for v in variants)
+    ):
         return []  # each variant has its own; the step's is then the first variant's
-    return [Finding((*here, "subject"),
-                    "an email step needs a subject (\"Email subject (for email steps)\"), on "
-                    "the step or on every one of its variants")]
+    return [
+        Finding(
+            (*here, "subject"),
+            'an email step needs a subject ("Email subject (for email steps)"), on '
+            "the step or on every one of its variants",
+        )
+    ]
 
 
 def _wait(here: Path, step: dict[str, Any]) -> list[Finding]:
@@ -221,9 +244,13 @@ def _subsequences(campaign: dict[str, Any]) -> list[Finding]:
         here: Path = (*_CAMPAIGN, "subsequences", k)
         name = sub.get("name")
         if name is None or (isinstance(name, str) and not name.strip()):
-            findings.append(Finding((*here, "name"),
-                                    OURS + "a subsequence needs a name with a visible character: "
-                                    "outreach pairs subsequences by name when there is no _id"))
+            findings.append(
+                Finding(
+                    (*here, "name"),
+                    OURS + "a subsequence needs a name with a visible character: "
+                    "outreach pairs subsequences by name when there is no _id",
+                )
+            )
         findings += _subsequence_sequence(here, sub.get("sequence"))
         trigger = sub.get("trigger")
         trigger = trigger if isinstance(trigger, dict) else {}

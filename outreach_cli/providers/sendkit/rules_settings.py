@@ -52,8 +52,11 @@ _CAMPAIGN: Path = ("campaign",)
 # Bounds the pages do not give (they give defaults only): outreach's rule, with the reason.
 CHOSEN_MINIMUMS: tuple[tuple[tuple[str, ...], int, str], ...] = (
     (("dailySendLimit",), 1, "a limit of 0 would never send"),
-    (("variantOptimization", "minimumSendsPerVariant"), 1,
-     "with no sends there is nothing to compare"),
+    (
+        ("variantOptimization", "minimumSendsPerVariant"),
+        1,
+        "with no sends there is nothing to compare",
+    ),
     (("variantOptimization", "minimumDays"), 0, "a negative number of days has no meaning"),
     (("variantOptimization", "keepMinimumVariants"), 1, "keeping no variant leaves none to send"),
 )
@@ -66,8 +69,9 @@ def _minimums(settings: dict[str, Any], here: Path) -> list[Finding]:
         for key in keys:
             node = node.get(key) if isinstance(node, dict) else None
         if _is_int(node) and node < least:
-            findings.append(Finding((*here, *keys),
-                                    OURS + f"{keys[-1]} must be at least {least}: {why}"))
+            findings.append(
+                Finding((*here, *keys), OURS + f"{keys[-1]} must be at least {least}: {why}")
+            )
     return findings
 
 
@@ -79,8 +83,10 @@ def window_problem(start: str, end: str, whence: str = "") -> str:
     says where a time the file leaves out came from (the live schedule, the default)."""
     if end > start:
         return ""
-    return (OURS + f"endTime {end} must be later than startTime {start}{whence}: the daily "
-            "sending window would be empty")
+    return (
+        OURS + f"endTime {end} must be later than startTime {start}{whence}: the daily "
+        "sending window would be empty"
+    )
 
 
 def _schedule(campaign: dict[str, Any]) -> list[Finding]:
@@ -101,8 +107,7 @@ def _schedule(campaign: dict[str, Any]) -> list[Finding]:
     if _is_hhmm(start) and _is_hhmm(end):
         problem = window_problem(start, end)
         if problem:
-            findings.append(Finding((*here, "endTime"), problem,
-                                    related=((*here, "startTime"),)))
+            findings.append(Finding((*here, "endTime"), problem, related=((*here, "startTime"),)))
     days = schedule.get("workingDays")
     if isinstance(days, list):
         if not days:
@@ -193,19 +198,24 @@ def _settings(campaign: dict[str, Any]) -> list[Finding]:
         )
     for key in IGNORED_SETTINGS:
         if key in settings:
-            findings.append(Finding(
-                (*here, key),
-                f"{key} is legacy and read-only: SendKit ignores new writes (outreach leaves "
-                "it out of the comparison); remove it",
-                severity="warning"))
+            findings.append(
+                Finding(
+                    (*here, key),
+                    f"{key} is legacy and read-only: SendKit ignores new writes (outreach leaves "
+                    "it out of the comparison); remove it",
+                    severity="warning",
+                )
+            )
     webhook = settings.get("webhook")
     url = webhook.get("url") if isinstance(webhook, dict) else None
-    if isinstance(url, str) and ":" in url \
-            and url.split(":", 1)[0].lower() not in WEBHOOK_SCHEMES:
-        findings.append(Finding(
-            (*here, "webhook", "url"),
-            OURS + "a webhook URL must be http or https: SendKit delivers webhooks as HTTP "
-            "requests"))
+    if isinstance(url, str) and ":" in url and url.split(":", 1)[0].lower() not in WEBHOOK_SCHEMES:
+        findings.append(
+            Finding(
+                (*here, "webhook", "url"),
+                OURS + "a webhook URL must be http or https: SendKit delivers webhooks as HTTP "
+                "requests",
+            )
+        )
     findings += _minimums(settings, here)
     return findings
 

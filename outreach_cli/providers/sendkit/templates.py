@@ -29,10 +29,12 @@ VARIABLES = Variables(
     },
     # The same page writes `{{company}}` in one example: read as the lead's companyName.
     aliases={"company": "companyName"},
-    note=("The docs name no closed list of variables: the examples use firstName, companyName "
-          "and company. outreach accepts those, the other fields of a SendKit lead (lastName, "
-          "email, phone, title) and custom fields (a lead's customFields) declared under "
-          "`variables:` or seen as CSV columns, written bare: {{industry}}."),
+    note=(
+        "The docs name no closed list of variables: the examples use firstName, companyName "
+        "and company. outreach accepts those, the other fields of a SendKit lead (lastName, "
+        "email, phone, title) and custom fields (a lead's customFields) declared under "
+        "`variables:` or seen as CSV columns, written bare: {{industry}}."
+    ),
 )
 
 LEADS_HAVE_FIELDS = True  # the leads list carries each lead's fields
@@ -46,21 +48,26 @@ COPY = {
     "unsubscribe_default": "false",
     "tracking_domain": ("settings", "cnameTracking", "domain"),
     "sender_emails": (("mailboxEmails",),),
-    "senders": (("mailboxEmails", "mailbox"), ("mailboxTags", "a mailbox tagged"),
-                ("mailboxProvider", "a mailbox on")),
+    "senders": (
+        ("mailboxEmails", "mailbox"),
+        ("mailboxTags", "a mailbox tagged"),
+        ("mailboxProvider", "a mailbox on"),
+    ),
 }
 
 
-def _steps(steps: Any, prefix: tuple[str | int, ...]) -> list[tuple[int, dict[str, Any],
-                                                                   tuple[str | int, ...]]]:
+def _steps(
+    steps: Any, prefix: tuple[str | int, ...]
+) -> list[tuple[int, dict[str, Any], tuple[str | int, ...]]]:
     if not isinstance(steps, list):
         return []
     return [(i, s, (*prefix, i)) for i, s in enumerate(steps) if isinstance(s, dict)]
 
 
 def _groups(campaign: Mapping[str, Any]) -> list[tuple[str | None, list[Any]]]:
-    out: list[tuple[str | None, list[Any]]] = [(None, _steps(campaign.get("sequence"),
-                                                             ("sequence",)))]
+    out: list[tuple[str | None, list[Any]]] = [
+        (None, _steps(campaign.get("sequence"), ("sequence",)))
+    ]
     subs = campaign.get("subsequences")
     for j, sub in enumerate(subs if isinstance(subs, list) else []):
         if isinstance(sub, dict):
@@ -77,9 +84,11 @@ def spots(campaign: Mapping[str, Any]) -> list[Spot]:
             conds = conditions_of(step)
             holders = [(step, path)]
             variants = step.get("variants")
-            holders += [(v, (*path, "variants", k)) for k, v in
-                        enumerate(variants if isinstance(variants, list) else [])
-                        if isinstance(v, dict)]
+            holders += [
+                (v, (*path, "variants", k))
+                for k, v in enumerate(variants if isinstance(variants, list) else [])
+                if isinstance(v, dict)
+            ]
             for holder, at in holders:
                 for key in ("subject", "body"):
                     value = text(holder.get(key))
@@ -90,8 +99,14 @@ def spots(campaign: Mapping[str, Any]) -> list[Spot]:
                 for key in ("content", "fallback"):
                     value = text(d.get(key)) if isinstance(d, dict) else None
                     if value is not None:
-                        out.append(Spot((*path, "conditionalVariables", k, key), value,
-                                        "conditional " + key, BRACES))
+                        out.append(
+                            Spot(
+                                (*path, "conditionalVariables", k, key),
+                                value,
+                                "conditional " + key,
+                                BRACES,
+                            )
+                        )
     return out
 
 
@@ -117,13 +132,22 @@ def findings(campaign: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], s
             defs = step.get("conditionalVariables")
             on = step.get("useConditionalVariables") is True
             if isinstance(defs, list) and defs and not on:
-                out.append(((*path, "conditionalVariables"),
-                            "conditional variables are defined but the step does not turn them "
-                            "on (useConditionalVariables: true): leads get no fallback",
-                            "warning"))
+                out.append(
+                    (
+                        (*path, "conditionalVariables"),
+                        "conditional variables are defined but the step does not turn them "
+                        "on (useConditionalVariables: true): leads get no fallback",
+                        "warning",
+                    )
+                )
             elif on and not defs:
-                out.append(((*path, "useConditionalVariables"),
-                            "useConditionalVariables is on but the step defines none", "warning"))
+                out.append(
+                    (
+                        (*path, "useConditionalVariables"),
+                        "useConditionalVariables is on but the step defines none",
+                        "warning",
+                    )
+                )
     return out
 
 
@@ -136,19 +160,31 @@ def emails(campaign: Mapping[str, Any]) -> list[Email]:
                 continue
             conds = conditions_of(step)
             where = f"step {i + 1}" if sub is None else f"subsequence {sub!r} step {i + 1}"
-            variants = [v for v in step.get("variants") or [] if isinstance(v, dict)] \
-                if isinstance(step.get("variants"), list) else []
-            choices = [(f"{where} variant {v.get('label', k + 1)}", v, (*path, "variants", k))
-                       for k, v in enumerate(variants)] or [(where, step, path)]
+            variants = (
+                [v for v in step.get("variants") or [] if isinstance(v, dict)]
+                if isinstance(step.get("variants"), list)
+                else []
+            )
+            choices = [
+                (f"{where} variant {v.get('label', k + 1)}", v, (*path, "variants", k))
+                for k, v in enumerate(variants)
+            ] or [(where, step, path)]
             for label, holder, at in choices:
                 subject = text(holder.get("subject", step.get("subject")))
                 body = text(holder.get("body", step.get("body")))
-                out.append(Email(
-                    label, i + 1 if sub is None else None, "email",
-                    Spot((*at, "subject"), subject, "subject", BRACES, None, conds)
-                    if subject is not None else None,
-                    Spot((*at, "body"), body, "body", BRACES, None, conds)
-                    if body is not None else None))
+                out.append(
+                    Email(
+                        label,
+                        i + 1 if sub is None else None,
+                        "email",
+                        Spot((*at, "subject"), subject, "subject", BRACES, None, conds)
+                        if subject is not None
+                        else None,
+                        Spot((*at, "body"), body, "body", BRACES, None, conds)
+                        if body is not None
+                        else None,
+                    )
+                )
     return out
 
 
@@ -162,8 +198,11 @@ def record_values(record: Mapping[str, Any]) -> dict[str, str]:
     person = record.get("leadId")
     if not isinstance(person, dict):
         return {}
-    out = {k: str(v) for k, v in person.items()
-           if k in VARIABLES.fields and isinstance(v, (str, int, float)) and v != ""}
+    out = {
+        k: str(v)
+        for k, v in person.items()
+        if k in VARIABLES.fields and isinstance(v, (str, int, float)) and v != ""
+    }
     custom = person.get("customFields")
     if isinstance(custom, dict):
         out.update({str(k): str(v) for k, v in custom.items() if v not in (None, "")})

@@ -20,13 +20,48 @@ import html
 import re
 
 ELEMENTS = (
-    "p", "br", "div", "span", "a", "b", "strong", "i", "em", "u", "s", "strike", "del", "ul",
-    "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "img", "hr",
-    "table", "thead", "tbody", "tr", "td", "th", "font", "center", "sup", "sub", "small", "html",
+    "p",
+    "br",
+    "div",
+    "span",
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "strike",
+    "del",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "code",
+    "img",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "font",
+    "center",
+    "sup",
+    "sub",
+    "small",
+    "html",
     "body",
 )
-_TAG = re.compile(r"<(?:!--|/?(?:" + "|".join(ELEMENTS) + r")(?=[\s/>]))",
-                  re.IGNORECASE | re.ASCII)
+_TAG = re.compile(r"<(?:!--|/?(?:" + "|".join(ELEMENTS) + r")(?=[\s/>]))", re.IGNORECASE | re.ASCII)
 _BLANK = re.compile(r"\n(?:[ \t]*\n)+")
 
 
@@ -46,5 +81,6 @@ def to_tiptap(body: str) -> str:
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
     paragraphs = _BLANK.split("\n".join(lines)) if lines else []
-    return "".join("<p>" + html.escape(p, quote=False).replace("\n", "<br>") + "</p>"
-                   for p in paragraphs)
+    return "".join(
+        "<p>" + html.escape(p, quote=False).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )

@@ -28,27 +28,31 @@ CHANNEL_OF = {"email": "email", "sms": "sms", "whatsappMessage": "whatsapp"}
 class CampaignRoutes(Rows):
     """/campaigns and /campaigns/{campaignId}: everything but its steps, schedules and leads."""
 
-
     def _list_campaigns(self, c: Ctx) -> Response:
         status = c.req.arg("status")
         created_by = c.req.arg("createdBy")
-        items = [x for x in self.store.list(c.ws, "campaign")
-                 if (status is None or self._has_status(c.ws, x, status))
-                 and (created_by is None or x["createdBy"] == created_by)]
+        items = [
+            x
+            for x in self.store.list(c.ws, "campaign")
+            if (status is None or self._has_status(c.ws, x, status))
+            and (created_by is None or x["createdBy"] == created_by)
+        ]
         if c.req.arg("sortBy", "createdAt") != "createdAt":
             raise bad("sortBy must be createdAt")
         # Ties (two made in one millisecond) keep the order they were made in, both ways.
         order = {id(x): n for n, x in enumerate(items)}
-        items.sort(key=lambda x: (x["createdAt"], order[id(x)]),
-                   reverse=c.req.arg("sortOrder") == "desc")
+        items.sort(
+            key=lambda x: (x["createdAt"], order[id(x)]), reverse=c.req.arg("sortOrder") == "desc"
+        )
         limit, offset = paging(c.req, default_limit=100, max_limit=100)
-        page = [self._campaign_light(c.ws, x) for x in items[offset:offset + limit]]
+        page = [self._campaign_light(c.ws, x) for x in items[offset : offset + limit]]
         # The OpenAPI file documents a bare array; clients report that `version=v2` answers
         # `{campaigns, pagination}` (providers.md). So: the envelope only when asked for v2.
         if c.req.arg("version") != "v2":
             return Response(200, page)
-        return Response(200, {"campaigns": page,
-                              "pagination": pagination(len(items), offset, limit)})
+        return Response(
+            200, {"campaigns": page, "pagination": pagination(len(items), offset, limit)}
+        )
 
     def _create_campaign(self, c: Ctx) -> Response:
         body = c.body()
@@ -65,15 +69,29 @@ class CampaignRoutes(Rows):
             settings["autoReviewConditions"] = review_conditions(body["autoReviewConditions"])
         camp = self._new_campaign(c.ws, name, tz, settings)
         # The create example's shape; `state` (not `status`) is what that example shows.
-        return Response(200, {
-            "_id": camp["_id"], "sequenceId": camp["sequenceId"],
-            "scheduleIds": list(camp["scheduleIds"]), "teamId": camp["teamId"],
-            "createdBy": camp["createdBy"], "createdAt": camp["createdAt"],
-            "state": camp["status"], "scannedCount": 0, "reviewedCount": 0,
-            "inSequenceLeadCount": 0, "variableKeys": [], "senders": [], "sendUsers": [],
-            "displayedVariableKeys": [], "stopOnEmailReplied": camp["flags"]["stopOnEmailReplied"],
-            "crmOpportunitiesOnTask": False, "unsubscribe": "campaign", "name": camp["name"],
-        })
+        return Response(
+            200,
+            {
+                "_id": camp["_id"],
+                "sequenceId": camp["sequenceId"],
+                "scheduleIds": list(camp["scheduleIds"]),
+                "teamId": camp["teamId"],
+                "createdBy": camp["createdBy"],
+                "createdAt": camp["createdAt"],
+                "state": camp["status"],
+                "scannedCount": 0,
+                "reviewedCount": 0,
+                "inSequenceLeadCount": 0,
+                "variableKeys": [],
+                "senders": [],
+                "sendUsers": [],
+                "displayedVariableKeys": [],
+                "stopOnEmailReplied": camp["flags"]["stopOnEmailReplied"],
+                "crmOpportunitiesOnTask": False,
+                "unsubscribe": "campaign",
+                "name": camp["name"],
+            },
+        )
 
     def _get_campaign(self, c: Ctx) -> Response:
         return Response(200, self._campaign_full(c.ws, self._campaign(c)))
@@ -85,8 +103,15 @@ class CampaignRoutes(Rows):
             # providers.md: the update "cannot change timezone or schedule". Docs silent on
             # whether it is ignored or refused; refusing makes a client bug visible.
             raise bad("timezone cannot be updated: it is set when the campaign is created")
-        allowed = ("name", *FLAGS, "stopOnLinkClickedFilter", "sendUserIds", "autoReview",
-                   "autoReviewConditions", *SECTIONS)
+        allowed = (
+            "name",
+            *FLAGS,
+            "stopOnLinkClickedFilter",
+            "sendUserIds",
+            "autoReview",
+            "autoReviewConditions",
+            *SECTIONS,
+        )
         no_unknown(body, allowed)
         # Validate everything first: a 400 must leave the campaign untouched.
         if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
@@ -94,16 +119,21 @@ class CampaignRoutes(Rows):
         for flag in (*FLAGS, "autoReview"):
             if flag in body:
                 want_bool(body, flag)
-        if "stopOnLinkClickedFilter" in body and not isinstance(body["stopOnLinkClickedFilter"],
-                                                                str):
+        if "stopOnLinkClickedFilter" in body and not isinstance(
+            body["stopOnLinkClickedFilter"], str
+        ):
             raise bad("stopOnLinkClickedFilter must be a string")
-        conditions = (review_conditions(body["autoReviewConditions"])
-                      if "autoReviewConditions" in body else None)
+        conditions = (
+            review_conditions(body["autoReviewConditions"])
+            if "autoReviewConditions" in body
+            else None
+        )
         for section, spec in SECTIONS.items():
             if section in body:
                 check_section(section, body[section], spec)
-        send_users = self._check_senders(c.ws, camp, body["sendUserIds"]) \
-            if "sendUserIds" in body else None
+        send_users = (
+            self._check_senders(c.ws, camp, body["sendUserIds"]) if "sendUserIds" in body else None
+        )
 
         if "name" in body:
             camp["name"] = body["name"]
@@ -151,8 +181,10 @@ class CampaignRoutes(Rows):
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise bad("sendUserIds must be an array of user ids")
         if camp["senderStrategy"] in DYNAMIC_STRATEGIES:
-            raise bad("Cannot update senders on campaigns with a dynamic sender strategy "
-                       "(contactOwner, leadImporter, customField)")
+            raise bad(
+                "Cannot update senders on campaigns with a dynamic sender strategy "
+                "(contactOwner, leadImporter, customField)"
+            )
         users = [u for u in (self.store.get(ws, "user", i) for i in dict.fromkeys(ids)) if u]
         if ids and not users:
             raise bad("None of the provided sender IDs are members of this team")
@@ -161,18 +193,29 @@ class CampaignRoutes(Rows):
         # channels must be covered by at least one sender."
         capable = [u for u in users if not needed or self._channels_of_user(u) & needed]
         if users and not capable:
-            raise bad("None of the provided senders have the required capabilities for this "
-                       "campaign")
+            raise bad(
+                "None of the provided senders have the required capabilities for this campaign"
+            )
         covered = set().union(*(self._channels_of_user(u) for u in capable)) if capable else set()
-        missing = [ch for ch in ("email", "linkedin", "sms", "whatsapp")
-                   if ch in needed and ch not in covered]
+        missing = [
+            ch
+            for ch in ("email", "linkedin", "sms", "whatsapp")
+            if ch in needed and ch not in covered
+        ]
         if capable and missing:
-            raise bad("The provided senders do not cover the following campaign channels: "
-                       + ", ".join(missing))
-        return [{"id": u["_id"],
-                 "mailboxes": [{"sendUserMailboxId": u["mailbox"], "email": u["email"]}],
-                 "phoneNumbers": list(u["phoneNumbers"]),
-                 "whatsappAccountIds": list(u["whatsappAccountIds"])} for u in capable]
+            raise bad(
+                "The provided senders do not cover the following campaign channels: "
+                + ", ".join(missing)
+            )
+        return [
+            {
+                "id": u["_id"],
+                "mailboxes": [{"sendUserMailboxId": u["mailbox"], "email": u["email"]}],
+                "phoneNumbers": list(u["phoneNumbers"]),
+                "whatsappAccountIds": list(u["whatsappAccountIds"]),
+            }
+            for u in capable
+        ]
 
     def _campaign_channels(self, ws: str, camp: dict[str, Any]) -> set[str]:
         out = set()
@@ -209,34 +252,70 @@ class CampaignRoutes(Rows):
         name = body.get("name", src["name"] + " Copy")
         if not isinstance(name, str) or not name.strip():
             raise bad("name must be a non-empty string")
-        camp = self._new_campaign(c.ws, name, src["timezone"], {}, status="draft",
-                                  strategy=src["senderStrategy"])
-        for key in ("flags", "sections", "autoReview", "autoReviewConditions", "sendUserIds",
-                    "stopOnLinkClickedFilter", "labels"):
+        camp = self._new_campaign(
+            c.ws, name, src["timezone"], {}, status="draft", strategy=src["senderStrategy"]
+        )
+        for key in (
+            "flags",
+            "sections",
+            "autoReview",
+            "autoReviewConditions",
+            "sendUserIds",
+            "stopOnLinkClickedFilter",
+            "labels",
+        ):
             if key in src:
                 camp[key] = deep_copy(src[key])
         seq = self._sequence(c.ws, camp["sequenceId"])
-        seq["steps"] = [dict(deep_copy(s), _id=prefixed_id("stp_"),
-                             emailTemplateId=prefixed_id("etp_"))
-                        for s in self._steps(c.ws, src)]
+        seq["steps"] = [
+            dict(deep_copy(s), _id=prefixed_id("stp_"), emailTemplateId=prefixed_id("etp_"))
+            for s in self._steps(c.ws, src)
+        ]
         self.store.put(c.ws, "sequence", seq["_id"], seq)
         self.store.put(c.ws, "campaign", camp["_id"], camp)
         light = self._campaign_light(c.ws, camp)
-        return Response(200, {k: light[k] for k in (
-            "_id", "name", "sequenceId", "labels", "createdAt", "createdBy", "status",
-            "senders", "hasError")} | {"archived": False, "errors": self._errors(c.ws, camp)})
+        return Response(
+            200,
+            {
+                k: light[k]
+                for k in (
+                    "_id",
+                    "name",
+                    "sequenceId",
+                    "labels",
+                    "createdAt",
+                    "createdBy",
+                    "status",
+                    "senders",
+                    "hasError",
+                )
+            }
+            | {"archived": False, "errors": self._errors(c.ws, camp)},
+        )
 
     def _statutes(self, c: Ctx) -> Response:
         camp = self._campaign(c)
         statutes = []
         if not camp["sendUserIds"] and not camp["senderStrategy"]:
-            statutes.append({"type": "issue", "level": 3,
-                             "message": "No senders configured on this campaign."})
+            statutes.append(
+                {"type": "issue", "level": 3, "message": "No senders configured on this campaign."}
+            )
         if not self._steps(c.ws, camp):
-            statutes.append({"type": "issue", "level": 3, "category": "steps",
-                             "message": "This campaign has no steps."})
+            statutes.append(
+                {
+                    "type": "issue",
+                    "level": 3,
+                    "category": "steps",
+                    "message": "This campaign has no steps.",
+                }
+            )
         if not camp["scheduleIds"]:
-            statutes.append({"type": "issue", "level": 3, "category": "schedule",
-                             "message": "No schedule is attached to this campaign."})
-        return Response(200, {"name": camp["name"], "status": camp["status"],
-                              "statutes": statutes})
+            statutes.append(
+                {
+                    "type": "issue",
+                    "level": 3,
+                    "category": "schedule",
+                    "message": "No schedule is attached to this campaign.",
+                }
+            )
+        return Response(200, {"name": camp["name"], "status": camp["status"], "statutes": statutes})

@@ -8,22 +8,41 @@ from .context import Ctx, Fail, bad
 from .paging import paging
 from .storage import Rows
 
-LEAD_FIELDS = ("email", "firstName", "lastName", "companyName", "jobTitle", "linkedinUrl",
-               "picture", "phone", "companyDomain", "icebreaker", "timezone", "contactOwner")
+LEAD_FIELDS = (
+    "email",
+    "firstName",
+    "lastName",
+    "companyName",
+    "jobTitle",
+    "linkedinUrl",
+    "picture",
+    "phone",
+    "companyDomain",
+    "icebreaker",
+    "timezone",
+    "contactOwner",
+)
 
 
 class LeadRoutes(Rows):
     """GET/POST /campaigns/{campaignId}/leads and PATCH …/leads/{leadId}."""
 
-
     def _list_leads(self, c: Ctx) -> Response:
         camp = self._campaign(c)
         state = c.req.arg("state")
         limit, _ = paging(c.req, default_limit=100, max_limit=500)
-        leads = [x for x in self.store.list(c.ws, "lead")
-                 if x["campaignId"] == camp["_id"] and (state is None or x["state"] == state)]
-        return Response(200, [{"_id": x["_id"], "contactId": x["contactId"], "state": x["state"]}
-                              for x in leads[:limit]])
+        leads = [
+            x
+            for x in self.store.list(c.ws, "lead")
+            if x["campaignId"] == camp["_id"] and (state is None or x["state"] == state)
+        ]
+        return Response(
+            200,
+            [
+                {"_id": x["_id"], "contactId": x["contactId"], "state": x["state"]}
+                for x in leads[:limit]
+            ],
+        )
 
     def _add_lead(self, c: Ctx) -> Response:
         camp = self._campaign(c)
@@ -35,24 +54,32 @@ class LeadRoutes(Rows):
         if not email and not body.get("linkedinUrl"):
             raise bad("email or linkedinUrl is required")
         existing = self.store.list(c.ws, "lead")
-        if email and any(x["email"] == email and x["campaignId"] == camp["_id"]
-                         for x in existing):
+        if email and any(x["email"] == email and x["campaignId"] == camp["_id"] for x in existing):
             raise Fail(409, "Lead already in the campaign")
-        if (email and c.req.arg("deduplicate") == "true"
-                and any(x["email"] == email for x in existing)):
+        if (
+            email
+            and c.req.arg("deduplicate") == "true"
+            and any(x["email"] == email for x in existing)
+        ):
             raise Fail(409, "Lead already exists in another campaign")
         # Docs silent on states after auto-review: reviewed when it applies to an unverified
         # email (the emulator verifies nothing), else scanned.
-        auto = camp["autoReview"] and (not camp["autoReviewConditions"]
-                                       or "unverified" in camp["autoReviewConditions"])
-        lead = {"_id": prefixed_id("lea_"), "contactId": prefixed_id("ctc_"),
-                "campaignId": camp["_id"], "email": email, "isPaused": False,
-                "state": "reviewed" if auto else "scanned", "emailStatus": "unverified",
-                "variables": {k: v for k, v in body.items() if k not in LEAD_FIELDS},
-                **{k: body[k] for k in LEAD_FIELDS if k in body and k != "email"}}
+        auto = camp["autoReview"] and (
+            not camp["autoReviewConditions"] or "unverified" in camp["autoReviewConditions"]
+        )
+        lead = {
+            "_id": prefixed_id("lea_"),
+            "contactId": prefixed_id("ctc_"),
+            "campaignId": camp["_id"],
+            "email": email,
+            "isPaused": False,
+            "state": "reviewed" if auto else "scanned",
+            "emailStatus": "unverified",
+            "variables": {k: v for k, v in body.items() if k not in LEAD_FIELDS},
+            **{k: body[k] for k in LEAD_FIELDS if k in body and k != "email"},
+        }
         self.store.put(c.ws, "lead", lead["_id"], lead)
         return Response(200, self._lead_public(camp, lead))
-
 
     def _patch_lead(self, c: Ctx) -> Response:
         camp = self._campaign(c)

@@ -36,6 +36,9 @@ def pagination(total: int, offset: int, limit: int) -> dict[str, Any]:
     total_pages = max(1, math.ceil(total / limit))
     current = offset // limit + 1
     # "nextPage: Next page number (null if on last page)".
-    return {"totalRecords": total, "currentPage": current,
-            "nextPage": current + 1 if offset + limit < total else None,
-            "totalPage": total_pages}
+    return {
+        "totalRecords": total,
+        "currentPage": current,
+        "nextPage": current + 1 if offset + limit < total else None,
+        "totalPage": total_pages,
+    }

@@ -33,8 +33,9 @@ from .steps import StepRoutes
 from .team import TeamRoutes
 
 
-class Emulator(RateLimit, SimulatedClock, TeamRoutes, CampaignRoutes, StepRoutes,
-               ScheduleRoutes, LeadRoutes):
+class Emulator(
+    RateLimit, SimulatedClock, TeamRoutes, CampaignRoutes, StepRoutes, ScheduleRoutes, LeadRoutes
+):
     """lemlist's API at `/lemlist/api`, one demo team per API key.
 
     The handlers live by resource: team.py, campaigns.py, steps.py, schedules.py, leads.py."""
@@ -119,8 +120,9 @@ class Emulator(RateLimit, SimulatedClock, TeamRoutes, CampaignRoutes, StepRoutes
             if scheme.lower() != "basic":
                 return None, Response(401, "The authentication you supplied is incorrect")
             try:
-                user, sep, password = base64.b64decode(token.strip(), validate=True).decode(
-                    "utf-8").partition(":")
+                user, sep, password = (
+                    base64.b64decode(token.strip(), validate=True).decode("utf-8").partition(":")
+                )
             except (binascii.Error, UnicodeDecodeError):
                 return None, Response(401, "The authentication you supplied is incorrect")
             # lemlist: "the login is always empty and the password is the API key".

@@ -16,7 +16,6 @@ from .validation import check_hours, check_schedule
 class ScheduleRoutes(Rows):
     """/schedules/… and /campaigns/{campaignId}/schedules/…"""
 
-
     def _schedule(self, c: Ctx, json_404: bool = False) -> dict[str, Any]:
         sched = self.store.get(c.ws, "schedule", c.params["scheduleId"])
         if sched is None or sched.get("deletedAt"):
@@ -28,18 +27,30 @@ class ScheduleRoutes(Rows):
         items = [s for s in self.store.list(c.ws, "schedule") if not s.get("deletedAt")]
         # Ties (two made in one millisecond) keep the order they were made in, both ways.
         order = {id(s): n for n, s in enumerate(items)}
-        items.sort(key=lambda s: (s["createdAt"], order[id(s)]),
-                   reverse=c.req.arg("sortOrder") == "desc")
+        items.sort(
+            key=lambda s: (s["createdAt"], order[id(s)]), reverse=c.req.arg("sortOrder") == "desc"
+        )
         limit, offset = paging(c.req, default_limit=100, max_limit=100)
-        return Response(200, {"schedules": items[offset:offset + limit],
-                              "pagination": pagination(len(items), offset, limit)})
+        return Response(
+            200,
+            {
+                "schedules": items[offset : offset + limit],
+                "pagination": pagination(len(items), offset, limit),
+            },
+        )
 
     def _create_schedule(self, c: Ctx) -> Response:
         body = c.body()
         check_schedule(body, create=True)
-        sched = {"_id": prefixed_id("skd_"), "secondsToWait": 1200, "public": False,
-                 **deep_copy(body), "teamId": self._team(c.ws)["_id"],
-                 "createdBy": self._owner(c.ws)["_id"], "createdAt": self.store.iso_now()}
+        sched = {
+            "_id": prefixed_id("skd_"),
+            "secondsToWait": 1200,
+            "public": False,
+            **deep_copy(body),
+            "teamId": self._team(c.ws)["_id"],
+            "createdBy": self._owner(c.ws)["_id"],
+            "createdAt": self.store.iso_now(),
+        }
         check_hours(sched)
         self.store.put(c.ws, "schedule", sched["_id"], sched)
         return Response(200, sched)
@@ -76,8 +87,11 @@ class ScheduleRoutes(Rows):
 
     def _campaign_schedules(self, c: Ctx) -> Response:
         camp = self._campaign(c)
-        out = [s for s in (self.store.get(c.ws, "schedule", i) for i in camp["scheduleIds"])
-               if s and not s.get("deletedAt")]
+        out = [
+            s
+            for s in (self.store.get(c.ws, "schedule", i) for i in camp["scheduleIds"])
+            if s and not s.get("deletedAt")
+        ]
         return Response(200, out)
 
     def _attach_schedule(self, c: Ctx) -> Response:

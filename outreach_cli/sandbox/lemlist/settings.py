@@ -10,27 +10,53 @@ PROGRESS = ("continue", "pause", "stop")
 
 # The update page's flat flags, in the page's order (its response echoes them in this order).
 FLAGS = (
-    "stopOnEmailReplied", "stopOnMeetingBooked", "stopOnLinkClicked", "leadsPausedByInterest",
-    "opportunityReplied", "opportunityClicked", "autoLeadInterest", "disableTrackOpen",
-    "disableTrackClick", "disableTrackReply", "disableOutOfOffice", "sequenceSharing",
+    "stopOnEmailReplied",
+    "stopOnMeetingBooked",
+    "stopOnLinkClicked",
+    "leadsPausedByInterest",
+    "opportunityReplied",
+    "opportunityClicked",
+    "autoLeadInterest",
+    "disableTrackOpen",
+    "disableTrackClick",
+    "disableTrackReply",
+    "disableOutOfOffice",
+    "sequenceSharing",
 )
 # Docs silent on defaults except `stopOnEmailReplied: true` (the create example); stopping on a
 # booked meeting is assumed on too, everything else off.
-FLAG_DEFAULTS = dict.fromkeys(FLAGS, False) | {"stopOnEmailReplied": True,
-                                               "stopOnMeetingBooked": True}
+FLAG_DEFAULTS = dict.fromkeys(FLAGS, False) | {
+    "stopOnEmailReplied": True,
+    "stopOnMeetingBooked": True,
+}
 
 BOOL_KIND, PROGRESS_KIND, LINKS_KIND = "bool", "progress", "links"
-_AI_ACTION = {"enabled": BOOL_KIND, "pauseAllCampaignsForLead": BOOL_KIND,
-              "pauseCampaignForCompany": BOOL_KIND, "pauseAllCampaignsForCompany": BOOL_KIND}
+_AI_ACTION = {
+    "enabled": BOOL_KIND,
+    "pauseAllCampaignsForLead": BOOL_KIND,
+    "pauseCampaignForCompany": BOOL_KIND,
+    "pauseAllCampaignsForCompany": BOOL_KIND,
+}
 # The structured sections of the update page and their inner keys (OpenAPI request body).
 SECTIONS: dict[str, dict[str, Any]] = {
-    "aiFeatures": {"scoreReplies": BOOL_KIND, "onInterestedReply": _AI_ACTION,
-                   "onNotInterestedReply": _AI_ACTION},
+    "aiFeatures": {
+        "scoreReplies": BOOL_KIND,
+        "onInterestedReply": _AI_ACTION,
+        "onNotInterestedReply": _AI_ACTION,
+    },
     "tracking": {"trackOpens": BOOL_KIND, "trackClicks": BOOL_KIND, "trackReplies": BOOL_KIND},
-    "onReplied": {"createNewTask": BOOL_KIND, "campaignProgress": PROGRESS_KIND,
-                  "propagateProgressToCompany": BOOL_KIND, "disableOutOfOffice": BOOL_KIND},
-    "onLinkClicked": {"createNewTask": BOOL_KIND, "campaignProgress": PROGRESS_KIND,
-                      "propagateProgressToCompany": BOOL_KIND, "specificLinks": LINKS_KIND},
+    "onReplied": {
+        "createNewTask": BOOL_KIND,
+        "campaignProgress": PROGRESS_KIND,
+        "propagateProgressToCompany": BOOL_KIND,
+        "disableOutOfOffice": BOOL_KIND,
+    },
+    "onLinkClicked": {
+        "createNewTask": BOOL_KIND,
+        "campaignProgress": PROGRESS_KIND,
+        "propagateProgressToCompany": BOOL_KIND,
+        "specificLinks": LINKS_KIND,
+    },
     "onMeetingBooked": {"campaignProgress": PROGRESS_KIND, "propagateProgressToCompany": BOOL_KIND},
 }
 
@@ -38,13 +64,24 @@ SECTIONS: dict[str, dict[str, Any]] = {
 def section_defaults() -> dict[str, Any]:
     off = dict.fromkeys(_AI_ACTION, False)
     return {
-        "aiFeatures": {"scoreReplies": False, "onInterestedReply": dict(off),
-                       "onNotInterestedReply": dict(off)},
+        "aiFeatures": {
+            "scoreReplies": False,
+            "onInterestedReply": dict(off),
+            "onNotInterestedReply": dict(off),
+        },
         "tracking": {"trackOpens": True, "trackClicks": True, "trackReplies": True},
-        "onReplied": {"createNewTask": False, "campaignProgress": "stop",
-                      "propagateProgressToCompany": False, "disableOutOfOffice": False},
-        "onLinkClicked": {"createNewTask": False, "campaignProgress": "continue",
-                          "propagateProgressToCompany": False, "specificLinks": []},
+        "onReplied": {
+            "createNewTask": False,
+            "campaignProgress": "stop",
+            "propagateProgressToCompany": False,
+            "disableOutOfOffice": False,
+        },
+        "onLinkClicked": {
+            "createNewTask": False,
+            "campaignProgress": "continue",
+            "propagateProgressToCompany": False,
+            "specificLinks": [],
+        },
         "onMeetingBooked": {"campaignProgress": "stop", "propagateProgressToCompany": False},
     }
 

@@ -22,16 +22,23 @@ from .validation import (
 class StepRoutes(Rows):
     """/campaigns/{campaignId}/sequences and /sequences/{sequenceId}/steps/…"""
 
-
     def _sequences(self, c: Ctx) -> Response:
         camp = self._campaign(c)
         seq = self.store.get(c.ws, "sequence", camp["sequenceId"])
         if seq is None:
             raise bad("Campaign has no sequence")
-        return Response(200, {seq["_id"]: {
-            "_id": seq["_id"], "level": 0,
-            "steps": [self._step_public(seq["_id"], i, s) for i, s in enumerate(seq["steps"])],
-        }})
+        return Response(
+            200,
+            {
+                seq["_id"]: {
+                    "_id": seq["_id"],
+                    "level": 0,
+                    "steps": [
+                        self._step_public(seq["_id"], i, s) for i, s in enumerate(seq["steps"])
+                    ],
+                }
+            },
+        )
 
     def _seq_campaign(self, c: Ctx) -> tuple[dict[str, Any], dict[str, Any]]:
         seq = self._sequence(c.ws, c.params["sequenceId"])
@@ -56,16 +63,20 @@ class StepRoutes(Rows):
             raise bad(f"Invalid step type {stype!r}" if stype is not None else "type is required")
         check_step_fields(self.store, c.ws, body)
         index = body.get("index")
-        if index is not None and (not isinstance(index, int) or isinstance(index, bool)
-                                  or index < -1):
+        if index is not None and (
+            not isinstance(index, int) or isinstance(index, bool) or index < -1
+        ):
             raise bad("index must be an integer >= -1")
         steps = seq["steps"]
         # Docs: "If omitted or greater than the number of steps, the new step is added to the
         # end". Docs silent on -1 and on the base: -1 appends, 0 inserts first.
         pos = len(steps) if index is None or index == -1 or index > len(steps) else index
-        step: dict[str, Any] = {"_id": prefixed_id("stp_"), "type": stype,
-                                "delay": body.get("delay", 0 if pos == 0 else 1),
-                                "emailTemplateId": prefixed_id("etp_")}
+        step: dict[str, Any] = {
+            "_id": prefixed_id("stp_"),
+            "type": stype,
+            "delay": body.get("delay", 0 if pos == 0 else 1),
+            "emailTemplateId": prefixed_id("etp_"),
+        }
         step.update({k: deep_copy(body[k]) for k in STEP_FIELDS if k in body})
         check_step_required(step)
         steps.insert(pos, step)
@@ -82,8 +93,10 @@ class StepRoutes(Rows):
         if "type" not in body:
             raise bad("type is required")
         if body["type"] != step["type"]:
-            raise bad(f"The step type cannot be changed (it is {step['type']}); delete the step "
-                       f"and add a new one")
+            raise bad(
+                f"The step type cannot be changed (it is {step['type']}); delete the step "
+                f"and add a new one"
+            )
         check_step_fields(self.store, c.ws, body)
         updated = dict(step)
         updated.update({k: deep_copy(body[k]) for k in ("delay", *STEP_FIELDS) if k in body})
@@ -122,8 +135,11 @@ class StepRoutes(Rows):
         if camp["status"] == "running":
             raise bad("You cannot create an A/B test while the campaign is running")
         # "prefilled from variant A, and starts the test"
-        step["variantB"] = {"emailTemplateBId": prefixed_id("etp_"),
-                            "subject": step.get("subject", ""), "message": step.get("message", "")}
+        step["variantB"] = {
+            "emailTemplateBId": prefixed_id("etp_"),
+            "subject": step.get("subject", ""),
+            "message": step.get("message", ""),
+        }
         step["abTest"] = True
         self._ab_save(c, seq, camp)
         return Response(200, self._ab_public(step))
@@ -145,8 +161,9 @@ class StepRoutes(Rows):
                 raise bad(f"{key} must be a string")
         if len(body.get("subject") or "") > 400:
             raise bad("subject must be at most 400 characters")
-        if "cc" in body and not (isinstance(body["cc"], list)
-                                 and all(isinstance(x, str) for x in body["cc"])):
+        if "cc" in body and not (
+            isinstance(body["cc"], list) and all(isinstance(x, str) for x in body["cc"])
+        ):
             raise bad("cc must be an array of strings")
         if "plainText" in body:
             want_bool(body, "plainText")

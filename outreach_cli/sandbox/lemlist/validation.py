@@ -17,15 +17,38 @@ from .context import Fail, bad
 from .settings import BOOL_KIND, LINKS_KIND, PROGRESS, PROGRESS_KIND
 
 STEP_TYPES = (
-    "email", "manual", "phone", "api",
-    "linkedinVisit", "linkedinInvite", "linkedinSend", "linkedinVoiceNote", "linkedinFollow",
-    "linkedinLikeLastPost", "linkedinCommentLastPost", "linkedinEndorse",
-    "linkedinWithdrawInvitation", "sendToAnotherCampaign", "conditional", "whatsappMessage", "sms",
+    "email",
+    "manual",
+    "phone",
+    "api",
+    "linkedinVisit",
+    "linkedinInvite",
+    "linkedinSend",
+    "linkedinVoiceNote",
+    "linkedinFollow",
+    "linkedinLikeLastPost",
+    "linkedinCommentLastPost",
+    "linkedinEndorse",
+    "linkedinWithdrawInvitation",
+    "sendToAnotherCampaign",
+    "conditional",
+    "whatsappMessage",
+    "sms",
 )
 CONDITION_KEYS = (
-    "hasEmailAddress", "hasLinkedinUrl", "hasPhoneNumber", "hasScore", "emailsOpened",
-    "emailsClicked", "emailsUnsubscribed", "meetingBooked", "linkedinInviteAccepted",
-    "linkedinOpened", "aircallDone", "linkedinNetworkCheck", "hasWhatsappAccount",
+    "hasEmailAddress",
+    "hasLinkedinUrl",
+    "hasPhoneNumber",
+    "hasScore",
+    "emailsOpened",
+    "emailsClicked",
+    "emailsUnsubscribed",
+    "meetingBooked",
+    "linkedinInviteAccepted",
+    "linkedinOpened",
+    "aircallDone",
+    "linkedinNetworkCheck",
+    "hasWhatsappAccount",
 )
 API_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 REVIEW_CONDITIONS = ("deliverable", "risky", "undeliverable", "unverified")
@@ -33,9 +56,19 @@ HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 # Fields a step may carry (POST /sequences/{id}/steps body), by kind of value.
 STEP_FIELDS: dict[str, str] = {
-    "subject": "str", "message": "str", "altMessage": "str", "title": "str", "method": "method",
-    "url": "url", "conditionKey": "condition", "delayType": "delayType", "campaignId": "campaign",
-    "images": "media", "videos": "media", "skillName": "str", "endorseAnyFallback": "bool",
+    "subject": "str",
+    "message": "str",
+    "altMessage": "str",
+    "title": "str",
+    "method": "method",
+    "url": "url",
+    "conditionKey": "condition",
+    "delayType": "delayType",
+    "campaignId": "campaign",
+    "images": "media",
+    "videos": "media",
+    "skillName": "str",
+    "endorseAnyFallback": "bool",
     "recordMode": "recordMode",
 }
 SCHEDULE_FIELDS = ("name", "secondsToWait", "timezone", "start", "end", "weekdays", "public")
@@ -55,8 +88,10 @@ def no_unknown(body: dict[str, Any], allowed: Iterable[str]) -> None:
     known = set(allowed)
     for key in body:
         if key not in known:
-            raise bad(f"Unknown parameter {key!r} (outreach's rule: the docs do not say what "
-                      "lemlist does with a parameter they do not list)")
+            raise bad(
+                f"Unknown parameter {key!r} (outreach's rule: the docs do not say what "
+                "lemlist does with a parameter they do not list)"
+            )
 
 
 def want_bool(body: dict[str, Any], key: str) -> bool:
@@ -75,8 +110,10 @@ def review_conditions(value: Any) -> list[str]:
         raise bad("autoReviewConditions must be an array")
     for v in value:
         if v not in REVIEW_CONDITIONS:
-            raise bad(f"Invalid autoReviewConditions value {v!r}: expected one of "
-                       + ", ".join(REVIEW_CONDITIONS))
+            raise bad(
+                f"Invalid autoReviewConditions value {v!r}: expected one of "
+                + ", ".join(REVIEW_CONDITIONS)
+            )
     return list(dict.fromkeys(value))
 
 
@@ -94,12 +131,14 @@ def check_section(name: str, value: Any, spec: dict[str, Any]) -> None:
             raise bad(f"{where} must be a boolean")
         elif kind == PROGRESS_KIND and v not in PROGRESS:
             raise bad(f"{where} must be one of " + ", ".join(PROGRESS))
-        elif kind == LINKS_KIND and not (isinstance(v, list)
-                                         and all(isinstance(x, str) for x in v)):
+        elif kind == LINKS_KIND and not (
+            isinstance(v, list) and all(isinstance(x, str) for x in v)
+        ):
             raise bad(f"{where} must be an array of strings")
 
 
 # -- schedules -------------------------------------------------------------------------------
+
 
 def check_schedule(body: dict[str, Any], *, create: bool) -> None:
     def json_bad(message: str) -> Fail:
@@ -110,8 +149,7 @@ def check_schedule(body: dict[str, Any], *, create: bool) -> None:
     if unknown:
         raise json_bad(f"Unknown schedule field {unknown[0]!r}")
     if create:
-        missing = [k for k in ("name", "timezone", "start", "end", "weekdays")
-                   if k not in body]
+        missing = [k for k in ("name", "timezone", "start", "end", "weekdays") if k not in body]
         if missing:
             raise json_bad("Missing required fields: " + ", ".join(missing))
     if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
@@ -127,7 +165,8 @@ def check_schedule(body: dict[str, Any], *, create: bool) -> None:
         wd = body["weekdays"]
         # Docs' own example repeats a day ([1, 2, 3, 2, 5]), so duplicates are accepted.
         if not isinstance(wd, list) or not all(
-                isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in wd):
+            isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 7 for d in wd
+        ):
             raise json_bad("weekdays must be an array of integers from 1 (Monday) to 7 (Sunday)")
     if "secondsToWait" in body:
         s = body["secondsToWait"]
@@ -136,6 +175,7 @@ def check_schedule(body: dict[str, Any], *, create: bool) -> None:
     if "public" in body and not isinstance(body["public"], bool):
         raise json_bad("public must be a boolean")
 
+
 def check_hours(sched: dict[str, Any]) -> None:
     # Docs silent on start >= end; a window that ends before it starts never sends.
     if sched["end"] <= sched["start"]:
@@ -143,6 +183,7 @@ def check_hours(sched: dict[str, Any]) -> None:
 
 
 # -- steps -----------------------------------------------------------------------------------
+
 
 def check_step_fields(store: Store, ws: str, body: dict[str, Any]) -> None:
     for key, kind in STEP_FIELDS.items():
@@ -163,8 +204,9 @@ def check_step_fields(store: Store, ws: str, body: dict[str, Any]) -> None:
             raise bad("delayType must be within or waitUntil")
         if kind == "recordMode" and v not in ("manual", "ai"):
             raise bad("recordMode must be manual or ai")
-        if kind == "media" and not (isinstance(v, list) and all(
-                web_url(u, https_only=True) for u in v)):
+        if kind == "media" and not (
+            isinstance(v, list) and all(web_url(u, https_only=True) for u in v)
+        ):
             raise bad(f"{key} must be an array of public HTTPS URLs")
         if kind == "campaign":
             target = store.get(ws, "campaign", v) if isinstance(v, str) else None
@@ -179,6 +221,7 @@ def check_step_fields(store: Store, ws: str, body: dict[str, Any]) -> None:
         d = body["delay"]
         if not isinstance(d, int) or isinstance(d, bool) or d < 0:
             raise bad("delay must be a whole number of days (>= 0)")
+
 
 def check_step_required(step: dict[str, Any]) -> None:
     stype = step["type"]

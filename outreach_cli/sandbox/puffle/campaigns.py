@@ -55,15 +55,19 @@ class CampaignRoutes(Storage):
         errors = _field_errors(given, ctype, [])
         if errors:
             raise _Fail(400, "; ".join(errors))
-        if not any(s["type"] == ctype and s["status"] in READY_SENDER[ctype]
-                   for s in self._senders(ws).values()):
+        if not any(
+            s["type"] == ctype and s["status"] in READY_SENDER[ctype]
+            for s in self._senders(ws).values()
+        ):
             raise _Fail(400, f"You need at least one connected {ctype} sender account")
         now_ms = int(self.store.now() * 1000)
         email = ctype == "email"
         campaign: dict[str, Any] = {
             "id": uuid4(),
             "user_id": (self.store.get(ws, "settings", "workspace") or {}).get("user_id"),
-            "type": ctype, "name": body["name"], "status": "draft",
+            "type": ctype,
+            "name": body["name"],
+            "status": "draft",
             "daily_limit": 50 if email else None,
             "stop_on_reply": True if email else None,
             "open_tracking": True if email else None,
@@ -71,12 +75,21 @@ class CampaignRoutes(Storage):
             "skip_other_campaigns": None if email else False,
             "operating_hours": None,
             "account_limits": [] if email else None,
-            "created_at": _iso_ms(now_ms), "updated_at": _iso_ms(now_ms), "launched_at": None,
-            "_senders": [], "_launch_ts": None, "_rev_ms": now_ms,
+            "created_at": _iso_ms(now_ms),
+            "updated_at": _iso_ms(now_ms),
+            "launched_at": None,
+            "_senders": [],
+            "_launch_ts": None,
+            "_rev_ms": now_ms,
             "_nodes": [
-                {"id": uuid4(), "type": "email", "subject": "", "body": ""} if email else
-                {"id": uuid4(), "type": "connection_request", "body": "",
-                 "include_message": False},
+                {"id": uuid4(), "type": "email", "subject": "", "body": ""}
+                if email
+                else {
+                    "id": uuid4(),
+                    "type": "connection_request",
+                    "body": "",
+                    "include_message": False,
+                },
                 {"id": uuid4(), "type": "end"},
             ],
         }
@@ -92,12 +105,15 @@ class CampaignRoutes(Storage):
             by_status[p["status"]] = by_status.get(p["status"], 0) + 1
             if p.get("current_node_id"):
                 by_node[p["current_node_id"]] = by_node.get(p["current_node_id"], 0) + 1
-        return Response(200, {
-            "campaign": self._public(ws, campaign),
-            "sequence_nodes": self._public_nodes(campaign),
-            "prospects_by_status": by_status,
-            "prospects_by_node": by_node,
-        })
+        return Response(
+            200,
+            {
+                "campaign": self._public(ws, campaign),
+                "sequence_nodes": self._public_nodes(campaign),
+                "prospects_by_status": by_status,
+                "prospects_by_node": by_node,
+            },
+        )
 
     def _update_campaign(self, request: Request) -> Response:
         ws, campaign = self._load(request)
@@ -117,8 +133,9 @@ class CampaignRoutes(Storage):
         drop the rest silently, as Puffle does."""
         for field, value in given.items():
             statuses, only = PATCH_TABLE[field]
-            if (statuses is not None and campaign["status"] not in statuses) or \
-                    (only is not None and campaign["type"] != only):
+            if (statuses is not None and campaign["status"] not in statuses) or (
+                only is not None and campaign["type"] != only
+            ):
                 continue
             if field == "sender_account_ids":
                 campaign["_senders"] = self._checked_senders(ws, campaign["type"], value)
@@ -129,7 +146,8 @@ class CampaignRoutes(Storage):
                 for entry in value:
                     merged[entry["account_id"]] = entry["daily_limit"]
                 campaign["account_limits"] = [
-                    {"account_id": k, "daily_limit": v} for k, v in merged.items()]
+                    {"account_id": k, "daily_limit": v} for k, v in merged.items()
+                ]
             else:
                 campaign[field] = value
 
@@ -140,13 +158,17 @@ class CampaignRoutes(Storage):
             if sender is None:
                 raise _Fail(400, f"Sender account {sid} not found")
             if sender["type"] != ctype:
-                raise _Fail(400, f"Sender account {sid} is a {sender['type']} account; this "
-                                 f"is a {ctype} campaign")
+                raise _Fail(
+                    400,
+                    f"Sender account {sid} is a {sender['type']} account; this "
+                    f"is a {ctype} campaign",
+                )
         return list(dict.fromkeys(ids))
 
     @staticmethod
-    def _replace_nodes(old: list[dict[str, Any]], new: list[dict[str, Any]]
-                       ) -> list[dict[str, Any]]:
+    def _replace_nodes(
+        old: list[dict[str, Any]], new: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         existing = {n["id"]: n for n in old}
         out: list[dict[str, Any]] = []
         used: set[str] = set()
@@ -154,8 +176,10 @@ class CampaignRoutes(Storage):
             before = existing.get(node.get("id") or "")
             ntype = node.get("type") or (before["type"] if before else "")
             keep = before is not None and before["type"] == ntype and before["id"] not in used
-            record: dict[str, Any] = {"id": before["id"] if keep and before else uuid4(),
-                                      "type": ntype}
+            record: dict[str, Any] = {
+                "id": before["id"] if keep and before else uuid4(),
+                "type": ntype,
+            }
             record.update({k: node[k] for k in NODE_FIELDS[ntype] if k in node})
             used.add(record["id"])
             out.append(record)

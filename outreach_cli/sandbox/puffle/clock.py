@@ -20,8 +20,11 @@ from .storage import Storage
 # campaign's channel).
 _SENT_STATUS = {
     "email": {"email": "sent", "ai": "sent"},
-    "linkedin": {"connection_request": "connection_sent", "message": "message_sent",
-                 "ai": "message_sent"},
+    "linkedin": {
+        "connection_request": "connection_sent",
+        "message": "message_sent",
+        "ai": "message_sent",
+    },
 }
 
 
@@ -54,10 +57,16 @@ class Clock(Storage):
         workspace."""
         if workspace is not None and not workspace.startswith("puffle:"):
             workspace = workspace_of(workspace)
-        spaces = [workspace] if workspace else [
-            w for w in self.store.workspaces() if w.startswith("puffle:")]
-        return [{"provider": "puffle", "workspace": ws, **event}
-                for ws in spaces for event in self.store.list(ws, "event")]
+        spaces = (
+            [workspace]
+            if workspace
+            else [w for w in self.store.workspaces() if w.startswith("puffle:")]
+        )
+        return [
+            {"provider": "puffle", "workspace": ws, **event}
+            for ws in spaces
+            for event in self.store.list(ws, "event")
+        ]
 
     def _run(self, ws: str, campaign: dict[str, Any]) -> int:
         now = self.store.now()
@@ -69,10 +78,19 @@ class Clock(Storage):
             prospect["updated_at"] = self.store.iso_now()
             self.store.put(ws, f"prospect:{campaign['id']}", prospect["id"], prospect)
             event_id = uuid4()
-            self.store.put(ws, "event", event_id, {
-                "id": event_id, "at": prospect["updated_at"], "campaign_id": campaign["id"],
-                "prospect_id": prospect["id"], "node_id": prospect["current_node_id"],
-                "type": prospect["status"]})
+            self.store.put(
+                ws,
+                "event",
+                event_id,
+                {
+                    "id": event_id,
+                    "at": prospect["updated_at"],
+                    "campaign_id": campaign["id"],
+                    "prospect_id": prospect["id"],
+                    "node_id": prospect["current_node_id"],
+                    "type": prospect["status"],
+                },
+            )
         return steps
 
 
@@ -87,8 +105,11 @@ def _step(campaign: dict[str, Any], prospect: dict[str, Any], now: float) -> boo
     moved = sent = False
     while True:
         here = nodes[i] if i >= 0 else None
-        if here is not None and here["type"] == "delay" and \
-                now < prospect["_node_ts"] + _delay_minutes(here) * 60:
+        if (
+            here is not None
+            and here["type"] == "delay"
+            and now < prospect["_node_ts"] + _delay_minutes(here) * 60
+        ):
             return moved
         following = nodes[i + 1] if i + 1 < len(nodes) else None
         if sent and (following is None or following["type"] != "delay"):

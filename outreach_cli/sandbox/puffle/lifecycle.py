@@ -43,14 +43,23 @@ class LifecycleRoutes(Storage):
     def _readiness(self, ws: str, campaign: dict[str, Any]) -> dict[str, Any]:
         status, ctype = campaign["status"], campaign["type"]
         checks: dict[str, Any] = {
-            "is_draft": status == "draft", "has_sender_accounts": False,
-            "sender_accounts_ready": False, "has_prospects": False, "prospect_count": 0,
-            "has_sendable_nodes": False, "all_nodes_have_content": False,
-            "messages_generated": False, "message_count": 0,
+            "is_draft": status == "draft",
+            "has_sender_accounts": False,
+            "sender_accounts_ready": False,
+            "has_prospects": False,
+            "prospect_count": 0,
+            "has_sendable_nodes": False,
+            "all_nodes_have_content": False,
+            "messages_generated": False,
+            "message_count": 0,
         }
         if status != "draft":  # the docs: the other checks are skipped
-            return {"ready": False, "checks": checks,
-                    "errors": [f"Campaign is {status} — must be draft to launch"], "warnings": []}
+            return {
+                "ready": False,
+                "checks": checks,
+                "errors": [f"Campaign is {status} — must be draft to launch"],
+                "warnings": [],
+            }
         errors: list[str] = []
         warnings: list[str] = []
         known = self._senders(ws)
@@ -66,7 +75,8 @@ class LifecycleRoutes(Storage):
         checks["has_prospects"], checks["prospect_count"] = pending > 0, pending
         if not pending:
             (errors if self.require_prospects else warnings).append(
-                "Campaign has no pending prospects")
+                "Campaign has no pending prospects"
+            )
         nodes = campaign["_nodes"]
         sending = [i for i, n in enumerate(nodes) if n["type"] in SENDING_NODES]
         checks["has_sendable_nodes"] = bool(sending)
@@ -75,16 +85,19 @@ class LifecycleRoutes(Storage):
         empty = [i for i in sending if not _has_content(nodes[i])]
         checks["all_nodes_have_content"] = bool(sending) and not empty
         if empty:
-            errors.append("Sequence nodes missing content at positions "
-                          + ", ".join(str(i) for i in empty))
+            errors.append(
+                "Sequence nodes missing content at positions " + ", ".join(str(i) for i in empty)
+            )
         ends = [i for i, n in enumerate(nodes) if n["type"] == "end"]
         if ends != [len(nodes) - 1]:
             errors.append("Sequence must have exactly one end node, as its last node")
         for i, node in enumerate(nodes):
             if node["type"] == "delay" and not (
-                    MIN_DELAY_MINUTES <= _delay_minutes(node) <= MAX_DELAY_MINUTES):
-                errors.append(f"Delay at position {i} must total at least 1 minute and at most "
-                              "30 days")
+                MIN_DELAY_MINUTES <= _delay_minutes(node) <= MAX_DELAY_MINUTES
+            ):
+                errors.append(
+                    f"Delay at position {i} must total at least 1 minute and at most 30 days"
+                )
             if node["type"] == "ai":
                 warnings.append(f"AI node at position {i} has no pre-generated examples")
         plain = sum(nodes[i]["type"] != "ai" for i in sending)
@@ -101,18 +114,22 @@ class LifecycleRoutes(Storage):
         now = self.store.now()
         started = campaign.get("_launch_ts")
         if started is not None and now - started < LAUNCH_LOCK_SECONDS:
-            raise _Fail(409, "A launch is already in progress (started within the last 2 "
-                             "minutes)")
+            raise _Fail(409, "A launch is already in progress (started within the last 2 minutes)")
         if campaign["status"] != "draft":
             raise _Fail(400, f"Campaign is {campaign['status']} — must be draft to launch")
         report = self._readiness(ws, campaign)
         if not report["ready"]:
-            raise _Fail(400, "Campaign is not ready to launch: " + "; ".join(report["errors"]),
-                        errors=report["errors"], warnings=report["warnings"])
+            raise _Fail(
+                400,
+                "Campaign is not ready to launch: " + "; ".join(report["errors"]),
+                errors=report["errors"],
+                warnings=report["warnings"],
+            )
         campaign.update(status="launching", _launch_ts=now, launched_at=self.store.iso_now())
         self._save(ws, campaign)
         out: dict[str, Any] = {
-            "success": True, "message": "Campaign launch started",
+            "success": True,
+            "message": "Campaign launch started",
             "runId": "run_" + secrets.token_hex(6),
             "prospectsToProcess": report["checks"]["prospect_count"],
         }
@@ -141,6 +158,7 @@ class LifecycleRoutes(Storage):
 
 def _has_content(node: dict[str, Any]) -> bool:
     """Whether a sending node has what it needs to send (AI nodes are written at launch)."""
+
     def filled(key: str) -> bool:
         return isinstance(node.get(key), str) and bool(node[key].strip())
 

@@ -38,16 +38,23 @@ class ProspectRoutes(Storage):
         if status and status not in PROSPECT_STATUSES:
             raise _Fail(400, f"status must be one of: {', '.join(PROSPECT_STATUSES)}")
         rows = [p for p in self._prospects(ws, campaign) if not status or p["status"] == status]
-        chunk = rows[(page - 1) * limit: page * limit]
-        return Response(200, {
-            "prospects": [{k: v for k, v in p.items() if not k.startswith("_")} for p in chunk],
-            "total": len(rows), "page": page, "limit": limit,
-        })
+        chunk = rows[(page - 1) * limit : page * limit]
+        return Response(
+            200,
+            {
+                "prospects": [{k: v for k, v in p.items() if not k.startswith("_")} for p in chunk],
+                "total": len(rows),
+                "page": page,
+                "limit": limit,
+            },
+        )
 
     def _roster_open(self, campaign: dict[str, Any]) -> None:
         if campaign["status"] != "draft":
-            raise _Fail(400, f"Campaign is {campaign['status']} — prospects can only change "
-                             "while it is draft")
+            raise _Fail(
+                400,
+                f"Campaign is {campaign['status']} — prospects can only change while it is draft",
+            )
 
     def _add_prospects(self, request: Request) -> Response:
         ws, campaign = self._load(request)
@@ -71,16 +78,31 @@ class ProspectRoutes(Storage):
             imported += 1
             pid = uuid4()
             first, last = fields.get("first_name"), fields.get("last_name")
-            self.store.put(ws, f"prospect:{campaign['id']}", pid, {
-                "id": pid, "campaign_id": campaign["id"], "user_id": user_id,
-                "status": PENDING, "email": None, "linkedin_url": None,
-                **{k: None for k in _PROSPECT_TEXT}, "custom_fields": None,
-                **fields,
-                "name": f"{first} {last}" if first and last else (first or last),
-                "source": "api", "source_ref": None, "created_at": now, "updated_at": now,
-                "bounced_at": None, "replied_at": None, "current_node_id": None,
-                "_node_ts": None,
-            })
+            self.store.put(
+                ws,
+                f"prospect:{campaign['id']}",
+                pid,
+                {
+                    "id": pid,
+                    "campaign_id": campaign["id"],
+                    "user_id": user_id,
+                    "status": PENDING,
+                    "email": None,
+                    "linkedin_url": None,
+                    **{k: None for k in _PROSPECT_TEXT},
+                    "custom_fields": None,
+                    **fields,
+                    "name": f"{first} {last}" if first and last else (first or last),
+                    "source": "api",
+                    "source_ref": None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "bounced_at": None,
+                    "replied_at": None,
+                    "current_node_id": None,
+                    "_node_ts": None,
+                },
+            )
         if imported:
             self._save(ws, campaign)
         return Response(200, {"imported": imported, "duplicates": duplicates})
@@ -95,8 +117,11 @@ class ProspectRoutes(Storage):
             ids = [p["id"] for p in self._prospects(ws, campaign)]
         else:
             ids = body.get("prospect_ids")
-            if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_DELETE or \
-                    not all(_is_uuid(i) for i in ids):
+            if (
+                not isinstance(ids, list)
+                or not 1 <= len(ids) <= MAX_DELETE
+                or not all(_is_uuid(i) for i in ids)
+            ):
                 raise _Fail(400, f"Send prospect_ids (1 to {MAX_DELETE} UUIDs) or all: true")
         deleted = sum(self.store.delete(ws, kind, pid) for pid in dict.fromkeys(ids))
         if deleted:

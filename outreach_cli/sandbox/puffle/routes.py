@@ -37,8 +37,9 @@ from .senders import SenderRoutes
 from .sequence import SequenceRoutes
 
 
-class Emulator(Clock, CampaignRoutes, LifecycleRoutes, ProspectRoutes, SequenceRoutes,
-               SenderRoutes):
+class Emulator(
+    Clock, CampaignRoutes, LifecycleRoutes, ProspectRoutes, SequenceRoutes, SenderRoutes
+):
     """Puffle's campaign API over the shared sandbox store."""
 
     prefix = "/puffle/api"
@@ -75,11 +76,15 @@ class Emulator(Clock, CampaignRoutes, LifecycleRoutes, ProspectRoutes, SequenceR
     def handle(self, request: Request) -> Response:
         handler, params, exists = self.router.match(request.method, request.path)
         if handler is None:
-            return _Fail(405, "Method not allowed").response() if exists else \
-                _Fail(404, "Not found").response()
+            return (
+                _Fail(405, "Method not allowed").response()
+                if exists
+                else _Fail(404, "Not found").response()
+            )
         if _api_key(request) is None:
-            return _Fail(401, "Unauthorized: send Authorization: Bearer pk_live_… (or "
-                              "pk_test_…)").response()
+            return _Fail(
+                401, "Unauthorized: send Authorization: Bearer pk_live_… (or pk_test_…)"
+            ).response()
         request.params = params
         try:
             with self.store.transaction():

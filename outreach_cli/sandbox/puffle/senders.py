@@ -32,19 +32,21 @@ class SenderRoutes(Storage):
         accounts = []
         for s in self._senders(_ws(request)).values():
             linkedin = s["type"] == "linkedin"
-            accounts.append({
-                **s,
-                "weekly_stats": {"connections_sent": 0, "messages_sent": 0},
-                "limits": {
-                    "weekly_connection_limit": s["weekly_connection_limit"],
-                    "weekly_message_limit": s["weekly_message_limit"],
-                    "max_connection_limit": 200 if linkedin else None,
-                    "max_message_limit": 300 if linkedin else None,
-                    "recommended_connection_limit": s["weekly_connection_limit"],
-                    "recommended_message_limit": s["weekly_message_limit"],
-                },
-                "daily_stats": {"sent": 0, "daily_limit": s["daily_limit"]},
-            })
+            accounts.append(
+                {
+                    **s,
+                    "weekly_stats": {"connections_sent": 0, "messages_sent": 0},
+                    "limits": {
+                        "weekly_connection_limit": s["weekly_connection_limit"],
+                        "weekly_message_limit": s["weekly_message_limit"],
+                        "max_connection_limit": 200 if linkedin else None,
+                        "max_message_limit": 300 if linkedin else None,
+                        "recommended_connection_limit": s["weekly_connection_limit"],
+                        "recommended_message_limit": s["weekly_message_limit"],
+                    },
+                    "daily_stats": {"sent": 0, "daily_limit": s["daily_limit"]},
+                }
+            )
         return Response(200, {"accounts": accounts, "schedules": [], "weekly_stats": []})
 
     def _get_settings(self, request: Request) -> Response:

@@ -26,8 +26,11 @@ class SequenceRoutes(Storage):
     def _open_sequence(self, request: Request) -> tuple[str, dict[str, Any]]:
         ws, campaign = self._load(request)
         if campaign["status"] != "draft":
-            raise _Fail(400, f"Campaign is {campaign['status']} — the sequence can only change "
-                             "while it is draft")
+            raise _Fail(
+                400,
+                f"Campaign is {campaign['status']} — the sequence can only change "
+                "while it is draft",
+            )
         return ws, campaign
 
     def _find_node(self, campaign: dict[str, Any], node_id: Any) -> int:
@@ -58,8 +61,11 @@ class SequenceRoutes(Storage):
         if position is None:  # the docs: right before the terminal end node
             ends = [i for i, n in enumerate(nodes) if n["type"] == "end"]
             position = ends[-1] if ends else len(nodes)
-        node = {"id": uuid4(), "type": ntype,
-                **{k: body[k] for k in NODE_FIELDS[ntype] if k in body}}
+        node = {
+            "id": uuid4(),
+            "type": ntype,
+            **{k: body[k] for k in NODE_FIELDS[ntype] if k in body},
+        }
         nodes.insert(min(position, len(nodes)), node)
         return self._nodes_response(ws, campaign)
 

@@ -23,14 +23,38 @@ from .request import _ws
 from .validation import _is_uuid
 
 DEMO_SENDERS: tuple[dict[str, Any], ...] = (
-    {"id": "5e4de000-0000-4000-8000-000000000001", "type": "email", "first_name": "Ada",
-     "last_name": "Lovelace", "email": "ada@demo.puffle.test", "status": "active"},
-    {"id": "5e4de000-0000-4000-8000-000000000002", "type": "email", "first_name": "Grace",
-     "last_name": "Hopper", "email": "grace@demo.puffle.test", "status": "active"},
-    {"id": "5e4d1000-0000-4000-8000-000000000001", "type": "linkedin", "first_name": "Alan",
-     "last_name": "Turing", "status": "connected", "is_premium": False},
-    {"id": "5e4d1000-0000-4000-8000-000000000002", "type": "linkedin", "first_name": "Katherine",
-     "last_name": "Johnson", "status": "connected", "is_premium": True},
+    {
+        "id": "5e4de000-0000-4000-8000-000000000001",
+        "type": "email",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@demo.puffle.test",
+        "status": "active",
+    },
+    {
+        "id": "5e4de000-0000-4000-8000-000000000002",
+        "type": "email",
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "email": "grace@demo.puffle.test",
+        "status": "active",
+    },
+    {
+        "id": "5e4d1000-0000-4000-8000-000000000001",
+        "type": "linkedin",
+        "first_name": "Alan",
+        "last_name": "Turing",
+        "status": "connected",
+        "is_premium": False,
+    },
+    {
+        "id": "5e4d1000-0000-4000-8000-000000000002",
+        "type": "linkedin",
+        "first_name": "Katherine",
+        "last_name": "Johnson",
+        "status": "connected",
+        "is_premium": True,
+    },
 )
 
 
@@ -47,23 +71,40 @@ class Storage:
     def _seed(self, ws: str) -> None:
         if self.store.get(ws, "settings", "workspace") is not None:
             return
-        self.store.put(ws, "settings", "workspace", {
-            "user_id": uuid4(), "timezone": "UTC", "allow_warming_accounts": False})
+        self.store.put(
+            ws,
+            "settings",
+            "workspace",
+            {"user_id": uuid4(), "timezone": "UTC", "allow_warming_accounts": False},
+        )
         for demo in DEMO_SENDERS:
             linkedin = demo["type"] == "linkedin"
             name = f"{demo['first_name']} {demo['last_name']}"
-            self.store.put(ws, "sender", demo["id"], {
-                "id": demo["id"], "type": demo["type"], "name": name, "display_name": name,
-                "first_name": demo["first_name"], "last_name": demo["last_name"],
-                "email": demo.get("email"), "email_address": demo.get("email"),
-                "provider_account_id": f"{demo['type']}-{demo['id'][-4:]}",
-                "status": demo["status"], "daily_limit": 30,
-                "weekly_connection_limit": (100 if demo.get("is_premium") else 80)
-                if linkedin else None,
-                "weekly_message_limit": (150 if demo.get("is_premium") else 100)
-                if linkedin else None,
-                "is_premium": demo.get("is_premium", False) if linkedin else None,
-            })
+            self.store.put(
+                ws,
+                "sender",
+                demo["id"],
+                {
+                    "id": demo["id"],
+                    "type": demo["type"],
+                    "name": name,
+                    "display_name": name,
+                    "first_name": demo["first_name"],
+                    "last_name": demo["last_name"],
+                    "email": demo.get("email"),
+                    "email_address": demo.get("email"),
+                    "provider_account_id": f"{demo['type']}-{demo['id'][-4:]}",
+                    "status": demo["status"],
+                    "daily_limit": 30,
+                    "weekly_connection_limit": (100 if demo.get("is_premium") else 80)
+                    if linkedin
+                    else None,
+                    "weekly_message_limit": (150 if demo.get("is_premium") else 100)
+                    if linkedin
+                    else None,
+                    "is_premium": demo.get("is_premium", False) if linkedin else None,
+                },
+            )
 
     def _touch(self, campaign: dict[str, Any]) -> None:
         """Move `updated_at` forward: at least 1 ms past the last revision, so two writes in
@@ -78,8 +119,10 @@ class Storage:
 
     def _settle(self, ws: str, campaign: dict[str, Any]) -> dict[str, Any]:
         """Finish a launch whose background start has had its time (launching → active)."""
-        if campaign["status"] == "launching" and \
-                self.store.now() >= campaign["_launch_ts"] + self.launch_seconds:
+        if (
+            campaign["status"] == "launching"
+            and self.store.now() >= campaign["_launch_ts"] + self.launch_seconds
+        ):
             campaign["status"] = "active"
             self._save(ws, campaign)
         return campaign
@@ -99,8 +142,7 @@ class Storage:
     def _prospects(self, ws: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
         return self.store.list(ws, f"prospect:{campaign['id']}")
 
-    def _public(self, ws: str, campaign: dict[str, Any], *, nodes: bool = False
-                ) -> dict[str, Any]:
+    def _public(self, ws: str, campaign: dict[str, Any], *, nodes: bool = False) -> dict[str, Any]:
         out = {k: v for k, v in campaign.items() if not k.startswith("_")}
         prospects = self._prospects(ws, campaign)
         counts = {s: 0 for s in PROSPECT_STATUSES}
@@ -108,8 +150,19 @@ class Storage:
             counts[p["status"]] = counts.get(p["status"], 0) + 1
         out["stats"] = {
             "total": len(prospects),
-            **{s: counts[s] for s in ("sent", "replied", "bounced", "completed", "timed_out",
-                                      "connection_sent", "connected", "message_sent")},
+            **{
+                s: counts[s]
+                for s in (
+                    "sent",
+                    "replied",
+                    "bounced",
+                    "completed",
+                    "timed_out",
+                    "connection_sent",
+                    "connected",
+                    "message_sent",
+                )
+            },
             "contacted": len(prospects) - counts[PENDING],
         }
         known = self._senders(ws)
@@ -120,6 +173,12 @@ class Storage:
 
     @staticmethod
     def _public_nodes(campaign: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"id": n["id"], "campaign_id": campaign["id"], "position": i,
-                 **{k: v for k, v in n.items() if k != "id"}}
-                for i, n in enumerate(campaign["_nodes"])]
+        return [
+            {
+                "id": n["id"],
+                "campaign_id": campaign["id"],
+                "position": i,
+                **{k: v for k, v in n.items() if k != "id"},
+            }
+            for i, n in enumerate(campaign["_nodes"])
+        ]

@@ -35,8 +35,7 @@ from .model import (
 _UUID = re.compile(UUID_PATTERN)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-_STRING_FIELDS = ("subject", "body", "body_html", "signature", "from_name", "reply_to", "cc",
-                  "bcc")
+_STRING_FIELDS = ("subject", "body", "body_html", "signature", "from_name", "reply_to", "cc", "bcc")
 _BOOL_FIELDS = ("include_message", "is_reply")
 
 # The update page's table: field → (statuses where PATCH applies it, None for any; the only
@@ -54,8 +53,15 @@ PATCH_TABLE: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "sequence_nodes": (frozenset({"draft"}), None),
 }
 # What POST /campaigns takes besides type and name (create-campaign page).
-CREATE_FIELDS = ("sender_account_ids", "skip_other_campaigns", "operating_hours", "daily_limit",
-                 "stop_on_reply", "open_tracking", "signature")
+CREATE_FIELDS = (
+    "sender_account_ids",
+    "skip_other_campaigns",
+    "operating_hours",
+    "daily_limit",
+    "stop_on_reply",
+    "open_tracking",
+    "signature",
+)
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -66,17 +72,16 @@ def _is_uuid(value: Any) -> bool:
     return isinstance(value, str) and _UUID.fullmatch(value) is not None  # `$` takes a "\n"
 
 
-def _field_errors(given: dict[str, Any], ctype: str,
-                  nodes: list[dict[str, Any]]) -> list[str]:
+def _field_errors(given: dict[str, Any], ctype: str, nodes: list[dict[str, Any]]) -> list[str]:
     errors: list[str] = []
     if "name" in given and not (isinstance(given["name"], str) and given["name"]):
         errors.append("name must be a string of at least 1 character")
-    if "operating_hours" in given and not isinstance(given["operating_hours"],
-                                                      (dict, type(None))):
+    if "operating_hours" in given and not isinstance(given["operating_hours"], (dict, type(None))):
         errors.append("operating_hours must be an object")
     low, high = DAILY_LIMIT
     if "daily_limit" in given and not (
-            _is_int(given["daily_limit"]) and low <= given["daily_limit"] <= high):
+        _is_int(given["daily_limit"]) and low <= given["daily_limit"] <= high
+    ):
         errors.append(f"daily_limit must be an integer between {low} and {high}")
     for flag in ("skip_other_campaigns", "stop_on_reply", "open_tracking"):
         if flag in given and not isinstance(given[flag], bool):
@@ -131,8 +136,9 @@ def _sequence_errors(nodes: Any, ctype: str, current: list[dict[str, Any]]) -> l
     return errors
 
 
-def _node_errors(where: str, node: dict[str, Any], ntype: str, ctype: str, *,
-                 check_delay: bool) -> list[str]:
+def _node_errors(
+    where: str, node: dict[str, Any], ntype: str, ctype: str, *, check_delay: bool
+) -> list[str]:
     """Type errors in a node's fields; the channel fit of its type; its delay total if asked
     (PATCH checks delays before writing, the node endpoints leave them to launch)."""
     at = f"{where}." if where else ""
@@ -152,17 +158,23 @@ def _node_errors(where: str, node: dict[str, Any], ntype: str, ctype: str, *,
             bad_delay = True
     if "ai_node" in node:
         ai = node["ai_node"]
-        if not isinstance(ai, (dict, type(None))) or (isinstance(ai, dict) and not all(
-                isinstance(ai.get(k), (str, type(None))) for k in ("purpose", "output_type"))):
+        if not isinstance(ai, (dict, type(None))) or (
+            isinstance(ai, dict)
+            and not all(
+                isinstance(ai.get(k), (str, type(None))) for k in ("purpose", "output_type")
+            )
+        ):
             errors.append(f"{at}ai_node must be an object with string purpose and output_type")
     if "attachments" in node and not isinstance(node["attachments"], (list, type(None))):
         errors.append(f"{at}attachments must be an array")
     if check_delay and ntype == "delay" and not bad_delay:
         total = _delay_minutes(node)
         if not MIN_DELAY_MINUTES <= total <= MAX_DELAY_MINUTES:
-            errors.append(f"{where or 'node'}: delay must total at least 1 minute and at most "
-                          f"30 days across delay_days, delay_hours and delay_minutes (got "
-                          f"{total} minutes)")
+            errors.append(
+                f"{where or 'node'}: delay must total at least 1 minute and at most "
+                f"30 days across delay_days, delay_hours and delay_minutes (got "
+                f"{total} minutes)"
+            )
     return errors
 
 

@@ -24,5 +24,4 @@ from .ids import agent_id_for, workspace_for_key
 from .routes import Emulator
 from .tiptap import to_tiptap_html
 
-__all__ = ["FLATTENED_SETTINGS", "Emulator", "agent_id_for", "to_tiptap_html",
-           "workspace_for_key"]
+__all__ = ["FLATTENED_SETTINGS", "Emulator", "agent_id_for", "to_tiptap_html", "workspace_for_key"]

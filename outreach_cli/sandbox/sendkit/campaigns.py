@@ -73,8 +73,11 @@ class CampaignHandlers(Storage):
     def _check_agent(self, ws: str, settings_patch: dict[str, Any]) -> None:
         agent = settings_patch.get("aiAgentId")
         if agent is not None and agent != self._workspace(ws)["aiAgentId"]:
-            raise ApiError(400, AGENT_NOT_FOUND,
-                           f"settings.aiAgentId: AI agent {agent} not found in this workspace")
+            raise ApiError(
+                400,
+                AGENT_NOT_FOUND,
+                f"settings.aiAgentId: AI agent {agent} not found in this workspace",
+            )
 
     # -- campaigns ---------------------------------------------------------------------------------
 
@@ -83,13 +86,17 @@ class CampaignHandlers(Storage):
         if status is not None and status not in CAMPAIGN_STATUSES:
             raise _invalid("status", "must be one of " + ", ".join(CAMPAIGN_STATUSES))
         search = (req.arg("search") or "").casefold()
-        docs = [d for d in self.store.list(ctx.workspace, "campaign")
-                if (status is None or d["status"] == status)
-                and (not search or search in d["name"].casefold())]
+        docs = [
+            d
+            for d in self.store.list(ctx.workspace, "campaign")
+            if (status is None or d["status"] == status)
+            and (not search or search in d["name"].casefold())
+        ]
         page, pagination = _paginate(docs, req)
-        return _ok([self._read_campaign(d, self._lead_count(ctx.workspace, d["_id"]))
-                    for d in page],
-                   pagination=pagination)
+        return _ok(
+            [self._read_campaign(d, self._lead_count(ctx.workspace, d["_id"])) for d in page],
+            pagination=pagination,
+        )
 
     def _get_campaign(self, ctx: _Ctx, req: Request) -> Response:
         doc = self._campaign(ctx.workspace, req.params["campaign_id"])
@@ -101,8 +108,9 @@ class CampaignHandlers(Storage):
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():
             raise _invalid("name", "is required and must be a non-empty string")
-        sequence = _normalise_sequence(body.get("sequence", []), "sequence", self._new_id,
-                                       leading_wait_ok=False)
+        sequence = _normalise_sequence(
+            body.get("sequence", []), "sequence", self._new_id, leading_wait_ok=False
+        )
         subsequences = _normalise_subsequences(body.get("subsequences", []), [], self._new_id)
         schedule = _validate_schedule(body.get("schedule", {}), copy.deepcopy(DEFAULT_SCHEDULE))
         settings_patch = _validate_settings(body.get("settings", {}))
@@ -111,14 +119,29 @@ class CampaignHandlers(Storage):
         stamp = self._write_stamp()
         cid = self._new_id()
         doc = {
-            "_id": cid, "name": name, "userId": ctx.user_id, "workspaceId": ctx.workspace,
+            "_id": cid,
+            "name": name,
+            "userId": ctx.user_id,
+            "workspaceId": ctx.workspace,
             "status": "draft",  # "Always created as draft"
-            "sequence": sequence, "subsequences": subsequences, "sendingSchedule": schedule,
+            "sequence": sequence,
+            "subsequences": subsequences,
+            "sendingSchedule": schedule,
             "settings": _merge_settings(DEFAULT_SETTINGS, settings_patch),
             "mailboxIds": mailbox_ids,
-            "stats": {"sent": 0, "delivered": 0, "opened": 0, "clicked": 0, "replied": 0,
-                      "bounced": 0, "unsubscribed": 0},
-            "startedAt": None, "completedAt": None, "createdAt": stamp, "updatedAt": stamp,
+            "stats": {
+                "sent": 0,
+                "delivered": 0,
+                "opened": 0,
+                "clicked": 0,
+                "replied": 0,
+                "bounced": 0,
+                "unsubscribed": 0,
+            },
+            "startedAt": None,
+            "completedAt": None,
+            "createdAt": stamp,
+            "updatedAt": stamp,
         }
         self.store.put(ctx.workspace, "campaign", cid, doc)
         data = self._read_campaign(doc, None)
@@ -137,14 +160,17 @@ class CampaignHandlers(Storage):
                 raise _invalid("name", "must be a non-empty string")
             changes["name"] = body["name"]
         if "sequence" in body:
-            changes["sequence"] = _normalise_sequence(body["sequence"], "sequence", self._new_id,
-                                                      leading_wait_ok=False)
+            changes["sequence"] = _normalise_sequence(
+                body["sequence"], "sequence", self._new_id, leading_wait_ok=False
+            )
         if "subsequences" in body:
             changes["subsequences"] = _normalise_subsequences(
-                body["subsequences"], doc["subsequences"], self._new_id)
+                body["subsequences"], doc["subsequences"], self._new_id
+            )
         if "schedule" in body:
-            changes["sendingSchedule"] = _validate_schedule(body["schedule"],
-                                                            doc["sendingSchedule"])
+            changes["sendingSchedule"] = _validate_schedule(
+                body["schedule"], doc["sendingSchedule"]
+            )
         if "settings" in body:
             patch = _validate_settings(body["settings"])
             self._check_agent(ctx.workspace, patch)
@@ -162,8 +188,11 @@ class CampaignHandlers(Storage):
     def _start_campaign(self, ctx: _Ctx, req: Request) -> Response:
         doc = self._campaign(ctx.workspace, req.params["campaign_id"])
         if doc["status"] != "draft":
-            raise ApiError(400, INVALID_STATUS,
-                           f"Only draft campaigns can be started (status is {doc['status']})")
+            raise ApiError(
+                400,
+                INVALID_STATUS,
+                f"Only draft campaigns can be started (status is {doc['status']})",
+            )
         # A third-party client says start also needs ≥1 lead. Not required here, so that a
         # campaign freshly created from a file can be started before leads are attached; the
         # mailbox and step requirements are kept.
@@ -192,8 +221,11 @@ class CampaignHandlers(Storage):
         doc = self._campaign(ctx.workspace, req.params["campaign_id"])
         if doc["status"] != source:
             verb = "paused" if target == "paused" else "resumed"
-            raise ApiError(400, INVALID_STATUS, f"Only {source} campaigns can be {verb} "
-                                                f"(status is {doc['status']})")
+            raise ApiError(
+                400,
+                INVALID_STATUS,
+                f"Only {source} campaigns can be {verb} (status is {doc['status']})",
+            )
         doc.update(status=target, updatedAt=self._write_stamp())
         self.store.put(ctx.workspace, "campaign", doc["_id"], doc)
         return _ok({"id": doc["_id"], "status": target})

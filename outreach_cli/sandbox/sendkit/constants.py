@@ -8,8 +8,16 @@ from typing import Any
 # -- enums and limits (from the create/update/lead pages and providers.md §1) --------------------
 
 CAMPAIGN_STATUSES = ("draft", "active", "paused", "completed", "archived")
-LEAD_STATUSES = ("pending", "active", "paused", "completed", "bounced", "unsubscribed", "replied",
-                 "removed")
+LEAD_STATUSES = (
+    "pending",
+    "active",
+    "paused",
+    "completed",
+    "bounced",
+    "unsubscribed",
+    "replied",
+    "removed",
+)
 # The lead PATCH page: "Status can only be changed to active or paused".
 LEAD_SETTABLE_STATUSES = ("active", "paused")
 # Statuses a lead never leaves through the API: the emulator's reading where the page is
@@ -26,15 +34,25 @@ MAX_ACTIVE_SUBSEQUENCES = 15
 ESP_MATCHING_MODES = ("disabled", "auto")  # `custom` is legacy: read back, refused on write
 SEG_CHECK_MODES = ("disabled", "skip_all", "skip_providers", "use_specific_mailboxes")
 SEG_CHECK_LEGACY = {"use_specific_mailboxes": "disabled"}  # normalised on write, per the page
-SEG_PROVIDERS = ("proofpoint", "mimecast", "barracuda", "cisco", "forcepoint", "sophos",
-                 "trendmicro", "symantec", "mcafee", "microsoft_atp", "google_postini")
+SEG_PROVIDERS = (
+    "proofpoint",
+    "mimecast",
+    "barracuda",
+    "cisco",
+    "forcepoint",
+    "sophos",
+    "trendmicro",
+    "symantec",
+    "mcafee",
+    "microsoft_atp",
+    "google_postini",
+)
 OPTIMIZATION_METRICS = ("replyRate", "openRate", "clickRate")
 # The update page lists these two enums but its captured text does not show their JSON keys;
 # `mailboxPriority` and `sendOrder` are this emulator's guesses.
 MAILBOX_PRIORITIES = ("auto", "high", "normal", "low")
 SEND_ORDERS = ("auto", "follow-ups-first", "balanced", "new-leads-first")
-CONDITION_OPERATORS = ("has_value", "no_value", "equals", "not_equals", "contains",
-                       "not_contains")
+CONDITION_OPERATORS = ("has_value", "no_value", "equals", "not_equals", "contains", "not_contains")
 LEAD_ACTIONS = ("pause", "resume", "remove")
 MAX_LEADS_PER_ADD = 5000
 MAX_REPLY_NOTIFICATION_EMAILS = 5
@@ -44,8 +62,13 @@ VARIANT_LABEL = re.compile(r"^[A-Z]$")
 
 # Settings the read shape flattens to the top level of a campaign (providers.md "Diff gotcha");
 # every other settings key is read back under `settings`.
-FLATTENED_SETTINGS = ("trackOpens", "trackClicks", "stopOnReply", "emailIntervalMinutes",
-                      "includeUnsubscribeLink")
+FLATTENED_SETTINGS = (
+    "trackOpens",
+    "trackClicks",
+    "stopOnReply",
+    "emailIntervalMinutes",
+    "includeUnsubscribeLink",
+)
 # Defaults applied on create (the create page's "(default …)" notes).
 DEFAULT_SETTINGS: dict[str, Any] = {
     "trackOpens": True,
@@ -66,21 +89,41 @@ DEFAULT_SCHEDULE: dict[str, Any] = {
 }
 SCHEDULE_KEYS = frozenset(DEFAULT_SCHEDULE)
 MAILBOX_SELECTORS = ("mailboxes", "mailboxIds", "mailboxEmails", "mailboxTags", "mailboxProvider")
-CAMPAIGN_BODY_KEYS = frozenset({"name", "sequence", "subsequences", "schedule", "settings",
-                                *MAILBOX_SELECTORS})
+CAMPAIGN_BODY_KEYS = frozenset(
+    {"name", "sequence", "subsequences", "schedule", "settings", *MAILBOX_SELECTORS}
+)
 # `useConditionalVariables`/`conditionalVariables`: the page describes "whether conditional
 # variables are used" and "conditional variable definitions" without showing their keys; these
 # names are guesses.
-STEP_KEYS = frozenset({"_id", "type", "order", "name", "subject", "body", "waitDays", "waitHours",
-                       "variants", "useConditionalVariables", "conditionalVariables"})
-EMAIL_ONLY_STEP_KEYS = ("subject", "body", "variants", "useConditionalVariables",
-                        "conditionalVariables")
+STEP_KEYS = frozenset(
+    {
+        "_id",
+        "type",
+        "order",
+        "name",
+        "subject",
+        "body",
+        "waitDays",
+        "waitHours",
+        "variants",
+        "useConditionalVariables",
+        "conditionalVariables",
+    }
+)
+EMAIL_ONLY_STEP_KEYS = (
+    "subject",
+    "body",
+    "variants",
+    "useConditionalVariables",
+    "conditionalVariables",
+)
 WAIT_ONLY_STEP_KEYS = ("waitDays", "waitHours")
 VARIANT_KEYS = frozenset({"_id", "label", "subject", "body", "enabled"})
 # `addedCount` and `stats` are server-side counters: accepted (so a GET can be sent back as is)
 # and ignored. `id` is accepted as an alias of `_id` ("each subsequence keeps its _id / id").
-SUBSEQUENCE_KEYS = frozenset({"_id", "id", "name", "trigger", "sequence", "status", "addedCount",
-                              "stats"})
+SUBSEQUENCE_KEYS = frozenset(
+    {"_id", "id", "name", "trigger", "sequence", "status", "addedCount", "stats"}
+)
 TRIGGER_KEYS = frozenset({"type", "value"})
 LEAD_PATCH_KEYS = frozenset({"status", "aiTag"})
 ADD_LEADS_KEYS = frozenset({"leads", "filters", "selectAll", "excludeIds"})

@@ -11,9 +11,14 @@ from .storage import Storage, _find_subsequence
 class Enrollment(Storage):
     """What tagging a lead does to its subsequence."""
 
-    def _apply_tag_to_subsequences(self, ws: str, campaign: dict[str, Any],
-                                   cl: dict[str, Any], tag: str | None, now: float,
-                                   ) -> dict[str, str] | None:
+    def _apply_tag_to_subsequences(
+        self,
+        ws: str,
+        campaign: dict[str, Any],
+        cl: dict[str, Any],
+        tag: str | None,
+        now: float,
+    ) -> dict[str, str] | None:
         """The lead PATCH page's enrollment table. Returns `{action, subsequenceName}` when
         something happened, else None.
 
@@ -26,9 +31,16 @@ class Enrollment(Storage):
         """
         match = None
         if tag is not None:
-            match = next((s for s in campaign["subsequences"]
-                          if s["status"] == "active" and s["trigger"]["type"] == "ai_tag"
-                          and s["trigger"]["value"].casefold() == tag.casefold()), None)
+            match = next(
+                (
+                    s
+                    for s in campaign["subsequences"]
+                    if s["status"] == "active"
+                    and s["trigger"]["type"] == "ai_tag"
+                    and s["trigger"]["value"].casefold() == tag.casefold()
+                ),
+                None,
+            )
         history = cl["subsequence"]
         current = history if history and history["status"] == "active" else None
         if match is not None:
@@ -42,8 +54,10 @@ class Enrollment(Storage):
             if current["emailsSent"] == 0:
                 self._enroll(ws, campaign, cl, match, now)  # "state reset"
                 return {"action": "switched", "subsequenceName": match["name"]}
-            return {"action": "skippedInProgress",
-                    "subsequenceName": self._subsequence_name(campaign, current)}
+            return {
+                "action": "skippedInProgress",
+                "subsequenceName": self._subsequence_name(campaign, current),
+            }
         if current is None:
             return None
         name = self._subsequence_name(campaign, current)
@@ -58,12 +72,19 @@ class Enrollment(Storage):
         found = _find_subsequence(campaign, state["id"])
         return found["name"] if found else state["name"]
 
-    def _enroll(self, ws: str, campaign: dict[str, Any], cl: dict[str, Any],
-                sub: dict[str, Any], now: float) -> None:
+    def _enroll(
+        self, ws: str, campaign: dict[str, Any], cl: dict[str, Any], sub: dict[str, Any], now: float
+    ) -> None:
         """Enter `sub` from its first step; the pending main-sequence send is canceled (the
         main sequence does not resume after a subsequence)."""
-        cl["subsequence"] = {"id": sub["_id"], "name": sub["name"], "status": "active",
-                             "stepIndex": 0, "emailsSent": 0, "completedAt": None}
+        cl["subsequence"] = {
+            "id": sub["_id"],
+            "name": sub["name"],
+            "status": "active",
+            "stepIndex": 0,
+            "emailsSent": 0,
+            "completedAt": None,
+        }
         cl["nextAt"] = now
         if cl["status"] == "completed":
             cl["status"] = "active" if campaign["status"] == "active" else "pending"

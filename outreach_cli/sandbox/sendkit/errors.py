@@ -30,4 +30,3 @@ def _invalid(path: str, message: str) -> ApiError:
 
 def _not_found(what: str) -> ApiError:
     return ApiError(404, NOT_FOUND, f"{what} not found")
-

@@ -40,11 +40,14 @@ class LeadHandlers(Enrollment, Sending):
         limit, cursor = _page_args(req)
         match = {"campaignId": campaign["_id"], **({"status": status} if status else {})}
         # One page from the index, as _paginate would cut it from the sorted whole.
-        rows, total = self.store.page(ctx.workspace, "campaign_lead", match, after=cursor,
-                                      limit=limit + 1)
+        rows, total = self.store.page(
+            ctx.workspace, "campaign_lead", match, after=cursor, limit=limit + 1
+        )
         page = rows[:limit]
-        return _ok([self._read_campaign_lead(ctx.workspace, cl, campaign) for cl in page],
-                   pagination=_pagination(page, total, limit, len(rows) > limit))
+        return _ok(
+            [self._read_campaign_lead(ctx.workspace, cl, campaign) for cl in page],
+            pagination=_pagination(page, total, limit, len(rows) > limit),
+        )
 
     def _add_campaign_leads(self, ctx: _Ctx, req: Request) -> Response:
         campaign = self._campaign(ctx.workspace, req.params["campaign_id"])
@@ -77,8 +80,9 @@ class LeadHandlers(Enrollment, Sending):
                 raise _invalid("selectAll", "must be true")
             filters = body.get("filters", {})
             leads = self.store.list(ws, "lead")
-            targets = [lead["_id"] for lead in _filter_leads(leads, filters)
-                       if lead["_id"] not in exclude]
+            targets = [
+                lead["_id"] for lead in _filter_leads(leads, filters) if lead["_id"] not in exclude
+            ]
         added = 0
         now = self.store.now()
         stamp = _iso(now)
@@ -89,17 +93,33 @@ class LeadHandlers(Enrollment, Sending):
             existing.add(lead_id)
             active = campaign["status"] == "active"
             clid = self._new_id()
-            self.store.put(ws, "campaign_lead", clid, {
-                "_id": clid, "campaignId": campaign["_id"], "leadId": lead_id,
-                "status": "active" if active else "pending", "aiTag": None,
-                "currentSequenceStep": 0, "subsequence": None, "replied": False,
-                "emailsSent": 0, "addedAt": stamp, "nextAt": now if active else None,
-            })
+            self.store.put(
+                ws,
+                "campaign_lead",
+                clid,
+                {
+                    "_id": clid,
+                    "campaignId": campaign["_id"],
+                    "leadId": lead_id,
+                    "status": "active" if active else "pending",
+                    "aiTag": None,
+                    "currentSequenceStep": 0,
+                    "subsequence": None,
+                    "replied": False,
+                    "emailsSent": 0,
+                    "addedAt": stamp,
+                    "nextAt": now if active else None,
+                },
+            )
             added += 1
         return _ok({"added": added, "skipped": skipped, "errors": errors})
 
-    def _lead_for_entry(self, ws: str, entry: Any, by_email: dict[str, dict[str, Any]],
-                        ) -> tuple[str | None, str]:
+    def _lead_for_entry(
+        self,
+        ws: str,
+        entry: Any,
+        by_email: dict[str, dict[str, Any]],
+    ) -> tuple[str | None, str]:
         """The workspace lead an entry of `leads[]` names; an unknown email creates one."""
         if not isinstance(entry, dict):
             return None, "each entry must be an object with leadId or email"
@@ -136,8 +156,11 @@ class LeadHandlers(Enrollment, Sending):
                 raise _invalid("filters", "must be an object")
             _check_keys(filters, LEAD_ACTION_FILTER_KEYS, "filters.")
             exclude = set(_v_str_list(body.get("excludeIds", []), "excludeIds"))
-            rows = [cl for cl in rows if cl["_id"] not in exclude
-                    and all(cl.get(k) == v for k, v in filters.items())]
+            rows = [
+                cl
+                for cl in rows
+                if cl["_id"] not in exclude and all(cl.get(k) == v for k, v in filters.items())
+            ]
         modified = 0
         for cl in rows:
             if action == "pause" and cl["status"] in ("pending", "active"):
@@ -172,19 +195,28 @@ class LeadHandlers(Enrollment, Sending):
             if status not in LEAD_SETTABLE_STATUSES:
                 raise _invalid("status", "can only be set to 'active' or 'paused'")
             if cl["status"] in LEAD_TERMINAL_STATUSES and status != cl["status"]:
-                raise ApiError(400, INVALID_STATUS,
-                               f"outreach's rule (the docs are silent): a {cl['status']} "
-                               f"campaign lead cannot be set to {status}: mail to a bounced "
-                               "address or to a person who unsubscribed must not resume")
+                raise ApiError(
+                    400,
+                    INVALID_STATUS,
+                    f"outreach's rule (the docs are silent): a {cl['status']} "
+                    f"campaign lead cannot be set to {status}: mail to a bounced "
+                    "address or to a person who unsubscribed must not resume",
+                )
         tag: str | None = None
         if "aiTag" in body and body["aiTag"] is not None:
             wanted = body["aiTag"]
             labels = self._workspace(ws)["labels"]
             # "must match an existing tag name": matched ignoring case (tag names are unique
             # ignoring case, per the tags pages) and stored as the label's own spelling.
-            found = next((lb["name"] for lb in labels
-                          if isinstance(wanted, str) and lb["name"].casefold() ==
-                          wanted.strip().casefold()), None)
+            found = next(
+                (
+                    lb["name"]
+                    for lb in labels
+                    if isinstance(wanted, str)
+                    and lb["name"].casefold() == wanted.strip().casefold()
+                ),
+                None,
+            )
             if found is None:
                 raise ApiError(400, INVALID_TAG, f'Tag "{wanted}" does not exist in workspace')
             tag = found
@@ -200,11 +232,21 @@ class LeadHandlers(Enrollment, Sending):
             cl["aiTag"] = tag
             if tag != previous:
                 cl["aiTaggedAt"] = _iso(now)
-                self._emit(ws, campaign, "lead.tag_changed", now, ctx.outbox, {
-                    "campaignId": campaign["_id"], "campaignLeadId": cl["_id"],
-                    "leadId": cl["leadId"], "email": self._lead_email(ws, cl["leadId"]),
-                    "previousTag": previous, "newTag": tag,
-                })
+                self._emit(
+                    ws,
+                    campaign,
+                    "lead.tag_changed",
+                    now,
+                    ctx.outbox,
+                    {
+                        "campaignId": campaign["_id"],
+                        "campaignLeadId": cl["_id"],
+                        "leadId": cl["leadId"],
+                        "email": self._lead_email(ws, cl["leadId"]),
+                        "previousTag": previous,
+                        "newTag": tag,
+                    },
+                )
             enrollment = self._apply_tag_to_subsequences(ws, campaign, cl, tag, now)
         self.store.put(ws, "campaign_lead", cl["_id"], cl)
         # `subsequenceEnrollment` sits beside `data`, and only when something happened.
@@ -221,9 +263,14 @@ def _filter_leads(leads: list[dict[str, Any]], filters: Any) -> list[dict[str, A
     out = leads
     if "search" in filters:
         text = _v_str()(filters["search"], "filters.search").casefold()
-        out = [lead for lead in out if any(
-            text in str(lead.get(k) or "").casefold()
-            for k in ("email", "firstName", "lastName", "companyName"))]
+        out = [
+            lead
+            for lead in out
+            if any(
+                text in str(lead.get(k) or "").casefold()
+                for k in ("email", "firstName", "lastName", "companyName")
+            )
+        ]
     if "tags" in filters:
         tags = set(_v_str_list(filters["tags"], "filters.tags"))
         out = [lead for lead in out if tags & set(lead.get("tags") or [])]

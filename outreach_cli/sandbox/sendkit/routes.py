@@ -68,8 +68,11 @@ class Emulator(CampaignHandlers, LeadHandlers):
             handler, params, path_exists = self.router.match(request.method, request.path)
             if handler is None:
                 if path_exists:
-                    raise ApiError(405, METHOD_NOT_ALLOWED,
-                                   f"{request.method} is not allowed on {request.path}")
+                    raise ApiError(
+                        405,
+                        METHOD_NOT_ALLOWED,
+                        f"{request.method} is not allowed on {request.path}",
+                    )
                 raise ApiError(404, NOT_FOUND, f"No route {request.method} {request.path}")
             request.params = params
             # One transaction per request: a failure anywhere rolls back everything it wrote
@@ -96,8 +99,9 @@ class Emulator(CampaignHandlers, LeadHandlers):
             found = re.match(r"^\s*Bearer\s+(\S+)\s*$", authorization, re.IGNORECASE)
             keys.add(found.group(1) if found else "")
         if not keys:
-            raise ApiError(401, UNAUTHORIZED,
-                           "Missing API key: send X-Api-Key or Authorization: Bearer")
+            raise ApiError(
+                401, UNAUTHORIZED, "Missing API key: send X-Api-Key or Authorization: Bearer"
+            )
         if len(keys) > 1:
             raise ApiError(401, UNAUTHORIZED, "X-Api-Key and Authorization carry different keys")
         key = keys.pop()
@@ -113,9 +117,11 @@ class Emulator(CampaignHandlers, LeadHandlers):
             return _Ctx("", user_id)
         workspace = (request.headers.get("X-Workspace-Id") or "").strip()
         if not workspace:
-            raise ApiError(400, WORKSPACE_ID_REQUIRED,
-                           "A platform key (sk_user_…) needs the X-Workspace-Id header on "
-                           "workspace endpoints")
+            raise ApiError(
+                400,
+                WORKSPACE_ID_REQUIRED,
+                "A platform key (sk_user_…) needs the X-Workspace-Id header on workspace endpoints",
+            )
         if not HEX24.match(workspace):
             raise _invalid("X-Workspace-Id", "must be a 24-hex workspace id")
         return _Ctx(workspace, user_id)
@@ -138,22 +144,30 @@ class Emulator(CampaignHandlers, LeadHandlers):
         if ctx.workspace:
             spaces = [ctx.workspace]
         else:
-            spaces = [ws for ws in self._own_workspaces()
-                      if ctx.user_id in (self._workspace(ws).get("memberIds") or [])]
+            spaces = [
+                ws
+                for ws in self._own_workspaces()
+                if ctx.user_id in (self._workspace(ws).get("memberIds") or [])
+            ]
         out = []
         for ws in spaces:
             doc = self._workspace(ws)
             members = doc.get("memberIds") or []
-            out.append({
-                "id": ws, "name": doc.get("name") or f"Sandbox workspace {ws[-6:]}",
-                "ownerId": members[0] if members else ctx.user_id,
-                "memberCount": max(1, len(members)),
-                "usage": {"totalCampaigns": len(self.store.list(ws, "campaign")),
-                          "totalLeads": len(self.store.list(ws, "lead")),
-                          "totalMailboxes": len(self.store.list(ws, "mailbox")),
-                          "totalEmailsSent": 0},
-                "createdAt": doc.get("createdAt"),
-            })
+            out.append(
+                {
+                    "id": ws,
+                    "name": doc.get("name") or f"Sandbox workspace {ws[-6:]}",
+                    "ownerId": members[0] if members else ctx.user_id,
+                    "memberCount": max(1, len(members)),
+                    "usage": {
+                        "totalCampaigns": len(self.store.list(ws, "campaign")),
+                        "totalLeads": len(self.store.list(ws, "lead")),
+                        "totalMailboxes": len(self.store.list(ws, "mailbox")),
+                        "totalEmailsSent": 0,
+                    },
+                    "createdAt": doc.get("createdAt"),
+                }
+            )
         return _ok(out)
 
     # -- tags and mailboxes --------------------------------------------------------------------

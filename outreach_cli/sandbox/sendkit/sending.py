@@ -36,8 +36,13 @@ class Sending(Storage):
         """
         if not _is_number(seconds) or seconds < 0:
             raise ValueError("seconds must be a number >= 0")
-        summary: dict[str, Any] = {"seconds": seconds, "emailsSent": 0, "subsequenceEmailsSent": 0,
-                   "leadsCompleted": 0, "campaignsCompleted": 0}
+        summary: dict[str, Any] = {
+            "seconds": seconds,
+            "emailsSent": 0,
+            "subsequenceEmailsSent": 0,
+            "leadsCompleted": 0,
+            "campaignsCompleted": 0,
+        }
         outbox: list[tuple[str, str | None, dict[str, Any]]] = []
         with self.store.transaction():
             if advance:
@@ -58,15 +63,26 @@ class Sending(Storage):
 
     # -- events, webhooks and simulated sending ------------------------------------------------
 
-    def _emit(self, ws: str, campaign: dict[str, Any], event: str, now: float,
-              outbox: list[tuple[str, str | None, dict[str, Any]]],
-              data: dict[str, Any]) -> None:
+    def _emit(
+        self,
+        ws: str,
+        campaign: dict[str, Any],
+        event: str,
+        now: float,
+        outbox: list[tuple[str, str | None, dict[str, Any]]],
+        data: dict[str, Any],
+    ) -> None:
         """Append to the event log; queue a delivery to the campaign's webhook when it is
         enabled, subscribed to the event (an empty `events` list means all) and on loopback.
         Deliveries happen after the transaction commits."""
         eid = self._new_id()
-        entry = {"_id": eid, "event": event, "workspaceId": ws, "timestamp": _iso(now),
-                 "data": data}
+        entry = {
+            "_id": eid,
+            "event": event,
+            "workspaceId": ws,
+            "timestamp": _iso(now),
+            "data": data,
+        }
         self.store.put(ws, "event", eid, entry)
         hook = campaign["settings"].get("webhook") or {}
         url = hook.get("url")
@@ -85,8 +101,9 @@ class Sending(Storage):
             data = json.dumps(payload).encode()
             headers = {"Content-Type": "application/json", "X-Webhook-Event": payload["event"]}
             if secret:
-                headers["X-Webhook-Signature"] = hmac.new(secret.encode(), data,
-                                                          hashlib.sha256).hexdigest()
+                headers["X-Webhook-Signature"] = hmac.new(
+                    secret.encode(), data, hashlib.sha256
+                ).hexdigest()
             request = urllib.request.Request(url, data=data, headers=headers, method="POST")
             try:
                 with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as resp:
@@ -96,8 +113,13 @@ class Sending(Storage):
             except (OSError, ValueError, http.client.HTTPException):
                 pass  # unreachable receiver: deliveries are best effort
 
-    def _tick_workspace(self, ws: str, now: float, summary: dict[str, Any],
-                        outbox: list[tuple[str, str | None, dict[str, Any]]]) -> None:
+    def _tick_workspace(
+        self,
+        ws: str,
+        now: float,
+        summary: dict[str, Any],
+        outbox: list[tuple[str, str | None, dict[str, Any]]],
+    ) -> None:
         by_campaign: dict[str, list[dict[str, Any]]] = {}
         for cl in self.store.list(ws, "campaign_lead"):
             by_campaign.setdefault(cl["campaignId"], []).append(cl)
@@ -108,7 +130,8 @@ class Sending(Storage):
             touched = False
             for cl in rows:
                 if cl["status"] == "active" and self._advance_lead(
-                        ws, campaign, cl, now, summary, outbox):
+                    ws, campaign, cl, now, summary, outbox
+                ):
                     self.store.put(ws, "campaign_lead", cl["_id"], cl)
                     touched = True
             if rows and not any(cl["status"] in LEAD_OPEN_STATUSES for cl in rows):
@@ -121,9 +144,15 @@ class Sending(Storage):
             if touched:
                 self.store.put(ws, "campaign", campaign["_id"], campaign)
 
-    def _advance_lead(self, ws: str, campaign: dict[str, Any], cl: dict[str, Any], now: float,
-                      summary: dict[str, Any],
-                      outbox: list[tuple[str, str | None, dict[str, Any]]]) -> bool:
+    def _advance_lead(
+        self,
+        ws: str,
+        campaign: dict[str, Any],
+        cl: dict[str, Any],
+        now: float,
+        summary: dict[str, Any],
+        outbox: list[tuple[str, str | None, dict[str, Any]]],
+    ) -> bool:
         """Run a lead's due steps up to `now`; True when anything changed."""
         if cl.get("nextAt") is None:
             cl["nextAt"] = now
@@ -161,9 +190,19 @@ class Sending(Storage):
                 sub["stats"]["sent"] += 1
                 state["emailsSent"] += 1
                 summary["subsequenceEmailsSent"] += 1
-            self._emit(ws, campaign, "email.sent", cl["nextAt"], outbox, {
-                "campaignId": campaign["_id"], "campaignLeadId": cl["_id"],
-                "leadId": cl["leadId"], "email": self._lead_email(ws, cl["leadId"]),
-                "stepId": step["_id"], "subsequenceId": sub["_id"] if sub else None,
-            })
+            self._emit(
+                ws,
+                campaign,
+                "email.sent",
+                cl["nextAt"],
+                outbox,
+                {
+                    "campaignId": campaign["_id"],
+                    "campaignLeadId": cl["_id"],
+                    "leadId": cl["leadId"],
+                    "email": self._lead_email(ws, cl["leadId"]),
+                    "stepId": step["_id"],
+                    "subsequenceId": sub["_id"] if sub else None,
+                },
+            )
         return moved

@@ -45,8 +45,9 @@ def _given_id(value: Any, path: str) -> str | None:
     return value
 
 
-def _normalise_sequence(raw: Any, path: str, new_id: Callable[[], str], *,
-                        leading_wait_ok: bool) -> list[dict[str, Any]]:
+def _normalise_sequence(
+    raw: Any, path: str, new_id: Callable[[], str], *, leading_wait_ok: bool
+) -> list[dict[str, Any]]:
     """Validate a sequence and return it as stored: `_id`, `order`, `name` assigned, bodies
     converted to TipTap HTML, and a variant "A" seeded on email steps that have none."""
     if not isinstance(raw, list):
@@ -103,8 +104,9 @@ def _normalise_sequence(raw: Any, path: str, new_id: Callable[[], str], *,
     return steps
 
 
-def _normalise_email_step(step: dict[str, Any], p: str,
-                          new_id: Callable[[], str]) -> dict[str, Any]:
+def _normalise_email_step(
+    step: dict[str, Any], p: str, new_id: Callable[[], str]
+) -> dict[str, Any]:
     """An email step's content. With `variants`, the step's own subject/body default to the
     first variant's and each variant's to the step's; without, variant "A" is seeded from the
     step ("so the sender always has something to send")."""
@@ -119,20 +121,24 @@ def _normalise_email_step(step: dict[str, Any], p: str,
         raise _invalid(f"{p}.subject", "email steps need a subject")
     out: dict[str, Any] = {}
     if "useConditionalVariables" in step:
-        out["useConditionalVariables"] = _v_bool(step["useConditionalVariables"],
-                                                 f"{p}.useConditionalVariables")
+        out["useConditionalVariables"] = _v_bool(
+            step["useConditionalVariables"], f"{p}.useConditionalVariables"
+        )
     if "conditionalVariables" in step:
         conds = step["conditionalVariables"]
         if not isinstance(conds, list) or not all(isinstance(c, dict) for c in conds):
             raise _invalid(f"{p}.conditionalVariables", "must be an array of objects")
         for j, cond in enumerate(conds):
             if "operator" in cond and cond["operator"] not in CONDITION_OPERATORS:
-                raise _invalid(f"{p}.conditionalVariables[{j}].operator",
-                               "must be one of " + ", ".join(CONDITION_OPERATORS))
+                raise _invalid(
+                    f"{p}.conditionalVariables[{j}].operator",
+                    "must be one of " + ", ".join(CONDITION_OPERATORS),
+                )
         out["conditionalVariables"] = copy.deepcopy(conds)
     if variants_raw is None:
-        variants = [{"_id": new_id(), "label": "A", "subject": subject,
-                     "body": to_tiptap_html(body)}]
+        variants = [
+            {"_id": new_id(), "label": "A", "subject": subject, "body": to_tiptap_html(body)}
+        ]
     else:
         variants = _normalise_variants(variants_raw, f"{p}.variants", subject, body, new_id)
     out["subject"] = subject if subject is not None else variants[0]["subject"]
@@ -142,8 +148,9 @@ def _normalise_email_step(step: dict[str, Any], p: str,
     return out
 
 
-def _normalise_variants(raw: Any, path: str, subject: str | None, body: str,
-                        new_id: Callable[[], str]) -> list[dict[str, Any]]:
+def _normalise_variants(
+    raw: Any, path: str, subject: str | None, body: str, new_id: Callable[[], str]
+) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not raw:
         raise _invalid(path, "must be a non-empty array")
     seen: set[str] = set()
@@ -167,9 +174,12 @@ def _normalise_variants(raw: Any, path: str, subject: str | None, body: str,
             raise _invalid(f"{vp}.subject", "variants need a subject (or one on the step)")
         if not isinstance(v_body, str):
             raise _invalid(f"{vp}.body", "must be a string")
-        item: dict[str, Any] = {"_id": _given_id(variant.get("_id"), f"{vp}._id") or new_id(),
-                                "label": label, "subject": v_subject,
-                                "body": to_tiptap_html(v_body)}
+        item: dict[str, Any] = {
+            "_id": _given_id(variant.get("_id"), f"{vp}._id") or new_id(),
+            "label": label,
+            "subject": v_subject,
+            "body": to_tiptap_html(v_body),
+        }
         if "enabled" in variant:
             item["enabled"] = _v_bool(variant["enabled"], f"{vp}.enabled")
         out.append(item)
@@ -194,8 +204,9 @@ def _normalise_trigger(raw: Any, path: str) -> dict[str, Any]:
     return {"type": "ai_tag", "value": value}
 
 
-def _normalise_subsequences(raw: Any, existing: list[dict[str, Any]],
-                            new_id: Callable[[], str]) -> list[dict[str, Any]]:
+def _normalise_subsequences(
+    raw: Any, existing: list[dict[str, Any]], new_id: Callable[[], str]
+) -> list[dict[str, Any]]:
     """Validate a full `subsequences` array (it replaces the stored one) against the rules of
     the create/update pages, carrying server-side counters over by `_id`."""
     if not isinstance(raw, list):
@@ -226,8 +237,9 @@ def _normalise_subsequences(raw: Any, existing: list[dict[str, Any]],
             raise _invalid(f"{p}.status", "must be 'active' or 'archived'")
         if "sequence" not in sub:
             raise _invalid(f"{p}.sequence", "is required")
-        sequence = _normalise_sequence(sub["sequence"], f"{p}.sequence", new_id,
-                                       leading_wait_ok=True)
+        sequence = _normalise_sequence(
+            sub["sequence"], f"{p}.sequence", new_id, leading_wait_ok=True
+        )
         if not sequence:
             raise _invalid(f"{p}.sequence", "needs at least one step")
         previous = by_id.get(sid) if sid else None
@@ -236,18 +248,31 @@ def _normalise_subsequences(raw: Any, existing: list[dict[str, Any]],
         # "trigger is immutable once a subsequence has sent any emails (addedCount > 0 or
         # stats.sent > 0)". Any change counts, including the ai_tag value's case.
         if previous and previous["trigger"] != trigger and (added > 0 or stats["sent"] > 0):
-            raise ApiError(400, TRIGGER_IMMUTABLE,
-                           f"{p}.trigger: subsequence '{previous['name']}' has enrolled leads or "
-                           "sent email, so its trigger cannot change; archive it and create a "
-                           "new subsequence instead")
+            raise ApiError(
+                400,
+                TRIGGER_IMMUTABLE,
+                f"{p}.trigger: subsequence '{previous['name']}' has enrolled leads or "
+                "sent email, so its trigger cannot change; archive it and create a "
+                "new subsequence instead",
+            )
         sid = sid or new_id()
         seen.add(sid)
-        out.append({"_id": sid, "name": name, "trigger": trigger, "sequence": sequence,
-                    "status": status, "addedCount": added, "stats": stats})
+        out.append(
+            {
+                "_id": sid,
+                "name": name,
+                "trigger": trigger,
+                "sequence": sequence,
+                "status": status,
+                "addedCount": added,
+                "stats": stats,
+            }
+        )
     active = [s for s in out if s["status"] == "active"]
     if len(active) > MAX_ACTIVE_SUBSEQUENCES:
-        raise _invalid("subsequences",
-                       f"at most {MAX_ACTIVE_SUBSEQUENCES} active (non-archived) subsequences")
+        raise _invalid(
+            "subsequences", f"at most {MAX_ACTIVE_SUBSEQUENCES} active (non-archived) subsequences"
+        )
     if sum(1 for s in active if s["trigger"]["type"] == "reply") > 1:
         raise _invalid("subsequences", "at most one active subsequence may use a reply trigger")
     tag_values: dict[str, str] = {}
@@ -256,8 +281,10 @@ def _normalise_subsequences(raw: Any, existing: list[dict[str, Any]],
             continue
         folded = s["trigger"]["value"].casefold()
         if folded in tag_values:
-            raise _invalid("subsequences",
-                           f"active ai_tag triggers must be unique (case-insensitive): "
-                           f"'{tag_values[folded]}' and '{s['trigger']['value']}'")
+            raise _invalid(
+                "subsequences",
+                f"active ai_tag triggers must be unique (case-insensitive): "
+                f"'{tag_values[folded]}' and '{s['trigger']['value']}'",
+            )
         tag_values[folded] = s["trigger"]["value"]
     return out

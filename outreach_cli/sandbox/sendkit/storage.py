@@ -38,8 +38,18 @@ SEED_TAGS = (
 )
 SEED_FIRST_NAMES = ("Ada", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jade")
 SEED_LAST_NAMES = ("Lovelace", "Okafor", "Silva")
-SEED_COMPANIES = ("Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay",
-                  "Stark Industries", "Wayne Enterprises", "Tyrell", "Cyberdyne")
+SEED_COMPANIES = (
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Tyrell",
+    "Cyberdyne",
+)
 SEED_COUNTRIES = ("US", "GB", "DE")
 SEED_LEAD_COUNT = 30
 
@@ -61,44 +71,91 @@ class Storage:
             return
         created = _iso(self.store.now())
         labels = [{"name": n, "description": d, "color": c} for n, d, c in SEED_TAGS]
-        self.store.put(ws, "workspace", ws, {"_id": ws, "provider": "sendkit", "labels": labels,
-                                             "aiAgentId": agent_id_for(ws),
-                                             "createdAt": created})
+        self.store.put(
+            ws,
+            "workspace",
+            ws,
+            {
+                "_id": ws,
+                "provider": "sendkit",
+                "labels": labels,
+                "aiAgentId": agent_id_for(ws),
+                "createdAt": created,
+            },
+        )
         for email, display, provider, tags in SEED_MAILBOXES:
             mid = self._new_id()
-            self.store.put(ws, "mailbox", mid, {
-                "_id": mid, "email": email, "displayName": display, "provider": provider,
-                "status": "active", "connectionType": "smtp" if provider == "custom" else "oauth",
-                "dailySendLimit": 30, "sentToday": 0, "sendingEnabled": True, "signature": "",
-                "warmup": {"enabled": True, "status": "active", "currentDay": 21,
-                           "currentVolume": 20, "metrics": {"inboxRate": 0.97}},
-                "tags": list(tags), "bounceRate": 0.0, "totalSent": 0,
-                "setupStatus": {"healthScore": 92}, "lastError": None, "createdAt": created,
-            })
+            self.store.put(
+                ws,
+                "mailbox",
+                mid,
+                {
+                    "_id": mid,
+                    "email": email,
+                    "displayName": display,
+                    "provider": provider,
+                    "status": "active",
+                    "connectionType": "smtp" if provider == "custom" else "oauth",
+                    "dailySendLimit": 30,
+                    "sentToday": 0,
+                    "sendingEnabled": True,
+                    "signature": "",
+                    "warmup": {
+                        "enabled": True,
+                        "status": "active",
+                        "currentDay": 21,
+                        "currentVolume": 20,
+                        "metrics": {"inboxRate": 0.97},
+                    },
+                    "tags": list(tags),
+                    "bounceRate": 0.0,
+                    "totalSent": 0,
+                    "setupStatus": {"healthScore": 92},
+                    "lastError": None,
+                    "createdAt": created,
+                },
+            )
         for i in range(SEED_LEAD_COUNT):
             first = SEED_FIRST_NAMES[i % len(SEED_FIRST_NAMES)]
             last = SEED_LAST_NAMES[i // len(SEED_FIRST_NAMES) % len(SEED_LAST_NAMES)]
             company = SEED_COMPANIES[(i * 7) % len(SEED_COMPANIES)]
             domain = re.sub(r"[^a-z0-9]+", "", company.lower()) + ".example.com"
             lead_tags = ["prospect", "vip"] if i % 5 == 0 else ["prospect"]
-            self._create_lead(ws, {
-                "email": f"{first}.{last}@{domain}".lower(), "firstName": first,
-                "lastName": last, "companyName": company, "tags": lead_tags,
-                "country": SEED_COUNTRIES[i % len(SEED_COUNTRIES)],
-                "emailVerified": i % 4 != 3,
-            })
+            self._create_lead(
+                ws,
+                {
+                    "email": f"{first}.{last}@{domain}".lower(),
+                    "firstName": first,
+                    "lastName": last,
+                    "companyName": company,
+                    "tags": lead_tags,
+                    "country": SEED_COUNTRIES[i % len(SEED_COUNTRIES)],
+                    "emailVerified": i % 4 != 3,
+                },
+            )
 
     def _own_workspaces(self) -> list[str]:
         """SendKit's workspaces: the store is shared with the other emulators, whose documents
         may use the same kinds ("campaign", …) under their own workspace ids."""
-        return [ws for ws in self.store.workspaces()
-                if (self.store.get(ws, "workspace", ws) or {}).get("provider") == "sendkit"]
+        return [
+            ws
+            for ws in self.store.workspaces()
+            if (self.store.get(ws, "workspace", ws) or {}).get("provider") == "sendkit"
+        ]
 
     def _create_lead(self, ws: str, fields: dict[str, Any]) -> dict[str, Any]:
         lid = self._new_id()
-        doc = {"_id": lid, "email": fields["email"].lower(), "firstName": "", "lastName": "",
-               "companyName": "", "tags": [], "country": None, "emailVerified": False,
-               "createdAt": _iso(self.store.now())}
+        doc = {
+            "_id": lid,
+            "email": fields["email"].lower(),
+            "firstName": "",
+            "lastName": "",
+            "companyName": "",
+            "tags": [],
+            "country": None,
+            "emailVerified": False,
+            "createdAt": _iso(self.store.now()),
+        }
         doc.update({k: v for k, v in fields.items() if k != "email"})
         return self.store.put(ws, "lead", lid, doc)
 
@@ -129,12 +186,18 @@ class Storage:
 
     def _lead_count(self, ws: str, campaign_id: str) -> dict[str, int]:
         """One campaign's `leadCounts`, from the index (not by reading every lead)."""
-        return {"total": self.store.count(ws, "campaign_lead", {"campaignId": campaign_id}),
-                "active": self.store.count(ws, "campaign_lead",
-                                           {"campaignId": campaign_id, "status": "active"})}
+        return {
+            "total": self.store.count(ws, "campaign_lead", {"campaignId": campaign_id}),
+            "active": self.store.count(
+                ws, "campaign_lead", {"campaignId": campaign_id, "status": "active"}
+            ),
+        }
 
-    def _read_campaign(self, doc: dict[str, Any], counts: dict[str, int] | None,
-                       ) -> dict[str, Any]:
+    def _read_campaign(
+        self,
+        doc: dict[str, Any],
+        counts: dict[str, int] | None,
+    ) -> dict[str, Any]:
         """The documented GET shape.
 
         Write-only values are not read back: `settings.webhook.secret` is omitted (a secret is
@@ -147,8 +210,11 @@ class Storage:
         if isinstance(settings.get("webhook"), dict):
             settings["webhook"].pop("secret", None)
         return {
-            "_id": doc["_id"], "name": doc["name"], "userId": doc["userId"],
-            "workspaceId": doc["workspaceId"], "status": doc["status"],
+            "_id": doc["_id"],
+            "name": doc["name"],
+            "userId": doc["userId"],
+            "workspaceId": doc["workspaceId"],
+            "status": doc["status"],
             "sequence": copy.deepcopy(doc["sequence"]),
             "subsequences": copy.deepcopy(doc["subsequences"]),
             "sendingSchedule": copy.deepcopy(doc["sendingSchedule"]),
@@ -157,12 +223,15 @@ class Storage:
             "settings": settings,
             "stats": copy.deepcopy(doc["stats"]),
             "leadCounts": dict(counts or {"total": 0, "active": 0}),
-            "startedAt": doc["startedAt"], "completedAt": doc["completedAt"],
-            "createdAt": doc["createdAt"], "updatedAt": doc["updatedAt"],
+            "startedAt": doc["startedAt"],
+            "completedAt": doc["completedAt"],
+            "createdAt": doc["createdAt"],
+            "updatedAt": doc["updatedAt"],
         }
 
-    def _read_campaign_lead(self, ws: str, cl: dict[str, Any],
-                            campaign: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _read_campaign_lead(
+        self, ws: str, cl: dict[str, Any], campaign: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         lead = self.store.get(ws, "lead", cl["leadId"]) or {"_id": cl["leadId"], "email": None}
         sub = copy.deepcopy(cl["subsequence"])
         if sub is not None and campaign is not None:
@@ -171,12 +240,18 @@ class Storage:
             if current is not None:
                 sub["name"] = current["name"]
         return {
-            "_id": cl["_id"], "campaignId": cl["campaignId"],
-            "leadId": {k: lead.get(k) for k in ("_id", "email", "firstName", "lastName",
-                                                "companyName")},
-            "status": cl["status"], "aiTag": cl["aiTag"],
-            "currentSequenceStep": cl["currentSequenceStep"], "subsequence": sub,
-            "replied": cl["replied"], "emailsSent": cl["emailsSent"], "addedAt": cl["addedAt"],
+            "_id": cl["_id"],
+            "campaignId": cl["campaignId"],
+            "leadId": {
+                k: lead.get(k) for k in ("_id", "email", "firstName", "lastName", "companyName")
+            },
+            "status": cl["status"],
+            "aiTag": cl["aiTag"],
+            "currentSequenceStep": cl["currentSequenceStep"],
+            "subsequence": sub,
+            "replied": cl["replied"],
+            "emailsSent": cl["emailsSent"],
+            "addedAt": cl["addedAt"],
         }
 
     def _lead_email(self, ws: str, lead_id: str) -> str | None:

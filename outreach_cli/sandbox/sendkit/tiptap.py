@@ -13,10 +13,50 @@ from __future__ import annotations
 
 import re
 
-_EDITOR_ELEMENTS = frozenset((
-    "p", "br", "div", "span", "a", "b", "strong", "i", "em", "u", "s", "strike", "del", "ul", "ol",
-    "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "img", "hr", "table",
-    "thead", "tbody", "tr", "td", "th", "font", "center", "sup", "sub", "small", "html", "body"))
+_EDITOR_ELEMENTS = frozenset(
+    (
+        "p",
+        "br",
+        "div",
+        "span",
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "strike",
+        "del",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "code",
+        "img",
+        "hr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "font",
+        "center",
+        "sup",
+        "sub",
+        "small",
+        "html",
+        "body",
+    )
+)
 _TAG_START = re.compile(r"<(!--|/?([A-Za-z][A-Za-z0-9]*)[ \t\n\r\f\v/>])")
 
 
@@ -44,5 +84,6 @@ def to_tiptap_html(body: str) -> str:
             paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    return "".join("<p>" + "<br>".join(_escape(line) for line in para) + "</p>"
-                   for para in paragraphs if para)
+    return "".join(
+        "<p>" + "<br>".join(_escape(line) for line in para) + "</p>" for para in paragraphs if para
+    )

@@ -64,8 +64,12 @@ def _v_str(*, nullable: bool = False) -> Validator:
     return check
 
 
-def _v_enum(values: tuple[str, ...], *, normalise: dict[str, str] | None = None,
-            refused: dict[str, str] | None = None) -> Validator:
+def _v_enum(
+    values: tuple[str, ...],
+    *,
+    normalise: dict[str, str] | None = None,
+    refused: dict[str, str] | None = None,
+) -> Validator:
     def check(v: Any, path: str) -> Any:
         if refused and v in refused:
             raise _invalid(path, refused[v])
@@ -141,8 +145,10 @@ SETTINGS_SCHEMA: dict[str, Validator | dict[str, Validator]] = {
     "emailIntervalMinutes": _v_int(0),
     "cc": _v_emails(),
     "bcc": _v_emails(),
-    "espMatchingMode": _v_enum(ESP_MATCHING_MODES, refused={
-        "custom": "'custom' is a legacy read-only value; write 'disabled' or 'auto'"}),
+    "espMatchingMode": _v_enum(
+        ESP_MATCHING_MODES,
+        refused={"custom": "'custom' is a legacy read-only value; write 'disabled' or 'auto'"},
+    ),
     "espMatchingRules": _v_ignored,  # legacy: "Read-only; new writes are ignored"
     "segCheckMode": _v_enum(SEG_CHECK_MODES, normalise=SEG_CHECK_LEGACY),
     "segSkipProviders": _v_enum_list(SEG_PROVIDERS),
@@ -154,14 +160,20 @@ SETTINGS_SCHEMA: dict[str, Validator | dict[str, Validator]] = {
     "replyNotificationPositiveOnly": _v_bool,
     "aiAgentId": _v_str(nullable=True),  # existence is checked against the workspace later
     "aiAgentEnabled": _v_bool,
-    "webhook": {"enabled": _v_bool, "url": _v_url, "secret": _v_str(nullable=True),
-                "events": _v_str_list},
-    "copyFatigueProtection": {"enabled": _v_bool, "autoRegenerate": _v_bool,
-                              "autoResume": _v_bool},
-    "variantOptimization": {"enabled": _v_bool, "minimumSendsPerVariant": _v_int(1),
-                            "minimumDays": _v_int(0),
-                            "optimizationMetric": _v_enum(OPTIMIZATION_METRICS),
-                            "keepMinimumVariants": _v_int(1)},
+    "webhook": {
+        "enabled": _v_bool,
+        "url": _v_url,
+        "secret": _v_str(nullable=True),
+        "events": _v_str_list,
+    },
+    "copyFatigueProtection": {"enabled": _v_bool, "autoRegenerate": _v_bool, "autoResume": _v_bool},
+    "variantOptimization": {
+        "enabled": _v_bool,
+        "minimumSendsPerVariant": _v_int(1),
+        "minimumDays": _v_int(0),
+        "optimizationMetric": _v_enum(OPTIMIZATION_METRICS),
+        "keepMinimumVariants": _v_int(1),
+    },
     "mailboxPriority": _v_enum(MAILBOX_PRIORITIES),
     "sendOrder": _v_enum(SEND_ORDERS),
 }
@@ -238,7 +250,6 @@ def _validate_schedule(raw: Any, existing: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-
 def _json_object(req: Request) -> dict[str, Any]:
     try:
         body = req.json()
@@ -253,16 +264,22 @@ def _json_object(req: Request) -> dict[str, Any]:
 
 # Settings GET reads back at the top level (providers.md §1, "Diff gotcha") but the create and
 # update pages take under `settings` only.
-READ_BACK_AT_TOP = frozenset({"trackOpens", "trackClicks", "stopOnReply",
-                              "emailIntervalMinutes", "includeUnsubscribeLink"})
+READ_BACK_AT_TOP = frozenset(
+    {"trackOpens", "trackClicks", "stopOnReply", "emailIntervalMinutes", "includeUnsubscribeLink"}
+)
 
 
 def _check_keys(body: dict[str, Any], allowed: frozenset[str], prefix: str = "") -> None:
     for key in body:
         if key not in allowed:
             # Docs silent on unknown fields: refused (outreach's rule) so a typo shows.
-            where = (f"; it is read back at the top level but written as settings.{key}"
-                     if not prefix and key in READ_BACK_AT_TOP and "settings" in allowed
-                     else "")
-            raise _invalid(f"{prefix}{key}", "unknown field (outreach's rule: the docs do not "
-                                             f"say what SendKit does with it{where})")
+            where = (
+                f"; it is read back at the top level but written as settings.{key}"
+                if not prefix and key in READ_BACK_AT_TOP and "settings" in allowed
+                else ""
+            )
+            raise _invalid(
+                f"{prefix}{key}",
+                "unknown field (outreach's rule: the docs do not "
+                f"say what SendKit does with it{where})",
+            )

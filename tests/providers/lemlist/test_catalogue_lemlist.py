@@ -26,21 +26,35 @@ from tests.providers.lemlist.test_client import (  # noqa: F401 (_check_requests
 CATALOGUE, BASE = load("lemlist")
 BY_ID = {r.id: r for r in CATALOGUE}
 NOBODY = "usr_NobodyAtAll0001"
-OFFICE = {"name": "Office", "timezone": "Europe/Paris", "start": "09:00", "end": "18:00",
-          "weekdays": [1, 2, 3, 4, 5]}
+OFFICE = {
+    "name": "Office",
+    "timezone": "Europe/Paris",
+    "start": "09:00",
+    "end": "18:00",
+    "weekdays": [1, 2, 3, 4, 5],
+}
 
 
 def _doc(key: str, **campaign: Any) -> dict[str, Any]:
-    return {"provider": "lemlist", "key": key, "status": "paused",
-            "campaign": {"name": f"Catalogue {key}", **campaign}}
+    return {
+        "provider": "lemlist",
+        "key": key,
+        "status": "paused",
+        "campaign": {"name": f"Catalogue {key}", **campaign},
+    }
 
 
 # -- rules only the server can judge ---------------------------------------------------------
 
+
 def test_a_sender_outside_the_team_is_refused_before_anything_is_sent(
-        sandbox: Any, tmp_path: Path) -> None:
-    env = Env(sandbox, tmp_path, _doc("nobody", sendUserIds=[NOBODY],
-                                      steps=[{"type": "email", "subject": "Hi"}]))
+    sandbox: Any, tmp_path: Path
+) -> None:
+    env = Env(
+        sandbox,
+        tmp_path,
+        _doc("nobody", sendUserIds=[NOBODY], steps=[{"type": "email", "subject": "Hi"}]),
+    )
     (cp,) = env.plan().campaigns
     assert cp.action == "create"
     assert any(NOBODY in n and "not a member" in n for n in cp.notes), cp.notes
@@ -53,9 +67,13 @@ def test_a_sender_outside_the_team_is_refused_before_anything_is_sent(
 
 
 def test_a_sender_outside_the_team_is_blocked_in_the_plan_of_an_update(
-        sandbox: Any, tmp_path: Path) -> None:
-    env = Env(sandbox, tmp_path, _doc("member", sendUserIds=[MEMBER],
-                                      steps=[{"type": "email", "subject": "Hi"}]))
+    sandbox: Any, tmp_path: Path
+) -> None:
+    env = Env(
+        sandbox,
+        tmp_path,
+        _doc("member", sendUserIds=[MEMBER], steps=[{"type": "email", "subject": "Hi"}]),
+    )
     _applied(env.apply())
     env.edit(lambda d: d["campaign"].update(sendUserIds=[MEMBER, NOBODY]))
     (cp,) = env.plan().campaigns
@@ -69,7 +87,8 @@ def test_a_sender_outside_the_team_is_blocked_in_the_plan_of_an_update(
 
 
 def test_senders_that_cannot_cover_a_channel_are_blocked_in_the_plan(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     # Issue 21: this planned as OK and failed at apply, leaving a half-made campaign; the plan
     # now reads each sender's channels (GET /users/{userId}) and blocks the create.
     steps = [{"type": "email", "subject": "Hi"}, {"type": "linkedinVisit"}]
@@ -77,8 +96,7 @@ def test_senders_that_cannot_cover_a_channel_are_blocked_in_the_plan(
     (cp,) = env.plan().campaigns
     assert cp.action == "create" and cp.blocked
     (pc,) = [pc for pc in cp.changes if not pc.verdict.allowed]
-    assert pc.change.path == ("sendUserIds",) and "no sender covers linkedin" in \
-        pc.verdict.reason
+    assert pc.change.path == ("sendUserIds",) and "no sender covers linkedin" in pc.verdict.reason
     mark = env.rec.mark()
     (outcome,) = env.apply().outcomes
     assert outcome.result == "blocked" and env.rec.writes(mark) == []
@@ -101,9 +119,13 @@ def test_removing_a_schedule_is_blocked(sandbox: Any, tmp_path: Path) -> None:
 
 # -- what the docs normalise converges ---------------------------------------------------------
 
+
 def test_steps_without_delay_apply_then_plan_no_change(sandbox: Any, tmp_path: Path) -> None:
-    steps = [{"type": "email", "subject": "Hi"}, {"type": "linkedinVisit"},
-             {"type": "email", "subject": "Again", "delay": 3}]
+    steps = [
+        {"type": "email", "subject": "Hi"},
+        {"type": "linkedinVisit"},
+        {"type": "email", "subject": "Again", "delay": 3},
+    ]
     env = Env(sandbox, tmp_path, _doc("delay", steps=steps))
     _applied(env.apply())
     # "Defaults to 0 for the first step and 1 for subsequent steps"
@@ -121,8 +143,7 @@ def test_a_public_schedule_applies_then_plans_no_change(sandbox: Any, tmp_path: 
     env = Env(sandbox, tmp_path, _doc("public", schedules=[first, second]))
     _applied(env.apply())
     got = env.remote().state["schedules"]
-    assert [(s["public"], s["weekdays"]) for s in got] == [(True, [1, 2, 3, 2, 5]),
-                                                           (False, [6, 7])]
+    assert [(s["public"], s["weekdays"]) for s in got] == [(True, [1, 2, 3, 2, 5]), (False, [6, 7])]
     assert env.plan().campaigns[0].action == "noop"
     env.edit(lambda d: d["campaign"]["schedules"][1].update(public=True))
     (cp,) = env.plan().campaigns
@@ -133,6 +154,7 @@ def test_a_public_schedule_applies_then_plans_no_change(sandbox: Any, tmp_path: 
 
 # -- the catalogue, the rules table, the README and the messages agree -------------------------
 
+
 def test_every_test_the_catalogue_names_exists() -> None:
     for rule in CATALOGUE:
         for ref in rule.tested_by:
@@ -140,7 +162,8 @@ def test_every_test_the_catalogue_names_exists() -> None:
             file = REPO / path
             assert file.is_file(), f"{rule.id}: no {path}"
             assert re.search(rf"^def {re.escape(name)}\(", file.read_text(), re.M), (
-                f"{rule.id}: no test {name} in {path}")
+                f"{rule.id}: no test {name} in {path}"
+            )
 
 
 # FieldRules with a status restriction ↔ the catalogue rule that states them.
@@ -157,8 +180,10 @@ def test_each_restricted_row_of_the_rules_table_is_a_catalogue_rule(field: str, 
     assert "RULES" in rule.client and field in rule.client
     assert ("ignores" in row.reason) == (rule.verdict == "ignored")
     readme = (REPO / "README.md").read_text()
-    cells = ["refused" if s not in row.allowed_in else "yes"
-             for s in ("draft", "running", "paused", "ended", "archived")]
+    cells = [
+        "refused" if s not in row.allowed_in else "yes"
+        for s in ("draft", "running", "paused", "ended", "archived")
+    ]
     label = f"`{field}`" + (f" ({op})" if op == "remove" else "")
     assert f"| {label} | {' | '.join(cells)} |" in readme
 
@@ -182,8 +207,7 @@ def _refusals(tmp_path: Path, campaign: dict[str, Any]) -> list[str]:
     return [d.message for d in validate_paths([str(f)]).errors]
 
 
-@pytest.mark.parametrize("rule", [r for r in CATALOGUE if r.verdict == "error"],
-                         ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in CATALOGUE if r.verdict == "error"], ids=lambda r: r.id)
 def test_refusals_say_whose_rule_they_are(rule: Any, tmp_path: Path) -> None:
     """A choice's message says it is outreach's rule; a documented rule's never does."""
     for probe in rule.probes:
@@ -193,8 +217,11 @@ def test_refusals_say_whose_rule_they_are(rule: Any, tmp_path: Path) -> None:
         assert messages, f"{rule.id} {probe.name}: not refused"
         # validate.py words an unknown field; a field lemlist shows but a file cannot
         # write says whose rule refuses it after the field's name (LM-C16).
-        ours = [m for m in messages if m.startswith(rules.OURS)
-                or m.startswith("unknown field") and ": " + rules.OURS in m]
+        ours = [
+            m
+            for m in messages
+            if m.startswith(rules.OURS) or m.startswith("unknown field") and ": " + rules.OURS in m
+        ]
         if rule.kind == "choice" and rule.id not in GENERIC:
             assert ours, f"{rule.id} {probe.name}: {messages}"
         elif rule.kind == "documented":
@@ -203,7 +230,8 @@ def test_refusals_say_whose_rule_they_are(rule: Any, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_lemlist_failure_after_the_create_does_not_blame_the_file(
-        sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from outreach_cli.errors import ApiError
     from outreach_cli.providers.lemlist.adapter import Lemlist
 

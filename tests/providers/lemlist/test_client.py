@@ -61,9 +61,15 @@ class Recording(httpx.HTTPTransport):
         path = request.url.path
         assert path.startswith(PREFIX)
         with self._lock:
-            self.sent.append(Sent(request.method, path[len(PREFIX):],
-                                  _query(request.url.query.decode()), body,
-                                  request.headers.get("Authorization")))
+            self.sent.append(
+                Sent(
+                    request.method,
+                    path[len(PREFIX) :],
+                    _query(request.url.query.decode()),
+                    body,
+                    request.headers.get("Authorization"),
+                )
+            )
         return super().handle_request(request)
 
     def mark(self) -> int:
@@ -104,9 +110,14 @@ def _provider(sandbox: Any, key: str | None = None) -> tuple[Lemlist, Recording]
     key = key or "k-" + uuid.uuid4().hex[:12]
     rec = Recording()
     limited = sandbox.sandbox.rate_limit
-    api = Api("lemlist", sandbox.url + PREFIX, auth=("", key),
-              limiter=shared_limiter("lemlist", key, 20, 2.0) if limited else None,
-              retry=RetryPolicy(base=0.001), transport=rec)
+    api = Api(
+        "lemlist",
+        sandbox.url + PREFIX,
+        auth=("", key),
+        limiter=shared_limiter("lemlist", key, 20, 2.0) if limited else None,
+        retry=RetryPolicy(base=0.001),
+        transport=rec,
+    )
     track(api)
     _RECORDERS.append(rec)
     return Lemlist(api), rec
@@ -138,13 +149,26 @@ BASE: dict[str, Any] = {
         "stopOnEmailReplied": True,
         "tracking": {"trackClicks": False},
         "steps": [
-            {"type": "email", "delay": 0, "subject": "Hello {{firstName}}",
-             "message": "<p>Hi</p>", "abTest": {"subject": "Hey {{firstName}}"}},
+            {
+                "type": "email",
+                "delay": 0,
+                "subject": "Hello {{firstName}}",
+                "message": "<p>Hi</p>",
+                "abTest": {"subject": "Hey {{firstName}}"},
+            },
             {"type": "linkedinVisit", "delay": 1},
             {"type": "email", "delay": 2, "subject": "Bump", "message": "<p>Bump</p>"},
         ],
-        "schedules": [{"name": "Office hours", "timezone": "Europe/Paris", "start": "09:00",
-                       "end": "17:00", "weekdays": [1, 2, 3, 4], "secondsToWait": 600}],
+        "schedules": [
+            {
+                "name": "Office hours",
+                "timezone": "Europe/Paris",
+                "start": "09:00",
+                "end": "17:00",
+                "weekdays": [1, 2, 3, 4],
+                "secondsToWait": 600,
+            }
+        ],
     },
 }
 
@@ -191,6 +215,7 @@ def _applied(report: applier.Report) -> None:
 
 # -- create -----------------------------------------------------------------------------------
 
+
 def test_example_campaign_creates_then_plans_no_change(sandbox: Any, campaigns_dir: Path) -> None:
     provider, rec = _provider(sandbox)
     state = State(".outreach")
@@ -205,9 +230,16 @@ def test_example_campaign_creates_then_plans_no_change(sandbox: Any, campaigns_d
     remote = again.campaigns[0].remote
     assert remote is not None and remote.status == "running"
     assert [s["type"] for s in remote.state["steps"]] == [
-        "email", "linkedinVisit", "linkedinInvite", "email", "linkedinSend"]
-    assert remote.state["steps"][0]["abTest"]["subject"] == \
-        "Quick question about {{companyName}}'s follow-ups"
+        "email",
+        "linkedinVisit",
+        "linkedinInvite",
+        "email",
+        "linkedinSend",
+    ]
+    assert (
+        remote.state["steps"][0]["abTest"]["subject"]
+        == "Quick question about {{companyName}}'s follow-ups"
+    )
     assert remote.state["sendUserIds"] == [JOHN, JANE]
 
     writes = rec.writes()
@@ -220,8 +252,9 @@ def test_example_campaign_creates_then_plans_no_change(sandbox: Any, campaigns_d
     assert ("PATCH", "/schedules/{skd}") in writes and ("POST", "/schedules") not in writes
     assert len(remote.raw["schedules"]) == 1
     # Senders are set after the steps, so lemlist checks them against the real channels.
-    assert writes.index(("PATCH", "/campaigns/{cam}")) > \
-        max(i for i, w in enumerate(writes) if w == ("POST", "/sequences/{seq}/steps"))
+    assert writes.index(("PATCH", "/campaigns/{cam}")) > max(
+        i for i, w in enumerate(writes) if w == ("POST", "/sequences/{seq}/steps")
+    )
 
 
 def test_new_campaign_without_status_is_left_paused(sandbox: Any, tmp_path: Path) -> None:
@@ -238,6 +271,7 @@ def test_new_campaign_without_status_is_left_paused(sandbox: Any, tmp_path: Path
 
 # -- steps ------------------------------------------------------------------------------------
 
+
 def test_step_edit_is_one_patch_of_that_step(sandbox: Any, tmp_path: Path) -> None:
     env = Env(sandbox, tmp_path, _doc(status="active"))
     _applied(env.apply())
@@ -246,7 +280,9 @@ def test_step_edit_is_one_patch_of_that_step(sandbox: Any, tmp_path: Path) -> No
     plan = env.plan()
     (cp,) = plan.campaigns
     assert [(pc.change.dotted, pc.change.op) for pc in cp.changes] == [
-        ("steps[2].delay", "change"), ("steps[2].subject", "change")]
+        ("steps[2].delay", "change"),
+        ("steps[2].subject", "change"),
+    ]
     assert not cp.blocked  # editing a step in place is fine while running
 
     mark = env.rec.mark()
@@ -259,34 +295,40 @@ def test_step_edit_is_one_patch_of_that_step(sandbox: Any, tmp_path: Path) -> No
     assert patch.body == {"type": "email", "delay": 3, "subject": "Bump, {{firstName}}"}
     server_writes = [r for r in env.sandbox.sandbox.request_log[log_mark:] if r[0] != "GET"]
     assert [(m, _shape(p), s) for m, p, s in server_writes] == [
-        ("PATCH", PREFIX + "/sequences/{seq}/steps/{stp}", 200)]
+        ("PATCH", PREFIX + "/sequences/{seq}/steps/{stp}", 200)
+    ]
     after = env.remote()
     assert [s["_id"] for s in after.raw["steps"]] == [s["_id"] for s in before.raw["steps"]]
     assert env.plan().campaigns[0].action == "noop"
 
 
 def test_step_type_change_is_delete_plus_add_and_the_plan_says_why(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     env = Env(sandbox, tmp_path, _doc())
     _applied(env.apply())
     before = env.remote()
-    env.edit(lambda d: d["campaign"]["steps"].__setitem__(
-        1, {"type": "linkedinInvite", "delay": 1, "message": "Hi {{firstName}}"}))
+    env.edit(
+        lambda d: d["campaign"]["steps"].__setitem__(
+            1, {"type": "linkedinInvite", "delay": 1, "message": "Hi {{firstName}}"}
+        )
+    )
     plan = env.plan()
     (cp,) = plan.campaigns
     (pc,) = cp.changes
     assert pc.change.dotted == "steps[1]" and pc.change.op == "add"
     assert pc.verdict.allowed
-    assert "delete + add" in pc.verdict.note and "linkedinVisit → linkedinInvite" in \
-        pc.verdict.note
+    assert "delete + add" in pc.verdict.note and "linkedinVisit → linkedinInvite" in pc.verdict.note
     text = "\n".join(line.plain for line in plan_lines(plan))
     assert "+ steps[1]:" in text and "cannot change a step's type" in text
 
     mark = env.rec.mark()
     _applied(env.apply(plan))
     # The new step goes in first, then the old one is deleted: never a shorter sequence.
-    assert env.rec.writes(mark) == [("POST", "/sequences/{seq}/steps"),
-                                    ("DELETE", "/sequences/{seq}/steps/{stp}")]
+    assert env.rec.writes(mark) == [
+        ("POST", "/sequences/{seq}/steps"),
+        ("DELETE", "/sequences/{seq}/steps/{stp}"),
+    ]
     post = next(s for s in env.rec.sent[mark:] if s.method == "POST")
     assert post.body["index"] == 1 and post.body["type"] == "linkedinInvite"
     delete = next(s for s in env.rec.sent[mark:] if s.method == "DELETE")
@@ -300,32 +342,44 @@ def test_step_type_change_is_delete_plus_add_and_the_plan_says_why(
 def test_type_change_on_a_running_campaign_is_blocked(sandbox: Any, tmp_path: Path) -> None:
     env = Env(sandbox, tmp_path, _doc(status="active"))
     _applied(env.apply())
-    env.edit(lambda d: d["campaign"]["steps"].__setitem__(1, {"type": "linkedinFollow",
-                                                              "delay": 1}))
+    env.edit(
+        lambda d: d["campaign"]["steps"].__setitem__(1, {"type": "linkedinFollow", "delay": 1})
+    )
     (cp,) = env.plan().campaigns
     assert cp.blocked
-    assert "refuses to delete a step while the campaign is running" in \
-        cp.changes[0].verdict.reason
+    assert "refuses to delete a step while the campaign is running" in cp.changes[0].verdict.reason
     assert "status: paused" in cp.changes[0].verdict.remedy
 
 
 def test_added_and_removed_steps_use_the_step_endpoints_in_order(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     env = Env(sandbox, tmp_path, _doc())
     _applied(env.apply())
     # Replace the middle step's type, and append two steps.
-    env.edit(lambda d: d["campaign"]["steps"].__setitem__(1, {"type": "linkedinFollow",
-                                                              "delay": 1}))
-    env.edit(lambda d: d["campaign"]["steps"].extend([
-        {"type": "linkedinSend", "delay": 1, "message": "Thanks"},
-        {"type": "email", "delay": 4, "subject": "Last one", "message": "<p>Bye</p>"}]))
+    env.edit(
+        lambda d: d["campaign"]["steps"].__setitem__(1, {"type": "linkedinFollow", "delay": 1})
+    )
+    env.edit(
+        lambda d: d["campaign"]["steps"].extend(
+            [
+                {"type": "linkedinSend", "delay": 1, "message": "Thanks"},
+                {"type": "email", "delay": 4, "subject": "Last one", "message": "<p>Bye</p>"},
+            ]
+        )
+    )
     mark = env.rec.mark()
     _applied(env.apply())
     posts = [s.body["index"] for s in env.rec.sent[mark:] if s.method == "POST"]
     assert posts == [1, 4, 5]  # before the old step 1 (still there), then at the end
     assert env.rec.writes(mark)[-1][0] == "DELETE"
     assert [s["type"] for s in env.remote().state["steps"]] == [
-        "email", "linkedinFollow", "email", "linkedinSend", "email"]
+        "email",
+        "linkedinFollow",
+        "email",
+        "linkedinSend",
+        "email",
+    ]
 
     # Now drop the last two (paused: allowed): two deletes, nothing else.
     env.edit(lambda d: d["campaign"]["steps"].__delitem__(slice(3, None)))
@@ -337,13 +391,18 @@ def test_added_and_removed_steps_use_the_step_endpoints_in_order(
 
 # -- blocked changes through the command line -------------------------------------------------
 
+
 def _log_writes(sandbox: Any, since: int) -> list[tuple[str, str]]:
-    return [(m, _shape(p)) for m, p, _ in sandbox.sandbox.request_log[since:]
-            if m != "GET" and p.startswith(PREFIX)]
+    return [
+        (m, _shape(p))
+        for m, p, _ in sandbox.sandbox.request_log[since:]
+        if m != "GET" and p.startswith(PREFIX)
+    ]
 
 
 def test_deleting_a_step_of_a_running_campaign_is_blocked_until_the_file_says_paused(
-        env_sandbox: Any, tmp_path: Path) -> None:
+    env_sandbox: Any, tmp_path: Path
+) -> None:
     f = _write(tmp_path / "c.yaml", _doc(status="active"))
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.OK
 
@@ -368,8 +427,10 @@ def test_deleting_a_step_of_a_running_campaign_is_blocked_until_the_file_says_pa
     mark = len(env_sandbox.sandbox.request_log)
     applied = run("apply", "--yes", str(f))
     assert applied.exit_code == ExitCode.OK, applied.stdout + applied.stderr
-    assert _log_writes(env_sandbox, mark) == [("POST", PREFIX + "/campaigns/{cam}/pause"),
-                                              ("DELETE", PREFIX + "/sequences/{seq}/steps/{stp}")]
+    assert _log_writes(env_sandbox, mark) == [
+        ("POST", PREFIX + "/campaigns/{cam}/pause"),
+        ("DELETE", PREFIX + "/sequences/{seq}/steps/{stp}"),
+    ]
     assert run("plan", "--detailed-exitcode", str(f)).exit_code == ExitCode.OK
 
 
@@ -398,10 +459,12 @@ def test_timezone_change_is_blocked(env_sandbox: Any, tmp_path: Path) -> None:
     assert _log_writes(env_sandbox, mark) == []
 
 
-def test_sender_ids_on_a_dynamic_sender_campaign_are_blocked(sandbox: Any,
-                                                              tmp_path: Path) -> None:
-    doc = {"provider": "lemlist", "key": "inbound",
-           "campaign": {"name": DYNAMIC_DEMO, "sendUserIds": [JOHN]}}
+def test_sender_ids_on_a_dynamic_sender_campaign_are_blocked(sandbox: Any, tmp_path: Path) -> None:
+    doc = {
+        "provider": "lemlist",
+        "key": "inbound",
+        "campaign": {"name": DYNAMIC_DEMO, "sendUserIds": [JOHN]},
+    }
     env = Env(sandbox, tmp_path, doc)
     (cp,) = env.plan().campaigns
     assert cp.action == "update" and cp.blocked
@@ -414,6 +477,7 @@ def test_sender_ids_on_a_dynamic_sender_campaign_are_blocked(sandbox: Any,
 
 
 # -- A/B tests, flags, schedules ---------------------------------------------------------------
+
 
 def test_ab_test_edits_and_their_status_rules(sandbox: Any, tmp_path: Path) -> None:
     env = Env(sandbox, tmp_path, _doc(status="active"))
@@ -430,8 +494,9 @@ def test_ab_test_edits_and_their_status_rules(sandbox: Any, tmp_path: Path) -> N
     (cp,) = env.plan().campaigns
     assert cp.blocked
     reasons = sorted(pc.verdict.reason for pc in cp.changes if not pc.verdict.allowed)
-    assert reasons[0].startswith("adding an A/B test") and \
-        reasons[1].startswith("ending the A/B test")
+    assert reasons[0].startswith("adding an A/B test") and reasons[1].startswith(
+        "ending the A/B test"
+    )
     # The sandbox, an independent reading of the docs, agrees: both are 400s while running.
     remote = cp.remote
     assert remote is not None
@@ -448,13 +513,13 @@ def test_ab_test_edits_and_their_status_rules(sandbox: Any, tmp_path: Path) -> N
         ("POST", "/campaigns/{cam}/pause"),
         ("DELETE", "/sequences/{seq}/steps/{stp}/ab-test"),
         ("POST", "/sequences/{seq}/steps/{stp}/ab-test"),
-        ("PATCH", "/sequences/{seq}/steps/{stp}/ab-test")]
+        ("PATCH", "/sequences/{seq}/steps/{stp}/ab-test"),
+    ]
     steps = env.remote().state["steps"]
     assert steps[0]["abTest"] is None and steps[2]["abTest"]["subject"] == "B"
 
 
-def test_flags_sections_and_schedules_send_only_what_changed(sandbox: Any,
-                                                             tmp_path: Path) -> None:
+def test_flags_sections_and_schedules_send_only_what_changed(sandbox: Any, tmp_path: Path) -> None:
     env = Env(sandbox, tmp_path, _doc())
     _applied(env.apply())
     before = env.remote()
@@ -465,18 +530,31 @@ def test_flags_sections_and_schedules_send_only_what_changed(sandbox: Any,
         c["tracking"]["trackOpens"] = False
         c["aiFeatures"] = {"onInterestedReply": {"enabled": True}}
         c["schedules"][0]["start"] = "08:00"
-        c["schedules"].append({"name": "Weekend", "timezone": "America/New_York",
-                               "start": "10:00", "end": "12:00", "weekdays": [6, 7]})
+        c["schedules"].append(
+            {
+                "name": "Weekend",
+                "timezone": "America/New_York",
+                "start": "10:00",
+                "end": "12:00",
+                "weekdays": [6, 7],
+            }
+        )
 
     env.edit(edit)
     mark = env.rec.mark()
     _applied(env.apply())
     sent = [s for s in env.rec.sent[mark:] if s.method != "GET"]
     assert [(s.method, _shape(s.path)) for s in sent] == [
-        ("PATCH", "/campaigns/{cam}"), ("PATCH", "/schedules/{skd}"), ("POST", "/schedules"),
-        ("POST", "/campaigns/{cam}/schedules/{skd}")]
-    assert sent[0].body == {"opportunityClicked": True, "tracking": {"trackOpens": False},
-                            "aiFeatures": {"onInterestedReply": {"enabled": True}}}
+        ("PATCH", "/campaigns/{cam}"),
+        ("PATCH", "/schedules/{skd}"),
+        ("POST", "/schedules"),
+        ("POST", "/campaigns/{cam}/schedules/{skd}"),
+    ]
+    assert sent[0].body == {
+        "opportunityClicked": True,
+        "tracking": {"trackOpens": False},
+        "aiFeatures": {"onInterestedReply": {"enabled": True}},
+    }
     assert sent[1].body == {"start": "08:00"}
     assert sent[1].path == f"/schedules/{before.raw['schedules'][0]['_id']}"
     after = env.remote()
@@ -499,13 +577,15 @@ def test_drift_between_plan_and_apply_is_refused(sandbox: Any, tmp_path: Path) -
     # Someone edits a step in the app between plan and apply: the revision moves.
     seq = remote.raw["campaign"]["sequenceId"]
     step = remote.raw["steps"][1]
-    env.provider.client.patch(f"/sequences/{seq}/steps/{step['_id']}",
-                              json={"type": step["type"], "delay": 5})
+    env.provider.client.patch(
+        f"/sequences/{seq}/steps/{step['_id']}", json={"type": step["type"], "delay": 5}
+    )
     (outcome,) = env.apply(plan).outcomes
     assert outcome.result == "drifted"
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 def test_find_by_name_pages_through_more_than_100_campaigns(sandbox: Any) -> None:
     emu = _emulator(sandbox)
@@ -527,8 +607,10 @@ def test_find_by_name_pages_through_more_than_100_campaigns(sandbox: Any) -> Non
         assert provider.find_by_name("Bulk") == []
         assert len(provider.list_campaigns()) == 122  # and the seeded dynamic-sender one
         pages = [s.query for s in rec.sent if s.path == "/campaigns"][:2]
-        assert pages == [{"version": ["v2"], "offset": ["0"], "limit": ["100"]},
-                         {"version": ["v2"], "offset": ["100"], "limit": ["100"]}]
+        assert pages == [
+            {"version": ["v2"], "offset": ["0"], "limit": ["100"]},
+            {"version": ["v2"], "offset": ["100"], "limit": ["100"]},
+        ]
     finally:
         emu.monotonic = __import__("time").monotonic
 
@@ -541,9 +623,11 @@ class _Canned:
         self.names = names
 
     def get(self, path: str, params: dict[str, Any]) -> Any:
-        page = self.names[params["offset"]:params["offset"] + params["limit"]]
-        data = [{"_id": f"cam_{i:05d}{n[:3]}", "name": n, "status": "paused"}
-                for i, n in enumerate(page, start=params["offset"])]
+        page = self.names[params["offset"] : params["offset"] + params["limit"]]
+        data = [
+            {"_id": f"cam_{i:05d}{n[:3]}", "name": n, "status": "paused"}
+            for i, n in enumerate(page, start=params["offset"])
+        ]
         return type("R", (), {"data": data})()
 
 
@@ -554,8 +638,7 @@ def test_find_by_name_accepts_the_bare_array_form() -> None:
     assert len(provider.list_campaigns()) == 151
 
 
-def test_connect_uses_basic_auth_with_an_empty_user_and_one_limiter_per_key(
-        sandbox: Any) -> None:
+def test_connect_uses_basic_auth_with_an_empty_user_and_one_limiter_per_key(sandbox: Any) -> None:
     api = Lemlist.connect(sandbox.url + PREFIX, "k-connect", {})
     track(api)
     assert api.limiter is shared_limiter("lemlist", "k-connect", 20, 2.0)
@@ -572,16 +655,21 @@ def test_connect_uses_basic_auth_with_an_empty_user_and_one_limiter_per_key(
 
 # -- rate limit ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "env", "limited"), [
-    ("https://api.lemlist.com/api", {"OUTREACH_RATE_LIMIT": "off"}, True),  # a real API: always
-    ("https://10.1.2.3/api", {"OUTREACH_RATE_LIMIT": "off"}, True),
-    ("http://127.0.0.1:9/lemlist/api", {}, True),
-    ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "no"}, True),
-    ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "off"}, False),
-    ("http://localhost:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "OFF"}, False),
-])
+
+@pytest.mark.parametrize(
+    ("url", "env", "limited"),
+    [
+        ("https://api.lemlist.com/api", {"OUTREACH_RATE_LIMIT": "off"}, True),  # a real API: always
+        ("https://10.1.2.3/api", {"OUTREACH_RATE_LIMIT": "off"}, True),
+        ("http://127.0.0.1:9/lemlist/api", {}, True),
+        ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "no"}, True),
+        ("http://127.0.0.1:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "off"}, False),
+        ("http://localhost:9/lemlist/api", {"OUTREACH_RATE_LIMIT": "OFF"}, False),
+    ],
+)
 def test_the_client_limiter_is_off_only_for_a_loopback_root_that_says_so(
-        url: str, env: dict[str, str], limited: bool) -> None:
+    url: str, env: dict[str, str], limited: bool
+) -> None:
     api = Lemlist.connect(url, "k-off-" + uuid.uuid4().hex[:6], env)
     track(api)
     assert (api.limiter is not None) is limited
@@ -595,17 +683,33 @@ def test_the_embedded_sandbox_gets_no_client_limiter_and_a_real_key_does(tmp_pat
     with Session(state_dir=tmp_path / "b", environ={"LEMLIST_API_KEY": "k-real"}) as session:
         assert session.provider("lemlist").client.limiter is not None  # no request is sent
 
+
 @pytest.mark.slow
 def test_fifty_campaigns_planned_and_applied_concurrently_get_no_429(
-        limited_sandbox: Any, tmp_path: Path) -> None:
+    limited_sandbox: Any, tmp_path: Path
+) -> None:
     sandbox = limited_sandbox
     folder = tmp_path / "bulk"
     folder.mkdir()
     for i in range(50):
-        _write(folder / f"c{i:02d}.yaml", {
-            "provider": "lemlist", "key": f"bulk-{i:02d}",
-            "campaign": {"name": f"Bulk {i:02d}", "steps": [
-                {"type": "email", "delay": 0, "subject": f"Hello {i}", "message": "<p>Hi</p>"}]}})
+        _write(
+            folder / f"c{i:02d}.yaml",
+            {
+                "provider": "lemlist",
+                "key": f"bulk-{i:02d}",
+                "campaign": {
+                    "name": f"Bulk {i:02d}",
+                    "steps": [
+                        {
+                            "type": "email",
+                            "delay": 0,
+                            "subject": f"Hello {i}",
+                            "message": "<p>Hi</p>",
+                        }
+                    ],
+                },
+            },
+        )
     provider, rec = _provider(sandbox)
     state = State(tmp_path / ".outreach")
     docs = _docs(folder)
@@ -632,6 +736,7 @@ def test_fifty_campaigns_planned_and_applied_concurrently_get_no_429(
 
 
 # -- the OpenAPI check ---------------------------------------------------------------------------
+
 
 def _template(method: str, path: str) -> str | None:
     parts = path.rstrip("/").split("/")
@@ -688,7 +793,8 @@ def openapi_problems(sent: list[Sent]) -> list[str]:
     for s in sent:
         where = f"{s.method} {s.path}"
         if not (s.authorization or "").startswith("Basic ") or not base64.b64decode(
-                (s.authorization or " x").split()[1]).startswith(b":"):
+            (s.authorization or " x").split()[1]
+        ).startswith(b":"):
             problems.append(f"{where}: not Basic auth with an empty user")
         tpl = _template(s.method, s.path)
         if tpl is None:
@@ -696,8 +802,11 @@ def openapi_problems(sent: list[Sent]) -> list[str]:
             continue
         item = spec()["paths"][tpl]
         op = item[s.method.lower()]
-        declared = {p["name"]: p for p in [*item.get("parameters", []),
-                                           *op.get("parameters", [])] if p.get("in") == "query"}
+        declared = {
+            p["name"]: p
+            for p in [*item.get("parameters", []), *op.get("parameters", [])]
+            if p.get("in") == "query"
+        }
         for name, values in s.query.items():
             if name not in declared:
                 problems.append(f"{where}: query parameter {name!r} is not declared")
@@ -716,12 +825,14 @@ def openapi_problems(sent: list[Sent]) -> list[str]:
         if not body_spec:
             problems.append(f"{where}: sent a body to an operation that takes none")
             continue
-        ref = pointer("paths", tpl, s.method.lower(), "requestBody", "content",
-                      "application/json", "schema")
+        ref = pointer(
+            "paths", tpl, s.method.lower(), "requestBody", "content", "application/json", "schema"
+        )
         for err in validator_for(ref).iter_errors(s.body):
             problems.append(f"{where}: {list(err.absolute_path)}: {err.message}")
-        problems += _undeclared(body_spec["content"]["application/json"]["schema"], s.body,
-                                where + " body")
+        problems += _undeclared(
+            body_spec["content"]["application/json"]["schema"], s.body, where + " body"
+        )
     return problems
 
 
@@ -736,15 +847,23 @@ def test_the_request_check_is_not_vacuous() -> None:
         Sent("GET", "/nowhere", {}, None, "Bearer k"),
     ]
     problems = openapi_problems(bad)
-    for fragment in ("/campaigns/cam_x body.timezone: not declared", "'fax' is not one of",
-                     "'type' is a required property", "'color' is not declared",
-                     "POST /schedules: the request body is required",
-                     "GET /nowhere: not Basic auth", "GET /nowhere: no such operation"):
+    for fragment in (
+        "/campaigns/cam_x body.timezone: not declared",
+        "'fax' is not one of",
+        "'type' is a required property",
+        "'color' is not declared",
+        "POST /schedules: the request body is required",
+        "GET /nowhere: not Basic auth",
+        "GET /nowhere: no such operation",
+    ):
         assert any(fragment in p for p in problems), (fragment, problems)
-    good = [Sent("GET", "/campaigns", {"version": ["v2"], "offset": ["0"], "limit": ["100"]},
-                 None, auth),
-            Sent("GET", "/campaigns/cam_x/schedules/", {}, None, auth),
-            Sent("POST", "/sequences/seq_x/steps/stp_x/ab-test", {}, None, auth)]
+    good = [
+        Sent(
+            "GET", "/campaigns", {"version": ["v2"], "offset": ["0"], "limit": ["100"]}, None, auth
+        ),
+        Sent("GET", "/campaigns/cam_x/schedules/", {}, None, auth),
+        Sent("POST", "/sequences/seq_x/steps/stp_x/ab-test", {}, None, auth),
+    ]
     assert openapi_problems(good) == []
 
 
@@ -758,8 +877,10 @@ class _CannedLeads:
     def get(self, path: str, params: dict[str, Any]) -> Any:
         self.calls += 1
         start = params["offset"] if self.honours_offset else 0
-        data = [{"_id": f"lea_{i:05d}", "contactId": f"ctc_{i:05d}", "state": "scanned"}
-                for i in range(start, min(start + params["limit"], self.count))]
+        data = [
+            {"_id": f"lea_{i:05d}", "contactId": f"ctc_{i:05d}", "state": "scanned"}
+            for i in range(start, min(start + params["limit"], self.count))
+        ]
         return type("R", (), {"data": data})()
 
 
@@ -776,5 +897,6 @@ def test_lemlist_leads_are_read_a_page_at_a_time_and_the_loop_ends(honours_offse
     assert len(ids) == len(set(ids))  # no lead twice, even from a server that ignores offset
     # Honoured: every lead in three pages. Ignored: the second page holds nothing new, and
     # the loop stops there (the first page, 500 leads, is all this API can give).
-    assert (len(ids), canned.calls) == ((2 * PAGE_LIMIT + 50, 3) if honours_offset
-                                        else (PAGE_LIMIT, 2))
+    assert (len(ids), canned.calls) == (
+        (2 * PAGE_LIMIT + 50, 3) if honours_offset else (PAGE_LIMIT, 2)
+    )

@@ -26,14 +26,19 @@ RAW = "k-disagreements-raw"  # direct requests, in their own rate budget and tea
 
 def _ws(key: str) -> str:
     return "lemlist:" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
 EMAIL = {"type": "email", "subject": "Hi", "message": "<p>Hi</p>", "delay": 0}
 VISIT = {"type": "linkedinVisit", "delay": 1}
 
 
-def _env(sandbox: Any, tmp_path: Path, key: str, status: str = "paused",
-         **campaign: Any) -> Env:
-    doc = {"provider": "lemlist", "key": key, "status": status,
-           "campaign": {"name": f"Disagreement {key}", **campaign}}
+def _env(sandbox: Any, tmp_path: Path, key: str, status: str = "paused", **campaign: Any) -> Env:
+    doc = {
+        "provider": "lemlist",
+        "key": key,
+        "status": status,
+        "campaign": {"name": f"Disagreement {key}", **campaign},
+    }
     env = Env(sandbox, tmp_path, doc)
     env.provider, env.rec = _provider(sandbox, KEY)
     return env
@@ -62,10 +67,12 @@ def _blocked(env: Env) -> list[Any]:
 
 # -- emoji (LM-C16) ----------------------------------------------------------------------------
 
+
 def test_emoji_is_refused_as_outreachs_rule_on_both_sides(sandbox: Any, tmp_path: Path) -> None:
     path = tmp_path / "e.yaml"
-    path.write_text(yaml.safe_dump({"provider": "lemlist", "key": "e", "campaign": {
-        "name": "E", "emoji": "x"}}))
+    path.write_text(
+        yaml.safe_dump({"provider": "lemlist", "key": "e", "campaign": {"name": "E", "emoji": "x"}})
+    )
     (err,) = validate_paths([str(path)]).errors
     assert "unknown field 'emoji': outreach's rule: " in err.message
     with _http(sandbox) as http:
@@ -76,8 +83,10 @@ def test_emoji_is_refused_as_outreachs_rule_on_both_sides(sandbox: Any, tmp_path
 
 # -- "all channels must be covered by at least one sender" (LM-11) ----------------------------
 
+
 def test_a_linkedin_step_the_senders_cannot_cover_is_blocked_in_the_plan_of_an_update(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     env = _env(sandbox, tmp_path, "cover", sendUserIds=[EMAIL_ONLY], steps=[EMAIL])
     _applied(env.apply())
     env.edit(lambda d: d["campaign"]["steps"].append(VISIT))
@@ -99,14 +108,15 @@ def test_a_linkedin_step_the_senders_cannot_cover_is_blocked_in_the_plan_of_an_u
 
 # -- "senders without capabilities for at least one channel are excluded" (LM-C17) -------------
 
+
 def test_a_sender_lemlist_would_exclude_is_blocked_so_the_file_converges(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     # The sandbox keeps the senders that have a channel the steps use and drops the others.
     with _http(sandbox) as http:
         made = http.post("/campaigns", json={"name": "Exclude"}).json()
         http.post(f"/sequences/{made['sequenceId']}/steps", json=VISIT)
-        answer = http.patch(f"/campaigns/{made['_id']}",
-                            json={"sendUserIds": [MEMBER, EMAIL_ONLY]})
+        answer = http.patch(f"/campaigns/{made['_id']}", json={"sendUserIds": [MEMBER, EMAIL_ONLY]})
         assert answer.status_code == 200, answer.text
         kept = [u["id"] for u in answer.json()["sendUsers"]]
     assert kept == [MEMBER]
@@ -126,8 +136,10 @@ def test_a_sender_lemlist_would_exclude_is_blocked_so_the_file_converges(
 
 # -- "The campaign must exist and not be archived" (LM-27) -------------------------------------
 
+
 def test_a_step_sending_to_an_archived_campaign_is_blocked_in_the_plan(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     with _http(sandbox, KEY) as http:
         target = http.post("/campaigns", json={"name": "Old target"}).json()
     _set_status(sandbox, target["_id"], "archived")
@@ -145,15 +157,16 @@ def test_a_step_sending_to_an_archived_campaign_is_blocked_in_the_plan(
         old = http.post("/campaigns", json={"name": "Old target"}).json()
         _set_status(sandbox, old["_id"], "archived", RAW)
         made = http.post("/campaigns", json={"name": "Hop"}).json()
-        answer = http.post(f"/sequences/{made['sequenceId']}/steps",
-                           json={**hop, "campaignId": old["_id"]})
+        answer = http.post(
+            f"/sequences/{made['sequenceId']}/steps", json={**hop, "campaignId": old["_id"]}
+        )
     assert answer.status_code == 400 and "archived" in answer.text
 
 
 # -- status: active on an ended campaign (LM-C18) ----------------------------------------------
 
-def test_status_active_on_an_ended_campaign_is_outreachs_rule(sandbox: Any,
-                                                              tmp_path: Path) -> None:
+
+def test_status_active_on_an_ended_campaign_is_outreachs_rule(sandbox: Any, tmp_path: Path) -> None:
     env = _env(sandbox, tmp_path, "ended", steps=[EMAIL])
     _applied(env.apply())
     _set_status(sandbox, env.remote().id, "ended")
@@ -166,26 +179,40 @@ def test_status_active_on_an_ended_campaign_is_outreachs_rule(sandbox: Any,
 
 # -- a legacy flag with its structured twin (LM-C5) --------------------------------------------
 
+
 def test_a_legacy_flag_and_its_structured_twin_no_longer_flip_each_other(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     # The sandbox reads the two as one setting: the section sent last turns the flag.
     with _http(sandbox) as http:
         made = http.post("/campaigns", json={"name": "Flip"}).json()
-        http.patch(f"/campaigns/{made['_id']}", json={
-            "stopOnEmailReplied": True, "onReplied": {"campaignProgress": "continue"}})
+        http.patch(
+            f"/campaigns/{made['_id']}",
+            json={"stopOnEmailReplied": True, "onReplied": {"campaignProgress": "continue"}},
+        )
         read = http.get(f"/campaigns/{made['_id']}").json()
     assert read["stopOnEmailReplied"] is False
     # So a file holding both, contradicting, is refused before it can flip them on every apply.
-    env = _env(sandbox, tmp_path, "flip", steps=[EMAIL], stopOnEmailReplied=True,
-               onReplied={"campaignProgress": "continue"})
+    env = _env(
+        sandbox,
+        tmp_path,
+        "flip",
+        steps=[EMAIL],
+        stopOnEmailReplied=True,
+        onReplied={"campaignProgress": "continue"},
+    )
     errors = validate_paths([str(env.file)]).errors
-    assert [e.message.startswith("outreach's rule: stopOnEmailReplied contradicts") for e in
-            errors] == [True]
+    assert [
+        e.message.startswith("outreach's rule: stopOnEmailReplied contradicts") for e in errors
+    ] == [True]
     assert "never match" in errors[0].message
     # Either one alone converges.
     for keep in ({"stopOnEmailReplied": False}, {"onReplied": {"campaignProgress": "pause"}}):
-        env.edit(lambda d, keep=keep: d.update(campaign={
-            "name": "Disagreement flip", "steps": [EMAIL], **keep}))
+        env.edit(
+            lambda d, keep=keep: d.update(
+                campaign={"name": "Disagreement flip", "steps": [EMAIL], **keep}
+            )
+        )
         _applied(env.apply())
         (cp,) = env.plan().campaigns
         assert cp.action == "noop", [c.change.dotted for c in cp.changes]

@@ -28,7 +28,8 @@ def _step_ids(env: Env) -> list[str]:
 
 @pytest.mark.parametrize("status", ["active", "paused"])
 def test_inserting_a_step_in_the_middle_plans_one_insertion_and_posts_it_at_its_index(
-        sandbox: Any, tmp_path: Path, status: str) -> None:
+    sandbox: Any, tmp_path: Path, status: str
+) -> None:
     env = Env(sandbox, tmp_path, _doc(status=status))
     _applied(env.apply())
     before = _step_ids(env)
@@ -63,16 +64,19 @@ def test_inserting_a_first_step_posts_index_0(sandbox: Any, tmp_path: Path) -> N
     env.edit(lambda d: d["campaign"]["steps"].insert(0, {**MIDDLE, "delay": 0}))
     env.edit(lambda d: d["campaign"]["steps"][1].__setitem__("delay", 1))
     plan = env.plan()
-    ops = sorted((pc.change.dotted, pc.change.op, pc.change.how)
-                 for pc in plan.campaigns[0].changes)
+    ops = sorted(
+        (pc.change.dotted, pc.change.op, pc.change.how) for pc in plan.campaigns[0].changes
+    )
     assert ops == [("steps[0]", "add", "inserted"), ("steps[1].delay", "change", "")]
     (moved,) = [pc for pc in plan.campaigns[0].changes if pc.change.op == "change"]
     assert moved.change.source == ("steps", 0, "delay")  # the remote's first step, now second
     mark = env.rec.mark()
     _applied(env.apply(plan))
     writes = env.rec.writes(mark)
-    assert sorted(writes) == [("PATCH", "/sequences/{seq}/steps/{stp}"),
-                              ("POST", "/sequences/{seq}/steps")]
+    assert sorted(writes) == [
+        ("PATCH", "/sequences/{seq}/steps/{stp}"),
+        ("POST", "/sequences/{seq}/steps"),
+    ]
     post = next(s for s in env.rec.sent[mark:] if s.method == "POST")
     assert post.body["index"] == 0
     patch = next(s for s in env.rec.sent[mark:] if s.method == "PATCH")
@@ -99,7 +103,8 @@ def test_removing_one_step_deletes_that_step_only(sandbox: Any, tmp_path: Path) 
 
 
 def test_removing_a_step_of_a_running_campaign_is_blocked_and_names_that_step(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     env = Env(sandbox, tmp_path, _doc(status="active"))
     _applied(env.apply())
     env.edit(lambda d: d["campaign"]["steps"].pop(0))
@@ -109,13 +114,17 @@ def test_removing_a_step_of_a_running_campaign_is_blocked_and_names_that_step(
 
 
 def test_moving_a_step_is_shown_as_a_move_and_done_as_add_then_delete(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     env = Env(sandbox, tmp_path, _doc())
     _applied(env.apply())
     before = _step_ids(env)
     env.edit(lambda d: d["campaign"]["steps"].insert(0, d["campaign"]["steps"].pop(2)))
-    env.edit(lambda d: [s.__setitem__("delay", 0 if i == 0 else 2)
-                        for i, s in enumerate(d["campaign"]["steps"])])
+    env.edit(
+        lambda d: [
+            s.__setitem__("delay", 0 if i == 0 else 2) for i, s in enumerate(d["campaign"]["steps"])
+        ]
+    )
     plan = env.plan()
     moves = [pc for pc in plan.campaigns[0].changes if pc.change.how == "moved"]
     assert len(moves) == 1, plan.campaigns[0].changes

@@ -31,11 +31,17 @@ URI = "urn:lemlist-openapi"
 
 # Every operation the client or the sandbox relies on; each must be exercised below.
 OPERATIONS = {
-    ("GET", "/team"), ("GET", "/team/senders"), ("GET", "/users/{userId}"),
-    ("GET", "/campaigns"), ("POST", "/campaigns"),
-    ("GET", "/campaigns/{campaignId}"), ("PATCH", "/campaigns/{campaignId}"),
-    ("POST", "/campaigns/{campaignId}/start"), ("POST", "/campaigns/{campaignId}/pause"),
-    ("POST", "/campaigns/{campaignId}/duplicate"), ("GET", "/campaigns/{campaignId}/statutes"),
+    ("GET", "/team"),
+    ("GET", "/team/senders"),
+    ("GET", "/users/{userId}"),
+    ("GET", "/campaigns"),
+    ("POST", "/campaigns"),
+    ("GET", "/campaigns/{campaignId}"),
+    ("PATCH", "/campaigns/{campaignId}"),
+    ("POST", "/campaigns/{campaignId}/start"),
+    ("POST", "/campaigns/{campaignId}/pause"),
+    ("POST", "/campaigns/{campaignId}/duplicate"),
+    ("GET", "/campaigns/{campaignId}/statutes"),
     ("GET", "/campaigns/{campaignId}/sequences"),
     ("POST", "/sequences/{sequenceId}/steps"),
     ("PATCH", "/sequences/{sequenceId}/steps/{stepId}"),
@@ -45,20 +51,30 @@ OPERATIONS = {
     ("PATCH", "/sequences/{sequenceId}/steps/{stepId}/ab-test"),
     ("DELETE", "/sequences/{sequenceId}/steps/{stepId}/ab-test"),
     ("POST", "/sequences/{sequenceId}/steps/{stepId}/ab-test/winner"),
-    ("GET", "/schedules"), ("POST", "/schedules"),
-    ("GET", "/schedules/{scheduleId}"), ("PATCH", "/schedules/{scheduleId}"),
+    ("GET", "/schedules"),
+    ("POST", "/schedules"),
+    ("GET", "/schedules/{scheduleId}"),
+    ("PATCH", "/schedules/{scheduleId}"),
     ("DELETE", "/schedules/{scheduleId}"),
     ("GET", "/campaigns/{campaignId}/schedules/"),
     ("POST", "/campaigns/{campaignId}/schedules/{scheduleId}"),
-    ("GET", "/campaigns/{campaignId}/leads/"), ("POST", "/campaigns/{campaignId}/leads/"),
+    ("GET", "/campaigns/{campaignId}/leads/"),
+    ("POST", "/campaigns/{campaignId}/leads/"),
     ("PATCH", "/campaigns/{campaignId}/leads/{leadId}"),
 }
 
 # Where the file contradicts itself, the reading we validate against (kept short and explicit).
 ERRATA = (
     # "Next page number (null if on last page)" under `type: integer` without `nullable`.
-    ("components", "schemas", "ScheduleListResponse", "properties", "pagination", "properties",
-     "nextPage"),
+    (
+        "components",
+        "schemas",
+        "ScheduleListResponse",
+        "properties",
+        "pagination",
+        "properties",
+        "nextPage",
+    ),
 )
 
 
@@ -100,8 +116,9 @@ def pointer(*parts: str) -> str:
 
 
 def validator_for(ref: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": f"{URI}#/{ref}"}, registry=registry(),
-                                format_checker=FormatChecker())
+    return Draft202012Validator(
+        {"$ref": f"{URI}#/{ref}"}, registry=registry(), format_checker=FormatChecker()
+    )
 
 
 def response_spec(method: str, template: str, status: int) -> dict[str, Any]:
@@ -125,8 +142,15 @@ class Recorder:
     client: httpx.Client
     log: list[Exchange]
 
-    def __call__(self, method: str, template: str, *, json_body: Any = None,
-                 params: dict[str, Any] | None = None, **ids: str) -> Any:
+    def __call__(
+        self,
+        method: str,
+        template: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        **ids: str,
+    ) -> Any:
         path = template.format(**ids)
         r = self.client.request(method, path, json=json_body, params=params)
         ctype = r.headers["content-type"].split(";")[0]
@@ -149,8 +173,11 @@ def exchanges() -> Iterator[list[Exchange]]:
     emu.monotonic = ticking  # type: ignore[attr-defined]
     log: list[Exchange] = []
     try:
-        with httpx.Client(base_url=running.url + "/lemlist/api",
-                          auth=("", "k-" + secrets.token_hex(4)), timeout=10) as client:
+        with httpx.Client(
+            base_url=running.url + "/lemlist/api",
+            auth=("", "k-" + secrets.token_hex(4)),
+            timeout=10,
+        ) as client:
             _script(Recorder(client, log))
         yield log
     finally:
@@ -162,93 +189,225 @@ def _script(call: Recorder) -> None:
     call("GET", "/team", params={"version": "v2"})
     user_id = "usr_2aBCdEfGHiJkLmNOp"
     call("GET", "/users/{userId}", userId=user_id)
-    camp = call("POST", "/campaigns", json_body={
-        "name": "My new campaign", "timezone": "America/New_York", "autoReview": True,
-        "autoReviewConditions": ["deliverable", "risky"]})
+    camp = call(
+        "POST",
+        "/campaigns",
+        json_body={
+            "name": "My new campaign",
+            "timezone": "America/New_York",
+            "autoReview": True,
+            "autoReviewConditions": ["deliverable", "risky"],
+        },
+    )
     cid, seq = camp["_id"], camp["sequenceId"]
     other = call("POST", "/campaigns", json_body={"name": "Target"})
     call("GET", "/campaigns")
     call("GET", "/campaigns", params={"status": "running", "sortOrder": "desc", "limit": 1})
     call("GET", "/campaigns/{campaignId}", campaignId=cid)
     call("GET", "/campaigns/{campaignId}", campaignId="cam_doesNotExist0001")  # 404 text
-    email = call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq, json_body={
-        "type": "email", "subject": "{{firstName}}, quick question", "message": "<p>Hi</p>",
-        "delay": 1, "index": 2})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "linkedinInvite", "message": "Hi {{firstName}}", "delay": 0})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "linkedinSend", "message": "Thanks", "delay": 2,
-                    "images": ["https://example.com/a.png"]})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "api", "method": "POST", "url": "https://api.example.com/hook"})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "conditional", "conditionKey": "linkedinInviteAccepted",
-                    "delayType": "waitUntil", "delay": 1})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "sendToAnotherCampaign", "campaignId": other["_id"]})
-    call("POST", "/sequences/{sequenceId}/steps", sequenceId=seq,
-         json_body={"type": "fax"})  # 400 text
-    call("PATCH", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq,
-         stepId=email["_id"], json_body={"type": "email", "subject": "Better", "delay": 2})
-    call("PATCH", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq,
-         stepId=email["_id"], json_body={"type": "sms", "message": "x"})  # 400 text
-    call("DELETE", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq,
-         stepId=email["_id"])  # 400: running
-    call("PATCH", "/campaigns/{campaignId}", campaignId=cid, json_body={
-        "name": "New campaign name", "stopOnEmailReplied": True,
-        "sendUserIds": ["usr_2aBCdEfGHiJkLmNOp", "usr_7xYzAbCdEfGhIjKlM"],
-        "autoReview": True, "autoReviewConditions": ["deliverable"],
-        "tracking": {"trackOpens": False}, "stopOnLinkClickedFilter": "pricing"})
-    call("PATCH", "/campaigns/{campaignId}", campaignId=cid,
-         json_body={"autoReviewConditions": ["maybe"]})  # 400 text
+    email = call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={
+            "type": "email",
+            "subject": "{{firstName}}, quick question",
+            "message": "<p>Hi</p>",
+            "delay": 1,
+            "index": 2,
+        },
+    )
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={"type": "linkedinInvite", "message": "Hi {{firstName}}", "delay": 0},
+    )
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={
+            "type": "linkedinSend",
+            "message": "Thanks",
+            "delay": 2,
+            "images": ["https://example.com/a.png"],
+        },
+    )
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={"type": "api", "method": "POST", "url": "https://api.example.com/hook"},
+    )
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={
+            "type": "conditional",
+            "conditionKey": "linkedinInviteAccepted",
+            "delayType": "waitUntil",
+            "delay": 1,
+        },
+    )
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps",
+        sequenceId=seq,
+        json_body={"type": "sendToAnotherCampaign", "campaignId": other["_id"]},
+    )
+    call(
+        "POST", "/sequences/{sequenceId}/steps", sequenceId=seq, json_body={"type": "fax"}
+    )  # 400 text
+    call(
+        "PATCH",
+        "/sequences/{sequenceId}/steps/{stepId}",
+        sequenceId=seq,
+        stepId=email["_id"],
+        json_body={"type": "email", "subject": "Better", "delay": 2},
+    )
+    call(
+        "PATCH",
+        "/sequences/{sequenceId}/steps/{stepId}",
+        sequenceId=seq,
+        stepId=email["_id"],
+        json_body={"type": "sms", "message": "x"},
+    )  # 400 text
+    call(
+        "DELETE", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq, stepId=email["_id"]
+    )  # 400: running
+    call(
+        "PATCH",
+        "/campaigns/{campaignId}",
+        campaignId=cid,
+        json_body={
+            "name": "New campaign name",
+            "stopOnEmailReplied": True,
+            "sendUserIds": ["usr_2aBCdEfGHiJkLmNOp", "usr_7xYzAbCdEfGhIjKlM"],
+            "autoReview": True,
+            "autoReviewConditions": ["deliverable"],
+            "tracking": {"trackOpens": False},
+            "stopOnLinkClickedFilter": "pricing",
+        },
+    )
+    call(
+        "PATCH",
+        "/campaigns/{campaignId}",
+        campaignId=cid,
+        json_body={"autoReviewConditions": ["maybe"]},
+    )  # 400 text
     call("GET", "/campaigns/{campaignId}/statutes", campaignId=cid)
     call("GET", "/team/senders")
     call("GET", "/campaigns/{campaignId}/sequences", campaignId=cid)
     call("POST", "/campaigns/{campaignId}/pause", campaignId=cid)
-    call("POST", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq,
-         stepId=email["_id"])
-    call("GET", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq,
-         stepId=email["_id"])
-    call("PATCH", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq,
-         stepId=email["_id"], json_body={"subject": "Variant B", "message": "<p>B</p>"})
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps/{stepId}/ab-test",
+        sequenceId=seq,
+        stepId=email["_id"],
+    )
+    call(
+        "GET", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq, stepId=email["_id"]
+    )
+    call(
+        "PATCH",
+        "/sequences/{sequenceId}/steps/{stepId}/ab-test",
+        sequenceId=seq,
+        stepId=email["_id"],
+        json_body={"subject": "Variant B", "message": "<p>B</p>"},
+    )
     call("GET", "/campaigns/{campaignId}/sequences", campaignId=cid)
-    call("POST", "/sequences/{sequenceId}/steps/{stepId}/ab-test/winner", sequenceId=seq,
-         stepId=email["_id"], json_body={"variant": "A"})
-    call("DELETE", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq,
-         stepId=email["_id"])
-    call("GET", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq,
-         stepId=email["_id"])  # 404 text
-    call("DELETE", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq,
-         stepId=email["_id"])
+    call(
+        "POST",
+        "/sequences/{sequenceId}/steps/{stepId}/ab-test/winner",
+        sequenceId=seq,
+        stepId=email["_id"],
+        json_body={"variant": "A"},
+    )
+    call(
+        "DELETE",
+        "/sequences/{sequenceId}/steps/{stepId}/ab-test",
+        sequenceId=seq,
+        stepId=email["_id"],
+    )
+    call(
+        "GET", "/sequences/{sequenceId}/steps/{stepId}/ab-test", sequenceId=seq, stepId=email["_id"]
+    )  # 404 text
+    call("DELETE", "/sequences/{sequenceId}/steps/{stepId}", sequenceId=seq, stepId=email["_id"])
     call("POST", "/campaigns/{campaignId}/start", campaignId=cid)
     call("POST", "/campaigns/{campaignId}/duplicate", campaignId=cid, json_body={"name": "Copy"})
-    sched = call("POST", "/schedules", json_body={
-        "name": "Default schedule", "secondsToWait": 1200, "timezone": "Europe/Paris",
-        "start": "09:00", "end": "18:00", "weekdays": [1, 2, 3, 4, 5], "public": False})
+    sched = call(
+        "POST",
+        "/schedules",
+        json_body={
+            "name": "Default schedule",
+            "secondsToWait": 1200,
+            "timezone": "Europe/Paris",
+            "start": "09:00",
+            "end": "18:00",
+            "weekdays": [1, 2, 3, 4, 5],
+            "public": False,
+        },
+    )
     call("POST", "/schedules", json_body={"name": "x"})  # 400 JSON
     call("GET", "/schedules")
     call("GET", "/schedules", params={"limit": 1, "sortOrder": "desc"})
     call("GET", "/schedules/{scheduleId}", scheduleId=sched["_id"])
-    call("PATCH", "/schedules/{scheduleId}", scheduleId=sched["_id"],
-         json_body={"name": "Schedule new name"})
-    call("PATCH", "/schedules/{scheduleId}", scheduleId="skd_doesNotExist0001",
-         json_body={"name": "x"})  # 404 JSON
-    call("POST", "/campaigns/{campaignId}/schedules/{scheduleId}", campaignId=cid,
-         scheduleId=sched["_id"])
+    call(
+        "PATCH",
+        "/schedules/{scheduleId}",
+        scheduleId=sched["_id"],
+        json_body={"name": "Schedule new name"},
+    )
+    call(
+        "PATCH",
+        "/schedules/{scheduleId}",
+        scheduleId="skd_doesNotExist0001",
+        json_body={"name": "x"},
+    )  # 404 JSON
+    call(
+        "POST",
+        "/campaigns/{campaignId}/schedules/{scheduleId}",
+        campaignId=cid,
+        scheduleId=sched["_id"],
+    )
     call("GET", "/campaigns/{campaignId}/schedules/", campaignId=cid)
     call("DELETE", "/schedules/{scheduleId}", scheduleId=sched["_id"])
     call("GET", "/schedules/{scheduleId}", scheduleId=sched["_id"])  # 404 text
-    lead = call("POST", "/campaigns/{campaignId}/leads/", campaignId=cid, json_body={
-        "email": "support@lemlist.com", "firstName": "John", "lastName": "Doe",
-        "companyName": "lemlist", "jobTitle": "Developer",
-        "linkedinUrl": "https://www.linkedin.com/in/johndoe", "phone": "+33 123456789",
-        "timezone": "Europe/Paris", "contactOwner": "login_email@lemlist.com",
-        "companySize": "50-100", "customVariable1": "any value you want"})
+    lead = call(
+        "POST",
+        "/campaigns/{campaignId}/leads/",
+        campaignId=cid,
+        json_body={
+            "email": "support@lemlist.com",
+            "firstName": "John",
+            "lastName": "Doe",
+            "companyName": "lemlist",
+            "jobTitle": "Developer",
+            "linkedinUrl": "https://www.linkedin.com/in/johndoe",
+            "phone": "+33 123456789",
+            "timezone": "Europe/Paris",
+            "contactOwner": "login_email@lemlist.com",
+            "companySize": "50-100",
+            "customVariable1": "any value you want",
+        },
+    )
     call("GET", "/campaigns/{campaignId}/leads/", campaignId=cid, params={"limit": 100})
-    call("PATCH", "/campaigns/{campaignId}/leads/{leadId}", campaignId=cid,
-         leadId=lead["_id"], json_body={"preferredContactMethod": "email"})
-    call("PATCH", "/campaigns/{campaignId}/leads/{leadId}", campaignId=cid,
-         leadId="lea_doesNotExist0001", json_body={"jobTitle": "x"})  # 404 text
+    call(
+        "PATCH",
+        "/campaigns/{campaignId}/leads/{leadId}",
+        campaignId=cid,
+        leadId=lead["_id"],
+        json_body={"preferredContactMethod": "email"},
+    )
+    call(
+        "PATCH",
+        "/campaigns/{campaignId}/leads/{leadId}",
+        campaignId=cid,
+        leadId="lea_doesNotExist0001",
+        json_body={"jobTitle": "x"},
+    )  # 404 text
 
 
 def test_the_copy_is_lemlists_file() -> None:
@@ -258,8 +417,7 @@ def test_the_copy_is_lemlists_file() -> None:
         assert SHARED_SPEC.read_bytes() == data
 
 
-def test_every_operation_we_use_is_in_the_file_and_exercised(
-        exchanges: list[Exchange]) -> None:
+def test_every_operation_we_use_is_in_the_file_and_exercised(exchanges: list[Exchange]) -> None:
     paths = spec()["paths"]
     for method, template in OPERATIONS:
         assert method.lower() in paths[template], (method, template)
@@ -281,8 +439,16 @@ def test_every_response_matches_the_documented_schema(exchanges: list[Exchange])
         if "schema" not in media:
             continue
         if x.content_type == "application/json":
-            ref = pointer("paths", x.template, x.method.lower(), "responses", str(x.status),
-                          "content", x.content_type, "schema")
+            ref = pointer(
+                "paths",
+                x.template,
+                x.method.lower(),
+                "responses",
+                str(x.status),
+                "content",
+                x.content_type,
+                "schema",
+            )
             for err in validator_for(ref).iter_errors(x.body):
                 problems.append(f"{where}: {list(err.absolute_path)}: {err.message}")
     assert not problems, "\n".join(problems)
@@ -300,25 +466,31 @@ def test_error_bodies_are_the_documented_media_type(exchanges: list[Exchange]) -
 
 
 def test_campaign_list_v2_envelope_matches_the_campaign_and_pagination_schemas(
-        exchanges: list[Exchange]) -> None:
+    exchanges: list[Exchange],
+) -> None:
     # The file documents only the bare array; the v2 envelope (reported by third-party clients)
     # reuses the documented Campaign object and the schedules list's pagination object.
     running = server.start(":memory:")
     try:
-        with httpx.Client(base_url=running.url + "/lemlist/api", auth=("", "k-v2"),
-                          timeout=10) as c:
+        with httpx.Client(
+            base_url=running.url + "/lemlist/api", auth=("", "k-v2"), timeout=10
+        ) as c:
             c.post("/campaigns", json={"name": "One"})
             body = c.get("/campaigns", params={"version": "v2", "limit": 1}).json()
     finally:
         running.stop()
     envelope = {
-        "type": "object", "required": ["campaigns", "pagination"],
+        "type": "object",
+        "required": ["campaigns", "pagination"],
         "additionalProperties": False,
         "properties": {
-            "campaigns": {"type": "array",
-                          "items": {"$ref": f"{URI}#/components/schemas/Campaign"}},
-            "pagination": {"$ref": f"{URI}#/components/schemas/ScheduleListResponse/properties/"
-                                   "pagination"},
+            "campaigns": {
+                "type": "array",
+                "items": {"$ref": f"{URI}#/components/schemas/Campaign"},
+            },
+            "pagination": {
+                "$ref": f"{URI}#/components/schemas/ScheduleListResponse/properties/pagination"
+            },
         },
     }
     Draft202012Validator(envelope, registry=registry()).validate(body)
@@ -333,9 +505,23 @@ def test_nullable_conversion() -> None:
 
 
 def test_the_validation_is_not_vacuous() -> None:
-    ref = pointer("paths", "/campaigns/{campaignId}", "get", "responses", "200", "content",
-                  "application/json", "schema")
-    errors = list(validator_for(ref).iter_errors({"_id": 5, "status": "launched",
-                                                  "creator": {"userEmail": "not-an-email"}}))
+    ref = pointer(
+        "paths",
+        "/campaigns/{campaignId}",
+        "get",
+        "responses",
+        "200",
+        "content",
+        "application/json",
+        "schema",
+    )
+    errors = list(
+        validator_for(ref).iter_errors(
+            {"_id": 5, "status": "launched", "creator": {"userEmail": "not-an-email"}}
+        )
+    )
     assert {tuple(e.absolute_path) for e in errors} == {
-        ("_id",), ("status",), ("creator", "userEmail")}
+        ("_id",),
+        ("status",),
+        ("creator", "userEmail"),
+    }

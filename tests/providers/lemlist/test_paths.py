@@ -12,8 +12,13 @@ from outreach_cli.providers.lemlist.schedules import update_schedules
 
 HOSTILE = "../campaigns/cam_other?x=1"
 QUOTED = "..%2Fcampaigns%2Fcam_other%3Fx%3D1"
-SCHEDULE = {"name": "Work hours", "timezone": "Europe/Paris", "start": "09:00", "end": "17:00",
-            "weekdays": [1, 2, 3, 4, 5]}
+SCHEDULE = {
+    "name": "Work hours",
+    "timezone": "Europe/Paris",
+    "start": "09:00",
+    "end": "17:00",
+    "weekdays": [1, 2, 3, 4, 5],
+}
 
 
 class Recorder:
@@ -39,11 +44,11 @@ class Recorder:
 
 def test_a_schedule_id_read_back_is_quoted_into_its_patch() -> None:
     api = Recorder()
-    remote = Remote("cam_1", "C", "paused", None, {},
-                    {"schedules": [{**SCHEDULE, "_id": HOSTILE}]})
+    remote = Remote("cam_1", "C", "paused", None, {}, {"schedules": [{**SCHEDULE, "_id": HOSTILE}]})
     want = {"schedules": [{**SCHEDULE, "start": "08:00"}]}
     update_schedules(  # type: ignore[arg-type]
-        api, remote, want, [Change(("schedules", 0, "start"), "change", "09:00", "08:00")])
+        api, remote, want, [Change(("schedules", 0, "start"), "change", "09:00", "08:00")]
+    )
     assert api.sent == [("PATCH", f"/schedules/{QUOTED}")]
 
 

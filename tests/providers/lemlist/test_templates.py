@@ -36,16 +36,30 @@ def test_sender_variables_pass_and_render_as_placeholders() -> None:
 
 
 def test_every_text_field_is_found_and_variant_b_inherits_a() -> None:
-    campaign = {"steps": [
-        {"type": "email", "delay": 0, "subject": "A {{firstName}}", "message": "<p>a</p>",
-         "abTest": {"subject": "B {{firstName}}"}},
-        {"type": "linkedinSend", "delay": 1, "message": "m", "altMessage": "alt"},
-        {"type": "linkedinVisit", "delay": 1}]}
+    campaign = {
+        "steps": [
+            {
+                "type": "email",
+                "delay": 0,
+                "subject": "A {{firstName}}",
+                "message": "<p>a</p>",
+                "abTest": {"subject": "B {{firstName}}"},
+            },
+            {"type": "linkedinSend", "delay": 1, "message": "m", "altMessage": "alt"},
+            {"type": "linkedinVisit", "delay": 1},
+        ]
+    }
     assert [s.path for s in ll.spots(campaign)] == [
-        ("steps", 0, "subject"), ("steps", 0, "message"), ("steps", 0, "abTest", "subject"),
-        ("steps", 1, "message"), ("steps", 1, "altMessage")]
+        ("steps", 0, "subject"),
+        ("steps", 0, "message"),
+        ("steps", 0, "abTest", "subject"),
+        ("steps", 1, "message"),
+        ("steps", 1, "altMessage"),
+    ]
     mails = ll.emails(campaign)
     assert [(e.label, e.kind) for e in mails] == [
-        ("step 1 variant A", "email"), ("step 1 variant B", "email"),
-        ("step 2 (linkedinSend)", "message")]
+        ("step 1 variant A", "email"),
+        ("step 1 variant B", "email"),
+        ("step 2 (linkedinSend)", "message"),
+    ]
     assert mails[1].body is not None and mails[1].body.path == ("steps", 0, "message")

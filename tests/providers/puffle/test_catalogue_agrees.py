@@ -20,15 +20,24 @@ from outreach_cli.validate import validate_paths
 from tests.helpers import REPO
 
 RULES = {r.id: r for r in CATALOGUE}
-CHOICE_PROBES = [(r, p) for r in CATALOGUE if r.kind == "choice" and r.client
-                 for p in r.probes if p.client != "accept"]
+CHOICE_PROBES = [
+    (r, p)
+    for r in CATALOGUE
+    if r.kind == "choice" and r.client
+    for p in r.probes
+    if p.client != "accept"
+]
 VENDOR_CLAIMS = ("Puffle requires", "Puffle needs", "Puffle refuses", "Puffle rejects")
 
 
 def _messages(tmp_path: Path, campaign: dict[str, Any]) -> list[str]:
     path = tmp_path / "c.yaml"
-    path.write_text(yaml.safe_dump({"provider": "puffle", "key": "c", "campaign": campaign},
-                                   allow_unicode=True), "utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {"provider": "puffle", "key": "c", "campaign": campaign}, allow_unicode=True
+        ),
+        "utf-8",
+    )
     return [d.message for d in validate_paths([str(path)]).diagnostics]
 
 
@@ -38,8 +47,9 @@ def test_the_catalogue_loads_for_the_harness() -> None:
     assert base == BASE
 
 
-@pytest.mark.parametrize("rule,probe", CHOICE_PROBES,
-                         ids=[f"{r.id}-{p.name}" for r, p in CHOICE_PROBES])
+@pytest.mark.parametrize(
+    "rule,probe", CHOICE_PROBES, ids=[f"{r.id}-{p.name}" for r, p in CHOICE_PROBES]
+)
 def test_a_choice_is_worded_as_outreachs_rule(rule: Any, probe: Any, tmp_path: Path) -> None:
     messages = _messages(tmp_path, apply_probe(BASE, probe))
     assert messages, f"{rule.id} {probe.name}: validate said nothing"
@@ -48,8 +58,7 @@ def test_a_choice_is_worded_as_outreachs_rule(rule: Any, probe: Any, tmp_path: P
 
 
 @pytest.mark.parametrize("field", puffle_rules.EMAIL_ONLY)
-def test_a_field_of_the_other_channel_is_ignored_everywhere(field: str,
-                                                            tmp_path: Path) -> None:
+def test_a_field_of_the_other_channel_is_ignored_everywhere(field: str, tmp_path: Path) -> None:
     value = {"daily_limit": 5, "account_limits": [], "signature": "x"}.get(field, True)
     [message] = _messages(tmp_path, {**BASE, **LINKEDIN, field: value})
     assert "Puffle ignores it" in message and "outreach's rule" in message

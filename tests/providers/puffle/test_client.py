@@ -21,6 +21,7 @@ from tests.helpers import run, track
 
 KEY = "pk_test_client"
 
+
 class LoseFirstAnswer(httpx.HTTPTransport):
     """Let the server act on the first request to a path suffix, then lose its answer."""
 
@@ -40,8 +41,13 @@ class LoseFirstAnswer(httpx.HTTPTransport):
 
 
 def _provider(sandbox: Any, transport: httpx.BaseTransport | None = None) -> Puffle:
-    api = Api("puffle", sandbox.url + "/puffle/api", headers={"Authorization": f"Bearer {KEY}"},
-              retry=RetryPolicy(base=0.001), transport=transport)
+    api = Api(
+        "puffle",
+        sandbox.url + "/puffle/api",
+        headers={"Authorization": f"Bearer {KEY}"},
+        retry=RetryPolicy(base=0.001),
+        transport=transport,
+    )
     track(api)
     return Puffle(api)
 
@@ -74,7 +80,13 @@ def test_create_sets_the_sequence_with_a_patch(sandbox: Any, campaigns_dir: Path
     remote = provider.fetch(report.outcomes[0].id)
     assert remote is not None
     assert [n["type"] for n in remote.state["sequence_nodes"]] == [
-        "connection_request", "delay", "message", "delay", "message", "end"]
+        "connection_request",
+        "delay",
+        "message",
+        "delay",
+        "message",
+        "end",
+    ]
     log = [(m, p) for m, p, _ in sandbox.sandbox.request_log if m in ("POST", "PATCH")]
     assert [m for m, _ in log] == ["POST", "PATCH"]
 
@@ -92,9 +104,12 @@ def _launched(sandbox: Any, campaigns_dir: Path) -> tuple[Puffle, Path, str]:
 
 def test_draft_only_fields_blocked_on_active(sandbox: Any, campaigns_dir: Path) -> None:
     provider, f, cid = _launched(sandbox, campaigns_dir)
-    f.write_text(f.read_text().replace("open_tracking: false", "open_tracking: true")
-                 .replace("delay_days: 3}", "delay_days: 5}")
-                 .replace("daily_limit: 60", "daily_limit: 90"))
+    f.write_text(
+        f.read_text()
+        .replace("open_tracking: false", "open_tracking: true")
+        .replace("delay_days: 3}", "delay_days: 5}")
+        .replace("daily_limit: 60", "daily_limit: 90")
+    )
     cp = _replan(f, provider)
     verdicts = {pc.change.dotted: pc.verdict for pc in cp.changes}
     assert verdicts["daily_limit"].allowed
@@ -113,8 +128,11 @@ def test_draft_only_fields_blocked_on_active(sandbox: Any, campaigns_dir: Path) 
 
 def test_operating_hours_on_active_says_prospects_wake(sandbox: Any, campaigns_dir: Path) -> None:
     provider, f, cid = _launched(sandbox, campaigns_dir)
-    f.write_text(f.read_text().replace(
-        "  type: email\n", "  type: email\n  operating_hours: {monday: {start: '08:00'}}\n"))
+    f.write_text(
+        f.read_text().replace(
+            "  type: email\n", "  type: email\n  operating_hours: {monday: {start: '08:00'}}\n"
+        )
+    )
     cp = _replan(f, provider)
     [pc] = cp.changes
     assert pc.change.dotted == "operating_hours" and pc.verdict.allowed
@@ -138,14 +156,15 @@ def test_pause_converges_when_the_answer_is_lost(sandbox: Any, campaigns_dir: Pa
     assert len(pauses) >= 1
 
 
-def test_resume_of_a_finished_campaign_reports_completed(sandbox: Any,
-                                                         campaigns_dir: Path) -> None:
+def test_resume_of_a_finished_campaign_reports_completed(sandbox: Any, campaigns_dir: Path) -> None:
     provider = _provider(sandbox)
     f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
     _, report = _apply(f, provider)  # a draft
     cid = report.outcomes[0].id
-    provider.client.post(f"/campaigns/{cid}/leads",
-                         json={"prospects": [{"email": "ann@example.com", "first_name": "Ann"}]})
+    provider.client.post(
+        f"/campaigns/{cid}/leads",
+        json={"prospects": [{"email": "ann@example.com", "first_name": "Ann"}]},
+    )
     f.write_text(f.read_text().replace("status: draft", "status: active"))
     assert _apply(f, provider)[1].outcomes[0].result == "applied"
     sandbox.sandbox.tick(5)
@@ -163,7 +182,8 @@ def test_resume_of_a_finished_campaign_reports_completed(sandbox: Any,
 
 
 def test_cli_plan_exits_3_for_a_sequence_edit_on_an_active_campaign(
-        env_sandbox: Any, campaigns_dir: Path) -> None:
+    env_sandbox: Any, campaigns_dir: Path
+) -> None:
     f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
     f.write_text(f.read_text().replace("status: draft", "status: active"))
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.OK
@@ -176,8 +196,7 @@ def test_cli_plan_exits_3_for_a_sequence_edit_on_an_active_campaign(
     assert run("apply", "--yes", str(f)).exit_code == ExitCode.BLOCKED
 
 
-def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any,
-                                                         campaigns_dir: Path) -> None:
+def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any, campaigns_dir: Path) -> None:
     """PF-8: Puffle numbers nodes by array order; a file's own positions are neither sent nor
     compared, so the applied file (positions and all) plans to no change."""
     sent: list[bytes] = []
@@ -189,8 +208,11 @@ def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any,
 
     provider = _provider(sandbox, Record())
     f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
-    f.write_text(f.read_text().replace("{type: delay, delay_days: 3}",
-                                       "{type: delay, delay_days: 3, position: 7}"))
+    f.write_text(
+        f.read_text().replace(
+            "{type: delay, delay_days: 3}", "{type: delay, delay_days: 3, position: 7}"
+        )
+    )
     result = validate_paths([str(f)])
     assert not result.errors
     assert [d.path for d in result.warnings] == ["campaign.sequence_nodes[1].position"]
@@ -204,19 +226,24 @@ def test_positions_in_the_file_apply_then_plan_no_change(sandbox: Any,
 
 
 def test_a_type_change_is_blocked_as_ignored_and_the_sandbox_keeps_the_type(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     """PF-24: the PATCH has no `type`; the plan says Puffle would ignore the change, and the
     sandbox, sent it anyway, keeps the campaign's type."""
     provider = _provider(sandbox)
     f = tmp_path / "flip.yaml"
-    f.write_text("provider: puffle\nkey: flip\ncampaign:\n  type: email\n  name: Flip\n"
-                 "  sender_account_ids: [5e4de000-0000-4000-8000-000000000001]\n")
+    f.write_text(
+        "provider: puffle\nkey: flip\ncampaign:\n  type: email\n  name: Flip\n"
+        "  sender_account_ids: [5e4de000-0000-4000-8000-000000000001]\n"
+    )
     _, report = _apply(f, provider)
     assert report.outcomes[0].result == "applied", report.outcomes[0].message
     cid = report.outcomes[0].id
-    f.write_text(f.read_text().replace("type: email", "type: linkedin")
-                 .replace("5e4de000-0000-4000-8000-000000000001",
-                          "5e4d1000-0000-4000-8000-000000000001"))
+    f.write_text(
+        f.read_text()
+        .replace("type: email", "type: linkedin")
+        .replace("5e4de000-0000-4000-8000-000000000001", "5e4d1000-0000-4000-8000-000000000001")
+    )
     cp = _replan(f, provider)
     verdicts = {pc.change.dotted: pc.verdict for pc in cp.changes}
     assert not verdicts["type"].allowed and verdicts["type"].ignored
@@ -234,8 +261,10 @@ class _CannedProspects:
     def get(self, path: str, params: dict[str, Any]) -> Any:
         self.calls += 1
         start = (params["page"] - 1) * params["limit"]
-        items = [{"id": f"p{i}", "email": f"p{i}@example.org", "status": "pending"}
-                 for i in range(start, min(start + params["limit"], self.count))]
+        items = [
+            {"id": f"p{i}", "email": f"p{i}@example.org", "status": "pending"}
+            for i in range(start, min(start + params["limit"], self.count))
+        ]
         return type("R", (), {"data": {"prospects": items, "total": self.count}})()
 
 
@@ -247,7 +276,8 @@ def test_prospects_are_read_a_page_at_a_time() -> None:
 
 
 def test_a_node_inserted_in_the_middle_keeps_the_other_nodes_ids(
-        sandbox: Any, campaigns_dir: Path) -> None:
+    sandbox: Any, campaigns_dir: Path
+) -> None:
     """Nodes are matched by identity (LIST_KEYS): the PATCH, sent whole, carries each other
     node's id, so Puffle keeps them; the plan shows one insertion."""
     sent: list[Any] = []
@@ -266,13 +296,19 @@ def test_a_node_inserted_in_the_middle_keeps_the_other_nodes_ids(
     before = provider.fetch(report.outcomes[0].id)
     assert before is not None
     ids = [n["id"] for n in before.raw["sequence_nodes"]]
-    f.write_text(f.read_text().replace(
-        "    - {type: delay, delay_days: 2}\n",
-        "    - {type: delay, delay_days: 2}\n    - {type: message, body: \"One more, "
-        "{{first_name}}.\"}\n    - {type: delay, delay_days: 1}\n", 1))
+    f.write_text(
+        f.read_text().replace(
+            "    - {type: delay, delay_days: 2}\n",
+            '    - {type: delay, delay_days: 2}\n    - {type: message, body: "One more, '
+            '{{first_name}}."}\n    - {type: delay, delay_days: 1}\n',
+            1,
+        )
+    )
     cp = _replan(f, provider)
     assert [(pc.change.dotted, pc.change.how) for pc in cp.changes] == [
-        ("sequence_nodes[2]", "inserted"), ("sequence_nodes[3]", "inserted")]
+        ("sequence_nodes[2]", "inserted"),
+        ("sequence_nodes[3]", "inserted"),
+    ]
     del sent[:]
     _, report = _apply(f, provider)
     assert report.outcomes[0].result == "applied", report.outcomes[0].message

@@ -11,7 +11,8 @@ from tests.helpers import run
 
 
 def test_launch_without_pending_prospects_is_blocked_in_the_plan_and_not_sent(
-        env_sandbox: Any, campaigns_dir: Path, tmp_path: Path) -> None:
+    env_sandbox: Any, campaigns_dir: Path, tmp_path: Path
+) -> None:
     f = campaigns_dir / "puffle" / "email-seed-founders.yaml"
     created = run("apply", "--yes", "-f", "json", str(f))  # a draft, no prospects
     assert created.exit_code == ExitCode.OK, created.stdout

@@ -41,8 +41,14 @@ def email() -> dict[str, Any]:
         "signature": "Best,\n%sender_first_name%",
         "sender_account_ids": [SENDER, OTHER],
         "sequence_nodes": [
-            {"type": "email", "subject": "Hi {{first_name}}", "body": "Hello",
-             "body_html": "<p>Hello</p>", "from_name": "Ada", "cc": "x@example.com"},
+            {
+                "type": "email",
+                "subject": "Hi {{first_name}}",
+                "body": "Hello",
+                "body_html": "<p>Hello</p>",
+                "from_name": "Ada",
+                "cc": "x@example.com",
+            },
             {"type": "delay", "delay_days": 3},
             {"type": "email", "subject": "Re", "body": "Bump", "is_reply": True},
             {"type": "ai", "ai_node": {"purpose": "Follow up", "output_type": "email"}},
@@ -67,8 +73,9 @@ def linkedin() -> dict[str, Any]:
 
 
 def schema_errors(doc: dict[str, Any]) -> list[tuple[Path, str]]:
-    return sorted(((tuple(e.absolute_path), e.message) for e in VALIDATOR.iter_errors(doc)),
-                  key=str)
+    return sorted(
+        ((tuple(e.absolute_path), e.message) for e in VALIDATOR.iter_errors(doc)), key=str
+    )
 
 
 def only(findings: list[Finding]) -> Finding:
@@ -113,11 +120,12 @@ def test_every_property_has_a_description() -> None:
 def test_schema_states_the_rules_constants() -> None:
     props = SCHEMA["properties"]
     assert tuple(props["type"]["enum"]) == puffle_rules.TYPES
-    assert (props["daily_limit"]["minimum"], props["daily_limit"]["maximum"]) == \
-        puffle_rules.DAILY_LIMIT_RANGE
+    assert (
+        props["daily_limit"]["minimum"],
+        props["daily_limit"]["maximum"],
+    ) == puffle_rules.DAILY_LIMIT_RANGE
     assert props["account_limits"]["maxItems"] == puffle_rules.MAX_ACCOUNT_LIMITS
-    assert tuple(SCHEMA["$defs"]["node"]["properties"]["type"]["enum"]) == \
-        puffle_rules.NODE_TYPES
+    assert tuple(SCHEMA["$defs"]["node"]["properties"]["type"]["enum"]) == puffle_rules.NODE_TYPES
     assert (puffle_rules.MIN_DELAY_MINUTES, puffle_rules.MAX_DELAY_MINUTES) == (1, 43200)
     assert puffle_rules.STATUSES == ("draft", "launching", "active", "paused", "completed")
 
@@ -128,6 +136,7 @@ def _set(path: Path, value: Any) -> Any:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return bend
 
 
@@ -135,43 +144,84 @@ def _drop(key: str) -> Any:
     return lambda doc: doc.pop(key)
 
 
-@pytest.mark.parametrize(("bend", "path", "fragment"), [
-    (_drop("type"), (), "'type' is a required property"),
-    (_drop("name"), (), "'name' is a required property"),
-    (_set(("type",), "sms"), ("type",), "is not one of"),
-    (_set(("name",), ""), ("name",), "non-empty"),
-    (_set(("daily_limit",), 0), ("daily_limit",), "minimum of 1"),
-    (_set(("daily_limit",), 501), ("daily_limit",), "maximum of 500"),
-    (_set(("daily_limit",), 2.5), ("daily_limit",), "not of type 'integer'"),
-    (_set(("operating_hours",), "9-5"), ("operating_hours",), "not of type"),
-    (_set(("account_limits",), [{"account_id": SENDER, "daily_limit": 1}] * 51),
-     ("account_limits",), "is too long"),
-    (_set(("account_limits", 0, "account_id"), "abc"), ("account_limits", 0, "account_id"),
-     "does not match"),
-    (_set(("account_limits", 0, "daily_limit"), 0), ("account_limits", 0, "daily_limit"),
-     "minimum of 1"),
-    (_set(("account_limits", 0), {"account_id": SENDER}), ("account_limits", 0),
-     "'daily_limit' is a required property"),
-    (_set(("stop_on_reply",), "yes"), ("stop_on_reply",), "not of type 'boolean'"),
-    (_set(("signature",), 5), ("signature",), "not of type 'string'"),
-    # Version nibble 0 is outside the docs' pattern ([1-8]).
-    (_set(("sender_account_ids", 0), "5e4de000-0000-0000-8000-000000000001"),
-     ("sender_account_ids", 0), "does not match"),
-    (_set(("sender_account_ids",), [SENDER, SENDER]), ("sender_account_ids",), "non-unique"),
-    (_set(("status",), "active"), (), "Additional properties"),
-    (_set(("sequence_nodes", 0, "type"), "wait"), ("sequence_nodes", 0, "type"),
-     "is not one of"),
-    (_set(("sequence_nodes", 0), {"subject": "x"}), ("sequence_nodes", 0),
-     "'type' is a required property"),
-    (_set(("sequence_nodes", 0, "id"), "node-1"), ("sequence_nodes", 0, "id"), "does not match"),
-    (_set(("sequence_nodes", 0, "wait_days"), 2), ("sequence_nodes", 0), "Additional properties"),
-    (_set(("sequence_nodes", 1, "delay_days"), -1), ("sequence_nodes", 1, "delay_days"),
-     "minimum of 0"),
-    (_set(("sequence_nodes", 1, "delay_hours"), 1.5), ("sequence_nodes", 1, "delay_hours"),
-     "not of type 'integer'"),
-    (_set(("sequence_nodes", 3, "ai_node", "model"), "x"), ("sequence_nodes", 3, "ai_node"),
-     "Additional properties"),
-])
+@pytest.mark.parametrize(
+    ("bend", "path", "fragment"),
+    [
+        (_drop("type"), (), "'type' is a required property"),
+        (_drop("name"), (), "'name' is a required property"),
+        (_set(("type",), "sms"), ("type",), "is not one of"),
+        (_set(("name",), ""), ("name",), "non-empty"),
+        (_set(("daily_limit",), 0), ("daily_limit",), "minimum of 1"),
+        (_set(("daily_limit",), 501), ("daily_limit",), "maximum of 500"),
+        (_set(("daily_limit",), 2.5), ("daily_limit",), "not of type 'integer'"),
+        (_set(("operating_hours",), "9-5"), ("operating_hours",), "not of type"),
+        (
+            _set(("account_limits",), [{"account_id": SENDER, "daily_limit": 1}] * 51),
+            ("account_limits",),
+            "is too long",
+        ),
+        (
+            _set(("account_limits", 0, "account_id"), "abc"),
+            ("account_limits", 0, "account_id"),
+            "does not match",
+        ),
+        (
+            _set(("account_limits", 0, "daily_limit"), 0),
+            ("account_limits", 0, "daily_limit"),
+            "minimum of 1",
+        ),
+        (
+            _set(("account_limits", 0), {"account_id": SENDER}),
+            ("account_limits", 0),
+            "'daily_limit' is a required property",
+        ),
+        (_set(("stop_on_reply",), "yes"), ("stop_on_reply",), "not of type 'boolean'"),
+        (_set(("signature",), 5), ("signature",), "not of type 'string'"),
+        # Version nibble 0 is outside the docs' pattern ([1-8]).
+        (
+            _set(("sender_account_ids", 0), "5e4de000-0000-0000-8000-000000000001"),
+            ("sender_account_ids", 0),
+            "does not match",
+        ),
+        (_set(("sender_account_ids",), [SENDER, SENDER]), ("sender_account_ids",), "non-unique"),
+        (_set(("status",), "active"), (), "Additional properties"),
+        (
+            _set(("sequence_nodes", 0, "type"), "wait"),
+            ("sequence_nodes", 0, "type"),
+            "is not one of",
+        ),
+        (
+            _set(("sequence_nodes", 0), {"subject": "x"}),
+            ("sequence_nodes", 0),
+            "'type' is a required property",
+        ),
+        (
+            _set(("sequence_nodes", 0, "id"), "node-1"),
+            ("sequence_nodes", 0, "id"),
+            "does not match",
+        ),
+        (
+            _set(("sequence_nodes", 0, "wait_days"), 2),
+            ("sequence_nodes", 0),
+            "Additional properties",
+        ),
+        (
+            _set(("sequence_nodes", 1, "delay_days"), -1),
+            ("sequence_nodes", 1, "delay_days"),
+            "minimum of 0",
+        ),
+        (
+            _set(("sequence_nodes", 1, "delay_hours"), 1.5),
+            ("sequence_nodes", 1, "delay_hours"),
+            "not of type 'integer'",
+        ),
+        (
+            _set(("sequence_nodes", 3, "ai_node", "model"), "x"),
+            ("sequence_nodes", 3, "ai_node"),
+            "Additional properties",
+        ),
+    ],
+)
 def test_schema_refuses(bend: Any, path: Path, fragment: str) -> None:
     doc = email()
     bend(doc)
@@ -179,17 +229,23 @@ def test_schema_refuses(bend: Any, path: Path, fragment: str) -> None:
     assert any(p == path and fragment in m for p, m in errors), errors
 
 
-@pytest.mark.parametrize(("node", "field"), [
-    ({"type": "message", "body": "x", "subject": "s"}, "subject"),
-    ({"type": "connection_request", "is_reply": True}, "is_reply"),
-    ({"type": "email", "subject": "s", "body": "b", "include_message": True}, "include_message"),
-    ({"type": "email", "subject": "s", "body": "b", "delay_days": 1}, "delay_days"),
-    ({"type": "delay", "delay_days": 1, "body": "x"}, "body"),
-    ({"type": "delay", "delay_days": 1, "ai_node": {"purpose": "x"}}, "ai_node"),
-    ({"type": "ai", "ai_node": {}, "subject": "s"}, "subject"),
-    ({"type": "end", "body": "x"}, "body"),
-    ({"type": "message", "body": "x", "attachments": []}, "attachments"),
-])
+@pytest.mark.parametrize(
+    ("node", "field"),
+    [
+        ({"type": "message", "body": "x", "subject": "s"}, "subject"),
+        ({"type": "connection_request", "is_reply": True}, "is_reply"),
+        (
+            {"type": "email", "subject": "s", "body": "b", "include_message": True},
+            "include_message",
+        ),
+        ({"type": "email", "subject": "s", "body": "b", "delay_days": 1}, "delay_days"),
+        ({"type": "delay", "delay_days": 1, "body": "x"}, "body"),
+        ({"type": "delay", "delay_days": 1, "ai_node": {"purpose": "x"}}, "ai_node"),
+        ({"type": "ai", "ai_node": {}, "subject": "s"}, "subject"),
+        ({"type": "end", "body": "x"}, "body"),
+        ({"type": "message", "body": "x", "attachments": []}, "attachments"),
+    ],
+)
 def test_check_refuses_fields_of_other_node_types(node: dict[str, Any], field: str) -> None:
     doc = linkedin()
     doc["sequence_nodes"][0] = node
@@ -201,9 +257,14 @@ def test_check_refuses_fields_of_other_node_types(node: dict[str, Any], field: s
     assert "Puffle would drop it silently (outreach's rule" in finding.message
 
 
-@pytest.mark.parametrize("uuid", ["00000000-0000-0000-0000-000000000000",
-                                  "ffffffff-ffff-ffff-ffff-ffffffffffff",
-                                  "3C90C3CC-0D44-4B50-8888-8DD25736052A"])
+@pytest.mark.parametrize(
+    "uuid",
+    [
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "3C90C3CC-0D44-4B50-8888-8DD25736052A",
+    ],
+)
 def test_schema_takes_the_docs_special_uuids(uuid: str) -> None:
     doc = email()
     doc["sender_account_ids"] = [uuid]
@@ -266,20 +327,30 @@ def test_position_on_every_node_that_has_one() -> None:
     assert all(f.severity == "warning" for f in findings)
 
 
-@pytest.mark.parametrize(("delay", "message"), [
-    ({"delay_minutes": 0}, "delay totals 0 minutes; Puffle needs at least 1 minute"),
-    ({}, "delay totals 0 minutes; Puffle needs at least 1 minute"),
-    ({"delay_days": 0, "delay_hours": 0}, "delay totals 0 minutes; Puffle needs at least 1 minute"),
-    ({"delay_minutes": 1}, None),
-    ({"delay_days": 30}, None),
-    ({"delay_hours": 720}, None),
-    ({"delay_days": 29, "delay_hours": 23, "delay_minutes": 60}, None),
-    ({"delay_days": 30, "delay_minutes": 1},
-     "delay totals 30 days 1 minute (43201 minutes); Puffle allows at most 30 days"),
-    ({"delay_hours": 721},
-     "delay totals 30 days 1 hour (43260 minutes); Puffle allows at most 30 days"),
-    ({"delay_days": 31}, "delay totals 31 days; Puffle allows at most 30 days"),
-])
+@pytest.mark.parametrize(
+    ("delay", "message"),
+    [
+        ({"delay_minutes": 0}, "delay totals 0 minutes; Puffle needs at least 1 minute"),
+        ({}, "delay totals 0 minutes; Puffle needs at least 1 minute"),
+        (
+            {"delay_days": 0, "delay_hours": 0},
+            "delay totals 0 minutes; Puffle needs at least 1 minute",
+        ),
+        ({"delay_minutes": 1}, None),
+        ({"delay_days": 30}, None),
+        ({"delay_hours": 720}, None),
+        ({"delay_days": 29, "delay_hours": 23, "delay_minutes": 60}, None),
+        (
+            {"delay_days": 30, "delay_minutes": 1},
+            "delay totals 30 days 1 minute (43201 minutes); Puffle allows at most 30 days",
+        ),
+        (
+            {"delay_hours": 721},
+            "delay totals 30 days 1 hour (43260 minutes); Puffle allows at most 30 days",
+        ),
+        ({"delay_days": 31}, "delay totals 31 days; Puffle allows at most 30 days"),
+    ],
+)
 def test_delay_totals(delay: dict[str, int], message: str | None) -> None:
     doc = email()
     doc["sequence_nodes"][1] = {"type": "delay", **delay}
@@ -296,21 +367,27 @@ def test_delay_of_a_wrong_type_is_left_to_the_schema() -> None:
     assert check(doc) == []
 
 
-@pytest.mark.parametrize(("ctype", "node_type", "ok"), [
-    ("email", "connection_request", False),
-    ("email", "message", False),
-    ("email", "ai", True),
-    ("email", "delay", True),
-    ("linkedin", "email", False),
-    ("linkedin", "ai", True),
-    ("linkedin", "message", True),
-])
+@pytest.mark.parametrize(
+    ("ctype", "node_type", "ok"),
+    [
+        ("email", "connection_request", False),
+        ("email", "message", False),
+        ("email", "ai", True),
+        ("email", "delay", True),
+        ("linkedin", "email", False),
+        ("linkedin", "ai", True),
+        ("linkedin", "message", True),
+    ],
+)
 def test_node_types_by_channel(ctype: str, node_type: str, ok: bool) -> None:
     doc = email() if ctype == "email" else linkedin()
-    node = {"connection_request": {"type": node_type}, "message": {"type": node_type, "body": "x"},
-            "email": {"type": node_type, "subject": "s", "body": "b"},
-            "ai": {"type": node_type, "ai_node": {"purpose": "p"}},
-            "delay": {"type": node_type, "delay_days": 1}}[node_type]
+    node = {
+        "connection_request": {"type": node_type},
+        "message": {"type": node_type, "body": "x"},
+        "email": {"type": node_type, "subject": "s", "body": "b"},
+        "ai": {"type": node_type, "ai_node": {"purpose": "p"}},
+        "delay": {"type": node_type, "delay_days": 1},
+    }[node_type]
     doc["sequence_nodes"].insert(0, node)
     findings = check(doc)
     if ok:
@@ -341,13 +418,16 @@ def test_empty_list_has_no_end_and_nothing_to_send() -> None:
 # -- check(): channel fields, account limits, signature ----------------------------------------
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("daily_limit", 50),
-    ("account_limits", []),
-    ("stop_on_reply", True),
-    ("open_tracking", False),
-    ("signature", "Best"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("daily_limit", 50),
+        ("account_limits", []),
+        ("stop_on_reply", True),
+        ("open_tracking", False),
+        ("signature", "Best"),
+    ],
+)
 def test_email_only_fields_on_linkedin(field: str, value: Any) -> None:
     doc = linkedin()
     doc[field] = value
@@ -368,27 +448,39 @@ def test_linkedin_only_field_on_email() -> None:
 
 def test_repeated_account_id_warns_that_the_last_entry_wins() -> None:
     doc = email()
-    doc["account_limits"] = [{"account_id": SENDER, "daily_limit": 5},
-                             {"account_id": OTHER, "daily_limit": 6},
-                             {"account_id": SENDER.upper(), "daily_limit": 7},
-                             {"account_id": SENDER, "daily_limit": 8}]
+    doc["account_limits"] = [
+        {"account_id": SENDER, "daily_limit": 5},
+        {"account_id": OTHER, "daily_limit": 6},
+        {"account_id": SENDER.upper(), "daily_limit": 7},
+        {"account_id": SENDER, "daily_limit": 8},
+    ]
     findings = check(doc)
     assert [(f.path, f.severity) for f in findings] == [
         (C + ("account_limits", 2, "account_id"), "warning"),
-        (C + ("account_limits", 3, "account_id"), "warning")]
+        (C + ("account_limits", 3, "account_id"), "warning"),
+    ]
     assert all("the last entry wins" in f.message for f in findings)
     assert findings[0].related == (C + ("account_limits", 0, "account_id"),)
-    assert findings[1].related == (C + ("account_limits", 0, "account_id"),
-                                   C + ("account_limits", 2, "account_id"))
+    assert findings[1].related == (
+        C + ("account_limits", 0, "account_id"),
+        C + ("account_limits", 2, "account_id"),
+    )
 
 
-@pytest.mark.parametrize("doc", [
-    "not a mapping",
-    {},
-    {"type": "fax", "daily_limit": 5, "sequence_nodes": "x"},
-    {"type": "email", "sequence_nodes": [None, 3, {"type": "delay", "delay_days": True}],
-     "account_limits": [None, {"account_id": 5}], "signature": None},
-])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "not a mapping",
+        {},
+        {"type": "fax", "daily_limit": 5, "sequence_nodes": "x"},
+        {
+            "type": "email",
+            "sequence_nodes": [None, 3, {"type": "delay", "delay_days": True}],
+            "account_limits": [None, {"account_id": 5}],
+            "signature": None,
+        },
+    ],
+)
 def test_check_tolerates_any_shape(doc: Any) -> None:
     check(copy.deepcopy(doc))  # no crash; the schema reports the shapes
 
@@ -477,11 +569,17 @@ def test_type_never_changes() -> None:
         assert "new campaign" in got.remedy
 
 
-@pytest.mark.parametrize(("field", "ctype"), [
-    ("daily_limit", "linkedin"), ("account_limits", "linkedin"), ("signature", "linkedin"),
-    ("stop_on_reply", "linkedin"), ("open_tracking", "linkedin"),
-    ("skip_other_campaigns", "email"),
-])
+@pytest.mark.parametrize(
+    ("field", "ctype"),
+    [
+        ("daily_limit", "linkedin"),
+        ("account_limits", "linkedin"),
+        ("signature", "linkedin"),
+        ("stop_on_reply", "linkedin"),
+        ("open_tracking", "linkedin"),
+        ("skip_other_campaigns", "email"),
+    ],
+)
 def test_channel_only_fields_on_the_other_channel_are_ignored(field: str, ctype: str) -> None:
     got = verdict((field,), "draft", ctype)
     assert not got.allowed and got.ignored
@@ -489,8 +587,10 @@ def test_channel_only_fields_on_the_other_channel_are_ignored(field: str, ctype:
 
 
 def test_operating_hours_note_only_on_active() -> None:
-    note = "on an active campaign Puffle wakes sleeping prospects at once: expect sends within " \
-           "about 30 seconds"
+    note = (
+        "on an active campaign Puffle wakes sleeping prospects at once: expect sends within "
+        "about 30 seconds"
+    )
     assert note_for("operating_hours", "active") == note
     assert note_for("operating_hours.monday", "active", "email") == note
     assert note_for("operating_hours", "draft") == ""

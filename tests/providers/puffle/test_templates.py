@@ -16,11 +16,22 @@ SIGNATURE_EXAMPLE = "Best,\n%first_name%"  # shared/seeds/puffle-update-campaign
 
 
 def campaign() -> dict[str, object]:
-    return {"type": "email", "signature": SIGNATURE_EXAMPLE, "sequence_nodes": [
-        {"type": "email", "subject": NODE_EXAMPLES[1], "body": NODE_EXAMPLES[0]},
-        {"type": "email", "is_reply": True, "body": "b", "body_html": "<p>{{first_name}}</p>",
-         "signature": "%sender_first_name%"},
-        {"type": "message", "body": "m {{first_name}}"}, {"type": "end"}]}
+    return {
+        "type": "email",
+        "signature": SIGNATURE_EXAMPLE,
+        "sequence_nodes": [
+            {"type": "email", "subject": NODE_EXAMPLES[1], "body": NODE_EXAMPLES[0]},
+            {
+                "type": "email",
+                "is_reply": True,
+                "body": "b",
+                "body_html": "<p>{{first_name}}</p>",
+                "signature": "%sender_first_name%",
+            },
+            {"type": "message", "body": "m {{first_name}}"},
+            {"type": "end"},
+        ],
+    }
 
 
 def test_the_docs_examples_check_clean() -> None:
@@ -30,7 +41,7 @@ def test_the_docs_examples_check_clean() -> None:
 @pytest.mark.reference
 def test_every_variable_the_docs_show_is_in_the_table() -> None:
     ref = (SHARED / "reference" / "providers.md").read_text("utf-8")
-    section = ref[ref.index("**Template variables:**"):][:600]
+    section = ref[ref.index("**Template variables:**") :][:600]
     seed = (SHARED / "seeds" / "puffle-update-campaign.txt").read_text("utf-8")
     braces = set(re.findall(r"\{\{(\w+)\}\}", section))
     percent = set(re.findall(r"%([\w.*<>]+)%", section + seed))
@@ -47,9 +58,15 @@ def test_the_table_names_its_sources_and_choices() -> None:
     assert "docs do not say" in pf.VARIABLES.note
 
 
-@pytest.mark.parametrize("path", [("sequence_nodes", 0, "subject"), ("sequence_nodes", 0, "body"),
-                                  ("sequence_nodes", 1, "body_html"),
-                                  ("sequence_nodes", 2, "body")])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("sequence_nodes", 0, "subject"),
+        ("sequence_nodes", 0, "body"),
+        ("sequence_nodes", 1, "body_html"),
+        ("sequence_nodes", 2, "body"),
+    ],
+)
 def test_camel_case_in_a_node_suggests_snake_case(path: tuple[object, ...]) -> None:
     c = campaign()
     node = c["sequence_nodes"][path[1]]  # type: ignore[index]
@@ -58,7 +75,8 @@ def test_camel_case_in_a_node_suggests_snake_case(path: tuple[object, ...]) -> N
     found = t.check(spots[path], pf.VARIABLES)  # type: ignore[index]
     assert [f.message for f in found if f.severity == "error"] == [
         "unknown variable {{firstName}}: not a Puffle lead field; did you mean "
-        "{{first_name}}? (declare it under `variables:` if it is a custom field)"]
+        "{{first_name}}? (declare it under `variables:` if it is a custom field)"
+    ]
 
 
 @pytest.mark.parametrize("path", [("signature",), ("sequence_nodes", 1, "signature")])
@@ -77,29 +95,42 @@ def test_braces_in_a_signature_are_the_wrong_syntax(path: tuple[object, ...]) ->
 def test_emails_carry_the_signature_node_first() -> None:
     mails = pf.emails(campaign())
     assert [(e.label, e.kind, e.reply) for e in mails] == [
-        ("step 1", "email", False), ("step 2", "email", True), ("step 3 (message)", "message",
-                                                                False)]
+        ("step 1", "email", False),
+        ("step 2", "email", True),
+        ("step 3 (message)", "message", False),
+    ]
     assert mails[0].signature is not None and mails[0].signature.path == ("signature",)
     assert mails[1].signature is not None and mails[1].signature.text == "%sender_first_name%"
     assert mails[1].body is not None and mails[1].body.path[-1] == "body_html"
 
 
 def test_csv_columns_become_custom_fields() -> None:
-    assert pf.lead_values({"first_name": "A", "last_name": "B", "plan": "pro", "email": "a@b.co"}) \
-        == {"first_name": "A", "last_name": "B", "custom_fields.plan": "pro",
-            "email": "a@b.co", "name": "A B"}
+    assert pf.lead_values(
+        {"first_name": "A", "last_name": "B", "plan": "pro", "email": "a@b.co"}
+    ) == {
+        "first_name": "A",
+        "last_name": "B",
+        "custom_fields.plan": "pro",
+        "email": "a@b.co",
+        "name": "A B",
+    }
 
 
-@pytest.mark.parametrize(("signature", "unknown"), [
-    ("Best,\n%first_name%", []),
-    ("%sender_first_name% %sender_company% at %custom_fields.industry%", []),
-    ("50% off, 20% more", []),
-    ("Cheers %last_name%", ["%last_name%"]),
-    ("%company% and %company% and %sender%", ["%company%", "%company%", "%sender%"]),
-])
-def test_signature_variables_are_the_documented_three(signature: str,
-                                                      unknown: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("signature", "unknown"),
+    [
+        ("Best,\n%first_name%", []),
+        ("%sender_first_name% %sender_company% at %custom_fields.industry%", []),
+        ("50% off, 20% more", []),
+        ("Cheers %last_name%", ["%last_name%"]),
+        ("%company% and %company% and %sender%", ["%company%", "%company%", "%sender%"]),
+    ],
+)
+def test_signature_variables_are_the_documented_three(signature: str, unknown: list[str]) -> None:
     # Moved from the rules tests: the signature is checked with the rest of the copy.
-    found = t.check(t.Spot(("signature",), signature, "signature", t.PERCENT, t.BRACES),
-                    pf.VARIABLES, ["industry"])
+    found = t.check(
+        t.Spot(("signature",), signature, "signature", t.PERCENT, t.BRACES),
+        pf.VARIABLES,
+        ["industry"],
+    )
     assert [(f.raw, f.severity) for f in found] == [(u, "warning") for u in unknown]

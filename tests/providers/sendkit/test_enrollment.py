@@ -59,11 +59,12 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("state,tag,row,action,name", ROWS,
-                         ids=[f"row{r[2]}-{r[0]}-{r[1]}" for r in ROWS])
-def test_every_row_prediction_and_sandbox_agree(sandbox: Any, state: str, tag: str | None,
-                                                row: int, action: str | None,
-                                                name: str | None) -> None:
+@pytest.mark.parametrize(
+    "state,tag,row,action,name", ROWS, ids=[f"row{r[2]}-{r[0]}-{r[1]}" for r in ROWS]
+)
+def test_every_row_prediction_and_sandbox_agree(
+    sandbox: Any, state: str, tag: str | None, row: int, action: str | None, name: str | None
+) -> None:
     sk = sendkit(sandbox)
     # An archived subsequence with the "Out of Office" trigger: archived ones trigger nothing.
     cid = campaign(sk, [INTERESTED, MEETING, ARCHIVED])
@@ -79,10 +80,16 @@ def test_every_row_prediction_and_sandbox_agree(sandbox: Any, state: str, tag: s
 
     actual = update_lead(sk, cid, lead.id, tag=tag, clear_tag=clear)
     assert actual.result == "updated"
-    got = (actual.enrollment.action, actual.enrollment.subsequence_name) \
-        if actual.enrollment else (None, None)
-    want = (predicted.enrollment.action, predicted.enrollment.subsequence_name) \
-        if predicted.enrollment else (None, None)
+    got = (
+        (actual.enrollment.action, actual.enrollment.subsequence_name)
+        if actual.enrollment
+        else (None, None)
+    )
+    want = (
+        (predicted.enrollment.action, predicted.enrollment.subsequence_name)
+        if predicted.enrollment
+        else (None, None)
+    )
     assert got == want == (action, name)
     # The predicted lead is the lead the server answers with.
     assert predicted.lead is not None and actual.lead is not None
@@ -96,21 +103,31 @@ def test_chained_changes_to_one_lead_are_predicted_in_order(sandbox: Any) -> Non
     sk = sendkit(sandbox)
     cid = campaign(sk, [INTERESTED, MEETING])
     lead = _lead_in(sandbox, sk, cid, "none")
-    changes = [LeadChange(lead.id, tag="Meeting Booked", line=2),  # enrolled
-               LeadChange(lead.id, tag="Interested", line=3),  # switched (nothing sent)
-               LeadChange(lead.id, tag="Wrong Person", line=4)]  # exited
+    changes = [
+        LeadChange(lead.id, tag="Meeting Booked", line=2),  # enrolled
+        LeadChange(lead.id, tag="Interested", line=3),  # switched (nothing sent)
+        LeadChange(lead.id, tag="Wrong Person", line=4),
+    ]  # exited
     dry = update_leads(sk, cid, changes, dry_run=True)
     real = update_leads(sk, cid, changes, concurrency=4)
-    actions = [[r.enrollment.action if r.enrollment else None for r in rep.results]
-               for rep in (dry, real)]
+    actions = [
+        [r.enrollment.action if r.enrollment else None for r in rep.results] for rep in (dry, real)
+    ]
     assert actions[0] == actions[1] == ["enrolled", "switched", "exited"]
 
 
 def test_prediction_reads_the_table_offline() -> None:
-    raw = {"subsequences": [{"_id": "a", "name": "A", "status": "active",
-                             "trigger": {"type": "ai_tag", "value": "Interested"}},
-                            {"_id": "r", "name": "R", "status": "active",
-                             "trigger": {"type": "reply"}}]}
+    raw = {
+        "subsequences": [
+            {
+                "_id": "a",
+                "name": "A",
+                "status": "active",
+                "trigger": {"type": "ai_tag", "value": "Interested"},
+            },
+            {"_id": "r", "name": "R", "status": "active", "trigger": {"type": "reply"}},
+        ]
+    }
     free = Lead("1", "x@example.org", "active")
     assert predict_enrollment(raw, free, "interested").action == "enrolled"  # type: ignore[union-attr]
     assert predict_enrollment(raw, free, "reply") is None  # only ai_tag triggers count
@@ -118,7 +135,8 @@ def test_prediction_reads_the_table_offline() -> None:
     d = decide(raw, unknown, "Interested")
     # The record does not say whether B sent: the cautious row, flagged as uncertain.
     assert (d.row, d.certain) == (4, False) and "row 3" in d.note
-    finished = Lead("3", None, "completed",
-                    subsequence=LeadSubsequence("a", "A", "completed", 1, "2025-01-01"))
+    finished = Lead(
+        "3", None, "completed", subsequence=LeadSubsequence("a", "A", "completed", 1, "2025-01-01")
+    )
     d = decide(raw, finished, "Interested")
     assert d.row == 2 and d.outcome is None and "historical pointer" in d.note

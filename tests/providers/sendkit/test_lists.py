@@ -34,8 +34,9 @@ class Recording(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
         with self._lock:
-            self.sent.append((request.method, request.url.path,
-                              json.loads(content) if content else None))
+            self.sent.append(
+                (request.method, request.url.path, json.loads(content) if content else None)
+            )
         return super().handle_request(request)
 
     def writes(self, since: int = 0) -> list[tuple[str, str, Any]]:
@@ -46,8 +47,13 @@ class Env:
     def __init__(self, sandbox: Any, campaigns_dir: Path) -> None:
         self.sandbox = sandbox
         self.rec = Recording()
-        api = Api("sendkit", sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY},
-                  retry=RetryPolicy(base=0.001), transport=self.rec)
+        api = Api(
+            "sendkit",
+            sandbox.url + "/sendkit/v1",
+            headers={"X-Api-Key": KEY},
+            retry=RetryPolicy(base=0.001),
+            transport=self.rec,
+        )
         track(api)
         self.provider = SendKit(api)
         self.state = State(campaigns_dir.parent / ".outreach")
@@ -85,10 +91,12 @@ class Env:
     def enroll_one_lead(self, tag: str) -> None:
         """A lead tagged `tag`: the subsequence whose trigger it matches has enrolled leads."""
         cid = self.remote().id
-        with httpx.Client(base_url=self.sandbox.url + "/sendkit/v1",
-                          headers={"X-Api-Key": KEY}) as http:
-            http.post(f"/campaigns/{cid}/leads",
-                      json={"leads": [{"email": "pat@example.org"}]}).raise_for_status()
+        with httpx.Client(
+            base_url=self.sandbox.url + "/sendkit/v1", headers={"X-Api-Key": KEY}
+        ) as http:
+            http.post(
+                f"/campaigns/{cid}/leads", json={"leads": [{"email": "pat@example.org"}]}
+            ).raise_for_status()
             leads = http.get(f"/campaigns/{cid}/leads", params={"limit": 100}).json()["data"]
             reply = http.patch(f"/campaigns/{cid}/leads/{leads[0]['_id']}", json={"aiTag": tag})
             reply.raise_for_status()
@@ -111,7 +119,8 @@ def _reorder_and_retrigger(env: Env, name: str, trigger: dict[str, Any]) -> None
 
 
 def test_reordered_subsequences_trigger_change_on_the_enrolled_one_is_blocked(
-        sandbox: Any, campaigns_dir: Path) -> None:
+    sandbox: Any, campaigns_dir: Path
+) -> None:
     env = Env(sandbox, campaigns_dir)
     _applied(env.apply())
     env.enroll_one_lead("Interested")
@@ -128,7 +137,8 @@ def test_reordered_subsequences_trigger_change_on_the_enrolled_one_is_blocked(
 
 
 def test_reordered_subsequences_trigger_change_on_the_other_one_is_applied(
-        sandbox: Any, campaigns_dir: Path) -> None:
+    sandbox: Any, campaigns_dir: Path
+) -> None:
     env = Env(sandbox, campaigns_dir)
     _applied(env.apply())
     env.enroll_one_lead("Interested")
@@ -147,8 +157,7 @@ def test_reordered_subsequences_trigger_change_on_the_other_one_is_applied(
     assert env.plan().campaigns[0].action == "noop"
 
 
-def test_editing_step_3_keeps_the_variant_ids_of_step_1(
-        sandbox: Any, campaigns_dir: Path) -> None:
+def test_editing_step_3_keeps_the_variant_ids_of_step_1(sandbox: Any, campaigns_dir: Path) -> None:
     env = Env(sandbox, campaigns_dir)
     _applied(env.apply())
     before = env.remote().raw["sequence"]
@@ -170,7 +179,8 @@ def test_editing_step_3_keeps_the_variant_ids_of_step_1(
 
 
 def test_a_subsequence_named_by_its_id_alias_plans_no_change_after_apply(
-        sandbox: Any, campaigns_dir: Path) -> None:
+    sandbox: Any, campaigns_dir: Path
+) -> None:
     env = Env(sandbox, campaigns_dir)
     _applied(env.apply())
     ids = {n: s["_id"] for n, s in _subs_by_name(env.remote()).items()}
@@ -186,6 +196,8 @@ def test_a_subsequence_named_by_its_id_alias_plans_no_change_after_apply(
     assert cp.changes[0].change.source == ("subsequences", 1, "name")
     _applied(env.apply(plan))
     after = {s["_id"]: s["name"] for s in env.remote().raw["subsequences"]}
-    assert after == {ids["Interested follow-up"]: "Interested follow-up",
-                     ids["First reply"]: "Replied"}
+    assert after == {
+        ids["Interested follow-up"]: "Interested follow-up",
+        ids["First reply"]: "Replied",
+    }
     assert env.plan().campaigns[0].action == "noop"

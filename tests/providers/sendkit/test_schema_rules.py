@@ -283,22 +283,25 @@ def test_email_step_needs_subject() -> None:
     del campaign["sequence"][0]["subject"]
     finding = only(campaign, ("campaign", "sequence", 0, "subject"))
     assert "needs a subject" in finding.message
-    campaign["sequence"][0]["variants"] = [{"label": "A", "subject": "s"},
-                                           {"label": "B", "body": "b"}]
+    campaign["sequence"][0]["variants"] = [
+        {"label": "A", "subject": "s"},
+        {"label": "B", "body": "b"},
+    ]
     only(campaign, ("campaign", "sequence", 0, "subject"))  # B has no subject either
 
 
 def test_subject_only_on_the_variants_is_enough() -> None:
     campaign = base()
     del campaign["sequence"][0]["subject"]
-    campaign["sequence"][0]["variants"] = [{"label": "A", "subject": "s"},
-                                           {"label": "B", "subject": "t"}]
+    campaign["sequence"][0]["variants"] = [
+        {"label": "A", "subject": "s"},
+        {"label": "B", "subject": "t"},
+    ]
     assert check(campaign) == [] and schema_errors(campaign) == []
 
 
 @pytest.mark.parametrize("kind,key,value", [("wait", "subject", "Hi"), ("email", "waitDays", 1)])
-def test_a_field_of_the_other_step_type_is_outreachs_rule(kind: str, key: str,
-                                                           value: Any) -> None:
+def test_a_field_of_the_other_step_type_is_outreachs_rule(kind: str, key: str, value: Any) -> None:
     campaign = base()
     step = campaign["sequence"][1 if kind == "wait" else 0]
     step[key] = value

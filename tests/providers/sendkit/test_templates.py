@@ -36,9 +36,11 @@ def test_every_variable_of_the_seed_pages_is_in_the_table() -> None:
         seen |= set(re.findall(r"\{\{(\w+)\}\}", page.read_text("utf-8")))
     assert seen == {"firstName", "companyName", "company"}
     assert seen <= set(sk.VARIABLES.known())
-    assert set(SEED_COPY) <= {m for page in (SHARED / "seeds").glob("sendkit-create-*.txt")
-                              for m in re.findall(r'"(?:subject|body)": "([^"]*)"',
-                                                  page.read_text("utf-8"))}
+    assert set(SEED_COPY) <= {
+        m
+        for page in (SHARED / "seeds").glob("sendkit-create-*.txt")
+        for m in re.findall(r'"(?:subject|body)": "([^"]*)"', page.read_text("utf-8"))
+    }
 
 
 def test_every_field_has_a_source_and_the_choice_is_written() -> None:
@@ -57,21 +59,40 @@ def test_a_misspelling_of_each_field_is_an_error(name: str) -> None:
 
 def test_every_text_field_is_found() -> None:
     campaign = {
-        "sequence": [{"type": "email", "subject": "s", "body": "b",
-                      "useConditionalVariables": True,
-                      "conditionalVariables": [{"variable": "firstName", "operator": "has_value",
-                                                "content": "c", "fallback": "f"}],
-                      "variants": [{"label": "A", "subject": "vs", "body": "vb"}]},
-                     {"type": "wait", "waitDays": 1}],
-        "subsequences": [{"name": "S", "trigger": {"type": "reply"},
-                          "sequence": [{"type": "email", "subject": "ss", "body": "sb"}]}],
+        "sequence": [
+            {
+                "type": "email",
+                "subject": "s",
+                "body": "b",
+                "useConditionalVariables": True,
+                "conditionalVariables": [
+                    {
+                        "variable": "firstName",
+                        "operator": "has_value",
+                        "content": "c",
+                        "fallback": "f",
+                    }
+                ],
+                "variants": [{"label": "A", "subject": "vs", "body": "vb"}],
+            },
+            {"type": "wait", "waitDays": 1},
+        ],
+        "subsequences": [
+            {
+                "name": "S",
+                "trigger": {"type": "reply"},
+                "sequence": [{"type": "email", "subject": "ss", "body": "sb"}],
+            }
+        ],
     }
     assert [s.path for s in sk.spots(campaign)] == [
-        ("sequence", 0, "subject"), ("sequence", 0, "body"),
-        ("sequence", 0, "variants", 0, "subject"), ("sequence", 0, "variants", 0, "body"),
+        ("sequence", 0, "subject"),
+        ("sequence", 0, "body"),
+        ("sequence", 0, "variants", 0, "subject"),
+        ("sequence", 0, "variants", 0, "body"),
         ("sequence", 0, "conditionalVariables", 0, "content"),
         ("sequence", 0, "conditionalVariables", 0, "fallback"),
-        ("subsequences", 0, "sequence", 0, "subject"), ("subsequences", 0, "sequence", 0, "body"),
+        ("subsequences", 0, "sequence", 0, "subject"),
+        ("subsequences", 0, "sequence", 0, "body"),
     ]
-    assert [e.label for e in sk.emails(campaign)] == [
-        "step 1 variant A", "subsequence 'S' step 1"]
+    assert [e.label for e in sk.emails(campaign)] == ["step 1 variant A", "subsequence 'S' step 1"]

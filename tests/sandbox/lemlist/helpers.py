@@ -32,8 +32,11 @@ class Lem:
 
     def client(self, key: str | None = None) -> httpx.Client:
         """A client with its own key, hence its own team and its own rate-limit bucket."""
-        return httpx.Client(base_url=self.url + "/lemlist/api",
-                            auth=("", key or "key-" + secrets.token_hex(6)), timeout=10)
+        return httpx.Client(
+            base_url=self.url + "/lemlist/api",
+            auth=("", key or "key-" + secrets.token_hex(6)),
+            timeout=10,
+        )
 
     def unlimited(self) -> None:
         """Move the limiter's clock forward on every read: no test here is rate limited

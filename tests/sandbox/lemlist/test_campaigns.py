@@ -11,6 +11,7 @@ from tests.sandbox.lemlist.helpers import ISO, add_step, make_campaign, steps_of
 
 # -- campaigns ---------------------------------------------------------------------------------
 
+
 def test_create_runs_at_once_with_a_sequence_and_a_default_schedule(api: httpx.Client) -> None:
     camp = make_campaign(api, "Fresh", timezone="America/New_York")
     assert camp["state"] == "running"
@@ -26,12 +27,15 @@ def test_create_runs_at_once_with_a_sequence_and_a_default_schedule(api: httpx.C
     assert api.get("/campaigns").json()[-1]["timezone"] == "Europe/Paris"
 
 
-@pytest.mark.parametrize("body, fragment", [
-    ({}, "name is required"),
-    ({"name": "x", "timezone": "Mars/Olympus"}, "Invalid timezone"),
-    ({"name": "x", "autoReviewConditions": ["nope"]}, "autoReviewConditions"),
-    ({"name": "x", "status": "draft"}, "Unknown parameter 'status'"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({}, "name is required"),
+        ({"name": "x", "timezone": "Mars/Olympus"}, "Invalid timezone"),
+        ({"name": "x", "autoReviewConditions": ["nope"]}, "autoReviewConditions"),
+        ({"name": "x", "status": "draft"}, "Unknown parameter 'status'"),
+    ],
+)
 def test_create_validation(api: httpx.Client, body: dict[str, Any], fragment: str) -> None:
     r = api.post("/campaigns", json=body)
     assert r.status_code == 400 and fragment in r.text
@@ -58,7 +62,8 @@ def test_start_and_pause_and_their_no_ops(api: httpx.Client) -> None:
 
 
 def test_revision_moves_on_every_write_to_the_campaign_its_steps_or_schedules(
-        api: httpx.Client) -> None:
+    api: httpx.Client,
+) -> None:
     camp = make_campaign(api)
     cid = camp["_id"]
     seen = [api.get(f"/campaigns/{cid}").json()["updatedAt"]]
@@ -73,13 +78,22 @@ def test_revision_moves_on_every_write_to_the_campaign_its_steps_or_schedules(
     moved()
     step = add_step(api, camp["sequenceId"], type="email", subject="Hi")
     moved()
-    api.patch(f"/sequences/{camp['sequenceId']}/steps/{step['_id']}",
-              json={"type": "email", "delay": 2})
+    api.patch(
+        f"/sequences/{camp['sequenceId']}/steps/{step['_id']}", json={"type": "email", "delay": 2}
+    )
     moved()
     api.patch(f"/schedules/{camp['scheduleIds'][0]}", json={"start": "08:00"})
     moved()
-    other = api.post("/schedules", json={"name": "Late", "timezone": "UTC", "start": "12:00",
-                                         "end": "20:00", "weekdays": [1, 2]}).json()
+    other = api.post(
+        "/schedules",
+        json={
+            "name": "Late",
+            "timezone": "UTC",
+            "start": "12:00",
+            "end": "20:00",
+            "weekdays": [1, 2],
+        },
+    ).json()
     api.post(f"/campaigns/{cid}/schedules/{other['_id']}")
     moved()
 
@@ -91,12 +105,20 @@ def test_campaign_list_pages_with_offset_and_limit(api: httpx.Client) -> None:
     r = api.get("/campaigns", params={"version": "v2", "limit": 2})
     body = r.json()
     assert [c["name"] for c in body["campaigns"]] == ["Inbound follow-up (contact owner)", "C0"]
-    assert body["pagination"] == {"totalRecords": 6, "currentPage": 1, "nextPage": 2,
-                                  "totalPage": 3}
+    assert body["pagination"] == {
+        "totalRecords": 6,
+        "currentPage": 1,
+        "nextPage": 2,
+        "totalPage": 3,
+    }
     body = api.get("/campaigns", params={"version": "v2", "limit": 2, "offset": 4}).json()
     assert [c["name"] for c in body["campaigns"]] == ["C3", "C4"]
-    assert body["pagination"] == {"totalRecords": 6, "currentPage": 3, "nextPage": None,
-                                  "totalPage": 3}
+    assert body["pagination"] == {
+        "totalRecords": 6,
+        "currentPage": 3,
+        "nextPage": None,
+        "totalPage": 3,
+    }
     body = api.get("/campaigns", params={"version": "v2", "limit": 2, "page": 2}).json()
     assert [c["name"] for c in body["campaigns"]] == ["C1", "C2"]
     # limit is capped at the documented maximum of 100.
@@ -119,9 +141,19 @@ def test_statutes_and_senders_and_duplicate(api: httpx.Client) -> None:
     api.patch(f"/campaigns/{camp['_id']}", json={"sendUserIds": ["usr_7xYzAbCdEfGhIjKlM"]})
     assert api.get(f"/campaigns/{camp['_id']}/statutes").json()["statutes"] == []
     senders = api.get("/team/senders").json()
-    assert senders == [{"userId": "usr_7xYzAbCdEfGhIjKlM", "campaigns": [
-        {"_id": camp["_id"], "name": "Q3 outbound", "status": "running",
-         "sendingChannels": ["email"]}]}]
+    assert senders == [
+        {
+            "userId": "usr_7xYzAbCdEfGhIjKlM",
+            "campaigns": [
+                {
+                    "_id": camp["_id"],
+                    "name": "Q3 outbound",
+                    "status": "running",
+                    "sendingChannels": ["email"],
+                }
+            ],
+        }
+    ]
     dup = api.post(f"/campaigns/{camp['_id']}/duplicate", json={}).json()
     assert dup["status"] == "draft" and dup["name"] == "Q3 outbound Copy"
     dup_full = api.get(f"/campaigns/{dup['_id']}").json()

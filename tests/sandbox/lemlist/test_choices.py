@@ -44,8 +44,10 @@ def test_a_step_post_names_its_type(api: httpx.Client) -> None:
 def test_an_ab_test_patch_takes_only_its_fields(api: httpx.Client) -> None:
     camp = make_campaign(api, "AB")
     seq = camp["sequenceId"]
-    step = api.post(f"/sequences/{seq}/steps",
-                    json={"type": "email", "subject": "S", "message": "<p>M</p>", "delay": 0})
+    step = api.post(
+        f"/sequences/{seq}/steps",
+        json={"type": "email", "subject": "S", "message": "<p>M</p>", "delay": 0},
+    )
     assert step.status_code == 200, step.text
     path = f"/sequences/{seq}/steps/{step.json()['_id']}/ab-test"
     api.post(f"/campaigns/{camp['_id']}/pause")  # a new campaign runs; A/B tests need it not to

@@ -21,6 +21,7 @@ JS_DATE = re.compile(
 
 # -- auth --------------------------------------------------------------------------------------
 
+
 def test_basic_auth_with_empty_user_and_access_token_reach_the_same_team(lem: Lem) -> None:
     lem.unlimited()
     with lem.client("shared-key") as basic:
@@ -33,17 +34,27 @@ def test_basic_auth_with_empty_user_and_access_token_reach_the_same_team(lem: Le
         assert other.get(f"/campaigns/{camp['_id']}").text == "Campaign not found"
 
 
-@pytest.mark.parametrize("authorization, status, body", [
-    (None, 400, "No API key provided"),
-    ("Bearer some-key", 401, "The authentication you supplied is incorrect"),
-    ("Basic " + base64.b64encode(b"some-key:").decode(), 401,
-     "The authentication you supplied is incorrect"),
-    ("Basic " + base64.b64encode(b"user:some-key").decode(), 401,
-     "The authentication you supplied is incorrect"),
-    ("Basic not*base64", 401, "The authentication you supplied is incorrect"),
-])
-def test_auth_failures_are_plain_text(lem: Lem, authorization: str | None, status: int,
-                                      body: str) -> None:
+@pytest.mark.parametrize(
+    "authorization, status, body",
+    [
+        (None, 400, "No API key provided"),
+        ("Bearer some-key", 401, "The authentication you supplied is incorrect"),
+        (
+            "Basic " + base64.b64encode(b"some-key:").decode(),
+            401,
+            "The authentication you supplied is incorrect",
+        ),
+        (
+            "Basic " + base64.b64encode(b"user:some-key").decode(),
+            401,
+            "The authentication you supplied is incorrect",
+        ),
+        ("Basic not*base64", 401, "The authentication you supplied is incorrect"),
+    ],
+)
+def test_auth_failures_are_plain_text(
+    lem: Lem, authorization: str | None, status: int, body: str
+) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     r = httpx.get(lem.url + "/lemlist/api/campaigns", headers=headers)
     assert (r.status_code, r.text) == (status, body)
@@ -51,6 +62,7 @@ def test_auth_failures_are_plain_text(lem: Lem, authorization: str | None, statu
 
 
 # -- rate limit --------------------------------------------------------------------------------
+
 
 def test_the_21st_request_within_two_seconds_is_a_429(lem: Lem) -> None:
     with lem.client() as c:
@@ -104,6 +116,7 @@ def test_js_date_and_iso_formats() -> None:
 
 
 # -- plumbing ----------------------------------------------------------------------------------
+
 
 def test_unknown_routes_and_methods(api: httpx.Client) -> None:
     assert api.get("/nothing-here").status_code == 404

@@ -11,6 +11,7 @@ from tests.sandbox.lemlist.helpers import add_step, is_text, make_campaign, step
 
 # -- steps -------------------------------------------------------------------------------------
 
+
 def test_steps_are_added_in_place_with_documented_delay_defaults(api: httpx.Client) -> None:
     camp = make_campaign(api)
     seq = camp["sequenceId"]
@@ -26,27 +27,32 @@ def test_steps_are_added_in_place_with_documented_delay_defaults(api: httpx.Clie
     assert steps[1]["subject"] == "Hi" and steps[1]["sequenceId"] == seq
 
 
-@pytest.mark.parametrize("body, fragment", [
-    ({"type": "fax"}, "Invalid step type"),
-    ({}, "type is required"),
-    ({"type": "email"}, "subject is required for email steps"),
-    ({"type": "sms"}, "message is required for sms steps"),
-    ({"type": "api", "url": "ftp://x", "method": "GET"}, "url must start with http"),
-    ({"type": "api", "method": "GET"}, "url is required for api steps"),
-    ({"type": "api", "url": "https://x", "method": "FETCH"}, "method must be one of"),
-    ({"type": "conditional", "delayType": "within"}, "conditionKey is required"),
-    ({"type": "conditional", "conditionKey": "isNice"}, "Invalid conditionKey"),
-    ({"type": "conditional", "conditionKey": "emailsOpened", "delayType": "soon"}, "delayType"),
-    ({"type": "sendToAnotherCampaign", "campaignId": "cam_nope"}, "does not exist"),
-    ({"type": "linkedinVisit", "delay": -1}, "delay must be a whole number"),
-    ({"type": "linkedinVisit", "delay": 1.5}, "delay must be a whole number"),
-    ({"type": "linkedinVisit", "index": -2}, "index must be an integer >= -1"),
-    ({"type": "linkedinSend", "message": "x", "images": ["http://x/a.png"]}, "HTTPS"),
-    ({"type": "linkedinSend", "message": "x", "images": ["https://x/a.png"] * 7},
-     "at most 6 images"),
-    ({"type": "linkedinVoiceNote", "recordMode": "auto"}, "recordMode"),
-    ({"type": "email", "subject": "x", "body": "y"}, "Unknown parameter 'body'"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"type": "fax"}, "Invalid step type"),
+        ({}, "type is required"),
+        ({"type": "email"}, "subject is required for email steps"),
+        ({"type": "sms"}, "message is required for sms steps"),
+        ({"type": "api", "url": "ftp://x", "method": "GET"}, "url must start with http"),
+        ({"type": "api", "method": "GET"}, "url is required for api steps"),
+        ({"type": "api", "url": "https://x", "method": "FETCH"}, "method must be one of"),
+        ({"type": "conditional", "delayType": "within"}, "conditionKey is required"),
+        ({"type": "conditional", "conditionKey": "isNice"}, "Invalid conditionKey"),
+        ({"type": "conditional", "conditionKey": "emailsOpened", "delayType": "soon"}, "delayType"),
+        ({"type": "sendToAnotherCampaign", "campaignId": "cam_nope"}, "does not exist"),
+        ({"type": "linkedinVisit", "delay": -1}, "delay must be a whole number"),
+        ({"type": "linkedinVisit", "delay": 1.5}, "delay must be a whole number"),
+        ({"type": "linkedinVisit", "index": -2}, "index must be an integer >= -1"),
+        ({"type": "linkedinSend", "message": "x", "images": ["http://x/a.png"]}, "HTTPS"),
+        (
+            {"type": "linkedinSend", "message": "x", "images": ["https://x/a.png"] * 7},
+            "at most 6 images",
+        ),
+        ({"type": "linkedinVoiceNote", "recordMode": "auto"}, "recordMode"),
+        ({"type": "email", "subject": "x", "body": "y"}, "Unknown parameter 'body'"),
+    ],
+)
 def test_step_validation(api: httpx.Client, body: dict[str, Any], fragment: str) -> None:
     camp = make_campaign(api)
     r = api.post(f"/sequences/{camp['sequenceId']}/steps", json=body)
@@ -76,10 +82,14 @@ def test_step_type_is_immutable(api: httpx.Client) -> None:
     assert r.status_code == 200
     assert r.json()["subject"] == "Better" and r.json()["delay"] == 3
     assert steps_of(api, camp)[0]["subject"] == "Better"
-    assert api.patch(f"/sequences/{seq}/steps/stp_nope", json={"type": "email"}).text == \
-        "Step not found"
-    assert api.patch(f"/sequences/seq_nope/steps/{step['_id']}", json={"type": "email"}).text == \
-        "Sequence not found"
+    assert (
+        api.patch(f"/sequences/{seq}/steps/stp_nope", json={"type": "email"}).text
+        == "Step not found"
+    )
+    assert (
+        api.patch(f"/sequences/seq_nope/steps/{step['_id']}", json={"type": "email"}).text
+        == "Sequence not found"
+    )
 
 
 def test_deleting_a_step_of_a_running_campaign_is_refused(api: httpx.Client) -> None:
@@ -89,7 +99,9 @@ def test_deleting_a_step_of_a_running_campaign_is_refused(api: httpx.Client) -> 
     b = add_step(api, seq, type="email", subject="B")
     r = api.delete(f"/sequences/{seq}/steps/{a['_id']}")
     assert (r.status_code, r.text) == (
-        400, "You cannot delete this step because the campaign is running")
+        400,
+        "You cannot delete this step because the campaign is running",
+    )
     assert len(steps_of(api, camp)) == 2
     api.post(f"/campaigns/{camp['_id']}/pause")
     r = api.delete(f"/sequences/{seq}/steps/{a['_id']}")
@@ -115,6 +127,8 @@ def test_ab_test_variant_b(api: httpx.Client) -> None:
     assert listed["abTest"] is True
     assert listed["emailTemplateBId"] == created["emailTemplateBId"]
     assert api.post(url + "/winner", json={"variant": "B"}).json() == {
-        "stepId": step["_id"], "abTest": "B"}
+        "stepId": step["_id"],
+        "abTest": "B",
+    }
     assert api.delete(url).json() == {"ok": True}
     assert "abTest" not in steps_of(api, camp)[0]

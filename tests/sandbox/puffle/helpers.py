@@ -12,13 +12,16 @@ from outreach_cli.sandbox.puffle import DEMO_SENDERS, Emulator
 EMAIL_1, EMAIL_2 = (s["id"] for s in DEMO_SENDERS if s["type"] == "email")
 LINKEDIN_1, LINKEDIN_2 = (s["id"] for s in DEMO_SENDERS if s["type"] == "linkedin")
 READY_NODES: dict[str, list[dict[str, Any]]] = {
-    "email": [{"type": "email", "subject": "Hi {{first_name}}", "body": "Hello"},
-              {"type": "end"}],
-    "linkedin": [{"type": "connection_request", "body": "Hi", "include_message": True},
-                 {"type": "end"}],
+    "email": [{"type": "email", "subject": "Hi {{first_name}}", "body": "Hello"}, {"type": "end"}],
+    "linkedin": [
+        {"type": "connection_request", "body": "Hi", "include_message": True},
+        {"type": "end"},
+    ],
 }
-PROSPECT = {"email": {"email": "jane@example.com", "first_name": "Jane"},
-            "linkedin": {"linkedin_url": "https://www.linkedin.com/in/jane"}}
+PROSPECT = {
+    "email": {"email": "jane@example.com", "first_name": "Jane"},
+    "linkedin": {"linkedin_url": "https://www.linkedin.com/in/jane"},
+}
 
 
 def client(running: server.Running, key: str | None) -> httpx.Client:
@@ -45,8 +48,14 @@ def create(api: httpx.Client, ctype: str = "email", **fields: Any) -> str:
     return campaign_id
 
 
-def make_campaign(api: httpx.Client, emulator: Emulator, status: str = "draft",
-                  ctype: str = "email", *, ready: bool = False) -> str:
+def make_campaign(
+    api: httpx.Client,
+    emulator: Emulator,
+    status: str = "draft",
+    ctype: str = "email",
+    *,
+    ready: bool = False,
+) -> str:
     """A campaign in `status`; a launched one went through content, a prospect and launch."""
     cid = create(api, ctype)
     if status == "draft" and not ready:

@@ -20,11 +20,17 @@ def test_prospect_list_pages_with_limit_up_to_200(api: httpx.Client) -> None:
     cid = create(api)
     people = [{"email": f"p{i}@example.com"} for i in range(250)]
     assert ok(api.post(f"/campaigns/{cid}/leads", json={"prospects": people})) == {
-        "imported": 250, "duplicates": 0}
+        "imported": 250,
+        "duplicates": 0,
+    }
 
     first = ok(api.get(f"/campaigns/{cid}/leads", params={"limit": 200}))
     assert (len(first["prospects"]), first["total"], first["page"], first["limit"]) == (
-        200, 250, 1, 200)
+        200,
+        250,
+        1,
+        200,
+    )
     second = ok(api.get(f"/campaigns/{cid}/leads", params={"limit": 200, "page": 2}))
     assert len(second["prospects"]) == 50
     assert {p["id"] for p in first["prospects"]}.isdisjoint(p["id"] for p in second["prospects"])
@@ -41,29 +47,53 @@ def test_prospect_list_pages_with_limit_up_to_200(api: httpx.Client) -> None:
 def test_prospect_import_dedupes_by_identity(api: httpx.Client) -> None:
     cid = create(api)
     leads = f"/campaigns/{cid}/leads"
-    assert ok(api.post(leads, json={"prospects": [
-        {"email": "Jane@Example.com"}, {"email": "jane@example.com"},
-        {"email": "sam@example.com"}]})) == {"imported": 2, "duplicates": 1}
+    assert ok(
+        api.post(
+            leads,
+            json={
+                "prospects": [
+                    {"email": "Jane@Example.com"},
+                    {"email": "jane@example.com"},
+                    {"email": "sam@example.com"},
+                ]
+            },
+        )
+    ) == {"imported": 2, "duplicates": 1}
     assert ok(api.post(leads, json={"prospects": [{"email": "SAM@example.com"}]})) == {
-        "imported": 0, "duplicates": 1}
+        "imported": 0,
+        "duplicates": 1,
+    }
     assert sorted(p["email"] for p in ok(api.get(leads))["prospects"]) == [
-        "jane@example.com", "sam@example.com"]
+        "jane@example.com",
+        "sam@example.com",
+    ]
 
     li = create(api, "linkedin")
-    assert ok(api.post(f"/campaigns/{li}/leads", json={"prospects": [
-        {"linkedin_url": "https://www.linkedin.com/in/jane/"},
-        {"linkedin_url": "https://www.linkedin.com/in/jane?utm_source=x"}]})) == {
-        "imported": 1, "duplicates": 1}
+    assert ok(
+        api.post(
+            f"/campaigns/{li}/leads",
+            json={
+                "prospects": [
+                    {"linkedin_url": "https://www.linkedin.com/in/jane/"},
+                    {"linkedin_url": "https://www.linkedin.com/in/jane?utm_source=x"},
+                ]
+            },
+        )
+    ) == {"imported": 1, "duplicates": 1}
 
 
-@pytest.mark.parametrize(("ctype", "rows", "fragment"), [
-    ("email", [{"email": "a@example.com"}, {"first_name": "No email"}], "prospects[1]"),
-    ("linkedin", [{"email": "a@example.com"}], "linkedin_url"),
-    ("email", [], "1 to 1000"),
-    ("email", [{"email": f"p{i}@example.com"} for i in range(1001)], "1 to 1000"),
-])
-def test_prospect_import_refuses_bad_rows(api: httpx.Client, ctype: str,
-                                          rows: list[dict[str, Any]], fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("ctype", "rows", "fragment"),
+    [
+        ("email", [{"email": "a@example.com"}, {"first_name": "No email"}], "prospects[1]"),
+        ("linkedin", [{"email": "a@example.com"}], "linkedin_url"),
+        ("email", [], "1 to 1000"),
+        ("email", [{"email": f"p{i}@example.com"} for i in range(1001)], "1 to 1000"),
+    ],
+)
+def test_prospect_import_refuses_bad_rows(
+    api: httpx.Client, ctype: str, rows: list[dict[str, Any]], fragment: str
+) -> None:
     cid = create(api, ctype)
     assert fragment in error(api.post(f"/campaigns/{cid}/leads", json={"prospects": rows}), 400)
     assert ok(api.get(f"/campaigns/{cid}/leads"))["total"] == 0
@@ -82,6 +112,5 @@ def test_prospect_delete_by_ids_and_all(api: httpx.Client) -> None:
 def test_prospect_writes_need_a_draft(api: httpx.Client, emulator: Emulator) -> None:
     cid = make_campaign(api, emulator, "active")
     leads = f"/campaigns/{cid}/leads"
-    assert "draft" in error(api.post(leads, json={"prospects": [{"email": "x@example.com"}]}),
-                            400)
+    assert "draft" in error(api.post(leads, json={"prospects": [{"email": "x@example.com"}]}), 400)
     error(api.request("DELETE", leads, json={"all": True}), 400)

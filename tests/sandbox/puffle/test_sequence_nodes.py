@@ -24,8 +24,7 @@ def test_sequence_node_endpoints_edit_a_draft(api: httpx.Client) -> None:
     delay_id = added[1]["id"]
 
     moved = ok(api.patch(path, json={"nodeId": delay_id, "toPosition": 0}))["sequence_nodes"]
-    assert [(n["type"], n["position"]) for n in moved] == [("delay", 0), ("email", 1),
-                                                           ("end", 2)]
+    assert [(n["type"], n["position"]) for n in moved] == [("delay", 0), ("email", 1), ("end", 2)]
 
     # PUT does not check delay totals, as documented: launch (and validate) does.
     edited = ok(api.put(f"{path}/{delay_id}", json={"delay_days": 0, "subject": "ignored"}))

@@ -32,8 +32,9 @@ def make_client(running: server.Running) -> Iterator[Callable[..., httpx.Client]
     clients: list[httpx.Client] = []
 
     def make(headers: dict[str, str] | None = None) -> httpx.Client:
-        client = httpx.Client(base_url=running.url + "/sendkit/v1", headers=headers or {},
-                              timeout=10)
+        client = httpx.Client(
+            base_url=running.url + "/sendkit/v1", headers=headers or {}, timeout=10
+        )
         clients.append(client)
         return client
 

@@ -15,32 +15,61 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 CREATE_EXAMPLE: dict[str, Any] = {
     "name": "Q2 Outbound - Decision Makers",
     "sequence": [
-        {"type": "email", "order": 0, "subject": "Quick question about {{companyName}}",
-         "body": "<p>Hi {{firstName}},</p><p>I noticed {{companyName}} is scaling fast. Would "
-                 "love to share how we helped similar teams cut outbound costs by 40%.</p>"},
+        {
+            "type": "email",
+            "order": 0,
+            "subject": "Quick question about {{companyName}}",
+            "body": "<p>Hi {{firstName}},</p><p>I noticed {{companyName}} is scaling fast. Would "
+            "love to share how we helped similar teams cut outbound costs by 40%.</p>",
+        },
         {"type": "wait", "order": 1, "waitDays": 3},
-        {"type": "email", "order": 2, "subject": "Re: Quick question about {{companyName}}",
-         "body": "<p>Hey {{firstName}}, just bumping this up. Happy to send over a case study "
-                 "if that helps.</p>"},
+        {
+            "type": "email",
+            "order": 2,
+            "subject": "Re: Quick question about {{companyName}}",
+            "body": "<p>Hey {{firstName}}, just bumping this up. Happy to send over a case study "
+            "if that helps.</p>",
+        },
     ],
-    "schedule": {"timezone": "America/Chicago", "startTime": "08:30", "endTime": "16:00",
-                 "workingDays": [1, 2, 3, 4, 5], "skipNationalHolidays": True},
+    "schedule": {
+        "timezone": "America/Chicago",
+        "startTime": "08:30",
+        "endTime": "16:00",
+        "workingDays": [1, 2, 3, 4, 5],
+        "skipNationalHolidays": True,
+    },
     "settings": {
-        "trackOpens": True, "trackClicks": True, "includeUnsubscribeLink": False,
-        "cc": ["sales-log@yourcompany.com"], "bcc": ["crm-sync@yourcompany.com"],
-        "stopOnReply": True, "stopOnAutoReply": True, "stopOnCompanyReply": True,
-        "skipDNC": True, "dailySendLimit": 50, "emailIntervalMinutes": 12,
-        "espMatchingMode": "auto", "segCheckMode": "skip_providers",
+        "trackOpens": True,
+        "trackClicks": True,
+        "includeUnsubscribeLink": False,
+        "cc": ["sales-log@yourcompany.com"],
+        "bcc": ["crm-sync@yourcompany.com"],
+        "stopOnReply": True,
+        "stopOnAutoReply": True,
+        "stopOnCompanyReply": True,
+        "skipDNC": True,
+        "dailySendLimit": 50,
+        "emailIntervalMinutes": 12,
+        "espMatchingMode": "auto",
+        "segCheckMode": "skip_providers",
         "segSkipProviders": ["proofpoint", "mimecast"],
         "cnameTracking": {"enabled": True, "domain": "track.yourcompany.com"},
-        "slackChannelId": "C04ABCDEF12", "positiveRepliesOnlySlack": True,
-        "webhook": {"enabled": True, "url": "https://yourcompany.com/webhooks/sendkit",
-                    "secret": "whsec_abc123xyz",
-                    "events": ["lead.replied", "email.sent", "lead.bounced"]},
+        "slackChannelId": "C04ABCDEF12",
+        "positiveRepliesOnlySlack": True,
+        "webhook": {
+            "enabled": True,
+            "url": "https://yourcompany.com/webhooks/sendkit",
+            "secret": "whsec_abc123xyz",
+            "events": ["lead.replied", "email.sent", "lead.bounced"],
+        },
         "copyFatigueProtection": {"enabled": True, "autoRegenerate": True, "autoResume": True},
-        "variantOptimization": {"enabled": True, "minimumSendsPerVariant": 50,
-                                "minimumDays": 5, "optimizationMetric": "replyRate",
-                                "keepMinimumVariants": 2},
+        "variantOptimization": {
+            "enabled": True,
+            "minimumSendsPerVariant": 50,
+            "minimumDays": 5,
+            "optimizationMetric": "replyRate",
+            "keepMinimumVariants": 2,
+        },
     },
     "mailboxTags": ["outreach"],
 }
@@ -48,12 +77,17 @@ UPDATE_EXAMPLE: dict[str, Any] = {
     "name": "Q1 Outreach Campaign (Updated)",
     "schedule": {"startTime": "10:00", "endTime": "18:00", "skipNationalHolidays": False},
     "settings": {
-        "stopOnAutoReply": False, "dailySendLimit": 100, "espMatchingMode": "auto",
+        "stopOnAutoReply": False,
+        "dailySendLimit": 100,
+        "espMatchingMode": "auto",
         "segCheckMode": "skip_providers",
         "segSkipProviders": ["proofpoint", "mimecast", "barracuda"],
         "webhook": {"enabled": True, "events": ["lead.replied", "email.opened"]},
-        "variantOptimization": {"enabled": True, "optimizationMetric": "openRate",
-                                "minimumSendsPerVariant": 100},
+        "variantOptimization": {
+            "enabled": True,
+            "optimizationMetric": "openRate",
+            "minimumSendsPerVariant": 100,
+        },
     },
 }
 LEAD_UPDATE_EXAMPLE = {"status": "paused", "aiTag": "Interested"}
@@ -61,18 +95,28 @@ LEAD_UPDATE_EXAMPLE = {"status": "paused", "aiTag": "Interested"}
 # Subsequences used by the enrollment tests: "Interested" sends at once and then waits, so a
 # tick leaves its lead inside it with one email sent; "Meeting Booked" starts with a wait, so a
 # lead in it has sent nothing from it until a day has passed.
-INTERESTED_SUB = {"name": "Interested follow-up",
-                  "trigger": {"type": "ai_tag", "value": "interested"},
-                  "sequence": [{"type": "email", "subject": "Great!", "body": "Glad to hear it."},
-                               {"type": "wait", "waitDays": 2},
-                               {"type": "email", "subject": "Re: Great!", "body": "Any news?"}]}
-MEETING_SUB = {"name": "Meeting prep", "trigger": {"type": "ai_tag", "value": "Meeting Booked"},
-               "sequence": [{"type": "wait", "waitDays": 1},
-                            {"type": "email", "subject": "See you soon", "body": "Agenda?"}]}
-SIMPLE_SEQUENCE = [{"type": "email", "subject": "Hello", "body": "Hi there"},
-                   {"type": "wait", "waitDays": 3},
-                   {"type": "email", "subject": "Again", "body": "Bump"}]
-
+INTERESTED_SUB = {
+    "name": "Interested follow-up",
+    "trigger": {"type": "ai_tag", "value": "interested"},
+    "sequence": [
+        {"type": "email", "subject": "Great!", "body": "Glad to hear it."},
+        {"type": "wait", "waitDays": 2},
+        {"type": "email", "subject": "Re: Great!", "body": "Any news?"},
+    ],
+}
+MEETING_SUB = {
+    "name": "Meeting prep",
+    "trigger": {"type": "ai_tag", "value": "Meeting Booked"},
+    "sequence": [
+        {"type": "wait", "waitDays": 1},
+        {"type": "email", "subject": "See you soon", "body": "Agenda?"},
+    ],
+}
+SIMPLE_SEQUENCE = [
+    {"type": "email", "subject": "Hello", "body": "Hi there"},
+    {"type": "wait", "waitDays": 3},
+    {"type": "email", "subject": "Again", "body": "Bump"},
+]
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -95,8 +139,12 @@ def error(resp: httpx.Response, status: int, code: str) -> str:
 
 
 def create(api: httpx.Client, **fields: Any) -> dict[str, Any]:
-    body = {"name": "Test campaign", "sequence": copy.deepcopy(SIMPLE_SEQUENCE),
-            "mailboxTags": ["outreach"], **fields}
+    body = {
+        "name": "Test campaign",
+        "sequence": copy.deepcopy(SIMPLE_SEQUENCE),
+        "mailboxTags": ["outreach"],
+        **fields,
+    }
     return ok(api.post("/campaigns", json=body), 201)
 
 

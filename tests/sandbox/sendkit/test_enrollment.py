@@ -48,17 +48,25 @@ def table(api: httpx.Client, emulator: Emulator) -> dict[str, Any]:
     return {"cid": cid, "subs": subs, "lead": lead}
 
 
-def test_table_match_and_no_subsequence_enrolls(api: httpx.Client, emulator: Emulator,
-                                                table: dict[str, Any]):
+def test_table_match_and_no_subsequence_enrolls(
+    api: httpx.Client, emulator: Emulator, table: dict[str, Any]
+):
     cid = table["cid"]
     cl = table["lead"]("none")
     resp = patch_lead(api, cid, cl["_id"], {"aiTag": "INTERESTED"})
-    assert resp.json()["subsequenceEnrollment"] == {"action": "enrolled",
-                                                    "subsequenceName": "Interested follow-up"}
+    assert resp.json()["subsequenceEnrollment"] == {
+        "action": "enrolled",
+        "subsequenceName": "Interested follow-up",
+    }
     sub = resp.json()["data"]["subsequence"]
     assert sub["id"] == table["subs"]["Interested follow-up"]
-    assert (sub["name"], sub["status"], sub["stepIndex"], sub["emailsSent"],
-            sub["completedAt"]) == ("Interested follow-up", "active", 0, 0, None)
+    assert (
+        sub["name"],
+        sub["status"],
+        sub["stepIndex"],
+        sub["emailsSent"],
+        sub["completedAt"],
+    ) == ("Interested follow-up", "active", 0, 0, None)
     assert get(api, cid)["subsequences"][0]["addedCount"] == 1
     # the pending main-sequence send is canceled: the subsequence sends, the main one does not
     ok(api.post(f"/campaigns/{cid}/start"))
@@ -68,9 +76,9 @@ def test_table_match_and_no_subsequence_enrolls(api: httpx.Client, emulator: Emu
     assert row["currentSequenceStep"] == 0 and row["subsequence"]["emailsSent"] == 1
 
 
-def test_enrolling_cancels_the_pending_main_sequence_send(api: httpx.Client,
-                                                        emulator: Emulator,
-                                                        table: dict[str, Any]):
+def test_enrolling_cancels_the_pending_main_sequence_send(
+    api: httpx.Client, emulator: Emulator, table: dict[str, Any]
+):
     cid = table["cid"]
     cl = table["lead"]("none")
     ok(api.post(f"/campaigns/{cid}/start"))
@@ -97,8 +105,10 @@ def test_table_match_same_subsequence_is_a_no_op(api: httpx.Client, table: dict[
 def test_table_match_other_without_sent_switches(api: httpx.Client, table: dict[str, Any]):
     cl = table["lead"]("meeting")  # in "Meeting prep", nothing sent (it opens with a wait)
     resp = patch_lead(api, table["cid"], cl["_id"], {"aiTag": "Interested"})
-    assert resp.json()["subsequenceEnrollment"] == {"action": "switched",
-                                                    "subsequenceName": "Interested follow-up"}
+    assert resp.json()["subsequenceEnrollment"] == {
+        "action": "switched",
+        "subsequenceName": "Interested follow-up",
+    }
     sub = resp.json()["data"]["subsequence"]
     assert sub["id"] == table["subs"]["Interested follow-up"]
     assert sub["stepIndex"] == 0 and sub["emailsSent"] == 0 and sub["status"] == "active"
@@ -110,14 +120,15 @@ def test_table_match_other_with_sent_is_skipped(api: httpx.Client, table: dict[s
     cl = table["lead"]("interested-sent")
     resp = patch_lead(api, table["cid"], cl["_id"], {"aiTag": "Meeting Booked"})
     body = resp.json()
-    assert body["subsequenceEnrollment"] == {"action": "skippedInProgress",
-                                             "subsequenceName": "Interested follow-up"}
+    assert body["subsequenceEnrollment"] == {
+        "action": "skippedInProgress",
+        "subsequenceName": "Interested follow-up",
+    }
     assert body["data"]["aiTag"] == "Meeting Booked"  # the tag still updates
     assert body["data"]["subsequence"] == cl["subsequence"]
 
 
-def test_table_no_match_and_no_subsequence_is_a_no_op(api: httpx.Client,
-                                                      table: dict[str, Any]):
+def test_table_no_match_and_no_subsequence_is_a_no_op(api: httpx.Client, table: dict[str, Any]):
     cl = table["lead"]("none")
     resp = patch_lead(api, table["cid"], cl["_id"], {"aiTag": "Wrong Person"})
     assert "subsequenceEnrollment" not in resp.json()
@@ -130,8 +141,7 @@ def test_table_no_match_without_sent_exits(api: httpx.Client, table: dict[str, A
     cl = table["lead"]("meeting")
     resp = patch_lead(api, table["cid"], cl["_id"], {"aiTag": "Not Interested"})
     body = resp.json()
-    assert body["subsequenceEnrollment"] == {"action": "exited",
-                                             "subsequenceName": "Meeting prep"}
+    assert body["subsequenceEnrollment"] == {"action": "exited", "subsequenceName": "Meeting prep"}
     sub = body["data"]["subsequence"]
     assert sub["id"] == table["subs"]["Meeting prep"]  # kept as a historical pointer
     assert sub["status"] == "completed" and ISO.match(sub["completedAt"])
@@ -145,12 +155,15 @@ def test_table_clearing_the_tag_exits_too(api: httpx.Client, table: dict[str, An
     assert body["data"]["aiTag"] is None
 
 
-def test_table_no_match_with_sent_is_skipped(api: httpx.Client, emulator: Emulator,
-                                             table: dict[str, Any]):
+def test_table_no_match_with_sent_is_skipped(
+    api: httpx.Client, emulator: Emulator, table: dict[str, Any]
+):
     cl = table["lead"]("interested-sent")
     body = patch_lead(api, table["cid"], cl["_id"], {"aiTag": "Out of Office"}).json()
-    assert body["subsequenceEnrollment"] == {"action": "skippedInProgress",
-                                             "subsequenceName": "Interested follow-up"}
+    assert body["subsequenceEnrollment"] == {
+        "action": "skippedInProgress",
+        "subsequenceName": "Interested follow-up",
+    }
     assert body["data"]["subsequence"]["status"] == "active"
     assert body["data"]["aiTag"] == "Out of Office"
     # kept in: the subsequence carries on after its wait

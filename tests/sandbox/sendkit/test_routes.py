@@ -30,9 +30,22 @@ from tests.sandbox.sendkit.helpers import (
 
 def test_create_page_example_is_accepted_and_answered_in_the_page_shape(api: httpx.Client):
     data = ok(api.post("/campaigns", json=CREATE_EXAMPLE), 201)
-    for k in ("_id", "name", "userId", "workspaceId", "status", "mailboxes", "sequence",
-              "sendingSchedule", "trackOpens", "trackClicks", "stopOnReply", "stats",
-              "createdAt", "updatedAt"):
+    for k in (
+        "_id",
+        "name",
+        "userId",
+        "workspaceId",
+        "status",
+        "mailboxes",
+        "sequence",
+        "sendingSchedule",
+        "trackOpens",
+        "trackClicks",
+        "stopOnReply",
+        "stats",
+        "createdAt",
+        "updatedAt",
+    ):
         assert k in data, k
     assert HEX24.match(data["_id"]) and HEX24.match(data["userId"])
     assert HEX24.match(data["workspaceId"])
@@ -53,8 +66,15 @@ def test_create_page_example_is_accepted_and_answered_in_the_page_shape(api: htt
     assert steps[1]["waitDays"] == 3
     assert steps[0]["variants"][0]["label"] == "A"
     assert data["sendingSchedule"] == CREATE_EXAMPLE["schedule"]
-    assert set(data["stats"]) == {"sent", "delivered", "opened", "clicked", "replied",
-                                  "bounced", "unsubscribed"}
+    assert set(data["stats"]) == {
+        "sent",
+        "delivered",
+        "opened",
+        "clicked",
+        "replied",
+        "bounced",
+        "unsubscribed",
+    }
     assert data["emailIntervalMinutes"] == 12
     assert data["settings"]["cc"] == ["sales-log@yourcompany.com"]
     assert "secret" not in data["settings"]["webhook"]
@@ -63,10 +83,29 @@ def test_create_page_example_is_accepted_and_answered_in_the_page_shape(api: htt
 def test_get_returns_the_read_shape_with_the_settings_split(api: httpx.Client):
     cid = ok(api.post("/campaigns", json=CREATE_EXAMPLE), 201)["_id"]
     data = get(api, cid)
-    for k in ("_id", "name", "userId", "workspaceId", "status", "sequence", "subsequences",
-              "sendingSchedule", "trackOpens", "trackClicks", "stopOnReply",
-              "includeUnsubscribeLink", "emailIntervalMinutes", "mailboxCount", "settings",
-              "stats", "leadCounts", "startedAt", "completedAt", "createdAt", "updatedAt"):
+    for k in (
+        "_id",
+        "name",
+        "userId",
+        "workspaceId",
+        "status",
+        "sequence",
+        "subsequences",
+        "sendingSchedule",
+        "trackOpens",
+        "trackClicks",
+        "stopOnReply",
+        "includeUnsubscribeLink",
+        "emailIntervalMinutes",
+        "mailboxCount",
+        "settings",
+        "stats",
+        "leadCounts",
+        "startedAt",
+        "completedAt",
+        "createdAt",
+        "updatedAt",
+    ):
         assert k in data, k
     assert "mailboxes" not in data  # write-only selectors: a read gives the count only
     assert data["mailboxCount"] == 3
@@ -79,8 +118,7 @@ def test_get_returns_the_read_shape_with_the_settings_split(api: httpx.Client):
         if k in FLATTENED_SETTINGS:
             assert data[k] == v, k
         elif k == "webhook":
-            assert data["settings"]["webhook"] == {kk: vv for kk, vv in v.items()
-                                                   if kk != "secret"}
+            assert data["settings"]["webhook"] == {kk: vv for kk, vv in v.items() if kk != "secret"}
         else:
             assert data["settings"][k] == v, k
 
@@ -97,9 +135,13 @@ def test_update_page_example_is_accepted_and_merges(api: httpx.Client):
     assert data["updatedAt"] > before["updatedAt"]
     assert data["createdAt"] == before["createdAt"]
     # schedule merges: the timezone and days written on create survive.
-    assert data["sendingSchedule"] == {"timezone": "America/Chicago", "startTime": "10:00",
-                                       "endTime": "18:00", "workingDays": [1, 2, 3, 4, 5],
-                                       "skipNationalHolidays": False}
+    assert data["sendingSchedule"] == {
+        "timezone": "America/Chicago",
+        "startTime": "10:00",
+        "endTime": "18:00",
+        "workingDays": [1, 2, 3, 4, 5],
+        "skipNationalHolidays": False,
+    }
     after = get(api, before["_id"])
     settings = after["settings"]
     assert settings["dailySendLimit"] == 100
@@ -108,13 +150,18 @@ def test_update_page_example_is_accepted_and_merges(api: httpx.Client):
     assert settings["cc"] == ["sales-log@yourcompany.com"]  # untouched
     assert settings["segSkipProviders"] == ["proofpoint", "mimecast", "barracuda"]
     # nested objects merge one level deep
-    assert settings["webhook"] == {"enabled": True,
-                                   "url": "https://yourcompany.com/webhooks/sendkit",
-                                   "events": ["lead.replied", "email.opened"]}
-    assert settings["variantOptimization"] == {"enabled": True, "minimumSendsPerVariant": 100,
-                                               "minimumDays": 5,
-                                               "optimizationMetric": "openRate",
-                                               "keepMinimumVariants": 2}
+    assert settings["webhook"] == {
+        "enabled": True,
+        "url": "https://yourcompany.com/webhooks/sendkit",
+        "events": ["lead.replied", "email.opened"],
+    }
+    assert settings["variantOptimization"] == {
+        "enabled": True,
+        "minimumSendsPerVariant": 100,
+        "minimumDays": 5,
+        "optimizationMetric": "openRate",
+        "keepMinimumVariants": 2,
+    }
     assert after["emailIntervalMinutes"] == 12
 
 
@@ -126,15 +173,16 @@ def test_lead_update_page_example_is_accepted(api: httpx.Client):
     body = resp.json()
     assert body["success"] is True
     data = body["data"]
-    for k in ("_id", "campaignId", "status", "aiTag", "currentSequenceStep", "replied",
-              "addedAt"):
+    for k in ("_id", "campaignId", "status", "aiTag", "currentSequenceStep", "replied", "addedAt"):
         assert k in data, k
     assert data["_id"] == cl["_id"] and data["campaignId"] == camp["_id"]
     assert data["status"] == "paused"
     assert data["aiTag"] == "Interested"
     assert data["replied"] is False
-    assert body["subsequenceEnrollment"] == {"action": "enrolled",
-                                             "subsequenceName": "Interested follow-up"}
+    assert body["subsequenceEnrollment"] == {
+        "action": "enrolled",
+        "subsequenceName": "Interested follow-up",
+    }
 
 
 # -- envelopes, auth -------------------------------------------------------------------------
@@ -144,8 +192,10 @@ def test_not_found_envelope(api: httpx.Client):
     missing = "665a1b2c3d4e5f6a7b8c9d0e"
     resp = api.get(f"/campaigns/{missing}")
     assert resp.status_code == 404
-    assert resp.json() == {"success": False,
-                           "error": {"code": "NOT_FOUND", "message": "Campaign not found"}}
+    assert resp.json() == {
+        "success": False,
+        "error": {"code": "NOT_FOUND", "message": "Campaign not found"},
+    }
     error(api.patch(f"/campaigns/{missing}", json={"name": "x"}), 404, "NOT_FOUND")
     error(api.post(f"/campaigns/{missing}/start"), 404, "NOT_FOUND")
     cid = create(api)["_id"]
@@ -171,8 +221,13 @@ def test_auth_header_forms(make_client: Callable[..., httpx.Client], key: str):
     scoped = make_client({"X-Api-Key": platform.headers["X-Api-Key"], "X-Workspace-Id": ws})
     assert get(scoped, create(scoped)["_id"])["workspaceId"] == ws
 
-    for headers in ({"X-Api-Key": "pk_live_123"}, {"Authorization": "Bearer nope"},
-                    {"Authorization": f"Basic {key}"}, {}, {"X-Api-Key": "sk_user_"}):
+    for headers in (
+        {"X-Api-Key": "pk_live_123"},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": f"Basic {key}"},
+        {},
+        {"X-Api-Key": "sk_user_"},
+    ):
         resp = make_client(headers).get("/campaigns")
         assert resp.status_code == 401, headers
         assert resp.json()["success"] is False
@@ -180,11 +235,13 @@ def test_auth_header_forms(make_client: Callable[..., httpx.Client], key: str):
 
 
 def test_malformed_json_and_unknown_keys_are_validation_errors(api: httpx.Client):
-    resp = api.post("/campaigns", content=b"{not json",
-                    headers={"Content-Type": "application/json"})
+    resp = api.post(
+        "/campaigns", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     error(resp, 400, "VALIDATION_ERROR")
-    msg = error(api.post("/campaigns", json={"name": "x", "sendingSchedule": {}}), 400,
-                "VALIDATION_ERROR")
+    msg = error(
+        api.post("/campaigns", json={"name": "x", "sendingSchedule": {}}), 400, "VALIDATION_ERROR"
+    )
     assert "sendingSchedule" in msg
     msg = error(api.post("/campaigns", json={"sequence": []}), 400, "VALIDATION_ERROR")
     assert msg.startswith("name")
@@ -240,8 +297,13 @@ def test_list_filters_and_limits(api: httpx.Client):
 
 def test_tags_and_mailboxes(api: httpx.Client):
     tags = ok(api.get("/tags"))
-    assert [t["name"] for t in tags] == ["Interested", "Not Interested", "Meeting Booked",
-                                         "Out of Office", "Wrong Person"]
+    assert [t["name"] for t in tags] == [
+        "Interested",
+        "Not Interested",
+        "Meeting Booked",
+        "Out of Office",
+        "Wrong Person",
+    ]
     assert all(set(t) == {"name", "description", "color"} for t in tags)
     resp = api.get("/mailboxes").json()
     boxes = resp["data"]
@@ -261,45 +323,74 @@ def test_tags_and_mailboxes(api: httpx.Client):
 def test_add_leads_modes(api: httpx.Client):
     cid = create(api)["_id"]
     workspace_leads = 30
-    resp = ok(api.post(f"/campaigns/{cid}/leads", json={"leads": [
-        {"email": "New.Person@Example.org", "firstName": "New"},
-        {"email": "new.person@example.org"},
+    resp = ok(
+        api.post(
+            f"/campaigns/{cid}/leads",
+            json={
+                "leads": [
+                    {"email": "New.Person@Example.org", "firstName": "New"},
+                    {"email": "new.person@example.org"},
+                    {"leadId": "0" * 24},
+                    {"email": "not-an-email"},
+                    {"phone": "123"},
+                ]
+            },
+        )
+    )
+    assert resp["added"] == 1 and resp["skipped"] == 1
+    assert [e["entry"] for e in resp["errors"]] == [
         {"leadId": "0" * 24},
         {"email": "not-an-email"},
         {"phone": "123"},
-    ]}))
-    assert resp["added"] == 1 and resp["skipped"] == 1
-    assert [e["entry"] for e in resp["errors"]] == [{"leadId": "0" * 24},
-                                                    {"email": "not-an-email"}, {"phone": "123"}]
+    ]
     assert all(isinstance(e["message"], str) and e["message"] for e in resp["errors"])
     rows = ok(api.get(f"/campaigns/{cid}/leads"))
     assert rows[0]["leadId"]["email"] == "new.person@example.org"
     assert rows[0]["leadId"]["firstName"] == "New"
-    for k in ("_id", "campaignId", "leadId", "status", "aiTag", "currentSequenceStep",
-              "subsequence", "replied", "addedAt"):
+    for k in (
+        "_id",
+        "campaignId",
+        "leadId",
+        "status",
+        "aiTag",
+        "currentSequenceStep",
+        "subsequence",
+        "replied",
+        "addedAt",
+    ):
         assert k in rows[0], k
     assert set(rows[0]["leadId"]) == {"_id", "email", "firstName", "lastName", "companyName"}
 
     error(api.post(f"/campaigns/{cid}/leads", json={}), 400, "VALIDATION_ERROR")
-    error(api.post(f"/campaigns/{cid}/leads", json={"leads": [], "selectAll": True}), 400,
-          "VALIDATION_ERROR")
-    error(api.post(f"/campaigns/{cid}/leads", json={"leads": [{"email": "a@b.co"}] * 5001}),
-          400, "VALIDATION_ERROR")
+    error(
+        api.post(f"/campaigns/{cid}/leads", json={"leads": [], "selectAll": True}),
+        400,
+        "VALIDATION_ERROR",
+    )
+    error(
+        api.post(f"/campaigns/{cid}/leads", json={"leads": [{"email": "a@b.co"}] * 5001}),
+        400,
+        "VALIDATION_ERROR",
+    )
 
     other = create(api)["_id"]
     vip = ok(api.post(f"/campaigns/{other}/leads", json={"filters": {"tags": ["vip"]}}))
     assert vip["added"] == 6
     some = ok(api.get(f"/campaigns/{other}/leads"))
     exclude = [some[0]["leadId"]["_id"]]
-    everyone = ok(api.post(f"/campaigns/{other}/leads",
-                           json={"selectAll": True, "excludeIds": exclude}))
+    everyone = ok(
+        api.post(f"/campaigns/{other}/leads", json={"selectAll": True, "excludeIds": exclude})
+    )
     # 30 seeded + the one created above; 6 already in, 1 excluded (already in anyway)
     assert everyone["added"] == workspace_leads + 1 - 6
     assert everyone["skipped"] == 5
     total = api.get(f"/campaigns/{other}/leads").json()["pagination"]["total"]
     assert total == workspace_leads + 1
-    error(api.post(f"/campaigns/{other}/leads", json={"filters": {"colour": "red"}}), 400,
-          "VALIDATION_ERROR")
+    error(
+        api.post(f"/campaigns/{other}/leads", json={"filters": {"colour": "red"}}),
+        400,
+        "VALIDATION_ERROR",
+    )
 
 
 def test_campaign_leads_paginate_and_filter(api: httpx.Client):
@@ -318,8 +409,9 @@ def test_campaign_leads_paginate_and_filter(api: httpx.Client):
     patch_lead(api, cid, seen[0], {"status": "paused"})
     paused = ok(api.get(f"/campaigns/{cid}/leads", params={"status": "paused"}))
     assert [cl["_id"] for cl in paused] == [seen[0]]
-    error(api.get(f"/campaigns/{cid}/leads", params={"status": "sleeping"}), 400,
-          "VALIDATION_ERROR")
+    error(
+        api.get(f"/campaigns/{cid}/leads", params={"status": "sleeping"}), 400, "VALIDATION_ERROR"
+    )
 
 
 def test_lead_actions(api: httpx.Client, emulator: Emulator):
@@ -327,28 +419,45 @@ def test_lead_actions(api: httpx.Client, emulator: Emulator):
     a = add_lead(api, cid, "a@example.org")
     b = add_lead(api, cid, "b@example.org")
     c = add_lead(api, cid, "c@example.org")
-    res = ok(api.post(f"/campaigns/{cid}/leads/action",
-                      json={"action": "pause", "leadIds": [a["_id"], b["_id"]]}))
+    res = ok(
+        api.post(
+            f"/campaigns/{cid}/leads/action",
+            json={"action": "pause", "leadIds": [a["_id"], b["_id"]]},
+        )
+    )
     assert res == {"action": "pause", "modifiedCount": 2}
-    res = ok(api.post(f"/campaigns/{cid}/leads/action",
-                      json={"action": "resume", "selectAll": True}))
+    res = ok(
+        api.post(f"/campaigns/{cid}/leads/action", json={"action": "resume", "selectAll": True})
+    )
     assert res == {"action": "resume", "modifiedCount": 2}
     assert lead_row(api, cid, a["_id"])["status"] == "pending"  # the campaign is a draft
     ok(api.post(f"/campaigns/{cid}/start"))
     emulator.tick(1)
     ok(api.post(f"/campaigns/{cid}/leads", json={"leads": [{"email": "d@example.org"}]}))
-    res = ok(api.post(f"/campaigns/{cid}/leads/action",
-                      json={"action": "remove", "selectAll": True, "excludeIds": [c["_id"]]}))
+    res = ok(
+        api.post(
+            f"/campaigns/{cid}/leads/action",
+            json={"action": "remove", "selectAll": True, "excludeIds": [c["_id"]]},
+        )
+    )
     assert res["modifiedCount"] == 3
     rows = {cl["leadId"]["email"]: cl for cl in ok(api.get(f"/campaigns/{cid}/leads"))}
     # a, b had an email sent: kept as removed; d had none: deleted; c excluded
     assert {k: v["status"] for k, v in rows.items()} == {
-        "a@example.org": "removed", "b@example.org": "removed", "c@example.org": "active"}
-    error(api.post(f"/campaigns/{cid}/leads/action", json={"action": "delete",
-                                                           "selectAll": True}),
-          400, "VALIDATION_ERROR")
-    error(api.post(f"/campaigns/{cid}/leads/action", json={"action": "pause"}), 400,
-          "VALIDATION_ERROR")
+        "a@example.org": "removed",
+        "b@example.org": "removed",
+        "c@example.org": "active",
+    }
+    error(
+        api.post(f"/campaigns/{cid}/leads/action", json={"action": "delete", "selectAll": True}),
+        400,
+        "VALIDATION_ERROR",
+    )
+    error(
+        api.post(f"/campaigns/{cid}/leads/action", json={"action": "pause"}),
+        400,
+        "VALIDATION_ERROR",
+    )
     # The page states only the target values: a removed lead may be set back to active.
     back = patch_lead(api, cid, a["_id"], {"status": "active"})
     assert back.status_code == 200, back.text
@@ -364,8 +473,9 @@ def test_lead_patch_validation(api: httpx.Client):
     error(patch_lead(api, cid, cl["_id"], {"note": "x"}), 400, "VALIDATION_ERROR")
     error(patch_lead(api, cid, cl["_id"], {}), 400, "VALIDATION_ERROR")
     # a failed PATCH writes nothing, not even the valid half
-    error(patch_lead(api, cid, cl["_id"], {"status": "paused", "aiTag": "Nope"}), 400,
-          "INVALID_TAG")
+    error(
+        patch_lead(api, cid, cl["_id"], {"status": "paused", "aiTag": "Nope"}), 400, "INVALID_TAG"
+    )
     row = lead_row(api, cid, cl["_id"])
     assert row["status"] == "pending" and row["aiTag"] is None
     # tag names match ignoring case; the label's own spelling is stored

@@ -74,8 +74,9 @@ def test_start_activates_pending_leads_and_tick_sends(api: httpx.Client, emulato
     final = get(api, cid)
     assert final["stats"]["sent"] == 4
     assert final["status"] == "completed" and ISO.match(final["completedAt"])
-    sent = [e for e in emulator.events(workspace=final["workspaceId"])
-            if e["event"] == "email.sent"]
+    sent = [
+        e for e in emulator.events(workspace=final["workspaceId"]) if e["event"] == "email.sent"
+    ]
     assert len(sent) == 4
 
 
@@ -119,11 +120,21 @@ def webhook_receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]
         thread.join(timeout=5)
 
 
-def test_tag_changed_event_only_on_actual_change(api: httpx.Client, emulator: Emulator, key: str,
-                                                 webhook_receiver: Any):
+def test_tag_changed_event_only_on_actual_change(
+    api: httpx.Client, emulator: Emulator, key: str, webhook_receiver: Any
+):
     url, received = webhook_receiver
-    cid = create(api, settings={"webhook": {"enabled": True, "url": url, "secret": "s3cret",
-                                            "events": ["lead.tag_changed"]}})["_id"]
+    cid = create(
+        api,
+        settings={
+            "webhook": {
+                "enabled": True,
+                "url": url,
+                "secret": "s3cret",
+                "events": ["lead.tag_changed"],
+            }
+        },
+    )["_id"]
     cl = add_lead(api, cid)
     ws = workspace_for_key(key)
 
@@ -156,17 +167,19 @@ def test_tag_changed_event_only_on_actual_change(api: httpx.Client, emulator: Em
     assert emulator.events(workspace_for_key("sk_someone_else")) == []
 
 
-def test_webhook_not_subscribed_or_unreachable_is_ignored(api: httpx.Client,
-                                                          emulator: Emulator,
-                                                          webhook_receiver: Any):
+def test_webhook_not_subscribed_or_unreachable_is_ignored(
+    api: httpx.Client, emulator: Emulator, webhook_receiver: Any
+):
     url, received = webhook_receiver
-    cid = create(api, settings={"webhook": {"enabled": True, "url": url,
-                                            "events": ["lead.replied"]}})["_id"]
+    cid = create(
+        api, settings={"webhook": {"enabled": True, "url": url, "events": ["lead.replied"]}}
+    )["_id"]
     cl = add_lead(api, cid)
     ok(patch_lead(api, cid, cl["_id"], {"aiTag": "Interested"}))
     assert received == []
-    dead = create(api, settings={"webhook": {"enabled": True,
-                                             "url": "http://127.0.0.1:9/never"}})["_id"]
+    dead = create(api, settings={"webhook": {"enabled": True, "url": "http://127.0.0.1:9/never"}})[
+        "_id"
+    ]
     cl2 = add_lead(api, dead, "x@example.org")
     ok(patch_lead(api, dead, cl2["_id"], {"aiTag": "Interested"}))  # delivery error ignored
 
