@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import ApiError, DriftError, ExitCode, NetworkError, OutreachError
+from .hashing import digest
 from .lock import create_lock
 from .plan import CampaignPlan, Plan, ProviderFor, compare, differences, write_only_hashes
 from .providers.base import Provider, Remote
@@ -313,12 +314,13 @@ def _create(cp: CampaignPlan, provider: Provider, state: State) -> Remote:
         created.append(new_id)
         state.record_now(cp.address, new_id, None, complete=False)
 
-    with create_lock(getattr(provider.api, "identity", "") or provider.name):
+    name = str(doc.campaign.get("name") or "")
+    # One lock per campaign name in the workspace: creates of other names never wait for it.
+    with create_lock(digest([getattr(provider.api, "identity", "") or provider.name, name])):
         # Looked up again right before the POST, under a lock every outreach process of
         # this user shares: another run of these files (another checkout, CI on this
         # machine) may have created it since this plan. It is never created twice, and
         # never adopted without a plan that shows it.
-        name = str(doc.campaign.get("name") or "")
         there = provider.find_by_name(name) if name else []
         owned = state.get(cp.address)
         if there and not (owned and owned.creating and owned.id in ("", there[0].id)):

@@ -119,22 +119,23 @@ def cache_dir(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
 
 
 @contextlib.contextmanager
-def create_lock(workspace: str, timeout: float = 60.0) -> Iterator[None]:
-    """Hold the create lock of one workspace (`workspace` is an opaque digest naming it),
-    shared by every outreach process of this user whatever its checkout or state dir: the
-    look-up by name before a create's POST and the POST itself are one step, so two
-    applies of the same files on one machine never both create a campaign."""
+def create_lock(name: str, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the create lock of one campaign name in one workspace (`name` is an opaque digest
+    of both), shared by every outreach process of this user whatever its checkout or state
+    dir: the look-up by name before a create's POST and the create itself are one step, so
+    two applies of the same files on one machine never both create a campaign, while
+    creates of other names go on at once."""
     from filelock import Timeout
 
     folder = cache_dir() / "locks"
     folder.mkdir(exist_ok=True, mode=0o700)
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(file_lock(folder / f"create-{workspace[:32]}.lock", timeout))
+            stack.enter_context(file_lock(folder / f"create-{name[:32]}.lock", timeout))
         except Timeout:
             raise LockBusy(
-                f"another outreach process has been creating a campaign in this "
-                f"workspace for {timeout:g} s",
+                f"another outreach process has been creating a campaign of this name in "
+                f"this workspace for {timeout:g} s",
                 hint="wait for it, then apply again; nothing was sent",
             ) from None
         yield

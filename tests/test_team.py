@@ -287,6 +287,26 @@ def test_two_checkouts_applying_the_same_files_create_each_campaign_once(
     assert [r.returncode for r in later] == [0, 0], [r.stdout + r.stderr for r in later]
 
 
+def test_the_create_lock_is_one_per_name_in_a_workspace(
+    env_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Creates of other names never wait for each other (one lock a workspace serialised a
+    # whole apply of 200 creates: 5.2x its request bound at 50 ms); the same name in the same
+    # workspace, from another checkout, takes the same lock (the test above).
+    from outreach_cli import apply, lock
+
+    held: list[str] = []
+
+    def recording(name: str, timeout: float = 60.0) -> Any:
+        held.append(name)
+        return lock.create_lock(name, timeout)
+
+    monkeypatch.setattr(apply, "create_lock", recording)
+    src = fleet(tmp_path / "a", 3, only=("sendkit/q2-decision-makers",))
+    assert run("apply", "--yes", str(src)).exit_code == 0
+    assert len(held) == 3 and len(set(held)) == 3, held  # three names, three locks
+
+
 # -- no silent adoption -------------------------------------------------------------------------
 
 
