@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import DELETE, Probe, Rule
-
-OPENAPI = "reference/openapi/lemlist.json"
-REF = "reference/providers.md"
+from .catalogue_sources import OPENAPI, REF
 
 CLIENT_T = "tests/providers/lemlist/test_client.py::"
 RULES_T = "tests/providers/lemlist/test_catalogue_lemlist.py::"
