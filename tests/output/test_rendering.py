@@ -104,7 +104,6 @@ def _balanced(md: str) -> None:
             assert line[:1] in "+-!@ ", line  # a sign in column 1 (or a context space)
 
 
-@pytest.mark.slow
 def test_markdown_for_160_campaigns_fits_github_and_balances(tmp_path: Path) -> None:
     docs = _docs(tmp_path, 160)
     big = BODY * 4
@@ -135,7 +134,6 @@ def test_markdown_for_160_campaigns_fits_github_and_balances(tmp_path: Path) -> 
     assert "outreach plan --format json" in md and "saved plan" in md
 
 
-@pytest.mark.slow
 def test_markdown_default_limit_is_githubs(tmp_path: Path) -> None:
     docs = _docs(tmp_path, 200)
     camps = tuple(_update(d, i, BODY * 8) for i, d in enumerate(docs))
