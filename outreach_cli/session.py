@@ -6,6 +6,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .environment import reveal
@@ -47,6 +48,8 @@ class Session:
         self._providers: dict[str, Provider] = {}
         self._apis: list[Api] = []
         self._lock = threading.Lock()
+        self._connecting: dict[str, threading.Lock] = {}
+        self._sandbox_lock = threading.Lock()
         self._state: State | None = None
 
     @property
@@ -61,41 +64,60 @@ class Session:
 
     def sandbox_url(self) -> str:
         """Start the embedded sandbox on an ephemeral loopback port (once per session)."""
-        if self._sandbox_url is None:
-            from .sandbox import server
+        with self._sandbox_lock:
+            if self._sandbox_url is None:
+                from .sandbox import server
 
-            self._running = server.start(str(self.state_dir / "sandbox.sqlite3"))
-            self._sandbox_url = self._running.url
-        return self._sandbox_url
+                self._running = server.start(str(self.state_dir / "sandbox.sqlite3"))
+                self._sandbox_url = self._running.url
+            return self._sandbox_url
 
     def provider(self, name: str) -> Provider:
         """The platform client of connection `name`: a project workspace's name, or a
         platform's (its one workspace). A workspace's key is checked to belong to the
         workspace the project binds before this returns: nothing else is sent otherwise."""
         with self._lock:
-            if name not in self._providers:
-                ws = self._workspace_of(name)
-                cls = provider_class(ws.provider if ws else name)
-                api = self._api(cls, name)
+            if name in self._providers:
+                return self._providers[name]
+            connecting = self._connecting.setdefault(name, threading.Lock())
+        with connecting:  # one connection a name; other names connect at the same time
+            with self._lock:
+                if name in self._providers:
+                    return self._providers[name]
+            ws = self._workspace_of(name)
+            cls = provider_class(ws.provider if ws else name)
+            api = self._api(cls, name)
+            with self._lock:
                 self._apis.append(api)
-                provider = cls(api)
-                if ws is not None:
-                    self._check(ws, provider)
+            provider = cls(api)
+            if ws is not None:
+                self._check(ws, provider)
+            with self._lock:
                 self._providers[name] = provider
-            return self._providers[name]
+            return provider
 
     def connections(self, names: list[str]) -> None:
         """Connect every one of `names` (workspaces or platforms) before any campaign is
         read: every missing key and every key of the wrong workspace is reported together."""
         missing: list[MissingKeyError] = []
         wrong: list[OutreachError] = []
-        for name in sorted(set(names)):
+
+        def connect(name: str) -> OutreachError | None:
             try:
                 self.provider(name)
-            except MissingKeyError as exc:
-                missing.append(exc)
-            except ProjectError as exc:
-                wrong.append(exc)
+            except (MissingKeyError, ProjectError) as exc:
+                return exc
+            return None
+
+        # Each workspace's key is checked with a request of its own (whoami): all at once, so
+        # an agency's ten workspaces wait one round trip before the first read, not ten.
+        unique = sorted(set(names))
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(unique)))) as pool:
+            for exc in pool.map(connect, unique):
+                if isinstance(exc, MissingKeyError):
+                    missing.append(exc)
+                elif exc is not None:
+                    wrong.append(exc)
         if len(missing) == 1 and not wrong:
             raise missing[0]
         if missing:

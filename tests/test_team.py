@@ -200,6 +200,32 @@ def test_a_key_of_another_workspace_sends_nothing_and_names_folder_and_variable(
     assert not any("/campaigns" in r[1] for r in list(sandbox.sandbox.request_log)[before:])
 
 
+def test_the_workspaces_keys_are_checked_at_once(
+    tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each workspace's whoami is a round trip of its own before any read: all five are in
+    # flight together (the barrier breaks, and the check fails, if one waits for another).
+    import threading
+
+    from outreach_cli.providers import provider_class
+
+    for name, value in _agency(tmp_path, sandbox.url).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    together = threading.Barrier(len(AGENCY), timeout=10)
+    for platform in ("sendkit", "lemlist"):
+        cls = provider_class(platform)
+
+        def waiting(self: Any, _original: Any = cls.whoami) -> Any:
+            together.wait()
+            return _original(self)
+
+        monkeypatch.setattr(cls, "whoami", waiting)
+    with Session(state_dir=str(tmp_path / ".outreach")) as session:
+        session.connections(list(AGENCY))
+        assert sorted(session._providers) == sorted(AGENCY)
+
+
 @pytest.mark.slow
 def test_a_workspace_with_no_id_bound_is_refused_with_the_id_to_bind(
     tmp_path: Path, sandbox: Any
