@@ -189,11 +189,7 @@ def _value(head: Text, value: str, width: int | None) -> list[Text]:
     """`head: value`, wrapped between words; a value whose first word does not fit beside the
     head starts on the next line, indented 8, rather than being broken by the terminal."""
     first = value.split(" ", 1)[0]
-    if (
-        width is not None
-        and len(head) + 2 + len(value) > width
-        and len(head) + 2 + len(first) > width
-    ):
+    if width is not None and len(head) + 2 + len(first) > width:
         return [head + Text(":"), *wrap(Text(" " * 8), Text(value), width)]
     return wrap(head + Text(": "), Text(value), width)
 
